@@ -1,0 +1,299 @@
+//! The built-in functions: their names, signatures and documentation.
+//!
+//! This table is the one place that knows what a builtin takes and returns;
+//! the type checker, the evaluator, the code generator and the editor
+//! features all read it.
+
+use crate::types::Ty;
+
+/// A built-in function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// `resources(type, ...)`.
+    Resources,
+    /// `refs(resource)` / `refs(resource, type)`.
+    Refs,
+    /// `referrers(resource)` / `referrers(resource, type)`.
+    Referrers,
+    /// `count(list)`.
+    Count,
+    /// `len(value)`.
+    Len,
+    /// `keys(object)`.
+    Keys,
+    /// `values(object)`.
+    Values,
+    /// `as_list(value)`.
+    AsList,
+    /// `exists(value)`.
+    Exists,
+    /// `is_unknown(value)`.
+    IsUnknown,
+    /// `lower(string)`.
+    Lower,
+    /// `upper(string)`.
+    Upper,
+    /// `starts_with(string, prefix)`.
+    StartsWith,
+    /// `ends_with(string, suffix)`.
+    EndsWith,
+    /// `contains(haystack, needle)`.
+    Contains,
+    /// `number(value)`.
+    Number,
+    /// `string(value)`.
+    String,
+    /// `is_cidr(string)`.
+    IsCidr,
+    /// `cidr_contains(outer, inner)`.
+    CidrContains,
+    /// `port_in_range(port, from, to)`.
+    PortInRange,
+}
+
+/// A builtin's signature and documentation.
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltinInfo {
+    /// Which builtin.
+    pub builtin: Builtin,
+    /// Its name.
+    pub name: &'static str,
+    /// Parameter names with their types.
+    pub params: &'static [(&'static str, Ty)],
+    /// Parameters that may be left out at the end.
+    pub optional: usize,
+    /// Whether the last parameter repeats.
+    pub variadic: bool,
+    /// What it returns.
+    pub returns: Ty,
+    /// One paragraph of documentation (Markdown).
+    pub doc: &'static str,
+}
+
+impl BuiltinInfo {
+    /// The signature as shown in hovers and signature help.
+    pub fn signature(&self) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .enumerate()
+            .map(|(index, (name, ty))| {
+                let optional = index + self.optional >= self.params.len();
+                let dots = if self.variadic && index + 1 == self.params.len() {
+                    ", ..."
+                } else {
+                    ""
+                };
+                let mark = if optional { "?" } else { "" };
+                format!("{name}{mark}: {ty}{dots}")
+            })
+            .collect();
+        format!("{}({}) -> {}", self.name, params.join(", "), self.returns)
+    }
+
+    /// Whether `count` arguments are accepted.
+    pub fn accepts(&self, count: usize) -> bool {
+        let max = self.params.len();
+        let min = max - self.optional;
+        count >= min && (self.variadic || count <= max)
+    }
+}
+
+const RESOURCE_LIST: Ty = Ty::ResourceList;
+
+/// Every builtin, in the order of the reference.
+pub const BUILTINS: &[BuiltinInfo] = &[
+    BuiltinInfo {
+        builtin: Builtin::Resources,
+        name: "resources",
+        params: &[("resource_type", Ty::String)],
+        optional: 0,
+        variadic: true,
+        returns: RESOURCE_LIST,
+        doc: "All resources of the input whose type is one of the given types, such as `\"AWS::S3::Bucket\"` or `\"aws_s3_bucket\"`. A type ending in `*` matches by prefix (`\"AWS::EC2::*\"`).",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Refs,
+        name: "refs",
+        params: &[("resource", Ty::Resource), ("resource_type", Ty::String)],
+        optional: 1,
+        variadic: false,
+        returns: RESOURCE_LIST,
+        doc: "The resources that `resource` refers to (through `Ref`, `Fn::GetAtt`, `Fn::Sub`, `DependsOn`, Terraform references or AWS Config relationships), optionally only those of one type.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Referrers,
+        name: "referrers",
+        params: &[("resource", Ty::Resource), ("resource_type", Ty::String)],
+        optional: 1,
+        variadic: false,
+        returns: RESOURCE_LIST,
+        doc: "The resources that refer to `resource`, optionally only those of one type: the other direction of `refs`.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Count,
+        name: "count",
+        params: &[("list", Ty::List)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Number,
+        doc: "The number of elements of a list; `null` counts as an empty list.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Len,
+        name: "len",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Number,
+        doc: "The length of a string (in characters), a list or an object (its number of keys); `null` has length 0.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Keys,
+        name: "keys",
+        params: &[("object", Ty::Object)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::List,
+        doc: "The keys of an object, in document order.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Values,
+        name: "values",
+        params: &[("object", Ty::Object)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::List,
+        doc: "The values of an object, in document order.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::AsList,
+        name: "as_list",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::List,
+        doc: "A list as it is, `null` as the empty list, anything else as a list of one element. For properties that may be written as one value or a list, such as IAM `Action`.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Exists,
+        name: "exists",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether a value is present: false for an absent property or `null`, unknown for an unknown value.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::IsUnknown,
+        name: "is_unknown",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether the input cannot determine a value (a parameter without default, an unresolvable `Fn::If`). Always true or false, never unknown.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Lower,
+        name: "lower",
+        params: &[("text", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "The string in lower case (ASCII letters).",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Upper,
+        name: "upper",
+        params: &[("text", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "The string in upper case (ASCII letters).",
+    },
+    BuiltinInfo {
+        builtin: Builtin::StartsWith,
+        name: "starts_with",
+        params: &[("text", Ty::String), ("prefix", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether `text` starts with `prefix`; false when `text` is not a string.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::EndsWith,
+        name: "ends_with",
+        params: &[("text", Ty::String), ("suffix", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether `text` ends with `suffix`; false when `text` is not a string.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Contains,
+        name: "contains",
+        params: &[("haystack", Ty::Any), ("needle", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "For a string, whether it contains `needle` as a substring; for a list, whether an element equals `needle`; for an object, whether it has the key `needle`.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Number,
+        name: "number",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Number,
+        doc: "A number as it is, a numeric string (`\"22\"`) as a number, anything else as `null`. CloudFormation templates often write ports as strings.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::String,
+        name: "string",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "The value as text: strings as they are, numbers and booleans printed, resources as their id, lists and objects as JSON.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::IsCidr,
+        name: "is_cidr",
+        params: &[("text", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether the string is an IPv4 or IPv6 CIDR block such as `10.0.0.0/16` or `::/0`.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::CidrContains,
+        name: "cidr_contains",
+        params: &[("outer", Ty::String), ("inner", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether the CIDR block `outer` contains the address or block `inner` (same IP version). False when either is not a valid address or block.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::PortInRange,
+        name: "port_in_range",
+        params: &[("port", Ty::Number), ("from", Ty::Any), ("to", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether `port` lies in `from..=to`. Numeric strings count as numbers; `-1` as `from` (all ports, as security groups write it) covers every port; an absent bound is false.",
+    },
+];
+
+/// The builtin with this name.
+pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {
+    BUILTINS.iter().find(|info| info.name == name)
+}
+
+/// Information about a builtin.
+pub fn info(builtin: Builtin) -> &'static BuiltinInfo {
+    BUILTINS
+        .iter()
+        .find(|info| info.builtin == builtin)
+        .unwrap_or(&BUILTINS[0])
+}

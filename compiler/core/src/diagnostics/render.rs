@@ -1,0 +1,188 @@
+//! Rendering for people: the one module that uses ariadne.
+//!
+//! Each diagnostic becomes a header line `file:line:column: error[CODE]:
+//! message` (easy to grep, understood by editors' problem matchers) followed
+//! by the source snippet with labels and help.
+
+use std::collections::HashMap;
+
+use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+use ward_syntax::LineIndex;
+use ward_syntax::ast::Span;
+
+use super::{Diagnostic, Level};
+
+/// Source texts by file name, for rendering.
+pub trait SourceTexts {
+    /// The text of `file`, if known.
+    fn text(&self, file: &str) -> Option<&str>;
+}
+
+impl SourceTexts for HashMap<String, String> {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.get(file).map(String::as_str)
+    }
+}
+
+
+/// A snippet to render: what [`Diagnostic`] holds, and what findings in input
+/// documents hold too.
+#[derive(Clone, Debug)]
+pub struct Snippet<'a> {
+    /// Error, warning or note.
+    pub kind: SnippetKind,
+    /// A code shown in brackets, if any.
+    pub code: Option<&'a str>,
+    /// The headline.
+    pub message: &'a str,
+    /// The file.
+    pub file: &'a str,
+    /// The primary location and its label.
+    pub span: Span,
+    /// The primary label.
+    pub label: &'a str,
+    /// Secondary labels: file (None = same file), span, text.
+    pub labels: Vec<(Option<&'a str>, Span, &'a str)>,
+    /// Help line.
+    pub help: Option<&'a str>,
+}
+
+/// The kind of a snippet's headline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnippetKind {
+    /// `error`.
+    Error,
+    /// `warning`.
+    Warning,
+    /// A finding with its own word, e.g. `high`.
+    Custom(&'static str),
+}
+
+/// Renders one snippet: the header line, then the annotated source.
+pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: bool) -> String {
+    let mut out = String::new();
+    let text = texts.text(snippet.file);
+    let word = match snippet.kind {
+        SnippetKind::Error => "error",
+        SnippetKind::Warning => "warning",
+        SnippetKind::Custom(word) => word,
+    };
+    let location = match text {
+        Some(text) => {
+            let position = LineIndex::new(text).line_col(text, snippet.span.start);
+            format!("{}:{}:{}", snippet.file, position.line, position.column)
+        }
+        None => snippet.file.to_string(),
+    };
+    match snippet.code {
+        Some(code) => out.push_str(&format!("{location}: {word}[{code}]: {}\n", snippet.message)),
+        None => out.push_str(&format!("{location}: {word}: {}\n", snippet.message)),
+    }
+    let Some(text) = text else {
+        return out;
+    };
+    let clamp = |span: Span, len: usize| {
+        let start = (span.start as usize).min(len);
+        let end = (span.end as usize).clamp(start, len);
+        start..end
+    };
+    let kind = match snippet.kind {
+        SnippetKind::Error => ReportKind::Error,
+        SnippetKind::Warning => ReportKind::Warning,
+        SnippetKind::Custom(word) => ReportKind::Custom(word, Color::Red),
+    };
+    let file = snippet.file.to_string();
+    let mut sources: Vec<(String, String)> = vec![(file.clone(), text.to_string())];
+    let mut builder = Report::build(kind, (file.clone(), clamp(snippet.span, text.len())))
+        .with_config(
+            Config::default()
+                .with_index_type(IndexType::Byte)
+                .with_color(color),
+        )
+        .with_message(snippet.message);
+    if let Some(code) = snippet.code {
+        builder = builder.with_code(code);
+    }
+    let primary_color = if color { Color::Red } else { Color::Primary };
+    builder = builder.with_label(
+        AriadneLabel::new((file.clone(), clamp(snippet.span, text.len())))
+            .with_message(snippet.label)
+            .with_color(primary_color),
+    );
+    for (label_file, span, message) in &snippet.labels {
+        let name = label_file.unwrap_or(snippet.file).to_string();
+        let Some(label_text) = texts.text(&name) else { continue };
+        if !sources.iter().any(|(existing, _)| *existing == name) {
+            sources.push((name.clone(), label_text.to_string()));
+        }
+        builder = builder.with_label(
+            AriadneLabel::new((name, clamp(*span, label_text.len())))
+                .with_message(*message)
+                .with_color(if color { Color::Blue } else { Color::Primary }),
+        );
+    }
+    if let Some(help) = snippet.help {
+        builder = builder.with_help(help);
+    }
+    let mut buffer = Vec::new();
+    if builder
+        .finish()
+        .write(ariadne::sources(sources), &mut buffer)
+        .is_ok()
+    {
+        out.push_str(&String::from_utf8_lossy(&buffer));
+    }
+    out
+}
+
+/// Renders a compiler diagnostic.
+pub fn render(diagnostic: &Diagnostic, texts: &dyn SourceTexts, color: bool) -> String {
+    let snippet = Snippet {
+        kind: match diagnostic.level {
+            Level::Error => SnippetKind::Error,
+            Level::Warning => SnippetKind::Warning,
+        },
+        code: Some(diagnostic.code.as_str()),
+        message: &diagnostic.message,
+        file: &diagnostic.file,
+        span: diagnostic.span,
+        label: &diagnostic.label,
+        labels: diagnostic
+            .labels
+            .iter()
+            .map(|label| (label.file.as_deref(), label.span, label.message.as_str()))
+            .collect(),
+        help: diagnostic.help.as_deref(),
+    };
+    render_snippet(&snippet, texts, color)
+}
+
+/// A diagnostic as a JSON object with 1-based line and column of its start
+/// and end, for tools.
+pub fn to_json(diagnostic: &Diagnostic, texts: &dyn SourceTexts) -> serde_json::Value {
+    let position = |file: &str, offset: u32| {
+        texts.text(file).map(|text| {
+            let position = LineIndex::new(text).line_col(text, offset);
+            serde_json::json!({"line": position.line, "column": position.column})
+        })
+    };
+    serde_json::json!({
+        "code": diagnostic.code.as_str(),
+        "level": diagnostic.level,
+        "message": diagnostic.message,
+        "file": diagnostic.file,
+        "start": position(&diagnostic.file, diagnostic.span.start),
+        "end": position(&diagnostic.file, diagnostic.span.end),
+        "label": diagnostic.label,
+        "labels": diagnostic.labels.iter().map(|label| {
+            let file = label.file.as_deref().unwrap_or(&diagnostic.file);
+            serde_json::json!({
+                "file": file,
+                "start": position(file, label.span.start),
+                "message": label.message,
+            })
+        }).collect::<Vec<_>>(),
+        "help": diagnostic.help,
+        "fixes": diagnostic.fixes,
+    })
+}

@@ -1,0 +1,236 @@
+//! The syntax of Ward: lexer, parser and syntax tree.
+//!
+//! [`parse`] never fails: it returns a tree in which unparsable text stands as
+//! error holes, together with every syntax error found. This crate knows
+//! nothing of the compiler's database, of WebAssembly or of editors.
+
+pub mod ast;
+pub mod lexer;
+pub mod line_index;
+mod strings;
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused, missing_docs)]
+    grammar
+);
+
+use ast::{Doc, Expr, ExprKind, Item, SourceFile, Span};
+use lexer::{Comment, Tok, TokenKind};
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+pub use line_index::{LineCol, LineIndex};
+
+/// The result of parsing one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parse {
+    /// The tree, with error holes where text could not be parsed.
+    pub file: SourceFile,
+    /// Every syntax error, in source order.
+    pub errors: Vec<SyntaxError>,
+    /// Every comment, in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// What went wrong in a syntax error; the compiler maps each kind to a stable
+/// diagnostic code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyntaxErrorKind {
+    /// A token that does not fit where it stands.
+    UnexpectedToken,
+    /// The file ended in the middle of something.
+    UnexpectedEof,
+    /// A character that starts no token.
+    InvalidCharacter,
+    /// A string without its closing quote.
+    UnterminatedString,
+    /// An unknown escape sequence in a string.
+    InvalidEscape,
+    /// A malformed `{...}` interpolation in a string.
+    BadInterpolation,
+}
+
+/// One syntax error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// The kind.
+    pub kind: SyntaxErrorKind,
+    /// A lowercase message without final period.
+    pub message: String,
+    /// The offending text.
+    pub span: Span,
+    /// What would have been accepted, already phrased for people.
+    pub expected: Vec<String>,
+}
+
+/// Parses a whole file.
+pub fn parse(text: &str) -> Parse {
+    let mut errors = Vec::new();
+    let lexed = lexer::lex_for_parser(text, 0, &mut errors);
+    let end = text.len();
+    let tokens = lexed
+        .tokens
+        .into_iter()
+        .map(Ok::<(usize, Tok<'_>, usize), ()>);
+    let mut file = match grammar::FileParser::new().parse(&mut errors, tokens) {
+        Ok(file) => file,
+        Err(error) => {
+            errors.push(convert_error(error, end));
+            SourceFile::default()
+        }
+    };
+    attach_docs(text, &mut file, &lexed.comments);
+    errors.sort_by_key(|e| (e.span.start, e.span.end));
+    errors.dedup();
+    Parse {
+        file,
+        errors,
+        comments: lexed.comments,
+    }
+}
+
+/// Parses one expression that starts at byte `base` of its file (used for
+/// string interpolations).
+pub(crate) fn parse_expr_at(text: &str, base: usize, errors: &mut Vec<SyntaxError>) -> Expr {
+    let lexed = lexer::lex_for_parser(text, base, errors);
+    let end = base + text.len();
+    let tokens = lexed
+        .tokens
+        .into_iter()
+        .map(Ok::<(usize, Tok<'_>, usize), ()>);
+    let mut nested = Vec::new();
+    let result = grammar::ExprParser::new().parse(&mut nested, tokens);
+    errors.append(&mut nested);
+    match result {
+        Ok(expr) => expr,
+        Err(error) => {
+            errors.push(convert_error(error, end));
+            Expr::new(ExprKind::Error, Span::new(base, end))
+        }
+    }
+}
+
+/// Turns a recovered parse error into a syntax error.
+pub(crate) fn recovery_error(recovery: ErrorRecovery<usize, Tok<'_>, ()>) -> SyntaxError {
+    let end = recovery
+        .dropped_tokens
+        .last()
+        .map(|(_, _, end)| *end)
+        .unwrap_or(0);
+    convert_error(recovery.error, end)
+}
+
+fn convert_error(error: ParseError<usize, Tok<'_>, ()>, eof: usize) -> SyntaxError {
+    match error {
+        ParseError::UnrecognizedToken {
+            token: (start, token, end),
+            expected,
+        } => {
+            let expected = humanize_expected(&expected);
+            SyntaxError {
+                kind: SyntaxErrorKind::UnexpectedToken,
+                message: format!("unexpected {}", describe_token(&token)),
+                span: Span::new(start, end),
+                expected,
+            }
+        }
+        ParseError::ExtraToken {
+            token: (start, token, end),
+        } => SyntaxError {
+            kind: SyntaxErrorKind::UnexpectedToken,
+            message: format!("unexpected {}", describe_token(&token)),
+            span: Span::new(start, end),
+            expected: Vec::new(),
+        },
+        ParseError::UnrecognizedEof { location, expected } => SyntaxError {
+            kind: SyntaxErrorKind::UnexpectedEof,
+            message: "unexpected end of file".to_string(),
+            span: Span::new(location.max(eof).min(eof), eof),
+            expected: humanize_expected(&expected),
+        },
+        ParseError::InvalidToken { location } => SyntaxError {
+            kind: SyntaxErrorKind::InvalidCharacter,
+            message: "invalid token".to_string(),
+            span: Span::new(location, location + 1),
+            expected: Vec::new(),
+        },
+        ParseError::User { error: () } => SyntaxError {
+            kind: SyntaxErrorKind::InvalidCharacter,
+            message: "invalid token".to_string(),
+            span: Span::new(eof, eof),
+            expected: Vec::new(),
+        },
+    }
+}
+
+fn describe_token(token: &Tok<'_>) -> String {
+    match token {
+        Tok::Fixed(kind) => lexer::describe(*kind),
+        Tok::Ident(name) => format!("name `{name}`"),
+        Tok::Number(number) => format!("number `{number}`"),
+        Tok::String(_) => "string".to_string(),
+        Tok::RawString(_) => "raw string".to_string(),
+    }
+}
+
+/// lalrpop names terminals as they are written in the grammar (`"rule"`,
+/// `IDENT`); people read `` `rule` `` and "a name".
+fn humanize_expected(expected: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = expected
+        .iter()
+        .map(|terminal| match terminal.as_str() {
+            "IDENT" => "a name".to_string(),
+            "NUMBER" => "a number".to_string(),
+            "STRING" => "a string".to_string(),
+            "RAW_STRING" => "a raw string".to_string(),
+            quoted => format!("`{}`", quoted.trim_matches('"')),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Attaches each run of `///` comments to the item right after it.
+fn attach_docs(text: &str, file: &mut SourceFile, comments: &[Comment]) {
+    for item in &mut file.items {
+        let start = item.span().start;
+        let before = comments.partition_point(|c| c.span.end <= start);
+        let mut cursor = start;
+        let mut lines = Vec::new();
+        let mut first = None;
+        for comment in comments[..before].iter().rev() {
+            let gap = text
+                .get(comment.span.end as usize..cursor as usize)
+                .unwrap_or("x");
+            if !comment.doc || !gap.chars().all(char::is_whitespace) {
+                break;
+            }
+            let body = text.get(comment.span.range()).unwrap_or("");
+            let body = body.strip_prefix("///").unwrap_or(body);
+            lines.push(body.strip_prefix(' ').unwrap_or(body).trim_end().to_string());
+            first = Some(comment.span);
+            cursor = comment.span.start;
+        }
+        let Some(first) = first else { continue };
+        lines.reverse();
+        let last_end = comments[before - 1].span.end;
+        let doc = Some(Doc {
+            text: lines.join("\n"),
+            span: Span::new(first.start as usize, last_end as usize),
+        });
+        match item {
+            Item::Rule(rule) => rule.doc = doc,
+            Item::Fn(function) => function.doc = doc,
+            Item::Test(test) => test.doc = doc,
+            Item::Error(_) => {}
+        }
+    }
+}
+
+/// Whether `name` is a reserved word.
+pub fn is_keyword(name: &str) -> bool {
+    lexer::KEYWORDS.contains(&name)
+}
+
+/// Keeps `TokenKind` reachable from the crate root for tools.
+pub type Kind = TokenKind;

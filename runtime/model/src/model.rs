@@ -1,0 +1,609 @@
+//! The resource model: positions, values, resources, edges and documents.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A source position: 1-based line and 1-based column.
+///
+/// The column counts characters (Unicode scalar values), not bytes, so that
+/// it matches what an editor shows for UTF-8 text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// Line number, starting at 1.
+    pub line: u32,
+    /// Column number in characters, starting at 1.
+    pub column: u32,
+}
+
+impl Pos {
+    /// The first character of a file.
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    /// Builds a position from a 1-based line and a 1-based column.
+    pub fn new(line: u32, column: u32) -> Pos {
+        Pos { line, column }
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// A value of the model.
+///
+/// Objects keep the order of their keys as written in the input. Keys and
+/// strings are shared `Arc<str>`s, so cloning a value is cheap.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// JSON `null`, YAML `null`, `~` or an empty scalar.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number; integers are exact up to 2^53.
+    Number(f64),
+    /// A string.
+    String(Arc<str>),
+    /// A list of values.
+    List(Vec<Node>),
+    /// An object; keys are unique and keep their input order.
+    Object(Vec<(Arc<str>, Node)>),
+    /// A value that the input cannot determine, with the reason why
+    /// (for example "parameter `Env` has no default").
+    Unknown(Arc<str>),
+}
+
+impl Value {
+    /// A short lowercase name of the kind of value, for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Object(_) => "object",
+            Value::Unknown(_) => "unknown",
+        }
+    }
+
+    /// Builds a string value.
+    pub fn string(text: &str) -> Value {
+        Value::String(Arc::from(text))
+    }
+
+    /// Builds an unknown value with the given reason.
+    pub fn unknown(reason: impl AsRef<str>) -> Value {
+        Value::Unknown(Arc::from(reason.as_ref()))
+    }
+}
+
+/// A value together with the position where it starts in the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value starts in the input file.
+    pub pos: Pos,
+}
+
+impl Node {
+    /// Builds a node.
+    pub fn new(value: Value, pos: Pos) -> Node {
+        Node { value, pos }
+    }
+
+    /// A `null` node at the given position.
+    pub fn null(pos: Pos) -> Node {
+        Node::new(Value::Null, pos)
+    }
+
+    /// An unknown node at the given position.
+    pub fn unknown(reason: impl AsRef<str>, pos: Pos) -> Node {
+        Node::new(Value::unknown(reason), pos)
+    }
+
+    /// The value of `key` if this node is an object that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Object(entries) => entries
+                .iter()
+                .find(|(entry_key, _)| &**entry_key == key)
+                .map(|(_, node)| node),
+            _ => None,
+        }
+    }
+
+    /// The element at `index` if this node is a list that long.
+    pub fn index(&self, index: usize) -> Option<&Node> {
+        match &self.value {
+            Value::List(items) => items.get(index),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of keys and indexes from this node.
+    pub fn at_path(&self, path: &[PathSegment]) -> Option<&Node> {
+        let mut node = self;
+        for segment in path {
+            node = match segment {
+                PathSegment::Key(key) => node.get(key)?,
+                PathSegment::Index(index) => node.index(*index)?,
+            };
+        }
+        Some(node)
+    }
+
+    /// The string if this node is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The number if this node is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Number(number) => Some(number),
+            _ => None,
+        }
+    }
+
+    /// The boolean if this node is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(flag) => Some(flag),
+            _ => None,
+        }
+    }
+
+    /// The elements if this node is a list.
+    pub fn as_list(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entries if this node is an object.
+    pub fn as_object(&self) -> Option<&[(Arc<str>, Node)]> {
+        match &self.value {
+            Value::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The reason if this node is unknown.
+    pub fn unknown_reason(&self) -> Option<&str> {
+        match &self.value {
+            Value::Unknown(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// Whether this node is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// Whether this node is unknown.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.value, Value::Unknown(_))
+    }
+
+    /// Compares two nodes by value only, ignoring positions at every depth.
+    pub fn same_value(&self, other: &Node) -> bool {
+        same_value(&self.value, &other.value)
+    }
+
+    /// Returns the first unknown reason found in this node or below it,
+    /// visiting lists and objects in order.
+    pub fn first_unknown(&self) -> Option<&str> {
+        let mut pending: Vec<&Node> = vec![self];
+        while let Some(node) = pending.pop() {
+            match &node.value {
+                Value::Unknown(reason) => return Some(reason),
+                Value::List(items) => pending.extend(items.iter().rev()),
+                Value::Object(entries) => pending.extend(entries.iter().rev().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Builds a node from an in-memory JSON value; every node gets `pos`.
+    pub fn from_json(value: &serde_json::Value, pos: Pos) -> Node {
+        let converted = match value {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(flag) => Value::Bool(*flag),
+            serde_json::Value::Number(number) => Value::Number(number.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(text) => Value::String(Arc::from(text.as_str())),
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(|item| Node::from_json(item, pos)).collect())
+            }
+            serde_json::Value::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, item)| (Arc::from(key.as_str()), Node::from_json(item, pos)))
+                    .collect(),
+            ),
+        };
+        Node::new(converted, pos)
+    }
+
+    /// Counts the nodes of this tree, this one included.
+    pub fn count_nodes(&self) -> usize {
+        let mut count = 0usize;
+        let mut pending: Vec<&Node> = vec![self];
+        while let Some(node) = pending.pop() {
+            count += 1;
+            match &node.value {
+                Value::List(items) => pending.extend(items.iter()),
+                Value::Object(entries) => pending.extend(entries.iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        count
+    }
+}
+
+fn same_value(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::List(a), Value::List(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(&x.value, &y.value))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(&va.value, &vb.value))
+        }
+        _ => left == right,
+    }
+}
+
+/// One step of a path inside a value: an object key or a list index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    /// An object key.
+    Key(Arc<str>),
+    /// A list index, starting at 0.
+    Index(usize),
+}
+
+/// Renders a path in the `$.a.b[0]` style.
+///
+/// Keys that are not plain identifiers are quoted: `$["AWS::CloudFormation::Init"]`.
+pub fn render_path(segments: &[PathSegment]) -> String {
+    render_path_from("$", segments)
+}
+
+/// Renders a path like [`render_path`] but with `root` in place of `$`.
+pub fn render_path_from(root: &str, segments: &[PathSegment]) -> String {
+    let mut out = String::with_capacity(root.len() + segments.len() * 8);
+    out.push_str(root);
+    for segment in segments {
+        match segment {
+            PathSegment::Key(key) => push_key(&mut out, key),
+            PathSegment::Index(index) => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+fn push_key(out: &mut String, key: &str) {
+    let plain = key
+        .chars()
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        out.push('.');
+        out.push_str(key);
+    } else {
+        out.push_str("[\"");
+        for c in key.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                _ => out.push(c),
+            }
+        }
+        out.push_str("\"]");
+    }
+}
+
+/// The kind of input a document was loaded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InputKind {
+    /// A CloudFormation or SAM template, JSON or YAML.
+    CloudFormation,
+    /// A Terraform plan in the `terraform show -json` format.
+    TerraformPlan,
+    /// AWS Config configuration items.
+    ConfigItems,
+    /// Any other JSON or YAML document, kept as plain data.
+    Json,
+}
+
+impl InputKind {
+    /// A short lowercase name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::CloudFormation => "cloudformation template",
+            InputKind::TerraformPlan => "terraform plan",
+            InputKind::ConfigItems => "aws config items",
+            InputKind::Json => "plain data",
+        }
+    }
+}
+
+/// One resource of a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// The logical id (CloudFormation), address (Terraform) or ARN or
+    /// resource id (AWS Config).
+    pub id: String,
+    /// The resource type, e.g. `AWS::S3::Bucket` or `aws_s3_bucket`.
+    pub resource_type: String,
+    /// The properties with intrinsic functions resolved where possible:
+    /// CloudFormation `Properties`, Terraform planned `values`, AWS Config
+    /// `configuration` (plus `supplementaryConfiguration`). Always an object.
+    pub props: Node,
+    /// Tag key to tag value, as an object; a `null` node if the resource has
+    /// no tags.
+    pub tags: Node,
+    /// Everything else the input says about the resource, as an object; see
+    /// the crate documentation for each format.
+    pub metadata: Node,
+    /// Where the resource is defined in the input.
+    pub pos: Pos,
+}
+
+/// A directed edge between two resources of the same document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edge {
+    /// Index of the referring resource in [`Document::resources`].
+    pub from: usize,
+    /// Index of the referred resource in [`Document::resources`].
+    pub to: usize,
+    /// How the reference is written.
+    pub kind: EdgeKind,
+    /// Where the reference stands in `from`: a path into its `props`
+    /// rendered as `$.a.b[0]`, or, for references outside the properties,
+    /// a path into its `metadata` rendered as `metadata.DependsOn[0]`.
+    pub path: String,
+}
+
+/// How a reference between two resources is written in the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    /// CloudFormation `Ref`.
+    Ref,
+    /// CloudFormation `Fn::GetAtt`.
+    GetAtt,
+    /// CloudFormation `Fn::Sub` with `${Resource}` or `${Resource.Attribute}`.
+    Sub,
+    /// CloudFormation `DependsOn`.
+    DependsOn,
+    /// An AWS Config relationship.
+    Relationship,
+    /// A Terraform configuration reference.
+    Reference,
+}
+
+impl EdgeKind {
+    /// A short lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EdgeKind::Ref => "ref",
+            EdgeKind::GetAtt => "getatt",
+            EdgeKind::Sub => "sub",
+            EdgeKind::DependsOn => "dependson",
+            EdgeKind::Relationship => "relationship",
+            EdgeKind::Reference => "reference",
+        }
+    }
+}
+
+/// A loaded input file: its resources, the edges between them and the whole
+/// document as loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// The file name given to the loader.
+    pub file: String,
+    /// The kind of input.
+    pub kind: InputKind,
+    /// The resources, in input order.
+    pub resources: Vec<Resource>,
+    /// The edges between resources, without duplicates.
+    pub edges: Vec<Edge>,
+    /// The whole document as parsed, before any resolution (intrinsic
+    /// functions are left as written). Plain-data policies read this.
+    pub root: Node,
+    index: Index,
+}
+
+/// Precomputed lookups of a document, derived from its resources and edges.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Index {
+    /// `outgoing_start[i]..outgoing_start[i + 1]` is the range of
+    /// `outgoing` holding the edges that leave resource `i`.
+    outgoing_start: Vec<usize>,
+    outgoing: Vec<usize>,
+    incoming_start: Vec<usize>,
+    incoming: Vec<usize>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Document {
+    /// Builds a document and its lookup tables. Edges whose ends are out of
+    /// range are dropped.
+    pub fn new(
+        file: impl Into<String>,
+        kind: InputKind,
+        resources: Vec<Resource>,
+        mut edges: Vec<Edge>,
+        root: Node,
+    ) -> Document {
+        let count = resources.len();
+        edges.retain(|edge| edge.from < count && edge.to < count);
+        let (outgoing_start, outgoing) = group_edges(count, edges.iter().map(|e| e.from));
+        let (incoming_start, incoming) = group_edges(count, edges.iter().map(|e| e.to));
+        let mut by_id = HashMap::with_capacity(count);
+        for (position, resource) in resources.iter().enumerate() {
+            by_id.entry(resource.id.clone()).or_insert(position);
+        }
+        Document {
+            file: file.into(),
+            kind,
+            resources,
+            edges,
+            root,
+            index: Index {
+                outgoing_start,
+                outgoing,
+                incoming_start,
+                incoming,
+                by_id,
+            },
+        }
+    }
+
+    /// The indexes into [`Document::edges`] of the edges leaving resource
+    /// `resource`; empty if the index is out of range.
+    pub fn outgoing_edge_indexes(&self, resource: usize) -> &[usize] {
+        slice_group(&self.index.outgoing_start, &self.index.outgoing, resource)
+    }
+
+    /// The indexes into [`Document::edges`] of the edges arriving at
+    /// resource `resource`; empty if the index is out of range.
+    pub fn incoming_edge_indexes(&self, resource: usize) -> &[usize] {
+        slice_group(&self.index.incoming_start, &self.index.incoming, resource)
+    }
+
+    /// The edges leaving resource `resource` (its references), in input order.
+    pub fn outgoing(&self, resource: usize) -> impl Iterator<Item = &Edge> + '_ {
+        self.outgoing_edge_indexes(resource)
+            .iter()
+            .filter_map(|&edge| self.edges.get(edge))
+    }
+
+    /// The edges arriving at resource `resource` (its referrers), in input order.
+    pub fn incoming(&self, resource: usize) -> impl Iterator<Item = &Edge> + '_ {
+        self.incoming_edge_indexes(resource)
+            .iter()
+            .filter_map(|&edge| self.edges.get(edge))
+    }
+
+    /// The index of the resource with this id, if any.
+    pub fn resource_index(&self, id: &str) -> Option<usize> {
+        self.index.by_id.get(id).copied()
+    }
+
+    /// The resource with this id, if any.
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resource_index(id)
+            .and_then(|index| self.resources.get(index))
+    }
+
+    /// The resources of one type, with their indexes.
+    pub fn resources_of_type<'a>(
+        &'a self,
+        resource_type: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Resource)> + 'a {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(move |(_, resource)| resource.resource_type == resource_type)
+    }
+}
+
+fn group_edges(count: usize, keys: impl Iterator<Item = usize> + Clone) -> (Vec<usize>, Vec<usize>) {
+    let mut start = vec![0usize; count + 1];
+    for key in keys.clone() {
+        if let Some(slot) = start.get_mut(key + 1) {
+            *slot += 1;
+        }
+    }
+    for i in 1..start.len() {
+        let previous = start.get(i - 1).copied().unwrap_or(0);
+        if let Some(slot) = start.get_mut(i) {
+            *slot += previous;
+        }
+    }
+    let total = start.last().copied().unwrap_or(0);
+    let mut fill = start.clone();
+    let mut grouped = vec![0usize; total];
+    for (edge, key) in keys.enumerate() {
+        if let Some(next) = fill.get_mut(key) {
+            if let Some(slot) = grouped.get_mut(*next) {
+                *slot = edge;
+            }
+            *next += 1;
+        }
+    }
+    (start, grouped)
+}
+
+fn slice_group<'a>(start: &[usize], grouped: &'a [usize], key: usize) -> &'a [usize] {
+    match (start.get(key), start.get(key + 1)) {
+        (Some(&begin), Some(&end)) => grouped.get(begin..end).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+/// Options of [`crate::load`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Values for CloudFormation parameters, overriding their defaults.
+    /// Pseudo parameters such as `AWS::Region` may be given here too.
+    pub parameters: Vec<(String, String)>,
+    /// The kind of input, or `None` to detect it from the content.
+    pub kind: Option<InputKind>,
+}
+
+/// Why an input could not be loaded, with the position of the problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file name given to the loader.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// A lowercase message without a final period.
+    pub message: String,
+}
+
+impl LoadError {
+    /// Builds an error at a position.
+    pub fn new(file: &str, pos: Pos, message: impl Into<String>) -> LoadError {
+        LoadError {
+            file: file.to_string(),
+            line: pos.line.max(1),
+            column: pos.column.max(1),
+            message: message.into(),
+        }
+    }
+
+    /// The position of the error.
+    pub fn pos(&self) -> Pos {
+        Pos::new(self.line, self.column)
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
