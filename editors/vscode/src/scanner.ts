@@ -2,9 +2,10 @@
  * A small scanner for Ward source that the extension uses where it must not
  * wait for the language server: folding and finding rule declarations.
  *
- * It only needs to tell code from comments and strings, so it is forgiving:
- * an unterminated string or interpolation ends at the end of its line, which
- * keeps a half-typed line from swallowing the rest of the file.
+ * It only needs to tell code from comments and strings, and follows the
+ * lexer of the compiler: a string ends at the first unescaped quote or at the
+ * end of its line, even inside an interpolation; a raw string runs to the
+ * next quote on any line; three or more slashes start a doc comment.
  */
 
 export type TokenKind =
@@ -52,7 +53,7 @@ export function scan(text: string): Token[] {
       push("whitespace", start, position);
     } else if (text.startsWith("//", position)) {
       position = endOfLine(text, position);
-      const isDoc = text.startsWith("///", start) && !text.startsWith("////", start);
+      const isDoc = text.startsWith("///", start);
       push(isDoc ? "doc-comment" : "comment", start, position);
     } else if (character === "r" && text[position + 1] === '"' && !isIdentifierBefore(text, position)) {
       position = scanRawString(text, position + 2);
@@ -87,15 +88,15 @@ function isIdentifierBefore(text: string, position: number): boolean {
   return position > 0 && IDENTIFIER_PART.test(text[position - 1]);
 }
 
-/** Returns the offset after the closing quote of a raw string whose body starts at `position`. */
+/**
+ * Returns the offset after the closing quote of a raw string whose body
+ * starts at `position`. Raw strings may span lines; one that is never closed
+ * ends at the end of its first line, so that typing `r"` does not swallow
+ * the rest of the file.
+ */
 function scanRawString(text: string, position: number): number {
-  while (position < text.length && text[position] !== "\n") {
-    if (text[position] === '"') {
-      return position + 1;
-    }
-    position += 1;
-  }
-  return position;
+  const close = text.indexOf('"', position);
+  return close === -1 ? endOfLine(text, position) : close + 1;
 }
 
 /** Returns the offset after the closing quote of a string whose body starts at `position`. */
@@ -115,16 +116,16 @@ function scanString(text: string, position: number): number {
   return Math.min(position, text.length);
 }
 
-/** Skips an interpolation body up to and including its closing brace. */
+/**
+ * Skips an interpolation body up to and including its closing brace. A quote
+ * or the end of the line stops it without being consumed: the string ends
+ * there, as in the lexer.
+ */
 function scanInterpolation(text: string, position: number): number {
   let depth = 1;
-  while (position < text.length && text[position] !== "\n") {
+  while (position < text.length && text[position] !== "\n" && text[position] !== '"') {
     const character = text[position];
-    if (character === '"') {
-      position = scanString(text, position + 1);
-    } else if (character === "r" && text[position + 1] === '"' && !isIdentifierBefore(text, position)) {
-      position = scanRawString(text, position + 2);
-    } else if (character === "{") {
+    if (character === "{") {
       depth += 1;
       position += 1;
     } else if (character === "}") {

@@ -14,23 +14,29 @@ test("every character belongs to exactly one token", () => {
   }
 });
 
-test("comments, doc comments and four-slash comments", () => {
-  const tokens = scan("/// doc\n// plain\n//// not doc\nx // trailing").filter((token) => token.kind.endsWith("comment"));
+test("comments and doc comments (three or more slashes)", () => {
+  const tokens = scan("/// doc\n// plain\n//// also doc\nx // trailing").filter((token) => token.kind.endsWith("comment"));
   assert.deepEqual(
     tokens.map((token) => `${token.kind}:${token.text}`),
-    ["doc-comment:/// doc", "comment:// plain", "comment://// not doc", "comment:// trailing"],
+    ["doc-comment:/// doc", "comment:// plain", "doc-comment://// also doc", "comment:// trailing"],
   );
 });
 
 test("strings hide braces, comment markers and nested interpolations", () => {
   assert.deepEqual(kinds('"a { b } // c" x'), ['string:"a { b } // c"', "identifier:x"]);
-  assert.deepEqual(kinds('"{lower("}")} \\" \\{" y'), ['string:"{lower("}")} \\" \\{"', "identifier:y"]);
+  assert.deepEqual(kinds('"{lower(x)} \\" \\{" y'), ['string:"{lower(x)} \\" \\{"', "identifier:y"]);
   assert.deepEqual(kinds('"{ {a: 1}.a }" z'), ['string:"{ {a: 1}.a }"', "identifier:z"]);
 });
 
-test("raw strings end at the first quote and have no escapes", () => {
+test("a quote ends the string even inside an interpolation, as in the lexer", () => {
+  assert.deepEqual(kinds('"{f("x")}" y'), ['string:"{f("', "identifier:x", 'string:")}"', "identifier:y"]);
+});
+
+test("raw strings end at the first quote, have no escapes and may span lines", () => {
   assert.deepEqual(kinds('r"C:\\dir\\" x'), ['string:r"C:\\dir\\"', "identifier:x"]);
   assert.deepEqual(kinds('bar"x"'), ["identifier:bar", 'string:"x"']);
+  assert.deepEqual(kinds('r"a\nb" c'), ['string:r"a\nb"', "identifier:c"]);
+  assert.deepEqual(kinds('r"open\nx'), ['string:r"open', "identifier:x"]);
 });
 
 test("an unterminated string stops at the end of its line", () => {
