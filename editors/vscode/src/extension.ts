@@ -23,6 +23,8 @@ let serverOutput: vscode.OutputChannel;
 let traceOutput: vscode.OutputChannel;
 let resultsOutput: vscode.OutputChannel;
 let status: vscode.LanguageStatusItem;
+/** One watcher for the whole session, shared by every client across restarts. */
+let wardFileWatcher: vscode.FileSystemWatcher;
 /** Serializes starts, stops and restarts so that two never interleave. */
 let lifecycle: Promise<void> = Promise.resolve();
 
@@ -33,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
   status = vscode.languages.createLanguageStatusItem("ward.server", { language: LANGUAGE_ID });
   status.name = "Ward Language Server";
   status.command = { title: "Restart", command: "ward.restartServer" };
-  context.subscriptions.push(serverOutput, traceOutput, resultsOutput, status);
+  wardFileWatcher = vscode.workspace.createFileSystemWatcher("**/*.ward");
+  context.subscriptions.push(serverOutput, traceOutput, resultsOutput, status, wardFileWatcher);
 
   context.subscriptions.push(
     vscode.languages.registerFoldingRangeProvider({ language: LANGUAGE_ID }, { provideFoldingRanges }),
@@ -105,7 +108,7 @@ async function startServer(): Promise<void> {
       { scheme: "untitled", language: LANGUAGE_ID },
     ],
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.ward"),
+      fileEvents: wardFileWatcher,
     },
     outputChannel: serverOutput,
     traceOutputChannel: traceOutput,
