@@ -1,1 +1,196 @@
-fn main() {}
+//! The `ward` command: build, check, evaluate, test and format policies, and
+//! serve the language server. This crate and the language server are the
+//! only places that read and write files.
+
+mod commands;
+mod sources;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code: nothing at or above the threshold was found.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage, policy or input error.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ward",
+    version,
+    about = "Policy as code for AWS infrastructure, compiled to WebAssembly"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check policies and compile them into one WebAssembly module.
+    Build {
+        /// Policy files or directories (searched for `.ward` files).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the module.
+        #[arg(short, long, default_value = "policy.wasm")]
+        output: PathBuf,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
+    /// Evaluate policies (the standard library by default) on templates,
+    /// plans and inventory.
+    Check {
+        /// Policy files or directories; without any, the standard library.
+        #[arg(long = "policy", short = 'p')]
+        policies: Vec<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
+        /// Exit with 1 when a finding has at least this severity.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
+        fail_on: SeverityArg,
+        /// CloudFormation parameter values: a JSON parameters file or key=value lines.
+        #[arg(long)]
+        parameters: Option<PathBuf>,
+        /// Also list passing and skipped resources.
+        #[arg(long)]
+        verbose: bool,
+        /// Input files or directories.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Run a compiled module on inputs.
+    Eval {
+        /// The module built by `ward build`.
+        module: PathBuf,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
+        /// Exit with 1 when a finding has at least this severity.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
+        fail_on: SeverityArg,
+        /// Also list passing and skipped resources.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Run the `test` blocks of policies.
+    Test {
+        /// Policy files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+    },
+    /// Format policy files.
+    Fmt {
+        /// Only check; exit with 1 when a file would change.
+        #[arg(long)]
+        check: bool,
+        /// Files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+    },
+    /// Run the language server on standard input and output.
+    Lsp,
+    /// List the rules of policies (the standard library by default).
+    Rules {
+        /// Policy files or directories; without any, the standard library.
+        #[arg(long = "policy", short = 'p')]
+        policies: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum DiagnosticFormat {
+    /// Source snippets for people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// How findings are reported.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Source snippets for people.
+    Human,
+    /// JSON.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// JUnit XML.
+    Junit,
+}
+
+/// Rule listing formats.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RulesFormat {
+    /// An aligned table.
+    Table,
+    /// JSON.
+    Json,
+    /// A Markdown table.
+    Markdown,
+}
+
+/// A severity threshold.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SeverityArg {
+    /// Informational and above.
+    Info,
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
+    /// Never fail on findings.
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build {
+            paths,
+            output,
+            format,
+        } => commands::build::run(&paths, &output, format),
+        Command::Check {
+            policies,
+            format,
+            fail_on,
+            parameters,
+            verbose,
+            inputs,
+        } => commands::check::run(
+            &policies,
+            &inputs,
+            format,
+            fail_on,
+            parameters.as_deref(),
+            verbose,
+        ),
+        Command::Eval {
+            module,
+            inputs,
+            format,
+            fail_on,
+            verbose,
+        } => commands::eval::run(&module, &inputs, format, fail_on, verbose),
+        Command::Test { paths } => commands::test::run(&paths),
+        Command::Fmt { check, paths } => commands::fmt::run(&paths, check),
+        Command::Lsp => commands::lsp::run(),
+        Command::Rules { policies, format } => commands::rules::run(&policies, format),
+    };
+    ExitCode::from(code)
+}

@@ -187,9 +187,9 @@ impl TokenKind {
 
 /// The reserved words of the language, in the order of the reference.
 pub const KEYWORDS: &[&str] = &[
-    "package", "import", "as", "rule", "fn", "test", "for", "in", "let", "require", "deny",
-    "when", "message", "at", "all", "any", "none", "and", "or", "not", "true", "false", "null",
-    "matches", "input", "expect",
+    "package", "import", "as", "rule", "fn", "test", "for", "in", "let", "require", "deny", "when",
+    "message", "at", "all", "any", "none", "and", "or", "not", "true", "false", "null", "matches",
+    "input", "expect",
 ];
 
 fn keyword_text(kind: TokenKind) -> Option<&'static str> {

@@ -15,8 +15,8 @@ lalrpop_util::lalrpop_mod!(
 );
 
 use ast::{Doc, Expr, ExprKind, Item, SourceFile, Span};
-use lexer::{Comment, Tok, TokenKind};
 use lalrpop_util::{ErrorRecovery, ParseError};
+use lexer::{Comment, Tok, TokenKind};
 
 pub use line_index::{LineCol, LineIndex};
 
@@ -125,10 +125,18 @@ fn convert_error(error: ParseError<usize, Tok<'_>, ()>, eof: usize) -> SyntaxErr
             token: (start, token, end),
             expected,
         } => {
+            let wants_name = expected.iter().any(|terminal| terminal == "IDENT");
             let expected = humanize_expected(&expected);
+            let message = match token {
+                Tok::Fixed(kind) if wants_name && kind.is_keyword() => format!(
+                    "{} is a reserved word and cannot be used as a name",
+                    lexer::describe(kind)
+                ),
+                _ => format!("unexpected {}", describe_token(&token)),
+            };
             SyntaxError {
                 kind: SyntaxErrorKind::UnexpectedToken,
-                message: format!("unexpected {}", describe_token(&token)),
+                message,
                 span: Span::new(start, end),
                 expected,
             }
@@ -207,7 +215,12 @@ fn attach_docs(text: &str, file: &mut SourceFile, comments: &[Comment]) {
             }
             let body = text.get(comment.span.range()).unwrap_or("");
             let body = body.strip_prefix("///").unwrap_or(body);
-            lines.push(body.strip_prefix(' ').unwrap_or(body).trim_end().to_string());
+            lines.push(
+                body.strip_prefix(' ')
+                    .unwrap_or(body)
+                    .trim_end()
+                    .to_string(),
+            );
             first = Some(comment.span);
             cursor = comment.span.start;
         }

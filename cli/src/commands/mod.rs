@@ -1,0 +1,9 @@
+//! One module per subcommand.
+
+pub mod build;
+pub mod check;
+pub mod eval;
+pub mod fmt;
+pub mod lsp;
+pub mod rules;
+pub mod test;

@@ -1,0 +1,144 @@
+//! Finding policy files and loading them into the compiler; printing
+//! diagnostics.
+
+use std::path::{Path, PathBuf};
+
+use ward_compiler::Compiler;
+use ward_compiler::diagnostics::render;
+
+use crate::DiagnosticFormat;
+
+/// Every file under `paths` whose name ends with `extension`, sorted; a path
+/// that is a file is taken as it is.
+pub fn collect_files(
+    paths: &[PathBuf],
+    accept: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata =
+            std::fs::metadata(path).map_err(|error| format!("{}: {error}", path.display()))?;
+        if metadata.is_dir() {
+            walk(path, accept, &mut files)
+                .map_err(|error| format!("{}: {error}", path.display()))?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, accept: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|entry| entry.path());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let hidden = name.to_string_lossy().starts_with('.');
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            if !hidden && name != "target" && name != "node_modules" {
+                walk(&path, accept, out)?;
+            }
+        } else if file_type.is_file() && accept(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a path is a policy file.
+pub fn is_policy(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "ward")
+}
+
+/// The display name of a path: relative paths as given, without `./`.
+pub fn display_name(path: &Path) -> String {
+    let text = path.to_string_lossy().to_string();
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+/// Policies loaded into a compiler.
+pub struct LoadedPolicies {
+    /// The compiler with every file.
+    pub compiler: Compiler,
+    /// Number of files loaded.
+    pub file_count: usize,
+}
+
+/// Loads the policy files under `paths`; with no paths, the standard library.
+pub fn load_policies(paths: &[PathBuf]) -> Result<LoadedPolicies, String> {
+    let mut compiler = Compiler::default();
+    if paths.is_empty() {
+        for (path, text) in ward_stdlib::FILES {
+            compiler.set_file(path, (*text).to_string());
+        }
+        return Ok(LoadedPolicies {
+            compiler,
+            file_count: ward_stdlib::FILES.len(),
+        });
+    }
+    let files = collect_files(paths, &is_policy)?;
+    if files.is_empty() {
+        return Err("no `.ward` files found".to_string());
+    }
+    for file in &files {
+        let bytes = std::fs::read(file).map_err(|error| format!("{}: {error}", file.display()))?;
+        let text = String::from_utf8(bytes).map_err(|error| {
+            format!(
+                "{}: not valid UTF-8 (byte {})",
+                display_name(file),
+                error.utf8_error().valid_up_to()
+            )
+        })?;
+        compiler.set_file(&display_name(file), text);
+    }
+    Ok(LoadedPolicies {
+        file_count: files.len(),
+        compiler,
+    })
+}
+
+/// Prints every diagnostic to stderr; returns whether any is an error.
+pub fn report_diagnostics(compiler: &Compiler, format: DiagnosticFormat) -> bool {
+    let diagnostics = compiler.diagnostics();
+    let has_errors = diagnostics.iter().any(|d| d.is_error());
+    match format {
+        DiagnosticFormat::Human => {
+            let color = std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            for diagnostic in &diagnostics {
+                eprint!("{}", render::render(diagnostic, compiler, color));
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            if errors > 0 || warnings > 0 {
+                eprintln!(
+                    "{errors} error{}, {warnings} warning{}",
+                    if errors == 1 { "" } else { "s" },
+                    if warnings == 1 { "" } else { "s" }
+                );
+            }
+        }
+        DiagnosticFormat::Json => {
+            let values: Vec<serde_json::Value> = diagnostics
+                .iter()
+                .map(|d| render::to_json(d, compiler))
+                .collect();
+            let document = serde_json::json!({ "diagnostics": values });
+            eprintln!(
+                "{}",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
+        }
+    }
+    has_errors
+}
+
+/// Prints an error that has no source location.
+pub fn fail(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    crate::EXIT_ERROR
+}
