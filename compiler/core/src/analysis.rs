@@ -218,8 +218,20 @@ fn syntax_diagnostic(path: &str, error: &SyntaxError) -> Diagnostic {
     };
     let mut diagnostic = Diagnostic::new(code, path, error.span, error.message.clone());
     diagnostic.label = match error.kind {
-        SyntaxErrorKind::UnexpectedToken | SyntaxErrorKind::UnexpectedEof => "not expected here".to_string(),
-        _ => String::new(),
+        SyntaxErrorKind::UnexpectedToken => "not expected here",
+        SyntaxErrorKind::UnexpectedEof => "the file ends here",
+        SyntaxErrorKind::InvalidCharacter => "starts no token",
+        SyntaxErrorKind::UnterminatedString => "no closing `\"` on this line",
+        SyntaxErrorKind::InvalidEscape => "unknown escape",
+        SyntaxErrorKind::BadInterpolation => "in this interpolation",
+    }
+    .to_string();
+    diagnostic.help = match error.kind {
+        SyntaxErrorKind::UnterminatedString => Some("close the string with `\"`; write `\\n` for a line break".to_string()),
+        SyntaxErrorKind::InvalidEscape => {
+            Some("write `\\\\` for a backslash, or use a raw string `r\"...\"` where backslashes are plain text".to_string())
+        }
+        _ => None,
     };
     if !error.expected.is_empty() {
         const SHOWN: usize = 8;
@@ -559,6 +571,18 @@ impl Checker<'_> {
                 .with_label("findings default to `medium`")
                 .with_help("add `@severity(high)` (or `critical`, `medium`, `low`, `info`) before the rule")
                 .with_fix("add `@severity(medium)`", insert_at, "@severity(medium) "),
+            );
+        }
+        if !rule.attrs.iter().any(|a| a.name.name == "id") {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingId,
+                    &self.path,
+                    rule.name.span,
+                    format!("rule `{}` has no `@id`", rule.name.name),
+                )
+                .with_label(format!("findings name it `{}.{}`", self.package, rule.name.name))
+                .with_help("add a stable id before the rule, e.g. `@id(\"NET-001\")`"),
             );
         }
         if let Some(id_value) = &id {

@@ -28,7 +28,7 @@ pub fn compile(pattern: &str) -> Result<CompiledRegex, String> {
                 .start_kind(regex_automata::dfa::StartKind::Unanchored),
         )
         .build(pattern)
-        .map_err(|error| first_line(&error.to_string()))?;
+        .map_err(|error| describe_build_error(&error))?;
     Ok(CompiledRegex { dfa })
 }
 
@@ -50,9 +50,21 @@ impl CompiledRegex {
     }
 }
 
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or(text);
-    line.trim_end_matches('.').to_string()
+/// The most specific reason a pattern failed to build. The outer errors say
+/// only "error building NFA"; the innermost one, a syntax error, carries the
+/// reason on a line of its own after a picture of the pattern.
+fn describe_build_error(error: &dyn std::error::Error) -> String {
+    let mut innermost = error;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    let text = innermost.to_string();
+    let reason = text
+        .lines()
+        .find_map(|line| line.strip_prefix("error: "))
+        .or_else(|| text.lines().next())
+        .unwrap_or("");
+    reason.trim_end_matches('.').to_string()
 }
 
 #[cfg(test)]

@@ -103,7 +103,16 @@ pub(crate) fn parse_expr_at(text: &str, base: usize, errors: &mut Vec<SyntaxErro
     match result {
         Ok(expr) => expr,
         Err(error) => {
-            errors.push(convert_error(error, end));
+            let mut error = convert_error(error, end);
+            if error.kind == SyntaxErrorKind::UnexpectedEof {
+                // The interpolation ended, not the file; with no token at
+                // all the parser reports offset 0, so keep the span inside.
+                let at = (error.span.start as usize).clamp(base, end);
+                error.kind = SyntaxErrorKind::BadInterpolation;
+                error.message = "unexpected end of interpolation".to_string();
+                error.span = Span::new(at, at);
+            }
+            errors.push(error);
             Expr::new(ExprKind::Error, Span::new(base, end))
         }
     }
@@ -116,7 +125,12 @@ pub(crate) fn recovery_error(recovery: ErrorRecovery<usize, Tok<'_>, ()>) -> Syn
         .last()
         .map(|(_, _, end)| *end)
         .unwrap_or(0);
-    convert_error(recovery.error, end)
+    match recovery.error {
+        // The end of the input is where the parser says, not after the last
+        // dropped token (there is none when the file just stops).
+        error @ ParseError::UnrecognizedEof { .. } => convert_error(error, usize::MAX),
+        error => convert_error(error, end),
+    }
 }
 
 fn convert_error(error: ParseError<usize, Tok<'_>, ()>, eof: usize) -> SyntaxError {
@@ -152,7 +166,7 @@ fn convert_error(error: ParseError<usize, Tok<'_>, ()>, eof: usize) -> SyntaxErr
         ParseError::UnrecognizedEof { location, expected } => SyntaxError {
             kind: SyntaxErrorKind::UnexpectedEof,
             message: "unexpected end of file".to_string(),
-            span: Span::new(location.max(eof).min(eof), eof),
+            span: Span::new(location.min(eof), location.min(eof)),
             expected: humanize_expected(&expected),
         },
         ParseError::InvalidToken { location } => SyntaxError {

@@ -132,19 +132,28 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, candidate)| candidate)
 }
 
-/// Levenshtein distance, case-insensitive on ASCII letters (a wrong case is
-/// a likely typo too).
+/// Edit distance counting an insertion, a deletion, a substitution or a swap
+/// of two neighbouring characters as one edit (optimal string alignment),
+/// case-insensitive on ASCII letters: a swap and a wrong case are the most
+/// likely typos.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    // Three rows of the table: two rows back, the previous one, the current one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
         current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                best = best.min(before[j - 1] + 1);
+            }
+            current[j + 1] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
@@ -160,5 +169,7 @@ mod tests {
         assert_eq!(did_you_mean("SecurityGroupIngres", ["SecurityGroupIngress", "SecurityGroupEgress"]), Some("SecurityGroupIngress"));
         assert_eq!(did_you_mean("xyz", ["count", "len"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("nmaed", "named"), 1);
+        assert_eq!(did_you_mean("hihg", ["critical", "high", "medium"]), Some("high"));
     }
 }

@@ -81,9 +81,18 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     let Some(text) = text else {
         return out;
     };
-    let clamp = |span: Span, len: usize| {
-        let start = (span.start as usize).min(len);
-        let end = (span.end as usize).clamp(start, len);
+    // A span past the end or inside a character would make ariadne slice
+    // the text in the middle of a character.
+    let clamp = |span: Span, text: &str| {
+        let floor = |mut offset: usize| {
+            offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            offset
+        };
+        let start = floor(span.start as usize);
+        let end = floor(span.end as usize).max(start);
         start..end
     };
     let kind = match snippet.kind {
@@ -93,7 +102,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     };
     let file = snippet.file.to_string();
     let mut sources: Vec<(String, String)> = vec![(file.clone(), text.to_string())];
-    let mut builder = Report::build(kind, (file.clone(), clamp(snippet.span, text.len())))
+    let mut builder = Report::build(kind, (file.clone(), clamp(snippet.span, text)))
         .with_config(
             Config::default()
                 .with_index_type(IndexType::Byte)
@@ -103,23 +112,44 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     if let Some(code) = snippet.code {
         builder = builder.with_code(code);
     }
+    // ariadne starts a new snippet whenever a label lies above the one
+    // before it, so labels in the diagnostic's own file go in source order
+    // (one snippet), and labels in other files after them.
+    let order = |name: &str, span: Span| {
+        if name == snippet.file {
+            i32::try_from(span.start).unwrap_or(i32::MAX / 2).min(i32::MAX / 2)
+        } else {
+            i32::MAX / 2 + 1
+        }
+    };
+    let label = |name: String, span: Span, message: &str, color: Color| {
+        let label = AriadneLabel::new((name.clone(), span.range()))
+            .with_color(color)
+            .with_order(order(&name, span));
+        // An empty message would still draw an arrow to nothing.
+        if message.is_empty() { label } else { label.with_message(message) }
+    };
     let primary_color = if color { Color::Red } else { Color::Primary };
-    builder = builder.with_label(
-        AriadneLabel::new((file.clone(), clamp(snippet.span, text.len())))
-            .with_message(snippet.label)
-            .with_color(primary_color),
-    );
+    let primary = clamp(snippet.span, text);
+    builder = builder.with_label(label(
+        file.clone(),
+        Span::new(primary.start, primary.end),
+        snippet.label,
+        primary_color,
+    ));
     for (label_file, span, message) in &snippet.labels {
         let name = label_file.unwrap_or(snippet.file).to_string();
         let Some(label_text) = texts.text(&name) else { continue };
         if !sources.iter().any(|(existing, _)| *existing == name) {
             sources.push((name.clone(), label_text.to_string()));
         }
-        builder = builder.with_label(
-            AriadneLabel::new((name, clamp(*span, label_text.len())))
-                .with_message(*message)
-                .with_color(if color { Color::Blue } else { Color::Primary }),
-        );
+        let range = clamp(*span, label_text);
+        builder = builder.with_label(label(
+            name,
+            Span::new(range.start, range.end),
+            message,
+            if color { Color::Blue } else { Color::Primary },
+        ));
     }
     if let Some(help) = snippet.help {
         builder = builder.with_help(help);
