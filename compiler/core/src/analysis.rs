@@ -589,7 +589,11 @@ impl Checker<'_> {
             self.check_duplicate_id(rule, id_value);
         }
         let description = rule.doc.as_ref().map(|doc| doc.text.clone()).unwrap_or_default();
-        let title = title.unwrap_or_else(|| description.lines().next().unwrap_or("").to_string());
+        let title = title.unwrap_or_else(|| {
+            // The first paragraph of the doc comment, on one line.
+            let paragraph = description.split("\n\n").next().unwrap_or("");
+            paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+        });
         RuleInfo {
             package: self.package.clone(),
             name: rule.name.name.clone(),
