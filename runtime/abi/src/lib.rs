@@ -1,1 +1,299 @@
-//! placeholder
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+//! The contract between generated Ward modules and the hosts that run them.
+//!
+//! `docs/abi.md` describes every export, every byte of the input encoding,
+//! the results layout and the `ward.meta` metadata section. This crate is the
+//! host side of it, free of any WebAssembly engine so that every host (and
+//! the code generator) can share it:
+//!
+//! - [`Metadata`]: the `ward.meta` custom section, [`Metadata::encode`] for
+//!   the code generator and [`Metadata::decode`] for hosts and tools.
+//! - [`encode_input`]: a [`ward_model::Document`] in the binary form
+//!   generated code walks with plain loads, interned against a module's
+//!   [`KeyTable`], with the side table of node positions ([`NodeInfo`]).
+//! - [`decode_results`]: what one `ward_eval` call wrote, read from a copy of
+//!   linear memory, bounds-checked.
+//! - [`decode_input`]: the reference reader of the input layout, for tests
+//!   and tools.
+//!
+//! Every decoder takes untrusted bytes and returns an error instead of
+//! panicking.
+
+mod bytes;
+mod input;
+mod inspect;
+mod meta;
+mod results;
+
+pub use input::{
+    EncodeError, EncodeOptions, EncodedInput, KeyTable, NodeInfo, NodeStep, encode_input,
+    encode_input_with,
+};
+pub use inspect::{
+    DecodedEntry, DecodedInput, DecodedKind, DecodedResource, DecodedValue, InputError,
+    MAX_DECODE_DEPTH, decode_input,
+};
+pub use meta::{CheckKind, CheckMeta, MetaError, Metadata, RuleMeta, Severity, SourceSpan};
+pub use results::{
+    FindingRecord, OutcomeRecord, Results, ResultsError, ResultsLimits, Status, decode_results,
+};
+
+/// The ABI version this crate implements.
+pub const ABI_VERSION: u32 = 1;
+
+/// "No resource", "no node", "no check" in every layout.
+pub const NONE: u32 = 0xFFFF_FFFF;
+
+/// The key id of an object key or resource type that the module's key
+/// table lacks.
+pub const KEY_UNKNOWN: u32 = 0xFFFF_FFFF;
+
+/// Names of the module's exports.
+pub mod exports {
+    /// The linear memory.
+    pub const MEMORY: &str = "memory";
+    /// `() -> ()`: forget every allocation.
+    pub const RESET: &str = "ward_reset";
+    /// `(len: i32) -> i32`: reserve space for the input.
+    pub const ALLOC: &str = "ward_alloc";
+    /// `(rule: i32, input: i32, input_len: i32) -> i32`: evaluate one rule.
+    pub const EVAL: &str = "ward_eval";
+}
+
+/// The name of the metadata custom section.
+pub const META_SECTION: &str = "ward.meta";
+
+/// The magic at the start of the metadata section.
+pub const META_MAGIC: [u8; 8] = *b"\0wardmet";
+
+/// The magic at the start of an encoded input.
+pub const INPUT_MAGIC: [u8; 4] = *b"WDIN";
+
+/// Sizes and field offsets of the input layout, for the code generator.
+pub mod layout {
+    /// Size of the input header.
+    pub const HEADER_SIZE: u32 = 64;
+    /// Header: ABI version.
+    pub const HEADER_VERSION: u32 = 4;
+    /// Header: total length.
+    pub const HEADER_TOTAL_LEN: u32 = 8;
+    /// Header: flags.
+    pub const HEADER_FLAGS: u32 = 12;
+    /// Header: resource count.
+    pub const HEADER_RESOURCE_COUNT: u32 = 16;
+    /// Header: offset of the resources table.
+    pub const HEADER_RESOURCES_OFF: u32 = 20;
+    /// Header: offset of the outgoing adjacency array.
+    pub const HEADER_OUT_OFF: u32 = 24;
+    /// Header: number of outgoing adjacency entries.
+    pub const HEADER_OUT_COUNT: u32 = 28;
+    /// Header: offset of the incoming adjacency array.
+    pub const HEADER_IN_OFF: u32 = 32;
+    /// Header: number of incoming adjacency entries.
+    pub const HEADER_IN_COUNT: u32 = 36;
+    /// Header: offset of the root value slot.
+    pub const HEADER_ROOT_OFF: u32 = 40;
+    /// Header: node count.
+    pub const HEADER_NODE_COUNT: u32 = 44;
+    /// Header: key table length.
+    pub const HEADER_KEY_COUNT: u32 = 48;
+    /// Header: input kind.
+    pub const HEADER_INPUT_KIND: u32 = 52;
+    /// Header: offset of the file name.
+    pub const HEADER_FILE_OFF: u32 = 56;
+    /// Header: length of the file name.
+    pub const HEADER_FILE_LEN: u32 = 60;
+    /// Header flag: the document root is encoded.
+    pub const FLAG_ROOT: u32 = 1;
+
+    /// Size of a value slot.
+    pub const SLOT_SIZE: u32 = 16;
+    /// Slot: tag byte.
+    pub const SLOT_TAG: u32 = 0;
+    /// Slot: node id.
+    pub const SLOT_NODE: u32 = 4;
+    /// Slot: first payload word (bool, offset) or the `f64`.
+    pub const SLOT_PAYLOAD: u32 = 8;
+    /// Slot: second payload word (length, count).
+    pub const SLOT_PAYLOAD_LEN: u32 = 12;
+
+    /// Tag of `null`.
+    pub const TAG_NULL: u8 = 0;
+    /// Tag of a boolean.
+    pub const TAG_BOOL: u8 = 1;
+    /// Tag of a number.
+    pub const TAG_NUMBER: u8 = 2;
+    /// Tag of a string.
+    pub const TAG_STRING: u8 = 3;
+    /// Tag of a list.
+    pub const TAG_LIST: u8 = 4;
+    /// Tag of an object.
+    pub const TAG_OBJECT: u8 = 5;
+    /// Tag of an unknown value.
+    pub const TAG_UNKNOWN: u8 = 6;
+
+    /// Size of an object entry.
+    pub const ENTRY_SIZE: u32 = 32;
+    /// Entry: key id.
+    pub const ENTRY_KEY_ID: u32 = 0;
+    /// Entry: offset of the key string.
+    pub const ENTRY_KEY_OFF: u32 = 4;
+    /// Entry: length of the key string.
+    pub const ENTRY_KEY_LEN: u32 = 8;
+    /// Entry: position in document order.
+    pub const ENTRY_ORDER: u32 = 12;
+    /// Entry: the value slot.
+    pub const ENTRY_VALUE: u32 = 16;
+
+    /// Size of a resource record.
+    pub const RESOURCE_SIZE: u32 = 96;
+    /// Resource: offset of the id string.
+    pub const RESOURCE_ID_OFF: u32 = 0;
+    /// Resource: length of the id string.
+    pub const RESOURCE_ID_LEN: u32 = 4;
+    /// Resource: offset of the type string.
+    pub const RESOURCE_TYPE_OFF: u32 = 8;
+    /// Resource: length of the type string.
+    pub const RESOURCE_TYPE_LEN: u32 = 12;
+    /// Resource: key id of the type.
+    pub const RESOURCE_TYPE_KEY: u32 = 16;
+    /// Resource: node id of the resource.
+    pub const RESOURCE_NODE: u32 = 20;
+    /// Resource: slot of `props`.
+    pub const RESOURCE_PROPS: u32 = 24;
+    /// Resource: slot of `tags`.
+    pub const RESOURCE_TAGS: u32 = 40;
+    /// Resource: slot of `metadata`.
+    pub const RESOURCE_METADATA: u32 = 56;
+    /// Resource: first outgoing adjacency entry.
+    pub const RESOURCE_OUT_FIRST: u32 = 72;
+    /// Resource: number of outgoing adjacency entries.
+    pub const RESOURCE_OUT_COUNT: u32 = 76;
+    /// Resource: first incoming adjacency entry.
+    pub const RESOURCE_IN_FIRST: u32 = 80;
+    /// Resource: number of incoming adjacency entries.
+    pub const RESOURCE_IN_COUNT: u32 = 84;
+
+    /// Size of an adjacency entry.
+    pub const ADJACENCY_SIZE: u32 = 8;
+    /// Adjacency: index of the other resource.
+    pub const ADJACENCY_RESOURCE: u32 = 0;
+    /// Adjacency: edge kinds bit set.
+    pub const ADJACENCY_KINDS: u32 = 4;
+
+    /// Size of the results header.
+    pub const RESULTS_SIZE: u32 = 32;
+    /// Results: status.
+    pub const RESULTS_STATUS: u32 = 0;
+    /// Results: number of outcome entries.
+    pub const RESULTS_OUTCOME_COUNT: u32 = 4;
+    /// Results: address of the outcome array.
+    pub const RESULTS_OUTCOMES: u32 = 8;
+    /// Results: number of finding records.
+    pub const RESULTS_FINDING_COUNT: u32 = 12;
+    /// Results: address of the first finding record.
+    pub const RESULTS_FIRST_FINDING: u32 = 16;
+    /// Results: address of the status message.
+    pub const RESULTS_MESSAGE: u32 = 20;
+    /// Results: length of the status message.
+    pub const RESULTS_MESSAGE_LEN: u32 = 24;
+
+    /// Size of an outcome entry.
+    pub const OUTCOME_SIZE: u32 = 8;
+    /// Outcome entry: resource index.
+    pub const OUTCOME_RESOURCE: u32 = 0;
+    /// Outcome entry: outcome.
+    pub const OUTCOME_VALUE: u32 = 4;
+
+    /// Size of a finding record.
+    pub const FINDING_SIZE: u32 = 32;
+    /// Finding: address of the next record.
+    pub const FINDING_NEXT: u32 = 0;
+    /// Finding: resource index.
+    pub const FINDING_RESOURCE: u32 = 4;
+    /// Finding: node id.
+    pub const FINDING_NODE: u32 = 8;
+    /// Finding: check index.
+    pub const FINDING_CHECK: u32 = 12;
+    /// Finding: outcome.
+    pub const FINDING_OUTCOME: u32 = 16;
+    /// Finding: address of the message.
+    pub const FINDING_MESSAGE: u32 = 20;
+    /// Finding: length of the message.
+    pub const FINDING_MESSAGE_LEN: u32 = 24;
+}
+
+/// The outcome of a rule on one resource, or of a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Every check held.
+    Pass,
+    /// A check failed.
+    Fail,
+    /// A `when` guard excluded the resource.
+    Skip,
+    /// The input could not determine the result.
+    Unknown,
+}
+
+impl Outcome {
+    /// All outcomes, in code order.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Pass,
+        Outcome::Fail,
+        Outcome::Skip,
+        Outcome::Unknown,
+    ];
+
+    /// The code used in results (0 pass, 1 fail, 2 skip, 3 unknown).
+    pub fn code(self) -> u32 {
+        match self {
+            Outcome::Pass => 0,
+            Outcome::Fail => 1,
+            Outcome::Skip => 2,
+            Outcome::Unknown => 3,
+        }
+    }
+
+    /// The outcome of a results code.
+    pub fn from_code(code: u32) -> Option<Outcome> {
+        match code {
+            0 => Some(Outcome::Pass),
+            1 => Some(Outcome::Fail),
+            2 => Some(Outcome::Skip),
+            3 => Some(Outcome::Unknown),
+            _ => None,
+        }
+    }
+
+    /// The lowercase word: `pass`, `fail`, `skip`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Skip => "skip",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    /// Parses the lowercase word.
+    pub fn parse(word: &str) -> Option<Outcome> {
+        Outcome::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == word)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

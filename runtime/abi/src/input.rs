@@ -1,0 +1,845 @@
+//! The input encoding: a [`Document`] as the bytes generated code reads.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use ward_model::{Document, EdgeKind, InputKind, Node, PathSegment, Pos, Value, render_path_from};
+
+use crate::bytes::{write_u8, write_u32, write_u64};
+use crate::layout::*;
+use crate::{ABI_VERSION, INPUT_MAGIC, KEY_UNKNOWN, NONE};
+
+/// The strings a module interned: object keys it reads with a constant name
+/// and resource types it filters by. Key id `k` is the `k`-th string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyTable {
+    keys: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, u32>,
+}
+
+impl KeyTable {
+    /// Builds a table; a repeated string keeps its first id.
+    pub fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> KeyTable {
+        let mut table = KeyTable::default();
+        for key in keys {
+            let key: Arc<str> = Arc::from(key);
+            let id = u32::try_from(table.keys.len()).unwrap_or(KEY_UNKNOWN);
+            if id == KEY_UNKNOWN {
+                break;
+            }
+            table.ids.entry(key.clone()).or_insert(id);
+            table.keys.push(key);
+        }
+        table
+    }
+
+    /// The key id of `key`, or [`KEY_UNKNOWN`].
+    pub fn id(&self, key: &str) -> u32 {
+        self.ids.get(key).copied().unwrap_or(KEY_UNKNOWN)
+    }
+
+    /// The string of a key id.
+    pub fn key(&self, id: u32) -> Option<&str> {
+        self.keys.get(id as usize).map(|key| &**key)
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The keys in id order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.keys.iter().map(|key| &**key)
+    }
+}
+
+/// What to encode besides the resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EncodeOptions {
+    /// Encode [`Document::root`] too (a module whose metadata sets
+    /// `uses_root` needs it).
+    pub include_root: bool,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> EncodeOptions {
+        EncodeOptions { include_root: true }
+    }
+}
+
+/// How a node is reached from its parent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NodeStep {
+    /// The resource itself (where it is defined); no parent.
+    Resource,
+    /// The resource's `props`; no parent.
+    Props,
+    /// The resource's `tags`; no parent.
+    Tags,
+    /// The resource's `metadata`; no parent.
+    Metadata,
+    /// The document root; no parent.
+    Root,
+    /// An object key of the parent.
+    Key(Arc<str>),
+    /// A list index of the parent.
+    Index(u32),
+}
+
+/// What the host knows about one node id: enough to locate a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeInfo {
+    /// The resource index the node belongs to, or [`NONE`] for the document
+    /// root's tree.
+    pub resource: u32,
+    /// The parent's node id, or [`NONE`] for the root of a tree.
+    pub parent: u32,
+    /// How the node is reached from its parent.
+    pub step: NodeStep,
+    /// Where the value starts in the input file.
+    pub pos: Pos,
+}
+
+/// An input encoded for one key table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncodedInput {
+    /// The bytes to copy into linear memory at an 8-aligned address.
+    pub bytes: Vec<u8>,
+    /// Node id to position and path.
+    pub nodes: Vec<NodeInfo>,
+    /// The input's file name.
+    pub file: String,
+}
+
+impl EncodedInput {
+    /// The side-table entry of a node id.
+    pub fn node(&self, id: u32) -> Option<&NodeInfo> {
+        self.nodes.get(id as usize)
+    }
+
+    /// The path of a node: `$.a.b[0]` inside `props`, `tags.Name`,
+    /// `metadata.DependsOn[0]`, `$...` inside the document root, and the
+    /// empty string for a resource itself.
+    pub fn path(&self, id: u32) -> Option<String> {
+        let mut segments = Vec::new();
+        let mut current = self.node(id)?;
+        // Parents always have smaller ids than their children, so the walk
+        // ends; the bound only guards against a hand-built side table.
+        for _ in 0..=self.nodes.len() {
+            let base = match &current.step {
+                NodeStep::Resource => return Some(String::new()),
+                NodeStep::Props | NodeStep::Root => "$",
+                NodeStep::Tags => "tags",
+                NodeStep::Metadata => "metadata",
+                NodeStep::Key(key) => {
+                    segments.push(PathSegment::Key(key.clone()));
+                    current = self.node(current.parent)?;
+                    continue;
+                }
+                NodeStep::Index(index) => {
+                    segments.push(PathSegment::Index(*index as usize));
+                    current = self.node(current.parent)?;
+                    continue;
+                }
+            };
+            segments.reverse();
+            return Some(render_path_from(base, &segments));
+        }
+        None
+    }
+}
+
+/// Why a document could not be encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EncodeError {
+    /// The encoding does not fit 32-bit offsets.
+    TooLarge {
+        /// The size reached, in bytes.
+        bytes: usize,
+    },
+    /// The document has more values than node ids.
+    TooManyNodes,
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::TooLarge { bytes } => write!(
+                f,
+                "the input encodes to {bytes} bytes, more than a 32-bit module can address"
+            ),
+            EncodeError::TooManyNodes => {
+                write!(f, "the input has more values than a module can number")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Encodes a document against a key table, the document root included.
+///
+/// # Errors
+///
+/// [`EncodeError`] when the encoding would not fit 32-bit offsets.
+pub fn encode_input(document: &Document, keys: &KeyTable) -> Result<EncodedInput, EncodeError> {
+    encode_input_with(document, keys, &EncodeOptions::default())
+}
+
+/// Encodes a document against a key table with options.
+///
+/// # Errors
+///
+/// [`EncodeError`] when the encoding would not fit 32-bit offsets.
+pub fn encode_input_with(
+    document: &Document,
+    keys: &KeyTable,
+    options: &EncodeOptions,
+) -> Result<EncodedInput, EncodeError> {
+    let mut encoder = Encoder {
+        out: Vec::new(),
+        nodes: Vec::new(),
+        keys,
+        key_strings: HashMap::new(),
+        pending: Vec::new(),
+    };
+    encoder.document(document, options);
+    if encoder.out.len() > u32::MAX as usize {
+        return Err(EncodeError::TooLarge {
+            bytes: encoder.out.len(),
+        });
+    }
+    if encoder.nodes.len() >= NONE as usize {
+        return Err(EncodeError::TooManyNodes);
+    }
+    Ok(EncodedInput {
+        bytes: encoder.out,
+        nodes: encoder.nodes,
+        file: document.file.clone(),
+    })
+}
+
+fn edge_kind_bit(kind: EdgeKind) -> u32 {
+    match kind {
+        EdgeKind::Ref => 1,
+        EdgeKind::GetAtt => 1 << 1,
+        EdgeKind::Sub => 1 << 2,
+        EdgeKind::DependsOn => 1 << 3,
+        EdgeKind::Relationship => 1 << 4,
+        EdgeKind::Reference => 1 << 5,
+    }
+}
+
+fn input_kind_code(kind: InputKind) -> u32 {
+    match kind {
+        InputKind::CloudFormation => 0,
+        InputKind::TerraformPlan => 1,
+        InputKind::ConfigItems => 2,
+        InputKind::Json => 3,
+    }
+}
+
+/// Offsets beyond `u32::MAX` are caught once at the end; until then they
+/// saturate so that nothing panics.
+fn to_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+struct PendingValue<'a> {
+    node: &'a Node,
+    slot: usize,
+    parent: u32,
+    step: NodeStep,
+}
+
+struct Encoder<'a, 'k> {
+    out: Vec<u8>,
+    nodes: Vec<NodeInfo>,
+    keys: &'k KeyTable,
+    key_strings: HashMap<&'a str, (u32, u32)>,
+    pending: Vec<PendingValue<'a>>,
+}
+
+impl<'a> Encoder<'a, '_> {
+    fn align8(&mut self) {
+        let padded = self.out.len().next_multiple_of(8);
+        self.out.resize(padded, 0);
+    }
+
+    fn reserve(&mut self, len: usize) -> usize {
+        let start = self.out.len();
+        self.out.resize(start.saturating_add(len), 0);
+        start
+    }
+
+    fn string(&mut self, text: &str) -> (u32, u32) {
+        let offset = to_u32(self.out.len());
+        self.out.extend_from_slice(text.as_bytes());
+        (offset, to_u32(text.len()))
+    }
+
+    fn key_string(&mut self, key: &'a str) -> (u32, u32) {
+        if let Some(&found) = self.key_strings.get(key) {
+            return found;
+        }
+        let placed = self.string(key);
+        self.key_strings.insert(key, placed);
+        placed
+    }
+
+    fn put(&mut self, offset: usize, value: u32) {
+        write_u32(&mut self.out, offset, value);
+    }
+
+    fn new_node(&mut self, info: NodeInfo) -> u32 {
+        let id = to_u32(self.nodes.len());
+        self.nodes.push(info);
+        id
+    }
+
+    fn document(&mut self, document: &'a Document, options: &EncodeOptions) {
+        let resource_count = document.resources.len();
+        let out_lists = adjacency(document, resource_count, true);
+        let in_lists = adjacency(document, resource_count, false);
+        let out_total: usize = out_lists.iter().map(Vec::len).sum();
+        let in_total: usize = in_lists.iter().map(Vec::len).sum();
+
+        let header = self.reserve(HEADER_SIZE as usize);
+        let root_slot = self.reserve(SLOT_SIZE as usize);
+        let resources_off = self.reserve(resource_count.saturating_mul(RESOURCE_SIZE as usize));
+        let out_off = self.reserve(out_total.saturating_mul(ADJACENCY_SIZE as usize));
+        let in_off = self.reserve(in_total.saturating_mul(ADJACENCY_SIZE as usize));
+
+        // Adjacency entries and the ranges in each resource record.
+        let mut next_out = 0usize;
+        let mut next_in = 0usize;
+        for (index, (outgoing, incoming)) in out_lists.iter().zip(&in_lists).enumerate() {
+            let record = resources_off + index * RESOURCE_SIZE as usize;
+            self.put(record + RESOURCE_OUT_FIRST as usize, to_u32(next_out));
+            self.put(record + RESOURCE_OUT_COUNT as usize, to_u32(outgoing.len()));
+            self.put(record + RESOURCE_IN_FIRST as usize, to_u32(next_in));
+            self.put(record + RESOURCE_IN_COUNT as usize, to_u32(incoming.len()));
+            for &(other, kinds) in outgoing {
+                let entry = out_off + next_out * ADJACENCY_SIZE as usize;
+                self.put(entry, other);
+                self.put(entry + 4, kinds);
+                next_out += 1;
+            }
+            for &(other, kinds) in incoming {
+                let entry = in_off + next_in * ADJACENCY_SIZE as usize;
+                self.put(entry, other);
+                self.put(entry + 4, kinds);
+                next_in += 1;
+            }
+        }
+
+        let (file_off, file_len) = self.string(&document.file);
+
+        for (index, resource) in document.resources.iter().enumerate() {
+            let record = resources_off + index * RESOURCE_SIZE as usize;
+            let resource_index = to_u32(index);
+            let (id_off, id_len) = self.string(&resource.id);
+            let (type_off, type_len) = self.string(&resource.resource_type);
+            let type_key = self.keys.id(&resource.resource_type);
+            let node = self.new_node(NodeInfo {
+                resource: resource_index,
+                parent: NONE,
+                step: NodeStep::Resource,
+                pos: resource.pos,
+            });
+            self.put(record + RESOURCE_ID_OFF as usize, id_off);
+            self.put(record + RESOURCE_ID_LEN as usize, id_len);
+            self.put(record + RESOURCE_TYPE_OFF as usize, type_off);
+            self.put(record + RESOURCE_TYPE_LEN as usize, type_len);
+            self.put(record + RESOURCE_TYPE_KEY as usize, type_key);
+            self.put(record + RESOURCE_NODE as usize, node);
+            self.tree(
+                &resource.props,
+                record + RESOURCE_PROPS as usize,
+                resource_index,
+                NodeStep::Props,
+            );
+            self.tree(
+                &resource.tags,
+                record + RESOURCE_TAGS as usize,
+                resource_index,
+                NodeStep::Tags,
+            );
+            self.tree(
+                &resource.metadata,
+                record + RESOURCE_METADATA as usize,
+                resource_index,
+                NodeStep::Metadata,
+            );
+        }
+
+        let mut flags = 0;
+        if options.include_root {
+            flags |= FLAG_ROOT;
+            self.tree(&document.root, root_slot, NONE, NodeStep::Root);
+        } else {
+            write_u8(&mut self.out, root_slot, TAG_NULL);
+            self.put(root_slot + SLOT_NODE as usize, NONE);
+        }
+        self.align8();
+
+        let total = to_u32(self.out.len());
+        let node_count = to_u32(self.nodes.len());
+        if let Some(magic) = self.out.get_mut(header..header + 4) {
+            magic.copy_from_slice(&INPUT_MAGIC);
+        }
+        let fields = [
+            (HEADER_VERSION, ABI_VERSION),
+            (HEADER_TOTAL_LEN, total),
+            (HEADER_FLAGS, flags),
+            (HEADER_RESOURCE_COUNT, to_u32(resource_count)),
+            (HEADER_RESOURCES_OFF, to_u32(resources_off)),
+            (HEADER_OUT_OFF, to_u32(out_off)),
+            (HEADER_OUT_COUNT, to_u32(out_total)),
+            (HEADER_IN_OFF, to_u32(in_off)),
+            (HEADER_IN_COUNT, to_u32(in_total)),
+            (HEADER_ROOT_OFF, to_u32(root_slot)),
+            (HEADER_NODE_COUNT, node_count),
+            (HEADER_KEY_COUNT, to_u32(self.keys.len())),
+            (HEADER_INPUT_KIND, input_kind_code(document.kind)),
+            (HEADER_FILE_OFF, file_off),
+            (HEADER_FILE_LEN, file_len),
+        ];
+        for (offset, value) in fields {
+            self.put(header + offset as usize, value);
+        }
+    }
+
+    /// Encodes one value tree into the slot at `slot`. Iterative: nesting
+    /// depth costs heap, not stack.
+    fn tree(&mut self, root: &'a Node, slot: usize, resource: u32, step: NodeStep) {
+        self.pending.push(PendingValue {
+            node: root,
+            slot,
+            parent: NONE,
+            step,
+        });
+        while let Some(pending) = self.pending.pop() {
+            let node = self.new_node(NodeInfo {
+                resource,
+                parent: pending.parent,
+                step: pending.step,
+                pos: pending.node.pos,
+            });
+            let slot = pending.slot;
+            self.put(slot + SLOT_NODE as usize, node);
+            let payload = slot + SLOT_PAYLOAD as usize;
+            let payload_len = slot + SLOT_PAYLOAD_LEN as usize;
+            match &pending.node.value {
+                Value::Null => write_u8(&mut self.out, slot, TAG_NULL),
+                Value::Bool(flag) => {
+                    write_u8(&mut self.out, slot, TAG_BOOL);
+                    self.put(payload, u32::from(*flag));
+                }
+                Value::Number(number) => {
+                    write_u8(&mut self.out, slot, TAG_NUMBER);
+                    write_u64(&mut self.out, payload, number.to_bits());
+                }
+                Value::String(text) => {
+                    write_u8(&mut self.out, slot, TAG_STRING);
+                    let (offset, len) = self.string(text);
+                    self.put(payload, offset);
+                    self.put(payload_len, len);
+                }
+                Value::Unknown(reason) => {
+                    write_u8(&mut self.out, slot, TAG_UNKNOWN);
+                    let (offset, len) = self.string(reason);
+                    self.put(payload, offset);
+                    self.put(payload_len, len);
+                }
+                Value::List(items) => {
+                    write_u8(&mut self.out, slot, TAG_LIST);
+                    self.align8();
+                    let first = self.reserve(items.len().saturating_mul(SLOT_SIZE as usize));
+                    self.put(payload, to_u32(first));
+                    self.put(payload_len, to_u32(items.len()));
+                    for (index, item) in items.iter().enumerate().rev() {
+                        self.pending.push(PendingValue {
+                            node: item,
+                            slot: first + index * SLOT_SIZE as usize,
+                            parent: node,
+                            step: NodeStep::Index(to_u32(index)),
+                        });
+                    }
+                }
+                Value::Object(entries) => {
+                    write_u8(&mut self.out, slot, TAG_OBJECT);
+                    self.object(entries, payload, node);
+                }
+            }
+        }
+    }
+
+    fn object(&mut self, entries: &'a [(Arc<str>, Node)], payload: usize, node: u32) {
+        let count = entries.len();
+        let mut sorted: Vec<(u32, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(position, (key, _))| (self.keys.id(key), position))
+            .collect();
+        sorted.sort_unstable();
+        self.align8();
+        let first = self.reserve(count.saturating_mul(ENTRY_SIZE as usize + 4));
+        self.align8();
+        self.put(payload, to_u32(first));
+        self.put(payload + 4, to_u32(count));
+        let order = first + count * ENTRY_SIZE as usize;
+        for (sorted_position, &(key_id, position)) in sorted.iter().enumerate().rev() {
+            let Some((key, value)) = entries.get(position) else {
+                continue;
+            };
+            let entry = first + sorted_position * ENTRY_SIZE as usize;
+            let (key_off, key_len) = self.key_string(key);
+            self.put(entry + ENTRY_KEY_ID as usize, key_id);
+            self.put(entry + ENTRY_KEY_OFF as usize, key_off);
+            self.put(entry + ENTRY_KEY_LEN as usize, key_len);
+            self.put(entry + ENTRY_ORDER as usize, to_u32(position));
+            self.put(order + position * 4, to_u32(sorted_position));
+            self.pending.push(PendingValue {
+                node: value,
+                slot: entry + ENTRY_VALUE as usize,
+                parent: node,
+                step: NodeStep::Key(key.clone()),
+            });
+        }
+    }
+}
+
+/// Per resource, the other ends of its edges in one direction, each once,
+/// with the kinds of the edges joining them.
+fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Vec<Vec<(u32, u32)>> {
+    let mut lists = Vec::with_capacity(resource_count);
+    // `seen[other]` is 1 + the position of `other` in the list being built.
+    let mut seen = vec![0usize; resource_count];
+    for index in 0..resource_count {
+        let mut list: Vec<(u32, u32)> = Vec::new();
+        let edges: Vec<_> = if outgoing {
+            document
+                .outgoing(index)
+                .map(|edge| (edge.to, edge.kind))
+                .collect()
+        } else {
+            document
+                .incoming(index)
+                .map(|edge| (edge.from, edge.kind))
+                .collect()
+        };
+        for (other, kind) in edges {
+            let Some(mark) = seen.get_mut(other) else {
+                continue;
+            };
+            if *mark == 0 {
+                list.push((to_u32(other), edge_kind_bit(kind)));
+                *mark = list.len();
+            } else if let Some(entry) = list.get_mut(*mark - 1) {
+                entry.1 |= edge_kind_bit(kind);
+            }
+        }
+        for &(other, _) in &list {
+            if let Some(mark) = seen.get_mut(other as usize) {
+                *mark = 0;
+            }
+        }
+        lists.push(list);
+    }
+    lists
+}
+
+/// Reads the `u32` header field at `offset` of an encoded input.
+#[cfg(test)]
+fn header_field(bytes: &[u8], offset: u32) -> Option<u32> {
+    crate::bytes::read_u32(bytes, offset as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bytes::read_u32;
+    use crate::{DecodedKind, DecodedValue, decode_input};
+    use ward_model::{LoadOptions, load};
+
+    const TEMPLATE: &str = r#"
+Parameters:
+  Env:
+    Type: String
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Queue:
+    Type: AWS::SQS::Queue
+    DependsOn: Key
+    Properties:
+      KmsMasterKeyId: !Ref Key
+      Other: !GetAtt Key.Arn
+      DelaySeconds: 5
+      Name: !Ref Env
+      List: [1, true, null, "x", {b: 1, a: [2]}]
+      Tags:
+        - Key: team
+          Value: core
+"#;
+
+    fn document() -> Document {
+        load(
+            "template.yaml",
+            TEMPLATE.as_bytes(),
+            &LoadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    /// Compares a decoded value with the model node it came from, and checks
+    /// that the node's side-table entry has its position.
+    fn same(decoded: &DecodedValue, node: &Node, encoded: &EncodedInput, keys: &KeyTable) {
+        assert_eq!(encoded.node(decoded.node).unwrap().pos, node.pos);
+        match (&decoded.kind, &node.value) {
+            (DecodedKind::Null, Value::Null) => {}
+            (DecodedKind::Bool(a), Value::Bool(b)) => assert_eq!(a, b),
+            (DecodedKind::Number(a), Value::Number(b)) => assert_eq!(a.to_bits(), b.to_bits()),
+            (DecodedKind::String(a), Value::String(b)) => assert_eq!(a.as_str(), &**b),
+            (DecodedKind::Unknown(a), Value::Unknown(b)) => assert_eq!(a.as_str(), &**b),
+            (DecodedKind::List(a), Value::List(b)) => {
+                assert_eq!(a.len(), b.len());
+                for (x, y) in a.iter().zip(b) {
+                    same(x, y, encoded, keys);
+                }
+            }
+            (DecodedKind::Object(a), Value::Object(b)) => {
+                assert_eq!(a.len(), b.len());
+                for (x, (key, y)) in a.iter().zip(b) {
+                    assert_eq!(x.key.as_str(), &**key);
+                    assert_eq!(x.key_id, keys.id(key));
+                    same(&x.value, y, encoded, keys);
+                }
+            }
+            (a, b) => panic!("{a:?} is not {b:?}"),
+        }
+    }
+
+    #[test]
+    fn round_trip_of_a_template() {
+        let document = document();
+        let keys = KeyTable::new(["AWS::SQS::Queue", "KmsMasterKeyId", "b", "Name"]);
+        let encoded = encode_input(&document, &keys).unwrap();
+        assert_eq!(encoded.bytes.len() % 8, 0);
+        let decoded = decode_input(&encoded.bytes).unwrap();
+        assert_eq!(decoded.kind, 0);
+        assert_eq!(decoded.file, "template.yaml");
+        assert_eq!(decoded.key_count, 4);
+        assert_eq!(decoded.node_count as usize, encoded.nodes.len());
+        assert_eq!(decoded.resources.len(), 2);
+        for (resource, model) in decoded.resources.iter().zip(&document.resources) {
+            assert_eq!(resource.id, model.id);
+            assert_eq!(resource.resource_type, model.resource_type);
+            assert_eq!(resource.type_key, keys.id(&model.resource_type));
+            assert_eq!(encoded.node(resource.node).unwrap().pos, model.pos);
+            assert_eq!(encoded.path(resource.node).unwrap(), "");
+            same(&resource.props, &model.props, &encoded, &keys);
+            same(&resource.tags, &model.tags, &encoded, &keys);
+            same(&resource.metadata, &model.metadata, &encoded, &keys);
+        }
+        same(
+            decoded.root.as_ref().unwrap(),
+            &document.root,
+            &encoded,
+            &keys,
+        );
+
+        // Queue refers to Key through Ref, GetAtt and DependsOn: one entry.
+        let queue = &decoded.resources[1];
+        assert_eq!(queue.refs, vec![(0, 0b1011)]);
+        assert_eq!(decoded.resources[0].referrers, vec![(1, 0b1011)]);
+        assert!(queue.referrers.is_empty());
+        assert_eq!(queue.type_key, 0);
+        assert_eq!(decoded.resources[0].type_key, KEY_UNKNOWN);
+    }
+
+    #[test]
+    fn object_entries_are_sorted_by_key_id_with_document_order_kept() {
+        let document = document();
+        let keys = KeyTable::new(["Name", "KmsMasterKeyId"]);
+        let encoded = encode_input(&document, &keys).unwrap();
+        let bytes = &encoded.bytes;
+        let resources = header_field(bytes, HEADER_RESOURCES_OFF).unwrap() as usize;
+        let props = resources + RESOURCE_SIZE as usize + RESOURCE_PROPS as usize;
+        assert_eq!(bytes[props], TAG_OBJECT);
+        let entries = read_u32(bytes, props + 8).unwrap() as usize;
+        let count = read_u32(bytes, props + 12).unwrap() as usize;
+        assert_eq!(entries % 8, 0);
+        let ids: Vec<u32> = (0..count)
+            .map(|i| read_u32(bytes, entries + i * 32).unwrap())
+            .collect();
+        assert_eq!(&ids[..2], &[0, 1]);
+        assert!(ids[2..].iter().all(|&id| id == KEY_UNKNOWN));
+        // Document order: KmsMasterKeyId, Other, DelaySeconds, Name, List, Tags.
+        let order: Vec<u32> = (0..count)
+            .map(|i| read_u32(bytes, entries + count * 32 + i * 4).unwrap())
+            .collect();
+        assert_eq!(order[0], 1);
+        assert_eq!(order[3], 0);
+        let key_at = |sorted: u32| {
+            let entry = entries + sorted as usize * 32;
+            let off = read_u32(bytes, entry + 4).unwrap() as usize;
+            let len = read_u32(bytes, entry + 8).unwrap() as usize;
+            std::str::from_utf8(&bytes[off..off + len])
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(key_at(order[1]), "Other");
+        assert_eq!(key_at(order[2]), "DelaySeconds");
+    }
+
+    #[test]
+    fn header_layout_is_pinned() {
+        let document = document();
+        let encoded = encode_input_with(
+            &document,
+            &KeyTable::default(),
+            &EncodeOptions {
+                include_root: false,
+            },
+        )
+        .unwrap();
+        let bytes = &encoded.bytes;
+        assert_eq!(&bytes[0..4], b"WDIN");
+        let field = |offset| header_field(bytes, offset).unwrap();
+        assert_eq!(field(HEADER_VERSION), 1);
+        assert_eq!(field(HEADER_TOTAL_LEN) as usize, bytes.len());
+        assert_eq!(field(HEADER_FLAGS), 0);
+        assert_eq!(field(HEADER_RESOURCE_COUNT), 2);
+        assert_eq!(field(HEADER_ROOT_OFF), 64);
+        assert_eq!(field(HEADER_RESOURCES_OFF), 80);
+        assert_eq!(field(HEADER_OUT_OFF), 80 + 2 * 96);
+        assert_eq!(field(HEADER_OUT_COUNT), 1);
+        assert_eq!(field(HEADER_IN_OFF), 80 + 2 * 96 + 8);
+        assert_eq!(field(HEADER_IN_COUNT), 1);
+        assert_eq!(field(HEADER_KEY_COUNT), 0);
+        assert_eq!(field(HEADER_INPUT_KIND), 0);
+        assert_eq!(bytes[64], TAG_NULL);
+        assert_eq!(read_u32(bytes, 68), Some(NONE));
+        assert!(decode_input(bytes).unwrap().root.is_none());
+    }
+
+    #[test]
+    fn paths_follow_the_model_conventions() {
+        let document = document();
+        let encoded = encode_input(&document, &KeyTable::default()).unwrap();
+        let paths: Vec<String> = (0..encoded.nodes.len() as u32)
+            .filter(|&id| encoded.node(id).unwrap().resource == 1)
+            .map(|id| encoded.path(id).unwrap())
+            .collect();
+        for expected in [
+            "",
+            "$",
+            "$.KmsMasterKeyId",
+            "$.List[4].a[0]",
+            "tags",
+            "tags.team",
+            "metadata",
+            "metadata.DependsOn",
+        ] {
+            assert!(
+                paths.iter().any(|path| path == expected),
+                "{expected} in {paths:?}"
+            );
+        }
+        assert_eq!(encoded.path(u32::MAX), None);
+    }
+
+    #[test]
+    fn numbers_and_unknowns_are_exact() {
+        let document = document();
+        let encoded = encode_input(&document, &KeyTable::default()).unwrap();
+        let decoded = decode_input(&encoded.bytes).unwrap();
+        let DecodedKind::Object(props) = &decoded.resources[1].props.kind else {
+            panic!("props are an object")
+        };
+        let name = props.iter().find(|entry| entry.key == "Name").unwrap();
+        assert!(matches!(&name.value.kind, DecodedKind::Unknown(reason) if reason.contains("Env")));
+        let delay = props
+            .iter()
+            .find(|entry| entry.key == "DelaySeconds")
+            .unwrap();
+        assert_eq!(delay.value.kind, DecodedKind::Number(5.0));
+    }
+
+    #[test]
+    fn deep_nesting_is_encoded_without_recursion() {
+        let mut node = Node::new(Value::Number(1.0), Pos::START);
+        for _ in 0..20_000 {
+            node = Node::new(Value::List(vec![node]), Pos::START);
+        }
+        let document = Document::new("deep.json", InputKind::Json, Vec::new(), Vec::new(), node);
+        let encoded = encode_input(&document, &KeyTable::default()).unwrap();
+        assert_eq!(encoded.nodes.len(), 20_001);
+        assert!(decode_input(&encoded.bytes).is_err());
+        // Dropping a 20,000-deep model tree recurses; leak it in the test.
+        std::mem::forget(document);
+    }
+
+    #[test]
+    fn every_truncation_and_flip_is_survived() {
+        let document = document();
+        let encoded = encode_input(&document, &KeyTable::new(["Name"])).unwrap();
+        for len in 0..encoded.bytes.len() {
+            assert!(decode_input(&encoded.bytes[..len]).is_err());
+        }
+        for index in 0..encoded.bytes.len() {
+            for value in [0u8, 1, 0x7F, 0xFF] {
+                let mut bytes = encoded.bytes.clone();
+                bytes[index] = value;
+                let _ = decode_input(&bytes);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hostile_bytes_never_panic(mut bytes in proptest::collection::vec(proptest::num::u8::ANY, 64..1024)) {
+            bytes[0..4].copy_from_slice(b"WDIN");
+            bytes[4..8].copy_from_slice(&1u32.to_le_bytes());
+            let len = bytes.len() as u32;
+            bytes[8..12].copy_from_slice(&len.to_le_bytes());
+            let _ = decode_input(&bytes);
+        }
+
+        #[test]
+        fn json_values_round_trip(value in json_value()) {
+            let node = Node::from_json(&value, Pos::START);
+            let document = Document::new("x.json", InputKind::Json, Vec::new(), Vec::new(), node.clone());
+            let keys = KeyTable::new(["a", "b", "c"]);
+            let encoded = encode_input(&document, &keys).unwrap();
+            let decoded = decode_input(&encoded.bytes).unwrap();
+            same(decoded.root.as_ref().unwrap(), &node, &encoded, &keys);
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i32>().prop_map(|n| serde_json::json!(n)),
+            "[a-dé]{0,4}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("[a-e]{1,2}", inner, 0..6)
+                    .prop_map(|map| { serde_json::Value::Object(map.into_iter().collect()) }),
+            ]
+        })
+    }
+}
