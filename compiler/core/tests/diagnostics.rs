@@ -289,3 +289,21 @@ fn syntax_errors_in_three_rules_are_all_reported() {
         [20]
     );
 }
+
+/// `docs/errors.md` is generated from the registry of codes; this test keeps
+/// it fresh, and rewrites it when `WARD_BLESS` is set.
+#[test]
+fn error_index_is_fresh() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/errors.md");
+    let generated = ward_compiler::diagnostics::codes::error_index_markdown();
+    if std::env::var_os("WARD_BLESS").is_some() {
+        std::fs::write(&path, &generated)
+            .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/errors.md is stale: it is generated from compiler/core/src/diagnostics/codes.rs\nrewrite it with\n  WARD_BLESS=1 cargo test -p ward-compiler --test diagnostics error_index\nand commit the result"
+    );
+}
