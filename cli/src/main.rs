@@ -3,6 +3,8 @@
 //! only places that read and write files.
 
 mod commands;
+mod inputs;
+mod report;
 mod sources;
 
 use std::path::PathBuf;

@@ -1,18 +1,162 @@
-//! `ward check`: evaluate policies on inputs.
+//! `ward check`: evaluate policies (the standard library by default) on
+//! templates, plans and inventory.
 
 use std::path::{Path, PathBuf};
 
-use crate::{ReportFormat, SeverityArg};
+use rayon::prelude::*;
+use ward_compiler::eval::{self, Limits};
+use ward_model::LoadOptions;
+
+use crate::inputs::{load_inputs, load_parameters, report_load_errors};
+use crate::report::{self, Finding, OutcomeEntry, RuleError, RuleSummary, RunReport};
+use crate::sources::{fail, load_policies, report_diagnostics};
+use crate::{DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportFormat, SeverityArg};
 
 pub fn run(
-    _policies: &[PathBuf],
-    _inputs: &[PathBuf],
-    _format: ReportFormat,
-    _fail_on: SeverityArg,
-    _parameters: Option<&Path>,
-    _verbose: bool,
+    policies: &[PathBuf],
+    inputs: &[PathBuf],
+    format: ReportFormat,
+    fail_on: SeverityArg,
+    parameters: Option<&Path>,
+    verbose: bool,
 ) -> u8 {
-    crate::sources::fail(
-        "`ward check` is not implemented yet: policies cannot be evaluated in this version",
-    )
+    let loaded = match load_policies(policies) {
+        Ok(loaded) => loaded,
+        Err(message) => return fail(&message),
+    };
+    if report_diagnostics(&loaded.compiler, DiagnosticFormat::Human) {
+        return EXIT_ERROR;
+    }
+    let Some(program) =
+        ward_compiler::ir::program(&loaded.compiler.db, loaded.compiler.workspace).clone()
+    else {
+        return fail("the policies could not be lowered");
+    };
+    let parameters = match load_parameters(parameters) {
+        Ok(parameters) => parameters,
+        Err(message) => return fail(&message),
+    };
+    let options = LoadOptions {
+        parameters,
+        kind: None,
+    };
+    let inputs = match load_inputs(inputs, &options) {
+        Ok(inputs) => inputs,
+        Err(message) => return fail(&message),
+    };
+    let color = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    report_load_errors(&inputs, color);
+
+    let evaluator = eval::Evaluator::new(&program);
+    let limits = Limits::default();
+    let reports: Vec<eval::Report> = inputs
+        .documents
+        .par_iter()
+        .map(|document| evaluator.evaluate(document, &limits))
+        .collect();
+
+    let mut run = RunReport {
+        rules: program
+            .rules
+            .iter()
+            .map(|rule| RuleSummary {
+                id: rule.info.id.clone(),
+                name: format!("{}.{}", rule.info.package, rule.info.name),
+                severity: rule.info.severity.as_str().to_string(),
+                title: rule.info.title.clone(),
+                description: rule.info.description.clone(),
+                controls: rule.info.controls.clone(),
+            })
+            .collect(),
+        ..RunReport::default()
+    };
+    run.summary.inputs = inputs.documents.len();
+    run.summary.rules = program.rules.len();
+    for report in &reports {
+        for rule in &report.rules {
+            run.summary.pass += rule.counts.pass;
+            run.summary.fail += rule.counts.fail;
+            run.summary.skip += rule.counts.skip;
+            run.summary.unknown += rule.counts.unknown;
+            for resource in &rule.resources {
+                run.outcomes.push(OutcomeEntry {
+                    rule: rule.rule_id.clone(),
+                    file: report.file.clone(),
+                    resource: resource.resource_id.clone(),
+                    outcome: resource.outcome.as_str().to_string(),
+                });
+            }
+            if let Some(error) = &rule.error {
+                run.errors.push(RuleError {
+                    rule: rule.rule_id.clone(),
+                    file: report.file.clone(),
+                    message: error.clone(),
+                });
+            }
+        }
+        for finding in &report.findings {
+            run.findings.push(Finding {
+                rule: finding.rule_id.clone(),
+                severity: finding.severity.as_str().to_string(),
+                outcome: match finding.outcome {
+                    eval::FindingOutcome::Fail => "fail".to_string(),
+                    eval::FindingOutcome::Unknown => "unknown".to_string(),
+                },
+                resource: finding.resource_id.clone(),
+                resource_type: finding.resource_type.clone(),
+                path: finding.path.clone(),
+                message: finding.message.clone(),
+                file: finding.file.clone(),
+                line: finding.line,
+                column: finding.column,
+            });
+        }
+    }
+    run.summary.findings = run.findings.len();
+    run.summary.errors = run.errors.len();
+    run.sort();
+    print_report(&run, &inputs.texts, format, verbose);
+
+    if !inputs.errors.is_empty() || !run.errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    if exceeds_threshold(&run, fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Prints a report in the chosen format to stdout.
+pub fn print_report(
+    run: &RunReport,
+    texts: &std::collections::HashMap<String, String>,
+    format: ReportFormat,
+    verbose: bool,
+) {
+    let color = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let text = match format {
+        ReportFormat::Human => report::human::render(run, texts, verbose, color),
+        ReportFormat::Json => report::json::render(run, verbose),
+        ReportFormat::Sarif => report::sarif::render(run),
+        ReportFormat::Junit => report::junit::render(run),
+    };
+    print!("{text}");
+}
+
+/// Whether a failing finding reaches the `--fail-on` threshold.
+pub fn exceeds_threshold(run: &RunReport, fail_on: SeverityArg) -> bool {
+    let threshold = match fail_on {
+        SeverityArg::Info => 0,
+        SeverityArg::Low => 1,
+        SeverityArg::Medium => 2,
+        SeverityArg::High => 3,
+        SeverityArg::Critical => 4,
+        SeverityArg::Never => return false,
+    };
+    run.findings.iter().any(|finding| {
+        finding.outcome == "fail" && report::severity_rank(&finding.severity) >= threshold
+    })
 }

@@ -98,7 +98,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     let kind = match snippet.kind {
         SnippetKind::Error => ReportKind::Error,
         SnippetKind::Warning => ReportKind::Warning,
-        SnippetKind::Custom(word) => ReportKind::Custom(word, Color::Red),
+        SnippetKind::Custom(word) => ReportKind::Custom(word, if color { Color::Red } else { Color::Primary }),
     };
     let file = snippet.file.to_string();
     let mut sources: Vec<(String, String)> = vec![(file.clone(), text.to_string())];
@@ -160,7 +160,31 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         .write(ariadne::sources(sources), &mut buffer)
         .is_ok()
     {
-        out.push_str(&String::from_utf8_lossy(&buffer));
+        let text = String::from_utf8_lossy(&buffer);
+        if color {
+            out.push_str(&text);
+        } else {
+            // ariadne colours custom report kinds even when colour is off.
+            out.push_str(&strip_ansi(&text));
+        }
+    }
+    out
+}
+
+/// Removes ANSI escape sequences (`ESC [ ... letter`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(ch);
+        }
     }
     out
 }

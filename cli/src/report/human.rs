@@ -1,0 +1,114 @@
+//! The human report: each finding with the offending template line
+//! underlined, then a summary.
+
+use std::collections::HashMap;
+
+use ward_compiler::diagnostics::render::{Snippet, SnippetKind, render_snippet};
+use ward_syntax::LineIndex;
+use ward_syntax::ast::Span;
+
+use super::RunReport;
+
+/// Renders the report. `texts` holds the input files' text by name, for the
+/// snippets.
+pub fn render(
+    report: &RunReport,
+    texts: &HashMap<String, String>,
+    verbose: bool,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        let word: &'static str = match (finding.outcome.as_str(), finding.severity.as_str()) {
+            ("unknown", _) => "unknown",
+            (_, "critical") => "critical",
+            (_, "high") => "high",
+            (_, "medium") => "medium",
+            (_, "low") => "low",
+            _ => "info",
+        };
+        let span = texts
+            .get(&finding.file)
+            .filter(|_| finding.line > 0)
+            .map(|text| line_span(text, finding.line, finding.column))
+            .unwrap_or_default();
+        let headline = format!("{} {}", finding.rule, finding.message);
+        let label = if finding.path.is_empty() {
+            finding.resource.clone()
+        } else {
+            format!("{} ({})", finding.resource, finding.path)
+        };
+        if finding.line > 0 && texts.contains_key(&finding.file) {
+            let snippet = Snippet {
+                kind: SnippetKind::Custom(word),
+                code: None,
+                message: &headline,
+                file: &finding.file,
+                span,
+                label: &label,
+                labels: Vec::new(),
+                help: None,
+            };
+            out.push_str(&render_snippet(&snippet, texts, color));
+        } else {
+            out.push_str(&format!(
+                "{}: {word}: {headline}\n  {label}\n",
+                finding.file
+            ));
+        }
+    }
+    for error in &report.errors {
+        out.push_str(&format!("{}: error: {}\n", error.file, error.message));
+    }
+    if verbose {
+        for entry in &report.outcomes {
+            out.push_str(&format!(
+                "{} {} {} {}\n",
+                entry.outcome, entry.rule, entry.file, entry.resource
+            ));
+        }
+    }
+    let summary = &report.summary;
+    out.push_str(&format!(
+        "{} input{}, {} rule{}: {} failed, {} unknown, {} passed, {} skipped ({} finding{}{})\n",
+        summary.inputs,
+        plural(summary.inputs),
+        summary.rules,
+        plural(summary.rules),
+        summary.fail,
+        summary.unknown,
+        summary.pass,
+        summary.skip,
+        summary.findings,
+        plural(summary.findings),
+        if summary.errors > 0 {
+            format!(", {} rule errors", summary.errors)
+        } else {
+            String::new()
+        }
+    ));
+    out
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// The byte span from a 1-based line and column to the end of that line's
+/// content.
+fn line_span(text: &str, line: u32, column: u32) -> Span {
+    let index = LineIndex::new(text);
+    let (line0, col0) = (line.saturating_sub(1), column.saturating_sub(1));
+    let line_start = index.offset_of_utf16(text, line0, 0) as usize;
+    let line_text = text.get(line_start..).unwrap_or("");
+    let line_text = line_text.split('\n').next().unwrap_or("");
+    let start = line_text
+        .char_indices()
+        .nth(col0 as usize)
+        .map(|(offset, _)| line_start + offset)
+        .unwrap_or(line_start);
+    let end = (line_start + line_text.trim_end().len())
+        .max(start + 1)
+        .min(text.len());
+    Span::new(start, end)
+}

@@ -1,0 +1,114 @@
+//! JUnit XML: one test suite per rule, one test case per resource the rule
+//! ran on; failures for failing resources, skips for skipped and unknown
+//! ones (with the reason).
+
+use std::collections::BTreeMap;
+
+use super::RunReport;
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &RunReport) -> String {
+    let mut suites: BTreeMap<&str, Vec<&super::OutcomeEntry>> = BTreeMap::new();
+    for entry in &report.outcomes {
+        suites.entry(entry.rule.as_str()).or_default().push(entry);
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"ward\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"{}\">\n",
+        report.outcomes.len(),
+        report.summary.fail,
+        report.summary.skip + report.summary.unknown,
+        report.errors.len()
+    ));
+    for (rule, entries) in &suites {
+        let failures = entries.iter().filter(|e| e.outcome == "fail").count();
+        let skipped = entries
+            .iter()
+            .filter(|e| e.outcome == "skip" || e.outcome == "unknown")
+            .count();
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
+            escape(rule),
+            entries.len()
+        ));
+        for entry in entries {
+            out.push_str(&format!(
+                "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
+                escape(rule),
+                escape(&entry.resource),
+                escape(&entry.file)
+            ));
+            let findings: Vec<&super::Finding> = report
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.rule == entry.rule && f.resource == entry.resource && f.file == entry.file
+                })
+                .collect();
+            match entry.outcome.as_str() {
+                "fail" => {
+                    out.push_str(">\n");
+                    let text: Vec<String> = findings
+                        .iter()
+                        .filter(|f| f.outcome == "fail")
+                        .map(|f| {
+                            format!(
+                                "{}:{}:{}: {} ({})",
+                                f.file, f.line, f.column, f.message, f.path
+                            )
+                        })
+                        .collect();
+                    let first = findings
+                        .first()
+                        .map(|f| f.message.as_str())
+                        .unwrap_or("failed");
+                    out.push_str(&format!(
+                        "      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+                        escape(first),
+                        escape(
+                            findings
+                                .first()
+                                .map(|f| f.severity.as_str())
+                                .unwrap_or("medium")
+                        ),
+                        escape(&text.join("\n"))
+                    ));
+                }
+                "skip" => out.push_str(
+                    ">\n      <skipped message=\"rule does not apply\"/>\n    </testcase>\n",
+                ),
+                "unknown" => {
+                    let reason = findings
+                        .first()
+                        .map(|f| f.message.as_str())
+                        .unwrap_or("unknown");
+                    out.push_str(&format!(
+                        ">\n      <skipped message=\"unknown: {}\"/>\n    </testcase>\n",
+                        escape(reason)
+                    ));
+                }
+                _ => out.push_str("/>\n"),
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Escapes text for XML attributes and content.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,113 @@
+//! SARIF 2.1.0, as code scanning services read it.
+
+use serde_json::{Value, json};
+
+use super::RunReport;
+
+/// The SARIF level of a severity: critical and high are errors, medium a
+/// warning, low and info notes.
+fn level(severity: &str) -> &'static str {
+    match severity {
+        "critical" | "high" => "error",
+        "medium" => "warning",
+        _ => "note",
+    }
+}
+
+/// Renders the report as one SARIF log with one run.
+pub fn render(report: &RunReport) -> String {
+    let rules: Vec<Value> = report
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "name": rule.name,
+                "shortDescription": { "text": rule.title },
+                "fullDescription": { "text": if rule.description.is_empty() { &rule.title } else { &rule.description } },
+                "help": { "text": rule.description, "markdown": rule.description },
+                "defaultConfiguration": { "level": level(&rule.severity) },
+                "properties": {
+                    "tags": rule.controls,
+                    "security-severity": security_severity(&rule.severity),
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let rule_index = report.rules.iter().position(|rule| rule.id == finding.rule);
+            let mut region = json!({});
+            if finding.line > 0 {
+                region = json!({ "startLine": finding.line, "startColumn": finding.column.max(1) });
+            }
+            let unknown = finding.outcome == "unknown";
+            json!({
+                "ruleId": finding.rule,
+                "ruleIndex": rule_index,
+                "kind": if unknown { "review" } else { "fail" },
+                "level": if unknown { "note" } else { level(&finding.severity) },
+                "message": { "text": finding.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": finding.file.replace('\\', "/") },
+                        "region": region,
+                    },
+                    "logicalLocations": [{
+                        "fullyQualifiedName": finding.resource,
+                        "kind": "resource",
+                    }],
+                }],
+                "properties": {
+                    "outcome": finding.outcome,
+                    "resourceType": finding.resource_type,
+                    "path": finding.path,
+                },
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|error| {
+            json!({
+                "level": "error",
+                "message": { "text": error.message },
+                "descriptor": { "id": error.rule },
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "ward",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/ward-policy/ward",
+                    "rules": rules,
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+/// GitHub code scanning ranks security results by this score.
+fn security_severity(severity: &str) -> &'static str {
+    match severity {
+        "critical" => "9.5",
+        "high" => "8.0",
+        "medium" => "5.5",
+        "low" => "3.0",
+        _ => "1.0",
+    }
+}
