@@ -10,6 +10,8 @@ pub mod analysis;
 pub mod builtins;
 pub mod db;
 pub mod diagnostics;
+pub mod eval;
+pub mod ir;
 pub mod items;
 pub mod regex;
 pub mod types;

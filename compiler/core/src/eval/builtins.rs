@@ -1,0 +1,175 @@
+//! The builtins that are plain functions of their argument values.
+//! (`resources`, `refs` and `referrers` read the document and live in the
+//! interpreter.)
+
+use std::sync::Arc;
+
+use ward_model::Document;
+
+use super::ops::{self, Budget, Iteration, Res};
+use super::text::{self, parse_number};
+use super::value::{Value, View};
+use crate::builtins::Builtin;
+
+/// Applies a builtin to evaluated arguments. A missing argument is `null`.
+pub(crate) fn apply<'d>(
+    document: &'d Document,
+    builtin: Builtin,
+    args: &[Value<'d>],
+    budget: &mut Budget,
+) -> Res<Value<'d>> {
+    let arg = |position: usize| args.get(position).cloned().unwrap_or(Value::Null);
+    let first = arg(0);
+    let value = match builtin {
+        // Handled by the interpreter; reachable only through a malformed IR.
+        Builtin::Resources | Builtin::Refs | Builtin::Referrers => Value::Null,
+        Builtin::Count => match ops::iterate(&first, budget)? {
+            Iteration::Unknown(unknown) => unknown,
+            Iteration::Items(items) => Value::Number(items.len() as f64),
+        },
+        Builtin::AsList => match first.view() {
+            View::Null => Value::list(Vec::new()),
+            View::List(_) | View::Unknown(_) => first.clone(),
+            _ => Value::list(vec![first.clone()]),
+        },
+        Builtin::Len => match first.view() {
+            View::Str(text) => {
+                budget.charge_size(text.len())?;
+                Value::Number(text.chars().count() as f64)
+            }
+            View::List(items) => Value::Number(items.len() as f64),
+            View::Object(fields) => Value::Number(fields.len() as f64),
+            View::Null => Value::Number(0.0),
+            View::Unknown(_) => first.clone(),
+            _ => Value::Null,
+        },
+        Builtin::Keys => match first.view() {
+            View::Object(fields) => {
+                budget.charge_size(fields.len())?;
+                Value::list(fields.keys().into_iter().map(Value::Str).collect())
+            }
+            View::Unknown(_) => first.clone(),
+            _ => Value::list(Vec::new()),
+        },
+        Builtin::Values => match first.view() {
+            View::Object(fields) => {
+                budget.charge_size(fields.len())?;
+                Value::list(
+                    fields
+                        .entries()
+                        .into_iter()
+                        .map(|(_, value)| value)
+                        .collect(),
+                )
+            }
+            View::Unknown(_) => first.clone(),
+            _ => Value::list(Vec::new()),
+        },
+        Builtin::Exists => match first.view() {
+            View::Null => Value::Bool(false),
+            View::Unknown(_) => first.clone(),
+            _ => Value::Bool(true),
+        },
+        Builtin::IsUnknown => Value::Bool(first.is_unknown()),
+        Builtin::Lower | Builtin::Upper => match first.view() {
+            View::Str(text) => {
+                budget.charge_size(text.len())?;
+                let mapped = if builtin == Builtin::Lower {
+                    text.to_ascii_lowercase()
+                } else {
+                    text.to_ascii_uppercase()
+                };
+                Value::Str(Arc::from(mapped))
+            }
+            View::Unknown(_) => first.clone(),
+            _ => Value::Null,
+        },
+        Builtin::StartsWith | Builtin::EndsWith => {
+            let second = arg(1);
+            if first.is_unknown() {
+                first.clone()
+            } else if second.is_unknown() {
+                second
+            } else {
+                match (first.view(), second.view()) {
+                    (View::Str(text), View::Str(affix)) => {
+                        Value::Bool(if builtin == Builtin::StartsWith {
+                            text.starts_with(affix)
+                        } else {
+                            text.ends_with(affix)
+                        })
+                    }
+                    _ => Value::Bool(false),
+                }
+            }
+        }
+        Builtin::Contains => ops::contains(&arg(1), &first, budget)?.into_value(),
+        Builtin::Number => match first.view() {
+            View::Number(_) | View::Unknown(_) => first.clone(),
+            View::Str(text) => parse_number(text).map_or(Value::Null, Value::Number),
+            _ => Value::Null,
+        },
+        Builtin::String => {
+            if first.is_unknown() {
+                first.clone()
+            } else {
+                Value::Str(Arc::from(ops::render(document, &first, budget)?))
+            }
+        }
+        Builtin::IsCidr => match first.view() {
+            View::Str(text) => Value::Bool(text::is_cidr(text)),
+            View::Unknown(_) => first.clone(),
+            _ => Value::Bool(false),
+        },
+        Builtin::CidrContains => {
+            let second = arg(1);
+            if first.is_unknown() {
+                first.clone()
+            } else if second.is_unknown() {
+                second
+            } else {
+                match (first.view(), second.view()) {
+                    (View::Str(outer), View::Str(inner)) => {
+                        Value::Bool(text::cidr_contains(outer, inner))
+                    }
+                    _ => Value::Bool(false),
+                }
+            }
+        }
+        Builtin::PortInRange => {
+            let (port, from, to) = (first, arg(1), arg(2));
+            if let Some(unknown) = [&port, &from, &to]
+                .into_iter()
+                .find(|value| value.is_unknown())
+            {
+                unknown.clone()
+            } else {
+                Value::Bool(port_in_range(
+                    as_number(&port),
+                    as_number(&from),
+                    as_number(&to),
+                ))
+            }
+        }
+    };
+    Ok(value)
+}
+
+/// A number, or a numeric string as a number.
+fn as_number(value: &Value<'_>) -> Option<f64> {
+    match value.view() {
+        View::Number(number) => Some(number),
+        View::Str(text) => parse_number(text),
+        _ => None,
+    }
+}
+
+fn port_in_range(port: Option<f64>, from: Option<f64>, to: Option<f64>) -> bool {
+    let (Some(port), Some(from)) = (port, from) else {
+        return false;
+    };
+    if from == -1.0 {
+        return true;
+    }
+    to.is_some_and(|to| from <= port && port <= to)
+}

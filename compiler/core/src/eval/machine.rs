@@ -1,0 +1,654 @@
+//! The interpreter: runs rules on one document.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use ward_model::{Document, InputKind, PathSegment, Pos, render_path, render_path_from};
+use ward_syntax::ast::{CheckKind, QuantifierKind};
+
+use super::builtins;
+use super::ops::{self, Budget, Halt, Iteration, Res};
+use super::value::{Part, PathNode, Truth, Value, View};
+use super::{Finding, FindingOutcome, Outcome};
+use crate::ir::{Check, Direction, Expr, FormatPart, LocalId, Program, Rule, Stmt, WhenScope};
+use crate::regex::CompiledRegex;
+
+/// How deep expressions and calls may nest while evaluating.
+pub(crate) const MAX_DEPTH: u32 = 400;
+
+type Frame<'d> = Vec<Value<'d>>;
+
+/// Where a finding points.
+struct Location {
+    pos: Pos,
+    path: String,
+}
+
+/// A failure or unknown result recorded while running a rule on a resource.
+struct Record {
+    message: String,
+    location: Location,
+}
+
+/// The results of one rule on one resource so far.
+#[derive(Default)]
+struct Run {
+    failures: Vec<Record>,
+    unknowns: Vec<Record>,
+    skipped: bool,
+}
+
+/// What running one rule produced.
+pub(crate) struct RuleOutput {
+    /// Resource index and outcome, in iteration order.
+    pub(crate) outcomes: Vec<(usize, Outcome)>,
+    /// Findings in order.
+    pub(crate) findings: Vec<Finding>,
+    /// Why the rule stopped early.
+    pub(crate) error: Option<Halt>,
+}
+
+pub(crate) struct Machine<'p, 'd> {
+    program: &'p Program,
+    document: &'d Document,
+    regexes: &'p [Option<CompiledRegex>],
+    budget: Budget,
+    depth: u32,
+}
+
+impl<'p, 'd> Machine<'p, 'd> {
+    pub(crate) fn new(
+        program: &'p Program,
+        document: &'d Document,
+        regexes: &'p [Option<CompiledRegex>],
+        max_steps: u64,
+    ) -> Machine<'p, 'd> {
+        Machine {
+            program,
+            document,
+            regexes,
+            budget: Budget {
+                used: 0,
+                max: max_steps,
+            },
+            depth: 0,
+        }
+    }
+
+    /// Runs a rule on every resource its source yields.
+    pub(crate) fn run_rule(&mut self, rule: &Rule) -> RuleOutput {
+        let mut output = RuleOutput {
+            outcomes: Vec::new(),
+            findings: Vec::new(),
+            error: None,
+        };
+        if let Err(halt) = self.run_rule_inner(rule, &mut output) {
+            output.error = Some(halt);
+        }
+        output
+    }
+
+    fn run_rule_inner(&mut self, rule: &Rule, output: &mut RuleOutput) -> Res<()> {
+        let locals = rule.locals as usize;
+        let mut frame: Frame<'d> = vec![Value::Null; locals];
+        let source = self.eval(&rule.source, &mut frame)?;
+        let items = match ops::iterate(&source, &mut self.budget)? {
+            Iteration::Items(items) => items,
+            // A rule's source is built from type names, so it is never
+            // unknown; should it be, there is nothing to iterate.
+            Iteration::Unknown(_) => Vec::new(),
+        };
+        for item in items {
+            let View::Resource(resource) = item.view() else {
+                continue;
+            };
+            let mut frame: Frame<'d> = vec![Value::Null; locals];
+            set(&mut frame, rule.binding, item.clone());
+            let mut run = Run::default();
+            self.run_resource(rule, resource, &mut frame, &mut run)?;
+            let outcome = if !run.failures.is_empty() {
+                Outcome::Fail
+            } else if !run.unknowns.is_empty() {
+                Outcome::Unknown
+            } else if run.skipped {
+                Outcome::Skip
+            } else {
+                Outcome::Pass
+            };
+            let (records, finding_outcome) = match outcome {
+                Outcome::Fail => (run.failures, FindingOutcome::Fail),
+                Outcome::Unknown => (run.unknowns, FindingOutcome::Unknown),
+                Outcome::Pass | Outcome::Skip => (Vec::new(), FindingOutcome::Fail),
+            };
+            for record in records {
+                output
+                    .findings
+                    .push(self.finding(rule, resource, finding_outcome, record));
+            }
+            output.outcomes.push((resource, outcome));
+        }
+        Ok(())
+    }
+
+    fn run_resource(
+        &mut self,
+        rule: &Rule,
+        resource: usize,
+        frame: &mut Frame<'d>,
+        run: &mut Run,
+    ) -> Res<()> {
+        if let Some(guard) = &rule.guard {
+            let value = self.eval(guard, frame)?;
+            match Truth::of(&value) {
+                Truth::True => {}
+                Truth::False => {
+                    run.skipped = true;
+                    return Ok(());
+                }
+                Truth::Unknown(unknown) => {
+                    self.record_unknown(rule, resource, &unknown, run);
+                    return Ok(());
+                }
+            }
+        }
+        self.exec_block(rule, resource, &rule.body, frame, run)
+    }
+
+    fn exec_block(
+        &mut self,
+        rule: &Rule,
+        resource: usize,
+        stmts: &[Stmt],
+        frame: &mut Frame<'d>,
+        run: &mut Run,
+    ) -> Res<()> {
+        for stmt in stmts {
+            self.budget.charge(1)?;
+            match stmt {
+                Stmt::Let { local, value } => {
+                    let value = self.eval(value, frame)?;
+                    set(frame, *local, value);
+                }
+                Stmt::Check(check) => self.exec_check(rule, resource, check, frame, run)?,
+                Stmt::When { cond, scope, .. } => {
+                    let value = self.eval(cond, frame)?;
+                    match Truth::of(&value) {
+                        Truth::True => {}
+                        Truth::False => {
+                            if *scope == WhenScope::Rule {
+                                run.skipped = true;
+                            }
+                            return Ok(());
+                        }
+                        Truth::Unknown(unknown) => {
+                            self.record_unknown(rule, resource, &unknown, run);
+                            return Ok(());
+                        }
+                    }
+                }
+                Stmt::For {
+                    local, iter, body, ..
+                } => {
+                    let value = self.eval(iter, frame)?;
+                    match ops::iterate(&value, &mut self.budget)? {
+                        Iteration::Unknown(unknown) => {
+                            self.record_unknown(rule, resource, &unknown, run)
+                        }
+                        Iteration::Items(items) => {
+                            for item in items {
+                                self.budget.charge(1)?;
+                                set(frame, *local, item);
+                                self.exec_block(rule, resource, body, frame, run)?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn exec_check(
+        &mut self,
+        rule: &Rule,
+        resource: usize,
+        check: &Check,
+        frame: &mut Frame<'d>,
+        run: &mut Run,
+    ) -> Res<()> {
+        let value = self.eval(&check.cond, frame)?;
+        let failed = match (check.kind, Truth::of(&value)) {
+            (_, Truth::Unknown(unknown)) => {
+                self.record_unknown(rule, resource, &unknown, run);
+                return Ok(());
+            }
+            (CheckKind::Require, truth) => !matches!(truth, Truth::True),
+            (CheckKind::Deny, truth) => matches!(truth, Truth::True),
+        };
+        if !failed {
+            return Ok(());
+        }
+        let message = match &check.message {
+            Some(message) => {
+                let value = self.eval(message, frame)?;
+                ops::render(self.document, &value, &mut self.budget)?
+            }
+            None => format!(
+                "`{}` failed for `{}`",
+                rule.info.id,
+                self.resource_id(resource)
+            ),
+        };
+        let location = match &check.at {
+            Some(at) => {
+                let value = self.eval(at, frame)?;
+                self.locate(&value)
+            }
+            None => None,
+        };
+        let location = location.unwrap_or_else(|| self.resource_location(resource));
+        run.failures.push(Record { message, location });
+        Ok(())
+    }
+
+    fn record_unknown(&self, rule: &Rule, resource: usize, unknown: &Value<'d>, run: &mut Run) {
+        let message = format!(
+            "`{}` is unknown for `{}`: {}",
+            rule.info.id,
+            self.resource_id(resource),
+            unknown.unknown_reason()
+        );
+        let location = self
+            .locate(unknown)
+            .unwrap_or_else(|| self.resource_location(resource));
+        run.unknowns.push(Record { message, location });
+    }
+
+    fn finding(
+        &self,
+        rule: &Rule,
+        resource: usize,
+        outcome: FindingOutcome,
+        record: Record,
+    ) -> Finding {
+        let (resource_id, resource_type) = match self.document.resources.get(resource) {
+            Some(resource) => (resource.id.clone(), resource.resource_type.clone()),
+            None => (String::new(), String::new()),
+        };
+        Finding {
+            rule_id: rule.info.id.clone(),
+            rule_name: rule.info.name.clone(),
+            severity: rule.info.severity,
+            outcome,
+            resource_id,
+            resource_type,
+            path: record.location.path,
+            message: record.message,
+            line: record.location.pos.line,
+            column: record.location.pos.column,
+            file: self.document.file.clone(),
+        }
+    }
+
+    fn resource_id(&self, resource: usize) -> &'d str {
+        self.document
+            .resources
+            .get(resource)
+            .map_or("", |resource| resource.id.as_str())
+    }
+
+    fn resource_location(&self, resource: usize) -> Location {
+        let Some(found) = self.document.resources.get(resource) else {
+            return Location {
+                pos: Pos::START,
+                path: "$".to_string(),
+            };
+        };
+        let path = match self.document.kind {
+            InputKind::CloudFormation => render_path(&[
+                PathSegment::Key(Arc::from("Resources")),
+                PathSegment::Key(Arc::from(found.id.as_str())),
+            ]),
+            _ => "$".to_string(),
+        };
+        Location {
+            pos: found.pos,
+            path,
+        }
+    }
+
+    /// Where a value stands in the input, if it is an input value or a
+    /// resource.
+    fn locate(&self, value: &Value<'d>) -> Option<Location> {
+        match value {
+            Value::Input(node, path) => Some(Location {
+                pos: node.pos,
+                path: self.render_input_path(path),
+            }),
+            Value::Resource(resource) => Some(self.resource_location(*resource)),
+            _ => None,
+        }
+    }
+
+    fn render_input_path(&self, path: &PathNode) -> String {
+        let mut segments = Vec::new();
+        let mut node = path;
+        let (resource, part) = loop {
+            match node {
+                PathNode::Root { resource, part } => break (*resource, *part),
+                PathNode::Key(parent, key) => {
+                    segments.push(PathSegment::Key(key.clone()));
+                    node = parent;
+                }
+                PathNode::Index(parent, index) => {
+                    segments.push(PathSegment::Index(*index));
+                    node = parent;
+                }
+            }
+        };
+        segments.reverse();
+        let Some(found) = self.document.resources.get(resource) else {
+            return render_path(&segments);
+        };
+        if self.document.kind != InputKind::CloudFormation {
+            let root = match part {
+                Part::Props => "$",
+                Part::Tags => "tags",
+                Part::Metadata => "metadata",
+            };
+            return render_path_from(root, &segments);
+        }
+        let mut full = vec![
+            PathSegment::Key(Arc::from("Resources")),
+            PathSegment::Key(Arc::from(found.id.as_str())),
+        ];
+        match part {
+            Part::Props => full.push(PathSegment::Key(Arc::from("Properties"))),
+            Part::Metadata => {}
+            Part::Tags => {
+                full.push(PathSegment::Key(Arc::from("Properties")));
+                full.push(PathSegment::Key(Arc::from("Tags")));
+                // Tags written as a list of `{Key, Value}` are an object in
+                // the model: point at the list entry of the tag.
+                let listed = found.props.get("Tags").and_then(|tags| tags.as_list());
+                if let (Some(entries), Some(PathSegment::Key(tag))) = (listed, segments.first()) {
+                    let position = entries.iter().position(|entry| {
+                        entry.get("Key").and_then(|key| key.as_str()) == Some(&**tag)
+                    });
+                    if let Some(position) = position {
+                        full.push(PathSegment::Index(position));
+                        full.push(PathSegment::Key(Arc::from("Value")));
+                        full.extend(segments.into_iter().skip(1));
+                    }
+                    return render_path(&full);
+                }
+            }
+        }
+        full.extend(segments);
+        render_path(&full)
+    }
+
+    fn eval(&mut self, expr: &Expr, frame: &mut Frame<'d>) -> Res<Value<'d>> {
+        self.budget.charge(1)?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(Halt::Depth);
+        }
+        let result = self.eval_inner(expr, frame);
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_inner(&mut self, expr: &Expr, frame: &mut Frame<'d>) -> Res<Value<'d>> {
+        let value = match expr {
+            Expr::Const(constant) => match constant {
+                crate::ir::Const::Null => Value::Null,
+                crate::ir::Const::Bool(flag) => Value::Bool(*flag),
+                crate::ir::Const::Number(number) => Value::Number(*number),
+                crate::ir::Const::String(text) => Value::Str(text.clone()),
+            },
+            Expr::Local(local) => frame.get(local.0 as usize).cloned().unwrap_or(Value::Null),
+            Expr::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.eval(item, frame)?);
+                }
+                self.budget.charge_size(values.len())?;
+                Value::list(values)
+            }
+            Expr::Object(entries) => {
+                let mut values: Vec<(Arc<str>, Value<'d>)> = Vec::with_capacity(entries.len());
+                for (key, value) in entries {
+                    let value = self.eval(value, frame)?;
+                    values.push((Arc::from(self.program.key(*key)), value));
+                }
+                self.budget.charge_size(values.len())?;
+                Value::Object(values.into())
+            }
+            Expr::Field { base, key } => {
+                let base = self.eval(base, frame)?;
+                ops::field(self.document, &base, self.program.key(*key))
+            }
+            Expr::Index { base, index } => {
+                let base = self.eval(base, frame)?;
+                let index = self.eval(index, frame)?;
+                ops::index(&base, &index)
+            }
+            Expr::Not(inner) => {
+                let value = self.eval(inner, frame)?;
+                Truth::of(&value).not().into_value()
+            }
+            Expr::And(left, right) => {
+                let left = Truth::of(&self.eval(left, frame)?);
+                if matches!(left, Truth::False) {
+                    return Ok(Value::Bool(false));
+                }
+                let right = Truth::of(&self.eval(right, frame)?);
+                match (left, right) {
+                    (_, Truth::False) => Value::Bool(false),
+                    (Truth::Unknown(unknown), _) | (_, Truth::Unknown(unknown)) => unknown,
+                    _ => Value::Bool(true),
+                }
+            }
+            Expr::Or(left, right) => {
+                let left = Truth::of(&self.eval(left, frame)?);
+                if matches!(left, Truth::True) {
+                    return Ok(Value::Bool(true));
+                }
+                let right = Truth::of(&self.eval(right, frame)?);
+                match (left, right) {
+                    (_, Truth::True) => Value::Bool(true),
+                    (Truth::Unknown(unknown), _) | (_, Truth::Unknown(unknown)) => unknown,
+                    _ => Value::Bool(false),
+                }
+            }
+            Expr::Compare { op, left, right } => {
+                let left = self.eval(left, frame)?;
+                let right = self.eval(right, frame)?;
+                ops::compare(*op, &left, &right, &mut self.budget)?.into_value()
+            }
+            Expr::Arith { op, left, right } => {
+                let left = self.eval(left, frame)?;
+                let right = self.eval(right, frame)?;
+                ops::arith(*op, &left, &right, &mut self.budget)?
+            }
+            Expr::Neg(inner) => {
+                let value = self.eval(inner, frame)?;
+                ops::negate(&value)
+            }
+            Expr::In { item, container } => {
+                let item = self.eval(item, frame)?;
+                let container = self.eval(container, frame)?;
+                ops::contains(&item, &container, &mut self.budget)?.into_value()
+            }
+            Expr::Matches { text, regex } => {
+                let text = self.eval(text, frame)?;
+                match text.view() {
+                    View::Str(subject) => {
+                        self.budget.charge_size(subject.len())?;
+                        let matched = self
+                            .regexes
+                            .get(regex.0 as usize)
+                            .and_then(Option::as_ref)
+                            .is_some_and(|compiled| compiled.is_match(subject));
+                        Value::Bool(matched)
+                    }
+                    View::Unknown(_) => text.clone(),
+                    _ => Value::Bool(false),
+                }
+            }
+            Expr::Format(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        FormatPart::Text(text) => out.push_str(text),
+                        FormatPart::Value(value) => {
+                            let value = self.eval(value, frame)?;
+                            out.push_str(&ops::render(self.document, &value, &mut self.budget)?);
+                        }
+                    }
+                }
+                self.budget.charge_size(out.len())?;
+                Value::Str(Arc::from(out))
+            }
+            Expr::Quantifier {
+                kind,
+                local,
+                source,
+                body,
+            } => {
+                let source = self.eval(source, frame)?;
+                let items = match ops::iterate(&source, &mut self.budget)? {
+                    Iteration::Unknown(unknown) => return Ok(unknown),
+                    Iteration::Items(items) => items,
+                };
+                let mut unknown = None;
+                for item in items {
+                    self.budget.charge(1)?;
+                    set(frame, *local, item);
+                    let truth = Truth::of(&self.eval(body, frame)?);
+                    match (kind, truth) {
+                        (QuantifierKind::All, Truth::False) => return Ok(Value::Bool(false)),
+                        (QuantifierKind::Any, Truth::True) => return Ok(Value::Bool(true)),
+                        (QuantifierKind::None, Truth::True) => return Ok(Value::Bool(false)),
+                        (_, Truth::Unknown(value)) => {
+                            unknown.get_or_insert(value);
+                        }
+                        _ => {}
+                    }
+                }
+                match unknown {
+                    Some(unknown) => unknown,
+                    None => Value::Bool(!matches!(kind, QuantifierKind::Any)),
+                }
+            }
+            Expr::Resources(types) => {
+                let mut patterns: Vec<Arc<str>> = Vec::new();
+                for pattern in types {
+                    let value = self.eval(pattern, frame)?;
+                    match value.view() {
+                        View::Str(text) => patterns.push(Arc::from(text)),
+                        View::Unknown(_) => return Ok(value.clone()),
+                        _ => {}
+                    }
+                }
+                let found: Vec<Value<'d>> = self
+                    .document
+                    .resources
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, resource)| {
+                        patterns
+                            .iter()
+                            .any(|pattern| ops::type_matches(pattern, &resource.resource_type))
+                    })
+                    .map(|(index, _)| Value::Resource(index))
+                    .collect();
+                self.budget.charge_size(self.document.resources.len())?;
+                Value::list(found)
+            }
+            Expr::Traverse {
+                direction,
+                resource,
+                filter,
+            } => {
+                let resource = self.eval(resource, frame)?;
+                let filter = match filter {
+                    Some(filter) => Some(self.eval(filter, frame)?),
+                    None => None,
+                };
+                if resource.is_unknown() {
+                    return Ok(resource);
+                }
+                if let Some(filter) = filter.as_ref().filter(|filter| filter.is_unknown()) {
+                    return Ok(filter.clone());
+                }
+                let View::Resource(start) = resource.view() else {
+                    return Ok(Value::list(Vec::new()));
+                };
+                let pattern: Option<Option<&str>> =
+                    filter.as_ref().map(|filter| match filter.view() {
+                        View::Str(text) => Some(text),
+                        _ => None,
+                    });
+                let ends: Vec<usize> = match direction {
+                    Direction::Out => self.document.outgoing(start).map(|edge| edge.to).collect(),
+                    Direction::In => self
+                        .document
+                        .incoming(start)
+                        .map(|edge| edge.from)
+                        .collect(),
+                };
+                self.budget.charge_size(ends.len())?;
+                let mut seen = HashSet::new();
+                let mut found = Vec::new();
+                for end in ends {
+                    if !seen.insert(end) {
+                        continue;
+                    }
+                    let Some(other) = self.document.resources.get(end) else {
+                        continue;
+                    };
+                    let keep = match pattern {
+                        None => true,
+                        Some(None) => false,
+                        Some(Some(pattern)) => ops::type_matches(pattern, &other.resource_type),
+                    };
+                    if keep {
+                        found.push(Value::Resource(end));
+                    }
+                }
+                Value::list(found)
+            }
+            Expr::Call { function, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg, frame)?);
+                }
+                let Some(function) = self.program.function(*function) else {
+                    return Ok(Value::Null);
+                };
+                let mut callee: Frame<'d> = vec![Value::Null; function.locals as usize];
+                for (slot, value) in callee.iter_mut().zip(values).take(function.params as usize) {
+                    *slot = value;
+                }
+                self.eval(&function.body, &mut callee)?
+            }
+            Expr::Builtin { builtin, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.eval(arg, frame)?);
+                }
+                builtins::apply(self.document, *builtin, &values, &mut self.budget)?
+            }
+        };
+        Ok(value)
+    }
+}
+
+fn set<'d>(frame: &mut Frame<'d>, local: LocalId, value: Value<'d>) {
+    if let Some(slot) = frame.get_mut(local.0 as usize) {
+        *slot = value;
+    }
+}

@@ -1,0 +1,388 @@
+//! Lowering of one analysed file to IR.
+//!
+//! Ids in a [`FileIr`] are local to the file: [`KeyId`]s index
+//! [`FileIr::keys`], [`RegexId`]s [`FileIr::regexes`] and [`FunctionId`]s
+//! [`FileIr::callees`]. Linking ([`super::link`]) renumbers them.
+//!
+//! Lowering runs only on files without errors, but it never panics on a
+//! tree it does not expect: an unresolved name becomes `null`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use ward_syntax::ast::{self, BinaryOp, ExprKind, Span, StringPart, UnaryOp};
+
+use super::{
+    ArithOp, Check, CheckId, CompareOp, Const, Direction, Expr, FormatPart, Function, FunctionId,
+    KeyId, LocalId, RegexId, Rule, Stmt, WhenScope,
+};
+use crate::analysis::{Analysis, Definition};
+use crate::builtins::Builtin;
+
+/// The IR of one file, with file-local ids.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FileIr {
+    /// The file's package.
+    pub package: String,
+    /// Rules in source order.
+    pub rules: Vec<Rule>,
+    /// Functions in source order.
+    pub functions: Vec<Function>,
+    /// Keys used by the file.
+    pub keys: Vec<Arc<str>>,
+    /// Patterns used by the file.
+    pub regexes: Vec<Arc<str>>,
+    /// Functions called by the file, as (package, name).
+    pub callees: Vec<(String, String)>,
+}
+
+/// Lowers a parsed and analysed file.
+pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Analysis) -> FileIr {
+    let mut tables = Tables::default();
+    let mut rules = Vec::new();
+    let mut functions = Vec::new();
+    for item in &file.items {
+        match item {
+            ast::Item::Rule(rule) => {
+                let Some(info) = analysis.rules.iter().find(|info| info.span == rule.span) else {
+                    continue;
+                };
+                let mut frame = Frame::new(&analysis.uses, text, &mut tables);
+                let source = frame.expr(&rule.source);
+                let binding = frame.bind(rule.binding.span);
+                let guard = rule.guard.as_ref().map(|guard| frame.expr(guard));
+                let body = frame.block(&rule.body, WhenScope::Rule);
+                rules.push(Rule {
+                    info: info.clone(),
+                    binding,
+                    source,
+                    guard,
+                    body,
+                    locals: frame.next_slot,
+                    checks: frame.next_check,
+                });
+            }
+            ast::Item::Fn(function) => {
+                let mut frame = Frame::new(&analysis.uses, text, &mut tables);
+                for param in &function.params {
+                    frame.bind(param.span);
+                }
+                let body = frame.expr(&function.body);
+                functions.push(Function {
+                    package: analysis.package.clone(),
+                    name: function.name.name.clone(),
+                    params: u32::try_from(function.params.len()).unwrap_or(u32::MAX),
+                    locals: frame.next_slot,
+                    body,
+                    file: path.to_string(),
+                    span: function.span,
+                });
+            }
+            ast::Item::Test(_) | ast::Item::Error(_) => {}
+        }
+    }
+    FileIr {
+        package: analysis.package.clone(),
+        rules,
+        functions,
+        keys: tables.keys.items,
+        regexes: tables.regexes.items,
+        callees: tables.callees.items,
+    }
+}
+
+/// An insertion-ordered set that hands out indexes.
+struct Interner<T> {
+    items: Vec<T>,
+    index: HashMap<T, u32>,
+}
+
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Interner {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
+    fn intern(&mut self, item: T) -> u32 {
+        if let Some(&id) = self.index.get(&item) {
+            return id;
+        }
+        let id = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+        self.index.insert(item.clone(), id);
+        self.items.push(item);
+        id
+    }
+}
+
+#[derive(Default)]
+struct Tables {
+    keys: Interner<Arc<str>>,
+    regexes: Interner<Arc<str>>,
+    callees: Interner<(String, String)>,
+}
+
+/// Lowering state of one rule or function.
+struct Frame<'a> {
+    uses: &'a BTreeMap<Span, Definition>,
+    text: &'a str,
+    tables: &'a mut Tables,
+    slots: HashMap<Span, LocalId>,
+    next_slot: u32,
+    next_check: u32,
+}
+
+impl<'a> Frame<'a> {
+    fn new(
+        uses: &'a BTreeMap<Span, Definition>,
+        text: &'a str,
+        tables: &'a mut Tables,
+    ) -> Frame<'a> {
+        Frame {
+            uses,
+            text,
+            tables,
+            slots: HashMap::new(),
+            next_slot: 0,
+            next_check: 0,
+        }
+    }
+
+    fn bind(&mut self, binder: Span) -> LocalId {
+        let local = LocalId(self.next_slot);
+        self.next_slot = self.next_slot.saturating_add(1);
+        self.slots.insert(binder, local);
+        local
+    }
+
+    fn key(&mut self, name: &str) -> KeyId {
+        KeyId(self.tables.keys.intern(Arc::from(name)))
+    }
+
+    fn block(&mut self, block: &ast::Block, scope: WhenScope) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for stmt in &block.stmts {
+            match stmt {
+                ast::Stmt::Let { name, value, .. } => {
+                    let value = self.expr(value);
+                    let local = self.bind(name.span);
+                    out.push(Stmt::Let { local, value });
+                }
+                ast::Stmt::Check(check) => {
+                    let id = CheckId(self.next_check);
+                    self.next_check = self.next_check.saturating_add(1);
+                    let cond = self.expr(&check.cond);
+                    let message = check.message.as_ref().map(|message| self.expr(message));
+                    let message_source = check
+                        .message
+                        .as_ref()
+                        .and_then(|message| self.text.get(message.span.range()))
+                        .map(str::to_string);
+                    let at = check.at.as_ref().map(|at| self.expr(at));
+                    out.push(Stmt::Check(Check {
+                        id,
+                        kind: check.kind,
+                        cond,
+                        message,
+                        message_source,
+                        at,
+                        span: check.span,
+                    }));
+                }
+                ast::Stmt::When { cond, span } => {
+                    let cond = self.expr(cond);
+                    out.push(Stmt::When {
+                        cond,
+                        scope,
+                        span: *span,
+                    });
+                }
+                ast::Stmt::For {
+                    binding,
+                    iter,
+                    body,
+                    span,
+                } => {
+                    let iter = self.expr(iter);
+                    let local = self.bind(binding.span);
+                    let body = self.block(body, WhenScope::Loop);
+                    out.push(Stmt::For {
+                        local,
+                        iter,
+                        body,
+                        span: *span,
+                    });
+                }
+                ast::Stmt::Error(_) => {}
+            }
+        }
+        out
+    }
+
+    fn boxed(&mut self, expr: &ast::Expr) -> Box<Expr> {
+        Box::new(self.expr(expr))
+    }
+
+    fn expr(&mut self, expr: &ast::Expr) -> Expr {
+        match &expr.kind {
+            ExprKind::Null | ExprKind::Error => Expr::Const(Const::Null),
+            ExprKind::Bool(value) => Expr::Const(Const::Bool(*value)),
+            ExprKind::Number(value) => Expr::Const(Const::Number(*value)),
+            ExprKind::RawString(text) => Expr::Const(Const::String(Arc::from(text.as_str()))),
+            ExprKind::String(literal) => self.string(literal),
+            ExprKind::Name(_) => match self.uses.get(&expr.span) {
+                Some(Definition::Local { binder, .. }) => match self.slots.get(binder) {
+                    Some(local) => Expr::Local(*local),
+                    None => Expr::Const(Const::Null),
+                },
+                _ => Expr::Const(Const::Null),
+            },
+            ExprKind::List(items) => Expr::List(items.iter().map(|item| self.expr(item)).collect()),
+            ExprKind::Object(fields) => {
+                let mut entries: Vec<(KeyId, Expr)> = Vec::new();
+                for field in fields {
+                    let key = self.key(&field.key.name);
+                    let value = self.expr(&field.value);
+                    // A repeated key keeps its first position and takes the
+                    // last value.
+                    match entries.iter_mut().find(|(existing, _)| *existing == key) {
+                        Some(entry) => entry.1 = value,
+                        None => entries.push((key, value)),
+                    }
+                }
+                Expr::Object(entries)
+            }
+            ExprKind::Field(base, member) => {
+                let base = self.boxed(base);
+                let key = self.key(&member.name);
+                Expr::Field { base, key }
+            }
+            ExprKind::Index(base, index) => Expr::Index {
+                base: self.boxed(base),
+                index: self.boxed(index),
+            },
+            ExprKind::Call(callee, args) => self.call(callee, args),
+            ExprKind::Unary(UnaryOp::Not, operand) => Expr::Not(self.boxed(operand)),
+            ExprKind::Unary(UnaryOp::Neg, operand) => match &operand.kind {
+                ExprKind::Number(value) => Expr::Const(Const::Number(-value)),
+                _ => Expr::Neg(self.boxed(operand)),
+            },
+            ExprKind::Binary(op, left, right) => self.binary(*op, left, right),
+            ExprKind::Quantifier(quantifier) => {
+                let source = self.boxed(&quantifier.source);
+                let local = self.bind(quantifier.binding.span);
+                let body = self.boxed(&quantifier.body);
+                Expr::Quantifier {
+                    kind: quantifier.kind,
+                    local,
+                    source,
+                    body,
+                }
+            }
+        }
+    }
+
+    fn string(&mut self, literal: &ast::StringLit) -> Expr {
+        let mut parts: Vec<FormatPart> = Vec::new();
+        let mut text = String::new();
+        for part in &literal.parts {
+            match part {
+                StringPart::Text(piece) => text.push_str(piece),
+                StringPart::Interpolation(inner) => {
+                    if !text.is_empty() {
+                        parts.push(FormatPart::Text(Arc::from(std::mem::take(&mut text))));
+                    }
+                    parts.push(FormatPart::Value(self.expr(inner)));
+                }
+            }
+        }
+        if parts.is_empty() {
+            return Expr::Const(Const::String(Arc::from(text)));
+        }
+        if !text.is_empty() {
+            parts.push(FormatPart::Text(Arc::from(text)));
+        }
+        Expr::Format(parts)
+    }
+
+    fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr]) -> Expr {
+        let definition = self.uses.get(&callee.span).cloned();
+        let mut args: Vec<Expr> = args.iter().map(|arg| self.expr(arg)).collect();
+        match definition {
+            Some(Definition::Function { package, name }) => {
+                let function = FunctionId(self.tables.callees.intern((package, name)));
+                Expr::Call { function, args }
+            }
+            Some(Definition::Builtin(Builtin::Resources)) => Expr::Resources(args),
+            Some(Definition::Builtin(builtin @ (Builtin::Refs | Builtin::Referrers))) => {
+                let direction = if builtin == Builtin::Refs {
+                    Direction::Out
+                } else {
+                    Direction::In
+                };
+                let filter = if args.len() > 1 {
+                    args.pop().map(Box::new)
+                } else {
+                    None
+                };
+                let resource = Box::new(args.pop().unwrap_or(Expr::Const(Const::Null)));
+                Expr::Traverse {
+                    direction,
+                    resource,
+                    filter,
+                }
+            }
+            Some(Definition::Builtin(builtin)) => Expr::Builtin { builtin, args },
+            _ => Expr::Const(Const::Null),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, left: &ast::Expr, right: &ast::Expr) -> Expr {
+        let compare = |op: CompareOp, this: &mut Self| Expr::Compare {
+            op,
+            left: this.boxed(left),
+            right: this.boxed(right),
+        };
+        let arith = |op: ArithOp, this: &mut Self| Expr::Arith {
+            op,
+            left: this.boxed(left),
+            right: this.boxed(right),
+        };
+        match op {
+            BinaryOp::Or => Expr::Or(self.boxed(left), self.boxed(right)),
+            BinaryOp::And => Expr::And(self.boxed(left), self.boxed(right)),
+            BinaryOp::Eq => compare(CompareOp::Eq, self),
+            BinaryOp::Ne => compare(CompareOp::Ne, self),
+            BinaryOp::Lt => compare(CompareOp::Lt, self),
+            BinaryOp::Le => compare(CompareOp::Le, self),
+            BinaryOp::Gt => compare(CompareOp::Gt, self),
+            BinaryOp::Ge => compare(CompareOp::Ge, self),
+            BinaryOp::In => Expr::In {
+                item: self.boxed(left),
+                container: self.boxed(right),
+            },
+            BinaryOp::NotIn => Expr::Not(Box::new(Expr::In {
+                item: self.boxed(left),
+                container: self.boxed(right),
+            })),
+            BinaryOp::Matches => {
+                let text = self.boxed(left);
+                let pattern = match &right.kind {
+                    ExprKind::RawString(pattern) => pattern.clone(),
+                    ExprKind::String(literal) => literal.as_plain().unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let regex = RegexId(self.tables.regexes.intern(Arc::from(pattern)));
+                Expr::Matches { text, regex }
+            }
+            BinaryOp::Add => arith(ArithOp::Add, self),
+            BinaryOp::Sub => arith(ArithOp::Sub, self),
+            BinaryOp::Mul => arith(ArithOp::Mul, self),
+            BinaryOp::Div => arith(ArithOp::Div, self),
+            BinaryOp::Rem => arith(ArithOp::Rem, self),
+        }
+    }
+}
