@@ -215,6 +215,7 @@ fn syntax_diagnostic(path: &str, error: &SyntaxError) -> Diagnostic {
         SyntaxErrorKind::UnterminatedString => Code::UnterminatedString,
         SyntaxErrorKind::InvalidEscape => Code::InvalidEscape,
         SyntaxErrorKind::BadInterpolation => Code::BadInterpolation,
+        SyntaxErrorKind::TooDeep => Code::NestingTooDeep,
     };
     let mut diagnostic = Diagnostic::new(code, path, error.span, error.message.clone());
     diagnostic.label = match error.kind {
@@ -224,9 +225,11 @@ fn syntax_diagnostic(path: &str, error: &SyntaxError) -> Diagnostic {
         SyntaxErrorKind::UnterminatedString => "no closing `\"` on this line",
         SyntaxErrorKind::InvalidEscape => "unknown escape",
         SyntaxErrorKind::BadInterpolation => "in this interpolation",
+        SyntaxErrorKind::TooDeep => "too deep",
     }
     .to_string();
     diagnostic.help = match error.kind {
+        SyntaxErrorKind::TooDeep => Some("split it up with `let` bindings or functions, or write a list with `in`".to_string()),
         SyntaxErrorKind::UnterminatedString => Some("close the string with `\"`; write `\\n` for a line break".to_string()),
         SyntaxErrorKind::InvalidEscape => {
             Some("write `\\\\` for a backslash, or use a raw string `r\"...\"` where backslashes are plain text".to_string())

@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod lexer;
 pub mod line_index;
+mod nesting;
 mod strings;
 
 lalrpop_util::lalrpop_mod!(
@@ -19,6 +20,7 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 use lexer::{Comment, Tok, TokenKind};
 
 pub use line_index::{LineCol, LineIndex};
+pub use nesting::MAX_NESTING;
 
 /// The result of parsing one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +49,8 @@ pub enum SyntaxErrorKind {
     InvalidEscape,
     /// A malformed `{...}` interpolation in a string.
     BadInterpolation,
+    /// Statements or expressions nested more than [`MAX_NESTING`] levels.
+    TooDeep,
 }
 
 /// One syntax error.
@@ -79,6 +83,7 @@ pub fn parse(text: &str) -> Parse {
         }
     };
     attach_docs(text, &mut file, &lexed.comments);
+    nesting::limit_nesting(&mut file, &mut errors);
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.dedup();
     Parse {

@@ -59,6 +59,8 @@ codes! {
         "Strings know the escapes `\\n`, `\\t`, `\\r`, `\\0`, `\\\"`, `\\\\`, `\\{` and `\\}`. Regular expressions read better as raw strings: `r\"^arn:aws:\\S+$\"`.";
     BadInterpolation = "E0006", Error, "malformed interpolation",
         "`{` in a string starts an interpolation that ends at the matching `}` and holds an expression: `\"{sg} is open\"`. Write `\\{` for a literal brace.";
+    NestingTooDeep = "E0007", Error, "nesting too deep",
+        "Statements and expressions may nest at most 128 levels deep, so that no input can exhaust the compiler's stack. Such depth comes from generated code such as a chain of hundreds of `or`: split it into `let` bindings or functions, or test membership with `in`.\n\n```ward\nrequire p == 1 or p == 2 or p == 3 // ... and 200 more\nrequire p in [1, 2, 3]\n```";
     UndefinedName = "E0101", Error, "undefined name",
         "A name that is neither a `let` binding, a parameter, a loop or rule variable in scope, nor an imported package.\n\n```ward\nrule r for b in resources(\"AWS::S3::Bucket\") {\n  require bucket.props.BucketName != null\n}\n```\n\nHere the rule variable is `b`, not `bucket`.";
     UnknownFunction = "E0102", Error, "unknown function",
