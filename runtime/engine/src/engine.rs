@@ -1,0 +1,222 @@
+//! The engine: wasmtime configured for Ward modules, limits and caches.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use wasmtime::{Config, InstanceAllocationStrategy, Module, PoolingAllocationConfig};
+
+use crate::cache::DiskCache;
+use crate::error::{EngineError, describe};
+use crate::policy::ModuleOrigin;
+
+/// Where compiled modules are cached on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleCache {
+    /// No disk cache; modules are still cached in memory by the engine.
+    Disabled,
+    /// `$XDG_CACHE_HOME/ward`, else `$HOME/.cache/ward`; disabled when
+    /// neither variable is set.
+    Default,
+    /// This directory.
+    Directory(PathBuf),
+}
+
+/// The limits and settings of an [`Engine`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// Fuel each rule gets for one evaluation: roughly one unit per
+    /// WebAssembly instruction. A rule that uses it up is reported as an
+    /// error and the other rules still run.
+    pub fuel_per_rule: u64,
+    /// The most linear memory an instance may have, in bytes (the encoded
+    /// input included). Rounded up to whole 64 KiB pages, at most 4 GiB.
+    pub memory_limit: usize,
+    /// Use the pooling instance allocator (falls back to on-demand
+    /// allocation when the pool cannot be reserved).
+    pub pooling: bool,
+    /// The most instances alive at once across all policies when pooling.
+    pub max_instances: u32,
+    /// Idle instances each policy keeps for reuse by later evaluations; 0
+    /// makes every evaluation start from a fresh instance.
+    pub idle_instances_per_policy: usize,
+    /// The disk cache of compiled modules.
+    pub cache: ModuleCache,
+}
+
+impl EngineConfig {
+    /// The default fuel per rule: a few seconds of work at most.
+    pub const DEFAULT_FUEL_PER_RULE: u64 = 4_000_000_000;
+    /// The default memory limit: 1 GiB.
+    pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
+}
+
+impl Default for EngineConfig {
+    fn default() -> EngineConfig {
+        EngineConfig {
+            fuel_per_rule: Self::DEFAULT_FUEL_PER_RULE,
+            memory_limit: Self::DEFAULT_MEMORY_LIMIT,
+            pooling: true,
+            max_instances: 128,
+            idle_instances_per_policy: std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(2),
+            cache: ModuleCache::Default,
+        }
+    }
+}
+
+const PAGE: usize = 64 * 1024;
+const MAX_MEMORY: usize = 1 << 32;
+
+/// The wasmtime engine shared by every [`Policy`](crate::Policy), with its
+/// limits and module caches. Cloning is cheap and shares everything.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<EngineInner>,
+}
+
+pub(crate) struct EngineInner {
+    pub(crate) wasmtime: wasmtime::Engine,
+    pub(crate) config: EngineConfig,
+    /// The memory limit as applied: whole pages, at most 4 GiB.
+    pub(crate) memory_limit: usize,
+    pooling: bool,
+    disk: Option<DiskCache>,
+    modules: Mutex<HashMap<[u8; 32], Module>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .field("pooling", &self.inner.pooling)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Creates an engine.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError`] when wasmtime refuses the configuration.
+    pub fn new(config: EngineConfig) -> Result<Engine, EngineError> {
+        let memory_limit = config
+            .memory_limit
+            .max(PAGE)
+            .div_ceil(PAGE)
+            .saturating_mul(PAGE)
+            .min(MAX_MEMORY);
+        let pooled = if config.pooling {
+            wasmtime::Engine::new(&wasmtime_config(&config, memory_limit, true)).ok()
+        } else {
+            None
+        };
+        let pooling = pooled.is_some();
+        let wasmtime = match pooled {
+            Some(engine) => engine,
+            None => wasmtime::Engine::new(&wasmtime_config(&config, memory_limit, false)).map_err(
+                |error| EngineError {
+                    message: describe(&error),
+                },
+            )?,
+        };
+        let disk = match &config.cache {
+            ModuleCache::Disabled => None,
+            ModuleCache::Default => default_cache_dir().map(DiskCache::new),
+            ModuleCache::Directory(dir) => Some(DiskCache::new(dir.clone())),
+        };
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                wasmtime,
+                config,
+                memory_limit,
+                pooling,
+                disk,
+                modules: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// The configuration the engine was created with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.config
+    }
+
+    /// Whether instances come from the pooling allocator.
+    pub fn uses_pooling(&self) -> bool {
+        self.inner.pooling
+    }
+
+    /// The directory of the disk cache, if any.
+    pub fn cache_dir(&self) -> Option<&Path> {
+        self.inner.disk.as_ref().map(DiskCache::dir)
+    }
+
+    /// The compiled module for these bytes: from memory, from the disk
+    /// cache, or compiled now (and then cached in both).
+    pub(crate) fn module(
+        &self,
+        wasm: &[u8],
+        hash: [u8; 32],
+    ) -> Result<(Module, ModuleOrigin), wasmtime::Error> {
+        let inner = &self.inner;
+        if let Some(module) = inner
+            .modules
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&hash)
+        {
+            return Ok((module.clone(), ModuleOrigin::MemoryCache));
+        }
+        let cached = inner.disk.as_ref().and_then(|disk| {
+            disk.load(&inner.wasmtime, &hash)
+                .map(|module| (disk, module))
+        });
+        let (module, origin) = match cached {
+            Some((_, module)) => (module, ModuleOrigin::DiskCache),
+            None => {
+                let module = Module::new(&inner.wasmtime, wasm)?;
+                if let Some(disk) = &inner.disk {
+                    disk.store(&inner.wasmtime, &hash, &module);
+                }
+                (module, ModuleOrigin::Compiled)
+            }
+        };
+        inner
+            .modules
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, module.clone());
+        Ok((module, origin))
+    }
+}
+
+fn wasmtime_config(config: &EngineConfig, memory_limit: usize, pooling: bool) -> Config {
+    let mut wasmtime = Config::new();
+    wasmtime.consume_fuel(true);
+    wasmtime.parallel_compilation(true);
+    wasmtime.cranelift_opt_level(wasmtime::OptLevel::Speed);
+    if pooling {
+        let instances = config.max_instances.max(1);
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_core_instances(instances)
+            .total_memories(instances)
+            .total_tables(instances)
+            .max_memory_size(memory_limit);
+        wasmtime.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    }
+    wasmtime
+}
+
+fn default_cache_dir() -> Option<PathBuf> {
+    let from = |name: &str| {
+        std::env::var_os(name)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    };
+    from("XDG_CACHE_HOME")
+        .or_else(|| from("HOME").map(|home| home.join(".cache")))
+        .map(|base| base.join("ward"))
+}

@@ -1,0 +1,791 @@
+//! Policies: a loaded module, its metadata and its instances.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use sha2::{Digest, Sha256};
+use ward_abi::{
+    EncodedInput, FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE, Outcome,
+    Results, ResultsLimits, RuleMeta, Status, decode_results, exports,
+};
+use ward_model::Document;
+use wasmtime::{
+    ExternType, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits,
+    StoreLimitsBuilder, Trap, TypedFunc, ValType,
+};
+
+use crate::cache::hex;
+use crate::engine::Engine;
+use crate::error::{PolicyError, describe};
+use crate::input::{EncodingKey, Input};
+use crate::report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
+
+/// Where [`Policy::load`] got the compiled module from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModuleOrigin {
+    /// Compiled now.
+    Compiled,
+    /// Read from the disk cache.
+    DiskCache,
+    /// Already loaded by this engine.
+    MemoryCache,
+}
+
+/// Counters of a policy's work, for tests and measurements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PolicyStats {
+    /// Instances created.
+    pub instantiations: u64,
+    /// Times an encoded input was written into an instance.
+    pub input_writes: u64,
+    /// Calls of [`Policy::evaluate`].
+    pub evaluations: u64,
+}
+
+/// Reads the metadata of a module without compiling or running it.
+///
+/// # Errors
+///
+/// [`PolicyError::NotWasm`] for bytes that are not a WebAssembly module,
+/// [`PolicyError::Metadata`] for a missing, duplicated, foreign (wrong magic
+/// or ABI version) or malformed `ward.meta` section.
+pub fn read_metadata(wasm: &[u8]) -> Result<Metadata, PolicyError> {
+    let mut found: Option<&[u8]> = None;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(|error| PolicyError::NotWasm {
+            message: error.message().to_string(),
+        })?;
+        match payload {
+            wasmparser::Payload::Version {
+                encoding: wasmparser::Encoding::Component,
+                ..
+            } => {
+                return Err(PolicyError::NotWasm {
+                    message: "this is a component, not a core module".to_string(),
+                });
+            }
+            wasmparser::Payload::CustomSection(section) if section.name() == META_SECTION => {
+                if found.is_some() {
+                    return Err(PolicyError::Metadata(MetaError::Duplicate));
+                }
+                found = Some(section.data());
+            }
+            _ => {}
+        }
+    }
+    let section = found.ok_or(PolicyError::Metadata(MetaError::Missing))?;
+    Ok(Metadata::decode(section)?)
+}
+
+/// A compiled policy module, ready to evaluate inputs.
+///
+/// A policy may be shared between threads: each evaluation takes an idle
+/// instance or creates one, and gives it back afterwards.
+pub struct Policy {
+    engine: Engine,
+    metadata: Metadata,
+    rule_ids: Vec<Arc<str>>,
+    keys: KeyTable,
+    encoding_key: EncodingKey,
+    pre: InstancePre<StoreState>,
+    idle: Mutex<Vec<Worker>>,
+    origin: ModuleOrigin,
+    hash: [u8; 32],
+    instantiations: AtomicU64,
+    input_writes: AtomicU64,
+    evaluations: AtomicU64,
+}
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policy")
+            .field("hash", &hex(&self.hash))
+            .field("rules", &self.rule_ids)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Policy {
+    /// Loads a module: reads and checks its `ward.meta` section (magic and
+    /// ABI version first), compiles it or takes it from the engine's
+    /// caches, and checks that it imports nothing and exports what the ABI
+    /// requires.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError`] saying what is wrong with the module.
+    pub fn load(engine: &Engine, wasm: &[u8]) -> Result<Policy, PolicyError> {
+        let metadata = read_metadata(wasm)?;
+        let hash: [u8; 32] = Sha256::digest(wasm).into();
+        let (module, origin) = engine
+            .module(wasm, hash)
+            .map_err(|error| PolicyError::Compile {
+                message: describe(&error),
+            })?;
+        check_module(&module)?;
+        let linker: Linker<StoreState> = Linker::new(&engine.inner.wasmtime);
+        let pre = linker
+            .instantiate_pre(&module)
+            .map_err(|error| PolicyError::Instantiate {
+                message: describe(&error),
+            })?;
+        let keys = metadata.key_table();
+        let mut fingerprint = Sha256::new();
+        for key in keys.keys() {
+            fingerprint.update((key.len() as u64).to_le_bytes());
+            fingerprint.update(key.as_bytes());
+        }
+        let encoding_key = (fingerprint.finalize().into(), metadata.uses_root);
+        let rule_ids = metadata
+            .rules
+            .iter()
+            .map(|rule| Arc::from(rule.id.as_str()))
+            .collect();
+        Ok(Policy {
+            engine: engine.clone(),
+            metadata,
+            rule_ids,
+            keys,
+            encoding_key,
+            pre,
+            idle: Mutex::new(Vec::new()),
+            origin,
+            hash,
+            instantiations: AtomicU64::new(0),
+            input_writes: AtomicU64::new(0),
+            evaluations: AtomicU64::new(0),
+        })
+    }
+
+    /// The rules of the module, in evaluation order.
+    pub fn rules(&self) -> &[RuleMeta] {
+        &self.metadata.rules
+    }
+
+    /// The whole metadata section.
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    /// Where the compiled module came from.
+    pub fn origin(&self) -> ModuleOrigin {
+        self.origin
+    }
+
+    /// The SHA-256 of the module's bytes, in hexadecimal.
+    pub fn module_hash(&self) -> String {
+        hex(&self.hash)
+    }
+
+    /// Counters of the work done so far.
+    pub fn stats(&self) -> PolicyStats {
+        PolicyStats {
+            instantiations: self.instantiations.load(Ordering::Relaxed),
+            input_writes: self.input_writes.load(Ordering::Relaxed),
+            evaluations: self.evaluations.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Evaluates every rule over the input.
+    ///
+    /// Each rule runs with its own fuel budget; a rule that runs out of fuel,
+    /// exceeds the memory limit, traps or writes invalid results is reported
+    /// in [`Report::errors`] and the next rule runs on a fresh instance. The
+    /// input is encoded once per key table and written once per instance.
+    pub fn evaluate(&self, input: &Input) -> Report {
+        self.evaluations.fetch_add(1, Ordering::Relaxed);
+        let document = input.document();
+        let mut report = Report {
+            summary: Summary {
+                rules: self.metadata.rules.len(),
+                resources: document.resources.len(),
+                ..Summary::default()
+            },
+            ..Report::default()
+        };
+        let encoded = match input.encoding(self.encoding_key, &self.keys) {
+            Ok(encoded) => encoded,
+            Err(error) => {
+                self.fail_rules(&mut report, 0, RuleErrorKind::Input, &error.to_string());
+                report.recount();
+                return report;
+            }
+        };
+        let mut worker: Option<Worker> = None;
+        for (index, rule) in self.metadata.rules.iter().enumerate() {
+            let ready = match worker.take() {
+                Some(ready) => Ok(ready),
+                None => self.worker(input, &encoded),
+            };
+            let mut ready = match ready {
+                Ok(ready) => ready,
+                Err(failure) => {
+                    // Loading the input fails the same way for every rule.
+                    self.fail_rules(&mut report, index, failure.kind, &failure.detail);
+                    break;
+                }
+            };
+            match self.run_rule(&mut ready, index, rule, &encoded, document.resources.len()) {
+                Ok(results) => {
+                    self.collect(&mut report, index, rule, results, &encoded, document);
+                    worker = Some(ready);
+                }
+                Err(failure) => {
+                    report.errors.push(RuleError {
+                        rule: rule.id.clone(),
+                        message: failure.message(&rule.id),
+                        kind: failure.kind,
+                    });
+                    if !failure.instance_is_sound {
+                        drop(ready);
+                    } else {
+                        worker = Some(ready);
+                    }
+                }
+            }
+        }
+        if let Some(worker) = worker {
+            self.release(worker);
+        }
+        report.recount();
+        report
+    }
+
+    fn fail_rules(&self, report: &mut Report, from: usize, kind: RuleErrorKind, detail: &str) {
+        for rule in self.metadata.rules.iter().skip(from) {
+            report.errors.push(RuleError {
+                rule: rule.id.clone(),
+                message: format!("rule `{}` was not evaluated: {detail}", rule.id),
+                kind,
+            });
+        }
+    }
+
+    /// An instance with the input written into it: an idle one when there
+    /// is one, else a new one.
+    fn worker(&self, input: &Input, encoded: &EncodedInput) -> Result<Worker, Failure> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut worker = match idle {
+            Some(worker) => worker,
+            None => self.instantiate()?,
+        };
+        if worker.loaded.map(|(id, _)| id) != Some(input.id()) {
+            self.write_input(&mut worker, input.id(), encoded)?;
+        }
+        Ok(worker)
+    }
+
+    fn release(&self, worker: Worker) {
+        let limit = self.engine.inner.config.idle_instances_per_policy;
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < limit {
+            idle.push(worker);
+        }
+    }
+
+    fn instantiate(&self) -> Result<Worker, Failure> {
+        self.instantiations.fetch_add(1, Ordering::Relaxed);
+        let inner = &self.engine.inner;
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(inner.memory_limit)
+            .instances(1)
+            .trap_on_grow_failure(true)
+            .build();
+        let mut store = Store::new(
+            &inner.wasmtime,
+            StoreState {
+                limiter: Limiter {
+                    inner: limits,
+                    denied: None,
+                },
+            },
+        );
+        store.limiter(|state| &mut state.limiter);
+        let instantiate_failure = |error: wasmtime::Error| Failure {
+            kind: RuleErrorKind::Instantiate,
+            detail: format!("the module cannot be instantiated: {}", describe(&error)),
+        };
+        store
+            .set_fuel(inner.config.fuel_per_rule)
+            .map_err(instantiate_failure)?;
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(instantiate_failure)?;
+        let memory = instance
+            .get_memory(&mut store, exports::MEMORY)
+            .ok_or_else(|| instantiate_failure(wasmtime::Error::msg("no memory export")))?;
+        let reset = instance
+            .get_typed_func::<(), ()>(&mut store, exports::RESET)
+            .map_err(instantiate_failure)?;
+        let alloc = instance
+            .get_typed_func::<i32, i32>(&mut store, exports::ALLOC)
+            .map_err(instantiate_failure)?;
+        let eval = instance
+            .get_typed_func::<(i32, i32, i32), i32>(&mut store, exports::EVAL)
+            .map_err(instantiate_failure)?;
+        Ok(Worker {
+            store,
+            memory,
+            reset,
+            alloc,
+            eval,
+            loaded: None,
+        })
+    }
+
+    fn write_input(
+        &self,
+        worker: &mut Worker,
+        id: u64,
+        encoded: &EncodedInput,
+    ) -> Result<(), Failure> {
+        self.input_writes.fetch_add(1, Ordering::Relaxed);
+        worker.loaded = None;
+        let inner = &self.engine.inner;
+        let len = encoded.bytes.len();
+        let too_big = || Failure {
+            kind: RuleErrorKind::MemoryLimit,
+            detail: format!(
+                "the encoded input takes {len} bytes, more than the memory limit of {} bytes allows",
+                inner.memory_limit
+            ),
+        };
+        let len_i32 = i32::try_from(len).map_err(|_| too_big())?;
+        let call_failure = |worker: &Worker, error: wasmtime::Error| {
+            if worker.store.data().limiter.denied.is_some() {
+                too_big()
+            } else {
+                Failure {
+                    kind: RuleErrorKind::Input,
+                    detail: format!("the module failed to take the input: {}", describe(&error)),
+                }
+            }
+        };
+        let store = &mut worker.store;
+        store.data_mut().limiter.denied = None;
+        store
+            .set_fuel(inner.config.fuel_per_rule)
+            .map_err(|error| Failure {
+                kind: RuleErrorKind::Input,
+                detail: describe(&error),
+            })?;
+        if let Err(error) = worker.reset.call(&mut worker.store, ()) {
+            return Err(call_failure(worker, error));
+        }
+        let address = match worker.alloc.call(&mut worker.store, len_i32) {
+            Ok(address) => address as u32,
+            Err(error) => return Err(call_failure(worker, error)),
+        };
+        if address == 0 {
+            return Err(too_big());
+        }
+        if address % 8 != 0 {
+            return Err(Failure {
+                kind: RuleErrorKind::Input,
+                detail: format!(
+                    "the module placed the input at address {address}, which is not 8-aligned"
+                ),
+            });
+        }
+        worker
+            .memory
+            .write(&mut worker.store, address as usize, &encoded.bytes)
+            .map_err(|_| Failure {
+                kind: RuleErrorKind::Input,
+                detail: format!(
+                    "the module placed the input at address {address}, outside its memory"
+                ),
+            })?;
+        worker.loaded = Some((id, address));
+        Ok(())
+    }
+
+    fn run_rule(
+        &self,
+        worker: &mut Worker,
+        index: usize,
+        rule: &RuleMeta,
+        encoded: &EncodedInput,
+        resource_count: usize,
+    ) -> Result<Results, RunFailure> {
+        let inner = &self.engine.inner;
+        let fuel = inner.config.fuel_per_rule;
+        let Some((_, address)) = worker.loaded else {
+            return Err(RunFailure::new(
+                RuleErrorKind::Input,
+                "the input is not loaded".to_string(),
+                false,
+            ));
+        };
+        let (Ok(rule_index), Ok(len)) = (i32::try_from(index), i32::try_from(encoded.bytes.len()))
+        else {
+            return Err(RunFailure::new(
+                RuleErrorKind::Input,
+                "the input is too large".to_string(),
+                false,
+            ));
+        };
+        worker.store.data_mut().limiter.denied = None;
+        if let Err(error) = worker.store.set_fuel(fuel) {
+            return Err(RunFailure::new(
+                RuleErrorKind::Trap,
+                describe(&error),
+                false,
+            ));
+        }
+        let called = worker
+            .eval
+            .call(&mut worker.store, (rule_index, address as i32, len));
+        let results_address = match called {
+            Ok(results_address) => results_address as u32,
+            Err(error) => {
+                let denied = worker.store.data().limiter.denied;
+                return Err(classify(&error, denied, fuel, inner.memory_limit));
+            }
+        };
+        let limits = ResultsLimits::new(
+            u32::try_from(resource_count).unwrap_or(u32::MAX),
+            u32::try_from(encoded.nodes.len()).unwrap_or(u32::MAX),
+            u32::try_from(rule.checks.len()).unwrap_or(u32::MAX),
+        );
+        let memory = worker.memory.data(&worker.store);
+        let results = decode_results(memory, results_address, &limits)
+            .map_err(|error| RunFailure::new(RuleErrorKind::InvalidResults, error.message, true))?;
+        match results.status {
+            Status::Ok => Ok(results),
+            Status::InputRejected => Err(RunFailure {
+                kind: RuleErrorKind::Module,
+                message: format!("rejected the input: {}", results.message),
+                instance_is_sound: true,
+                phrase: Phrase::Plain,
+            }),
+            Status::Error => Err(RunFailure {
+                kind: RuleErrorKind::Module,
+                message: format!("failed: {}", results.message),
+                instance_is_sound: true,
+                phrase: Phrase::Plain,
+            }),
+        }
+    }
+
+    fn collect(
+        &self,
+        report: &mut Report,
+        index: usize,
+        rule: &RuleMeta,
+        results: Results,
+        encoded: &EncodedInput,
+        document: &Document,
+    ) {
+        let rule_id = self
+            .rule_ids
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(rule.id.as_str()));
+        report
+            .outcomes
+            .extend(results.outcomes.iter().map(|entry| ResourceOutcome {
+                rule: rule_id.clone(),
+                resource: (entry.resource != NONE).then_some(entry.resource as usize),
+                outcome: entry.outcome,
+            }));
+        report.findings.extend(
+            results
+                .findings
+                .into_iter()
+                .map(|record| locate(rule, record, encoded, document)),
+        );
+    }
+}
+
+/// Turns a finding record into a finding located in the input.
+fn locate(
+    rule: &RuleMeta,
+    record: FindingRecord,
+    encoded: &EncodedInput,
+    document: &Document,
+) -> Finding {
+    let node = if record.node == NONE {
+        None
+    } else {
+        encoded.node(record.node)
+    };
+    let resource_index = if record.resource != NONE {
+        Some(record.resource)
+    } else {
+        node.map(|info| info.resource)
+            .filter(|&resource| resource != NONE)
+    };
+    let resource = resource_index.and_then(|index| document.resources.get(index as usize));
+    let (pos, path) = match (node, resource) {
+        (Some(info), _) => (info.pos, encoded.path(record.node).unwrap_or_default()),
+        (None, Some(resource)) => (resource.pos, String::new()),
+        (None, None) => (document.root.pos, "$".to_string()),
+    };
+    let message = if record.message.is_empty() {
+        default_message(rule, record.outcome)
+    } else {
+        record.message
+    };
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        outcome: record.outcome,
+        resource: resource
+            .map(|resource| resource.id.clone())
+            .unwrap_or_default(),
+        resource_type: resource
+            .map(|resource| resource.resource_type.clone())
+            .unwrap_or_default(),
+        path,
+        message,
+        file: document.file.clone(),
+        line: pos.line,
+        column: pos.column,
+    }
+}
+
+fn default_message(rule: &RuleMeta, outcome: Outcome) -> String {
+    if !rule.title.is_empty() {
+        return rule.title.clone();
+    }
+    match outcome {
+        Outcome::Unknown => format!("rule `{}` could not be decided", rule.id),
+        _ => format!("rule `{}` failed", rule.id),
+    }
+}
+
+/// Why a rule stopped, from the error of its call.
+fn classify(
+    error: &wasmtime::Error,
+    denied: Option<usize>,
+    fuel: u64,
+    memory_limit: usize,
+) -> RunFailure {
+    let trap = error.downcast_ref::<Trap>();
+    if matches!(trap, Some(Trap::OutOfFuel)) {
+        return RunFailure {
+            kind: RuleErrorKind::OutOfFuel,
+            message: format!("ran out of fuel (limit {fuel})"),
+            instance_is_sound: false,
+            phrase: Phrase::Plain,
+        };
+    }
+    if let Some(desired) = denied {
+        return RunFailure {
+            kind: RuleErrorKind::MemoryLimit,
+            message: format!(
+                "exceeded the memory limit (it asked for {desired} bytes, the limit is {memory_limit} bytes)"
+            ),
+            instance_is_sound: false,
+            phrase: Phrase::Plain,
+        };
+    }
+    // A trap's own text names it; the error around it adds a backtrace of
+    // function indexes that tells the user nothing.
+    let detail = trap.map_or_else(|| describe(error), |trap| trap.to_string());
+    RunFailure {
+        kind: RuleErrorKind::Trap,
+        message: format!("trapped: {detail}"),
+        instance_is_sound: false,
+        phrase: Phrase::Plain,
+    }
+}
+
+/// A failure before a rule could run: instantiation or loading the input.
+/// The instance it happened on is never reused.
+struct Failure {
+    kind: RuleErrorKind,
+    detail: String,
+}
+
+enum Phrase {
+    /// "rule `X` <message>"
+    Plain,
+    /// "rule `X` wrote invalid results: <message>"
+    InvalidResults,
+}
+
+/// Why one rule's evaluation failed.
+struct RunFailure {
+    kind: RuleErrorKind,
+    message: String,
+    /// Whether the instance may evaluate the next rule.
+    instance_is_sound: bool,
+    phrase: Phrase,
+}
+
+impl RunFailure {
+    fn new(kind: RuleErrorKind, message: String, instance_is_sound: bool) -> RunFailure {
+        let phrase = if kind == RuleErrorKind::InvalidResults {
+            Phrase::InvalidResults
+        } else {
+            Phrase::Plain
+        };
+        RunFailure {
+            kind,
+            message,
+            instance_is_sound,
+            phrase,
+        }
+    }
+
+    fn message(&self, rule: &str) -> String {
+        match self.phrase {
+            Phrase::Plain => format!("rule `{rule}` {}", self.message),
+            Phrase::InvalidResults => {
+                format!("rule `{rule}` wrote invalid results: {}", self.message)
+            }
+        }
+    }
+}
+
+/// The data of each store: its resource limiter.
+struct StoreState {
+    limiter: Limiter,
+}
+
+/// `StoreLimits`, remembering whether it refused a memory growth, so that a
+/// trap can be told apart as "memory limit exceeded".
+struct Limiter {
+    inner: StoreLimits,
+    denied: Option<usize>,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let decision = self.inner.memory_growing(current, desired, maximum);
+        if !matches!(decision, Ok(true)) {
+            self.denied = Some(desired);
+        }
+        decision
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.denied.get_or_insert(0);
+        self.inner.memory_grow_failed(error)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.inner.table_growing(current, desired, maximum)
+    }
+
+    fn instances(&self) -> usize {
+        self.inner.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.inner.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.inner.memories()
+    }
+}
+
+/// An instance with its store and exports, and the input it holds.
+struct Worker {
+    store: Store<StoreState>,
+    memory: Memory,
+    reset: TypedFunc<(), ()>,
+    alloc: TypedFunc<i32, i32>,
+    eval: TypedFunc<(i32, i32, i32), i32>,
+    /// The id of the input written into memory and its address.
+    loaded: Option<(u64, u32)>,
+}
+
+/// Checks imports and exports against the ABI.
+fn check_module(module: &wasmtime::Module) -> Result<(), PolicyError> {
+    if let Some(import) = module.imports().next() {
+        return Err(PolicyError::Import {
+            name: format!("{}.{}", import.module(), import.name()),
+        });
+    }
+    match module.get_export(exports::MEMORY) {
+        Some(ExternType::Memory(memory)) if !memory.is_64() => {}
+        Some(ExternType::Memory(_)) => {
+            return Err(PolicyError::Export {
+                name: exports::MEMORY,
+                problem: "is a 64-bit memory, expected a 32-bit memory".to_string(),
+            });
+        }
+        Some(_) => {
+            return Err(PolicyError::Export {
+                name: exports::MEMORY,
+                problem: "is not a memory".to_string(),
+            });
+        }
+        None => {
+            return Err(PolicyError::Export {
+                name: exports::MEMORY,
+                problem: "is missing".to_string(),
+            });
+        }
+    }
+    check_function(module, exports::RESET, 0, 0)?;
+    check_function(module, exports::ALLOC, 1, 1)?;
+    check_function(module, exports::EVAL, 3, 1)
+}
+
+fn check_function(
+    module: &wasmtime::Module,
+    name: &'static str,
+    params: usize,
+    results: usize,
+) -> Result<(), PolicyError> {
+    let expected = signature(params, results);
+    match module.get_export(name) {
+        Some(ExternType::Func(ty)) => {
+            let params_ok =
+                ty.params().len() == params && ty.params().all(|p| matches!(p, ValType::I32));
+            let results_ok =
+                ty.results().len() == results && ty.results().all(|r| matches!(r, ValType::I32));
+            if params_ok && results_ok {
+                Ok(())
+            } else {
+                let found_params: Vec<String> = ty.params().map(|p| p.to_string()).collect();
+                let found_results: Vec<String> = ty.results().map(|r| r.to_string()).collect();
+                Err(PolicyError::Export {
+                    name,
+                    problem: format!(
+                        "has type ({}) -> ({}), expected {expected}",
+                        found_params.join(", "),
+                        found_results.join(", ")
+                    ),
+                })
+            }
+        }
+        Some(_) => Err(PolicyError::Export {
+            name,
+            problem: format!("is not a function, expected {expected}"),
+        }),
+        None => Err(PolicyError::Export {
+            name,
+            problem: format!("is missing, expected a function {expected}"),
+        }),
+    }
+}
+
+fn signature(params: usize, results: usize) -> String {
+    format!(
+        "({}) -> ({})",
+        vec!["i32"; params].join(", "),
+        vec!["i32"; results].join(", ")
+    )
+}
