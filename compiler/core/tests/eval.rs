@@ -186,6 +186,14 @@ cases! {
     logic,
     statements,
     operators,
+    quantifiers,
+    builtins,
+    network,
+    graph,
+    functions,
+    locations,
+    budget,
+    terraform,
 }
 
 #[test]
