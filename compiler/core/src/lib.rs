@@ -14,6 +14,7 @@ pub mod eval;
 pub mod ir;
 pub mod items;
 pub mod regex;
+pub mod testing;
 pub mod types;
 
 use salsa::Setter;
