@@ -87,6 +87,9 @@ enum Command {
     Test {
         /// Policy files or directories (default: the current directory).
         paths: Vec<PathBuf>,
+        /// Run only the tests whose name contains this text.
+        #[arg(long)]
+        filter: Option<String>,
     },
     /// Format policy files.
     Fmt {
@@ -189,7 +192,7 @@ fn main() -> ExitCode {
             fail_on,
             verbose,
         } => commands::eval::run(&module, &inputs, format, fail_on, verbose),
-        Command::Test { paths } => commands::test::run(&paths),
+        Command::Test { paths, filter } => commands::test::run(&paths, filter),
         Command::Fmt { check, paths } => commands::fmt::run(&paths, check),
         Command::Lsp => commands::lsp::run(),
         Command::Rules { policies, format } => commands::rules::run(&policies, format),
