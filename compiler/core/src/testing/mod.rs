@@ -129,10 +129,12 @@ pub fn run_tests(
         let package = analyze(db, workspace, *file).package.clone();
         for item in &parsed.file.items {
             let Item::Test(test) = item else { continue };
-            if let Some(filter) = &options.filter {
-                if !test.name.name.contains(filter.as_str()) {
-                    continue;
-                }
+            if options
+                .filter
+                .as_ref()
+                .is_some_and(|filter| !test.name.name.contains(filter.as_str()))
+            {
+                continue;
             }
             results.push(run_test(
                 &evaluator,
