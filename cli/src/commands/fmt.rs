@@ -9,7 +9,11 @@ use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let files = match collect_files(paths, &is_policy) {
         Ok(files) => files,
         Err(message) => return fail(&message),

@@ -10,7 +10,11 @@ use crate::{DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(paths: &[PathBuf], filter: Option<String>) -> u8 {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let loaded = match load_policies(paths) {
         Ok(loaded) => loaded,
         Err(message) => return fail(&message),
@@ -27,13 +31,17 @@ pub fn run(paths: &[PathBuf], filter: Option<String>) -> u8 {
         Ok(results) => results,
         Err(error) => return fail(&error.to_string()),
     };
-    let color = std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let (mut passed, mut failed, mut errors) = (0, 0, 0);
     for result in &results {
         match result.status {
             TestStatus::Passed => {
                 passed += 1;
-                println!("ok      {}::{} ({})", result.package, result.name, result.file);
+                println!(
+                    "ok      {}::{} ({})",
+                    result.package, result.name, result.file
+                );
             }
             TestStatus::Failed | TestStatus::Error => {
                 if result.status == TestStatus::Failed {
@@ -41,8 +49,15 @@ pub fn run(paths: &[PathBuf], filter: Option<String>) -> u8 {
                 } else {
                     errors += 1;
                 }
-                let word = if result.status == TestStatus::Failed { "FAILED" } else { "ERROR" };
-                println!("{word:<7} {}::{} ({})", result.package, result.name, result.file);
+                let word = if result.status == TestStatus::Failed {
+                    "FAILED"
+                } else {
+                    "ERROR"
+                };
+                println!(
+                    "{word:<7} {}::{} ({})",
+                    result.package, result.name, result.file
+                );
                 for failure in &result.failures {
                     let snippet = Snippet {
                         kind: SnippetKind::Error,

@@ -81,6 +81,16 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     let Some(text) = text else {
         return out;
     };
+    if longest_line_around(text, snippet.span) > MAX_SNIPPET_LINE {
+        // A minified document: a snippet of one enormous line helps nobody.
+        out.push_str(&format!(
+            "  = the line is too long to show ({MAX_SNIPPET_LINE} characters or more)\n"
+        ));
+        if let Some(help) = snippet.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+        return out;
+    }
     // A span past the end or inside a character would make ariadne slice
     // the text in the middle of a character.
     let clamp = |span: Span, text: &str| {
@@ -169,6 +179,20 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         }
     }
     out
+}
+
+/// Lines longer than this are not shown in snippets.
+const MAX_SNIPPET_LINE: usize = 400;
+
+/// The length in bytes of the longest line that `span` touches.
+fn longest_line_around(text: &str, span: Span) -> usize {
+    let start = (span.start as usize).min(text.len());
+    let end = (span.end as usize).clamp(start, text.len());
+    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
+    text.get(line_start..line_end)
+        .map(|lines| lines.split('\n').map(str::len).max().unwrap_or(0))
+        .unwrap_or(0)
 }
 
 /// Removes ANSI escape sequences (`ESC [ ... letter`).

@@ -1,0 +1,187 @@
+//! End-to-end tests of the `ward` command, as data: every `cases/*.case`
+//! file names the arguments and the expected exit code; the output (stdout
+//! and stderr) is a snapshot. Commands run from the repository root with
+//! colours off.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ has a parent")
+        .to_path_buf()
+}
+
+struct Case {
+    name: String,
+    args: Vec<String>,
+    exit: i32,
+}
+
+fn read_case(path: &Path) -> Case {
+    let text = std::fs::read_to_string(path).expect("case file");
+    let mut args = None;
+    let mut exit = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("args:") {
+            args = Some(rest.split_whitespace().map(str::to_string).collect());
+        } else if let Some(rest) = line.strip_prefix("exit:") {
+            exit = Some(rest.trim().parse().expect("exit code"));
+        }
+    }
+    Case {
+        name: path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .to_string(),
+        args: args.expect("an `args:` line"),
+        exit: exit.expect("an `exit:` line"),
+    }
+}
+
+fn run_ward(args: &[String]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(args)
+        .current_dir(repository_root())
+        .env("NO_COLOR", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            repository_root().join("target/cli-test-cache"),
+        )
+        .output()
+        .expect("ward runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+/// Output details that change between builds.
+fn normalize(text: &str) -> String {
+    text.replace(env!("CARGO_PKG_VERSION"), "<version>")
+}
+
+#[test]
+fn cases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("cases folder")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "case"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 20, "the cases folder lost its cases");
+    let mut failures = Vec::new();
+    for path in &paths {
+        let case = read_case(path);
+        let (code, stdout, stderr) = run_ward(&case.args);
+        if code != case.exit {
+            failures.push(format!(
+                "{}: exit {code}, expected {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+                case.name, case.exit
+            ));
+        }
+        let snapshot = format!(
+            "args: {}\nexit: {code}\n--- stdout\n{}\n--- stderr\n{}",
+            case.args.join(" "),
+            normalize(&stdout),
+            normalize(&stderr)
+        );
+        insta::with_settings!({ snapshot_path => "cases/snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(case.name.clone(), snapshot);
+        });
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn three_syntax_errors_name_three_lines() {
+    let args: Vec<String> = ["build", "cli/tests/inputs/three_errors.ward"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (code, _, stderr) = run_ward(&args);
+    assert_eq!(code, 2);
+    for line in [6, 10, 15] {
+        let location = format!("cli/tests/inputs/three_errors.ward:{line}:");
+        assert!(
+            stderr.contains(&location),
+            "no error on line {line}:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn json_report_fields_and_threshold() {
+    let args: Vec<String> = "check --policy examples/policies --format json --fail-on critical examples/templates/app.yaml"
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let (code, stdout, _) = run_ward(&args);
+    // RDS-001 and IAM-001 are critical, so the critical threshold is reached.
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    let findings = report["findings"].as_array().expect("findings");
+    let mut pairs: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    let expected: Vec<(String, String)> = [
+        ("IAM-001", "DeployPolicy"),
+        ("NET-001", "BastionGroup"),
+        ("RDS-001", "Database"),
+        ("S3-001", "Logs"),
+        ("SEC-010", "DatabaseSecret"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(pairs, expected);
+    for finding in findings {
+        for field in [
+            "rule",
+            "severity",
+            "outcome",
+            "resource",
+            "resource_type",
+            "path",
+            "message",
+            "file",
+            "line",
+            "column",
+        ] {
+            assert!(
+                finding.get(field).is_some(),
+                "finding without `{field}`: {finding}"
+            );
+        }
+        assert!(finding["line"].as_u64().unwrap() > 0);
+    }
+}
+
+#[test]
+fn no_orphan_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let snapshots = dir.join("snapshots");
+    for entry in std::fs::read_dir(&snapshots).expect("snapshots folder") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if let Some(stem) = name.strip_suffix(".snap") {
+            assert!(
+                dir.join(format!("{stem}.case")).exists(),
+                "snapshot {name} has no case"
+            );
+        } else {
+            panic!("unexpected file in snapshots: {name}");
+        }
+    }
+}
