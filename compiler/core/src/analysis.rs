@@ -238,7 +238,13 @@ fn syntax_diagnostic(path: &str, error: &SyntaxError) -> Diagnostic {
     };
     if !error.expected.is_empty() {
         const SHOWN: usize = 8;
-        let mut expected = error.expected.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        let mut expected = error
+            .expected
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
         if error.expected.len() > SHOWN {
             expected.push_str(", ...");
         }
@@ -277,7 +283,8 @@ const OUTCOMES: &[&str] = &["pass", "fail", "skip", "unknown"];
 
 impl Checker<'_> {
     fn error(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::new(code, &self.path, span, message));
+        self.diagnostics
+            .push(Diagnostic::new(code, &self.path, span, message));
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
     }
@@ -354,14 +361,20 @@ impl Checker<'_> {
     fn check_imports(&mut self, imports: &[ward_syntax::ast::Import]) {
         for import in imports {
             let package = import.path.dotted();
-            let Some(alias) = import.visible_name() else { continue };
+            let Some(alias) = import.visible_name() else {
+                continue;
+            };
             if self.index.packages.contains_key(&package) {
                 self.imports.insert(alias.name.clone(), package);
             } else {
                 let known: Vec<&str> = self.index.packages.keys().map(String::as_str).collect();
                 let suggestion = did_you_mean(&package, known.iter().copied()).map(str::to_string);
                 let diagnostic = self
-                    .error(Code::UnknownPackage, import.path.span, format!("no package named `{package}`"))
+                    .error(
+                        Code::UnknownPackage,
+                        import.path.span,
+                        format!("no package named `{package}`"),
+                    )
                     .with_label_mut("imported here");
                 if let Some(suggestion) = suggestion {
                     diagnostic.help = Some(format!("did you mean `{suggestion}`?"));
@@ -393,7 +406,10 @@ impl Checker<'_> {
             Code::DuplicateDefinition,
             &self.path,
             name.span,
-            format!("{kind} `{}` is defined more than once in package `{}`", name.name, self.package),
+            format!(
+                "{kind} `{}` is defined more than once in package `{}`",
+                name.name, self.package
+            ),
         )
         .with_label("defined again here");
         let diagnostic = match first_span {
@@ -404,7 +420,8 @@ impl Checker<'_> {
             ),
             None => diagnostic,
         };
-        self.diagnostics.push(diagnostic.with_help(format!("rename one of the {kind}s")));
+        self.diagnostics
+            .push(diagnostic.with_help(format!("rename one of the {kind}s")));
     }
 
     /// Which occurrence (0-based) of a definition named `name` in this file the
@@ -512,7 +529,9 @@ impl Checker<'_> {
                 "severity" => {
                     let word = match attr.args.as_slice() {
                         [arg] => match &arg.value {
-                            AttrValue::Word(word) | AttrValue::String(word) => Some((word.clone(), arg.span)),
+                            AttrValue::Word(word) | AttrValue::String(word) => {
+                                Some((word.clone(), arg.span))
+                            }
                             AttrValue::Number(_) => None,
                         },
                         _ => None,
@@ -524,11 +543,18 @@ impl Checker<'_> {
                                 let names = Severity::ALL.map(Severity::as_str);
                                 let suggestion = did_you_mean(&word, names).map(str::to_string);
                                 let diagnostic = self
-                                    .error(Code::InvalidSeverity, span, format!("`{word}` is not a severity"))
+                                    .error(
+                                        Code::InvalidSeverity,
+                                        span,
+                                        format!("`{word}` is not a severity"),
+                                    )
                                     .with_label_mut("unknown severity");
                                 diagnostic.help = Some(match &suggestion {
                                     Some(s) => format!("did you mean `{s}`?"),
-                                    None => "use one of `critical`, `high`, `medium`, `low`, `info`".to_string(),
+                                    None => {
+                                        "use one of `critical`, `high`, `medium`, `low`, `info`"
+                                            .to_string()
+                                    }
                                 });
                                 if let Some(s) = suggestion {
                                     diagnostic.fixes.push(crate::diagnostics::Fix {
@@ -540,16 +566,25 @@ impl Checker<'_> {
                             }
                         },
                         None => {
-                            self.error(Code::BadAttributeArguments, attr.span, "`@severity` takes one level")
-                                .with_label_mut("here")
-                                .help = Some("write `@severity(high)`".to_string());
+                            self.error(
+                                Code::BadAttributeArguments,
+                                attr.span,
+                                "`@severity` takes one level",
+                            )
+                            .with_label_mut("here")
+                            .help = Some("write `@severity(high)`".to_string());
                         }
                     }
                 }
                 other => {
-                    let suggestion = did_you_mean(other, ["id", "severity", "controls", "title", "tags"]);
+                    let suggestion =
+                        did_you_mean(other, ["id", "severity", "controls", "title", "tags"]);
                     let diagnostic = self
-                        .error(Code::UnknownAttribute, attr.name.span, format!("unknown attribute `@{other}`"))
+                        .error(
+                            Code::UnknownAttribute,
+                            attr.name.span,
+                            format!("unknown attribute `@{other}`"),
+                        )
                         .with_label_mut("ignored");
                     if let Some(s) = suggestion {
                         diagnostic.help = Some(format!("did you mean `@{s}`?"));
@@ -584,14 +619,21 @@ impl Checker<'_> {
                     rule.name.span,
                     format!("rule `{}` has no `@id`", rule.name.name),
                 )
-                .with_label(format!("findings name it `{}.{}`", self.package, rule.name.name))
+                .with_label(format!(
+                    "findings name it `{}.{}`",
+                    self.package, rule.name.name
+                ))
                 .with_help("add a stable id before the rule, e.g. `@id(\"NET-001\")`"),
             );
         }
         if let Some(id_value) = &id {
             self.check_duplicate_id(rule, id_value);
         }
-        let description = rule.doc.as_ref().map(|doc| doc.text.clone()).unwrap_or_default();
+        let description = rule
+            .doc
+            .as_ref()
+            .map(|doc| doc.text.clone())
+            .unwrap_or_default();
         let title = title.unwrap_or_else(|| {
             // The first paragraph of the doc comment, on one line.
             let paragraph = description.split("\n\n").next().unwrap_or("");
@@ -612,13 +654,18 @@ impl Checker<'_> {
     }
 
     fn check_duplicate_id(&mut self, rule: &Rule, id: &str) {
-        let Some(owners) = self.index.rule_ids.get(id) else { return };
+        let Some(owners) = self.index.rule_ids.get(id) else {
+            return;
+        };
         if owners.len() < 2 {
             return;
         }
         let Some(first) = owners.first() else { return };
         let (first_package, first_name, first_file) = first;
-        if *first_file == self.file && *first_name == rule.name.name && *first_package == self.package {
+        if *first_file == self.file
+            && *first_name == rule.name.name
+            && *first_package == self.package
+        {
             return;
         }
         let attr_span = rule
@@ -639,12 +686,20 @@ impl Checker<'_> {
         .with_help("give every rule its own id");
         if let Some(span) = first_span {
             let same = *first_file == self.file;
-            diagnostic = diagnostic.with_secondary(if same { None } else { Some(&first_path) }, span, "first used here");
+            diagnostic = diagnostic.with_secondary(
+                if same { None } else { Some(&first_path) },
+                span,
+                "first used here",
+            );
         }
         self.diagnostics.push(diagnostic);
     }
 
-    fn check_fn(&mut self, function: &FnDef, recursive: &std::collections::BTreeSet<(String, String)>) {
+    fn check_fn(
+        &mut self,
+        function: &FnDef,
+        recursive: &std::collections::BTreeSet<(String, String)>,
+    ) {
         let entries: Vec<SourceFile> = self
             .index
             .packages
@@ -657,7 +712,10 @@ impl Checker<'_> {
             self.error(
                 Code::DuplicateDefinition,
                 function.name.span,
-                format!("function `{}` has the name of a builtin", function.name.name),
+                format!(
+                    "function `{}` has the name of a builtin",
+                    function.name.name
+                ),
             )
             .with_label_mut("shadows the builtin")
             .help = Some("choose another name".to_string());
@@ -669,7 +727,9 @@ impl Checker<'_> {
                 format!("function `{}` calls itself", function.name.name),
             )
             .with_label_mut("recursive")
-            .help = Some("Ward functions are not recursive; iterate with `for` or a quantifier".to_string());
+            .help = Some(
+                "Ward functions are not recursive; iterate with `for` or a quantifier".to_string(),
+            );
         }
         self.push_scope();
         let mut seen: Vec<&str> = Vec::new();
@@ -708,9 +768,13 @@ impl Checker<'_> {
             .collect();
         match inputs.as_slice() {
             [] => {
-                self.error(Code::BadTestInput, test.name.span, format!("test `{}` has no `input`", test.name.name))
-                    .with_label_mut("no input")
-                    .help = Some("add `input { Resources: { ... } }`".to_string());
+                self.error(
+                    Code::BadTestInput,
+                    test.name.span,
+                    format!("test `{}` has no `input`", test.name.name),
+                )
+                .with_label_mut("no input")
+                .help = Some("add `input { Resources: { ... } }`".to_string());
             }
             [input] => {
                 if let Some(span) = non_constant(input) {
@@ -720,8 +784,12 @@ impl Checker<'_> {
                 }
             }
             [_, second, ..] => {
-                self.error(Code::BadTestInput, second.span, "a test has exactly one `input`")
-                    .with_label_mut("second input");
+                self.error(
+                    Code::BadTestInput,
+                    second.span,
+                    "a test has exactly one `input`",
+                )
+                .with_label_mut("second input");
             }
         }
         let rule_names: Vec<String> = self
@@ -731,11 +799,17 @@ impl Checker<'_> {
             .map(|package| package.rules.keys().cloned().collect())
             .unwrap_or_default();
         for stmt in &test.body {
-            let TestStmt::Expect { outcome, rule, .. } = stmt else { continue };
+            let TestStmt::Expect { outcome, rule, .. } = stmt else {
+                continue;
+            };
             if !OUTCOMES.contains(&outcome.name.as_str()) {
                 let suggestion = did_you_mean(&outcome.name, OUTCOMES.iter().copied());
                 let diagnostic = self
-                    .error(Code::UnknownOutcome, outcome.span, format!("`{}` is not an outcome", outcome.name))
+                    .error(
+                        Code::UnknownOutcome,
+                        outcome.span,
+                        format!("`{}` is not an outcome", outcome.name),
+                    )
                     .with_label_mut("unknown outcome");
                 diagnostic.help = Some(match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -751,10 +825,15 @@ impl Checker<'_> {
                     },
                 );
             } else {
-                let suggestion = did_you_mean(&rule.name, rule_names.iter().map(String::as_str)).map(str::to_string);
+                let suggestion = did_you_mean(&rule.name, rule_names.iter().map(String::as_str))
+                    .map(str::to_string);
                 let package = self.package.clone();
                 let diagnostic = self
-                    .error(Code::UnknownRule, rule.span, format!("no rule `{}` in package `{package}`", rule.name))
+                    .error(
+                        Code::UnknownRule,
+                        rule.span,
+                        format!("no rule `{}` in package `{package}`", rule.name),
+                    )
                     .with_label_mut("unknown rule");
                 if let Some(s) = suggestion {
                     diagnostic.help = Some(format!("did you mean `{s}`?"));
@@ -794,11 +873,20 @@ impl Checker<'_> {
                 }
             }
             Stmt::When { cond, .. } => self.check_condition(cond, "`when`"),
-            Stmt::For { binding, iter, body, .. } => {
+            Stmt::For {
+                binding,
+                iter,
+                body,
+                ..
+            } => {
                 let ty = self.infer(iter);
                 self.check_iterable(iter, ty);
                 self.push_scope();
-                let element = if ty == Ty::ResourceList { Ty::Resource } else { Ty::Any };
+                let element = if ty == Ty::ResourceList {
+                    Ty::Resource
+                } else {
+                    Ty::Any
+                };
                 self.bind(binding, LocalKind::Loop, element);
                 self.check_block_stmts(body);
                 self.pop_scope();
@@ -822,14 +910,20 @@ impl Checker<'_> {
             format!("{what} takes a boolean, but this is {}", describe_ty(ty)),
         )
         .with_label_mut(format!("{ty}"))
-        .help = Some("compare the value, e.g. `x == \"...\"`, or test it with `exists(x)`".to_string());
+        .help =
+            Some("compare the value, e.g. `x == \"...\"`, or test it with `exists(x)`".to_string());
     }
 
     fn check_iterable(&mut self, expr: &Expr, ty: Ty) {
         if matches!(ty, Ty::String | Ty::Number | Ty::Bool | Ty::Resource) {
-            self.error(Code::NotIterable, expr.span, format!("cannot iterate over {}", describe_ty(ty)))
-                .with_label_mut("not a list")
-                .help = Some("iterate over a list; `as_list(x)` turns one value into a list".to_string());
+            self.error(
+                Code::NotIterable,
+                expr.span,
+                format!("cannot iterate over {}", describe_ty(ty)),
+            )
+            .with_label_mut("not a list")
+            .help =
+                Some("iterate over a list; `as_list(x)` turns one value into a list".to_string());
         }
     }
 
@@ -861,17 +955,18 @@ impl Checker<'_> {
             }
             ExprKind::Name(name) => self.resolve_name(name, expr.span),
             ExprKind::Field(base, member) => {
-                if let ExprKind::Name(alias) = &base.kind {
-                    if self.imports.contains_key(alias) && self.lookup_local_peek(alias).is_none() {
-                        self.error(
-                            Code::UndefinedName,
-                            expr.span,
-                            format!("`{alias}` is a package; only its functions can be used"),
-                        )
-                        .with_label_mut("package member used as a value")
-                        .help = Some(format!("call it: `{alias}.{}(...)`", member.name));
-                        return Ty::Any;
-                    }
+                if let ExprKind::Name(alias) = &base.kind
+                    && self.imports.contains_key(alias)
+                    && self.lookup_local_peek(alias).is_none()
+                {
+                    self.error(
+                        Code::UndefinedName,
+                        expr.span,
+                        format!("`{alias}` is a package; only its functions can be used"),
+                    )
+                    .with_label_mut("package member used as a value")
+                    .help = Some(format!("call it: `{alias}.{}(...)`", member.name));
+                    return Ty::Any;
                 }
                 let base_ty = self.infer(base);
                 if base_ty == Ty::Resource {
@@ -881,10 +976,16 @@ impl Checker<'_> {
                         other => {
                             let suggestion = did_you_mean(other, RESOURCE_FIELDS.iter().copied());
                             let diagnostic = self
-                                .error(Code::UndefinedName, member.span, format!("resources have no field `{other}`"))
+                                .error(
+                                    Code::UndefinedName,
+                                    member.span,
+                                    format!("resources have no field `{other}`"),
+                                )
                                 .with_label_mut("unknown field");
                             diagnostic.help = Some(match suggestion {
-                                Some(s) => format!("did you mean `{s}`? resource fields are `id`, `type`, `props`, `tags`, `metadata`"),
+                                Some(s) => format!(
+                                    "did you mean `{s}`? resource fields are `id`, `type`, `props`, `tags`, `metadata`"
+                                ),
                                 None => format!("properties are under `props`: `.props.{other}`"),
                             });
                             let fix_text = match suggestion {
@@ -928,10 +1029,18 @@ impl Checker<'_> {
                 let source_ty = self.infer(&quantifier.source);
                 self.check_iterable(&quantifier.source, source_ty);
                 self.push_scope();
-                let element = if source_ty == Ty::ResourceList { Ty::Resource } else { Ty::Any };
+                let element = if source_ty == Ty::ResourceList {
+                    Ty::Resource
+                } else {
+                    Ty::Any
+                };
                 self.bind(&quantifier.binding, LocalKind::Quantifier, element);
                 let body_ty = self.infer(&quantifier.body);
-                self.expect_boolean(&quantifier.body, body_ty, &format!("`{}`", quantifier.kind.keyword()));
+                self.expect_boolean(
+                    &quantifier.body,
+                    body_ty,
+                    &format!("`{}`", quantifier.kind.keyword()),
+                );
                 self.pop_scope();
                 Ty::Bool
             }
@@ -952,10 +1061,16 @@ impl Checker<'_> {
             return ty;
         }
         let candidates = self.visible_locals();
-        let suggestion = did_you_mean(name, candidates.iter().map(String::as_str)).map(str::to_string);
-        let is_function = builtins::lookup(name).is_some() || self.index.function(&self.package, name).is_some();
+        let suggestion =
+            did_you_mean(name, candidates.iter().map(String::as_str)).map(str::to_string);
+        let is_function =
+            builtins::lookup(name).is_some() || self.index.function(&self.package, name).is_some();
         let diagnostic = self
-            .error(Code::UndefinedName, span, format!("undefined name `{name}`"))
+            .error(
+                Code::UndefinedName,
+                span,
+                format!("undefined name `{name}`"),
+            )
             .with_label_mut("not found in this scope");
         if let Some(s) = suggestion {
             diagnostic.help = Some(format!("did you mean `{s}`?"));
@@ -965,7 +1080,9 @@ impl Checker<'_> {
                 replacement: s,
             });
         } else if is_function {
-            diagnostic.help = Some(format!("`{name}` is a function: call it with `{name}(...)`"));
+            diagnostic.help = Some(format!(
+                "`{name}` is a function: call it with `{name}(...)`"
+            ));
         }
         Ty::Any
     }
@@ -987,21 +1104,33 @@ impl Checker<'_> {
                     return Ty::Any;
                 }
                 if let Some(info) = builtins::lookup(name) {
-                    self.uses.insert(callee.span, Definition::Builtin(info.builtin));
+                    self.uses
+                        .insert(callee.span, Definition::Builtin(info.builtin));
                     if !info.accepts(args.len()) {
                         let min = info.params.len() - info.optional;
-                        let max = if info.variadic { usize::MAX } else { info.params.len() };
+                        let max = if info.variadic {
+                            usize::MAX
+                        } else {
+                            info.params.len()
+                        };
                         self.check_arity(call, name, min, max, args.len());
                     }
                     for (index, (arg, ty)) in args.iter().zip(&arg_types).enumerate() {
-                        let Some((param, expected)) = info.params.get(index.min(info.params.len().saturating_sub(1))) else {
+                        let Some((param, expected)) = info
+                            .params
+                            .get(index.min(info.params.len().saturating_sub(1)))
+                        else {
                             continue;
                         };
                         if !ty.fits(*expected) {
                             self.error(
                                 Code::ArgumentType,
                                 arg.span,
-                                format!("`{name}` takes {} as `{param}`, but this is {}", describe_ty(*expected), describe_ty(*ty)),
+                                format!(
+                                    "`{name}` takes {} as `{param}`, but this is {}",
+                                    describe_ty(*expected),
+                                    describe_ty(*ty)
+                                ),
                             )
                             .with_label_mut(format!("{ty}"))
                             .help = Some(format!("signature: `{}`", info.signature()));
@@ -1009,13 +1138,21 @@ impl Checker<'_> {
                     }
                     return info.returns;
                 }
-                let mut candidates: Vec<String> = builtins::BUILTINS.iter().map(|b| b.name.to_string()).collect();
+                let mut candidates: Vec<String> = builtins::BUILTINS
+                    .iter()
+                    .map(|b| b.name.to_string())
+                    .collect();
                 if let Some(package) = self.index.packages.get(&self.package) {
                     candidates.extend(package.functions.keys().cloned());
                 }
-                let suggestion = did_you_mean(name, candidates.iter().map(String::as_str)).map(str::to_string);
+                let suggestion =
+                    did_you_mean(name, candidates.iter().map(String::as_str)).map(str::to_string);
                 let diagnostic = self
-                    .error(Code::UnknownFunction, callee.span, format!("unknown function `{name}`"))
+                    .error(
+                        Code::UnknownFunction,
+                        callee.span,
+                        format!("unknown function `{name}`"),
+                    )
                     .with_label_mut("not a builtin or a function of this package");
                 if let Some(s) = suggestion {
                     diagnostic.help = Some(format!("did you mean `{s}`?"));
@@ -1037,9 +1174,13 @@ impl Checker<'_> {
                     }
                 };
                 let Some(package) = self.imports.get(alias).cloned() else {
-                    self.error(Code::UndefinedName, base.span, format!("undefined name `{alias}`"))
-                        .with_label_mut("not an imported package")
-                        .help = Some(format!("import the package: `import <package> as {alias}`"));
+                    self.error(
+                        Code::UndefinedName,
+                        base.span,
+                        format!("undefined name `{alias}`"),
+                    )
+                    .with_label_mut("not an imported package")
+                    .help = Some(format!("import the package: `import <package> as {alias}`"));
                     return Ty::Any;
                 };
                 match self.index.function(&package, &member.name) {
@@ -1061,7 +1202,9 @@ impl Checker<'_> {
                             .get(&package)
                             .map(|p| p.functions.keys().cloned().collect())
                             .unwrap_or_default();
-                        let suggestion = did_you_mean(&member.name, known.iter().map(String::as_str)).map(str::to_string);
+                        let suggestion =
+                            did_you_mean(&member.name, known.iter().map(String::as_str))
+                                .map(str::to_string);
                         let diagnostic = self
                             .error(
                                 Code::UnknownMember,
@@ -1085,9 +1228,13 @@ impl Checker<'_> {
     }
 
     fn not_callable(&mut self, callee: &Expr) {
-        self.error(Code::NotCallable, callee.span, "this expression is not a function")
-            .with_label_mut("not callable")
-            .help = Some("only `name(...)` and `package.name(...)` can be called".to_string());
+        self.error(
+            Code::NotCallable,
+            callee.span,
+            "this expression is not a function",
+        )
+        .with_label_mut("not callable")
+        .help = Some("only `name(...)` and `package.name(...)` can be called".to_string());
     }
 
     fn check_arity(&mut self, call: &Expr, name: &str, min: usize, max: usize, given: usize) {
@@ -1107,15 +1254,25 @@ impl Checker<'_> {
         self.error(
             Code::WrongArity,
             call.span,
-            format!("`{name}` takes {wanted} but {given} {} given", if given == 1 { "was" } else { "were" }),
+            format!(
+                "`{name}` takes {wanted} but {given} {} given",
+                if given == 1 { "was" } else { "were" }
+            ),
         )
-        .with_label_mut(format!("{given} argument{}", if given == 1 { "" } else { "s" }))
+        .with_label_mut(format!(
+            "{given} argument{}",
+            if given == 1 { "" } else { "s" }
+        ))
         .help = Some(help);
     }
 
     fn bad_operand(&mut self, operand: &Expr, ty: Ty, what: &str) {
-        self.error(Code::BadOperand, operand.span, format!("{what}, but this is {}", describe_ty(ty)))
-            .with_label_mut(format!("{ty}"));
+        self.error(
+            Code::BadOperand,
+            operand.span,
+            format!("{what}, but this is {}", describe_ty(ty)),
+        )
+        .with_label_mut(format!("{ty}"));
     }
 
     fn infer_binary(&mut self, expr: &Expr, op: BinaryOp, left: &Expr, right: &Expr) -> Ty {
@@ -1128,9 +1285,16 @@ impl Checker<'_> {
                 self.expect_boolean(right, right_ty, &word);
                 Ty::Bool
             }
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
                 if is_concrete(left_ty) && is_concrete(right_ty) && !comparable(left_ty, right_ty) {
-                    let conversion = if (left_ty, right_ty) == (Ty::String, Ty::Number) || (left_ty, right_ty) == (Ty::Number, Ty::String) {
+                    let conversion = if (left_ty, right_ty) == (Ty::String, Ty::Number)
+                        || (left_ty, right_ty) == (Ty::Number, Ty::String)
+                    {
                         "convert with `number(...)` or `string(...)`; CloudFormation often writes numbers as strings"
                     } else {
                         "compare values of the same type"
@@ -1138,14 +1302,26 @@ impl Checker<'_> {
                     self.error(
                         Code::MismatchedComparison,
                         expr.span,
-                        format!("`{}` compares {} with {}", op.symbol(), describe_ty(left_ty), describe_ty(right_ty)),
+                        format!(
+                            "`{}` compares {} with {}",
+                            op.symbol(),
+                            describe_ty(left_ty),
+                            describe_ty(right_ty)
+                        ),
                     )
                     .with_label_mut("never equal")
                     .help = Some(conversion.to_string());
                 } else if op.is_ordering() {
                     for (side, ty) in [(left, left_ty), (right, right_ty)] {
-                        if matches!(ty, Ty::Bool | Ty::List | Ty::Object | Ty::Resource | Ty::ResourceList) {
-                            self.bad_operand(side, ty, &format!("`{}` orders numbers or strings", op.symbol()));
+                        if matches!(
+                            ty,
+                            Ty::Bool | Ty::List | Ty::Object | Ty::Resource | Ty::ResourceList
+                        ) {
+                            self.bad_operand(
+                                side,
+                                ty,
+                                &format!("`{}` orders numbers or strings", op.symbol()),
+                            );
                         }
                     }
                 }
@@ -1153,7 +1329,11 @@ impl Checker<'_> {
             }
             BinaryOp::In | BinaryOp::NotIn => {
                 if matches!(right_ty, Ty::Number | Ty::Bool) {
-                    self.bad_operand(right, right_ty, &format!("`{}` looks into a list, a string or an object", op.symbol()));
+                    self.bad_operand(
+                        right,
+                        right_ty,
+                        &format!("`{}` looks into a list, a string or an object", op.symbol()),
+                    );
                 }
                 Ty::Bool
             }
@@ -1198,9 +1378,16 @@ impl Checker<'_> {
             ExprKind::String(literal) => match literal.as_plain() {
                 Some(text) => text,
                 None => {
-                    self.error(Code::InvalidRegex, pattern.span, "a regular expression cannot contain interpolations")
-                        .with_label_mut("interpolated")
-                        .help = Some("patterns are compiled ahead of time; write the pattern literally".to_string());
+                    self.error(
+                        Code::InvalidRegex,
+                        pattern.span,
+                        "a regular expression cannot contain interpolations",
+                    )
+                    .with_label_mut("interpolated")
+                    .help = Some(
+                        "patterns are compiled ahead of time; write the pattern literally"
+                            .to_string(),
+                    );
                     return;
                 }
             },

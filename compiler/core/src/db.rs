@@ -39,19 +39,10 @@ pub struct Workspace {
 
 /// The compiler database.
 #[salsa::db]
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Database {
     storage: salsa::Storage<Self>,
     executed: Option<Arc<Mutex<Vec<String>>>>,
-}
-
-impl Default for Database {
-    fn default() -> Self {
-        Database {
-            storage: salsa::Storage::default(),
-            executed: None,
-        }
-    }
 }
 
 impl std::fmt::Debug for Database {
@@ -71,10 +62,10 @@ impl Database {
         let sink = log.clone();
         Database {
             storage: salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
-                if let salsa::EventKind::WillExecute { database_key } = event.kind {
-                    if let Ok(mut entries) = sink.lock() {
-                        entries.push(format!("{database_key:?}"));
-                    }
+                if let salsa::EventKind::WillExecute { database_key } = event.kind
+                    && let Ok(mut entries) = sink.lock()
+                {
+                    entries.push(format!("{database_key:?}"));
                 }
             }))),
             executed: Some(log),
@@ -84,7 +75,10 @@ impl Database {
     /// The queries executed since the last call, e.g. `analyze(Id(2))`.
     pub fn take_query_log(&self) -> Vec<String> {
         match &self.executed {
-            Some(log) => log.lock().map(|mut entries| std::mem::take(&mut *entries)).unwrap_or_default(),
+            Some(log) => log
+                .lock()
+                .map(|mut entries| std::mem::take(&mut *entries))
+                .unwrap_or_default(),
             None => Vec::new(),
         }
     }

@@ -109,10 +109,10 @@ pub fn callee_text(callee: &Expr) -> Option<String> {
 
 fn collect_calls(expr: &Expr, out: &mut Vec<String>) {
     visit_expr(expr, &mut |e| {
-        if let ExprKind::Call(callee, _) = &e.kind {
-            if let Some(text) = callee_text(callee) {
-                out.push(text);
-            }
+        if let ExprKind::Call(callee, _) = &e.kind
+            && let Some(text) = callee_text(callee)
+        {
+            out.push(text);
         }
     });
 }
@@ -254,10 +254,14 @@ pub fn package_index(db: &dyn salsa::Database, workspace: Workspace) -> PackageI
                 });
         }
         for rule in &summary.rules {
-            package.rules.entry(rule.name.clone()).or_default().push(RuleEntry {
-                file: *file,
-                id: rule.id.clone(),
-            });
+            package
+                .rules
+                .entry(rule.name.clone())
+                .or_default()
+                .push(RuleEntry {
+                    file: *file,
+                    id: rule.id.clone(),
+                });
             if let Some(id) = &rule.id {
                 index.rule_ids.entry(id.clone()).or_default().push((
                     summary.package.clone(),
@@ -276,7 +280,10 @@ pub fn package_index(db: &dyn salsa::Database, workspace: Workspace) -> PackageI
 /// Functions that call themselves, directly or through others, as
 /// (package, name).
 #[salsa::tracked(returns(ref))]
-pub fn recursive_functions(db: &dyn salsa::Database, workspace: Workspace) -> BTreeSet<(String, String)> {
+pub fn recursive_functions(
+    db: &dyn salsa::Database,
+    workspace: Workspace,
+) -> BTreeSet<(String, String)> {
     let index = package_index(db, workspace);
     // Edges between (package, function) nodes, resolved the way the checker
     // resolves calls: unqualified names in the same package, `alias.name`
@@ -284,7 +291,9 @@ pub fn recursive_functions(db: &dyn salsa::Database, workspace: Workspace) -> BT
     let mut edges: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
     for (package_name, package) in &index.packages {
         for (function_name, entries) in &package.functions {
-            let Some(entry) = entries.first() else { continue };
+            let Some(entry) = entries.first() else {
+                continue;
+            };
             let imports = package
                 .file_imports
                 .iter()
@@ -309,17 +318,20 @@ pub fn recursive_functions(db: &dyn salsa::Database, workspace: Workspace) -> BT
     let mut recursive = BTreeSet::new();
     for start in edges.keys() {
         // Depth-first search from each function for a path back to it.
-        let mut stack: Vec<&(String, String)> = edges.get(start).map(|t| t.iter().collect()).unwrap_or_default();
+        let mut stack: Vec<&(String, String)> = edges
+            .get(start)
+            .map(|t| t.iter().collect())
+            .unwrap_or_default();
         let mut seen = BTreeSet::new();
         while let Some(node) = stack.pop() {
             if node == start {
                 recursive.insert(start.clone());
                 break;
             }
-            if seen.insert(node.clone()) {
-                if let Some(next) = edges.get(node) {
-                    stack.extend(next.iter());
-                }
+            if seen.insert(node.clone())
+                && let Some(next) = edges.get(node)
+            {
+                stack.extend(next.iter());
             }
         }
     }

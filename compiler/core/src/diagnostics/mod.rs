@@ -88,7 +88,12 @@ impl Diagnostic {
     }
 
     /// Adds a secondary label.
-    pub fn with_secondary(mut self, file: Option<&str>, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn with_secondary(
+        mut self,
+        file: Option<&str>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         self.labels.push(Label {
             file: file.map(str::to_string),
             span,
@@ -104,7 +109,12 @@ impl Diagnostic {
     }
 
     /// Adds a fix.
-    pub fn with_fix(mut self, title: impl Into<String>, span: Span, replacement: impl Into<String>) -> Diagnostic {
+    pub fn with_fix(
+        mut self,
+        title: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Diagnostic {
         self.fixes.push(Fix {
             title: title.into(),
             span,
@@ -121,7 +131,10 @@ impl Diagnostic {
 
 /// The closest candidate to `name` by edit distance, if it is close enough to
 /// be a likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -165,11 +178,23 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("cout", ["count", "len", "keys"]), Some("count"));
-        assert_eq!(did_you_mean("SecurityGroupIngres", ["SecurityGroupIngress", "SecurityGroupEgress"]), Some("SecurityGroupIngress"));
+        assert_eq!(
+            did_you_mean("cout", ["count", "len", "keys"]),
+            Some("count")
+        );
+        assert_eq!(
+            did_you_mean(
+                "SecurityGroupIngres",
+                ["SecurityGroupIngress", "SecurityGroupEgress"]
+            ),
+            Some("SecurityGroupIngress")
+        );
         assert_eq!(did_you_mean("xyz", ["count", "len"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("nmaed", "named"), 1);
-        assert_eq!(did_you_mean("hihg", ["critical", "high", "medium"]), Some("high"));
+        assert_eq!(
+            did_you_mean("hihg", ["critical", "high", "medium"]),
+            Some("high")
+        );
     }
 }

@@ -24,7 +24,6 @@ impl SourceTexts for HashMap<String, String> {
     }
 }
 
-
 /// A snippet to render: what [`Diagnostic`] holds, and what findings in input
 /// documents hold too.
 #[derive(Clone, Debug)]
@@ -75,7 +74,10 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         None => snippet.file.to_string(),
     };
     match snippet.code {
-        Some(code) => out.push_str(&format!("{location}: {word}[{code}]: {}\n", snippet.message)),
+        Some(code) => out.push_str(&format!(
+            "{location}: {word}[{code}]: {}\n",
+            snippet.message
+        )),
         None => out.push_str(&format!("{location}: {word}: {}\n", snippet.message)),
     }
     let Some(text) = text else {
@@ -108,7 +110,9 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     let kind = match snippet.kind {
         SnippetKind::Error => ReportKind::Error,
         SnippetKind::Warning => ReportKind::Warning,
-        SnippetKind::Custom(word) => ReportKind::Custom(word, if color { Color::Red } else { Color::Primary }),
+        SnippetKind::Custom(word) => {
+            ReportKind::Custom(word, if color { Color::Red } else { Color::Primary })
+        }
     };
     let file = snippet.file.to_string();
     let mut sources: Vec<(String, String)> = vec![(file.clone(), text.to_string())];
@@ -127,7 +131,9 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     // (one snippet), and labels in other files after them.
     let order = |name: &str, span: Span| {
         if name == snippet.file {
-            i32::try_from(span.start).unwrap_or(i32::MAX / 2).min(i32::MAX / 2)
+            i32::try_from(span.start)
+                .unwrap_or(i32::MAX / 2)
+                .min(i32::MAX / 2)
         } else {
             i32::MAX / 2 + 1
         }
@@ -137,7 +143,11 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
             .with_color(color)
             .with_order(order(&name, span));
         // An empty message would still draw an arrow to nothing.
-        if message.is_empty() { label } else { label.with_message(message) }
+        if message.is_empty() {
+            label
+        } else {
+            label.with_message(message)
+        }
     };
     let primary_color = if color { Color::Red } else { Color::Primary };
     let primary = clamp(snippet.span, text);
@@ -149,7 +159,9 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     ));
     for (label_file, span, message) in &snippet.labels {
         let name = label_file.unwrap_or(snippet.file).to_string();
-        let Some(label_text) = texts.text(&name) else { continue };
+        let Some(label_text) = texts.text(&name) else {
+            continue;
+        };
         if !sources.iter().any(|(existing, _)| *existing == name) {
             sources.push((name.clone(), label_text.to_string()));
         }
@@ -188,8 +200,14 @@ const MAX_SNIPPET_LINE: usize = 400;
 fn longest_line_around(text: &str, span: Span) -> usize {
     let start = (span.start as usize).min(text.len());
     let end = (span.end as usize).clamp(start, text.len());
-    let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-    let line_end = text.get(end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| end + i);
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
     text.get(line_start..line_end)
         .map(|lines| lines.split('\n').map(str::len).max().unwrap_or(0))
         .unwrap_or(0)
