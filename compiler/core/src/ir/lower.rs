@@ -10,11 +10,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use ward_syntax::LineIndex;
 use ward_syntax::ast::{self, BinaryOp, ExprKind, Span, StringPart, UnaryOp};
 
 use super::{
     ArithOp, Check, CheckId, CompareOp, Const, Direction, Expr, FormatPart, Function, FunctionId,
-    KeyId, LocalId, RegexId, Rule, Stmt, WhenScope,
+    KeyId, LocalId, RegexId, Rule, SourceRange, Stmt, WhenScope,
 };
 use crate::analysis::{Analysis, Definition};
 use crate::builtins::Builtin;
@@ -39,6 +40,7 @@ pub struct FileIr {
 /// Lowers a parsed and analysed file.
 pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Analysis) -> FileIr {
     let mut tables = Tables::default();
+    let lines = LineIndex::new(text);
     let mut rules = Vec::new();
     let mut functions = Vec::new();
     for item in &file.items {
@@ -47,7 +49,7 @@ pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Ana
                 let Some(info) = analysis.rules.iter().find(|info| info.span == rule.span) else {
                     continue;
                 };
-                let mut frame = Frame::new(&analysis.uses, text, &mut tables);
+                let mut frame = Frame::new(&analysis.uses, text, &lines, &mut tables);
                 let source = frame.expr(&rule.source);
                 let binding = frame.bind(rule.binding.span);
                 let guard = rule.guard.as_ref().map(|guard| frame.expr(guard));
@@ -60,10 +62,11 @@ pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Ana
                     body,
                     locals: frame.next_slot,
                     checks: frame.next_check,
+                    range: frame.range(rule.span),
                 });
             }
             ast::Item::Fn(function) => {
-                let mut frame = Frame::new(&analysis.uses, text, &mut tables);
+                let mut frame = Frame::new(&analysis.uses, text, &lines, &mut tables);
                 for param in &function.params {
                     frame.bind(param.span);
                 }
@@ -129,6 +132,7 @@ struct Tables {
 struct Frame<'a> {
     uses: &'a BTreeMap<Span, Definition>,
     text: &'a str,
+    lines: &'a LineIndex,
     tables: &'a mut Tables,
     slots: HashMap<Span, LocalId>,
     next_slot: u32,
@@ -139,15 +143,24 @@ impl<'a> Frame<'a> {
     fn new(
         uses: &'a BTreeMap<Span, Definition>,
         text: &'a str,
+        lines: &'a LineIndex,
         tables: &'a mut Tables,
     ) -> Frame<'a> {
         Frame {
             uses,
             text,
+            lines,
             tables,
             slots: HashMap::new(),
             next_slot: 0,
             next_check: 0,
+        }
+    }
+
+    fn range(&self, span: Span) -> SourceRange {
+        SourceRange {
+            start: self.lines.line_col(self.text, span.start),
+            end: self.lines.line_col(self.text, span.end),
         }
     }
 
@@ -190,6 +203,7 @@ impl<'a> Frame<'a> {
                         message_source,
                         at,
                         span: check.span,
+                        range: self.range(check.span),
                     }));
                 }
                 ast::Stmt::When { cond, span } => {

@@ -49,6 +49,7 @@ mod print;
 use std::sync::Arc;
 
 use serde::Serialize;
+use ward_syntax::LineCol;
 use ward_syntax::ast::{CheckKind, QuantifierKind, Span};
 
 use crate::analysis::RuleInfo;
@@ -139,6 +140,16 @@ impl Program {
     }
 }
 
+/// A span as 1-based lines and character columns, for the module's source
+/// map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SourceRange {
+    /// Where the span starts.
+    pub start: LineCol,
+    /// Where it ends (the column just after the last character).
+    pub end: LineCol,
+}
+
 /// A rule: for every resource its source yields, bind it to `binding`, test
 /// the guard, run the body.
 #[derive(Clone, Debug, PartialEq)]
@@ -158,6 +169,8 @@ pub struct Rule {
     pub locals: u32,
     /// Number of checks; [`CheckId`]s are `0..checks`.
     pub checks: u32,
+    /// The rule's span as lines and columns.
+    pub range: SourceRange,
 }
 
 impl Rule {
@@ -260,6 +273,8 @@ pub struct Check {
     pub at: Option<Expr>,
     /// The statement's span.
     pub span: Span,
+    /// The statement's span as lines and columns.
+    pub range: SourceRange,
 }
 
 /// A constant.
