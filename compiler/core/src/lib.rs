@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod builtins;
 pub mod db;
 pub mod diagnostics;
+pub mod format;
 pub mod eval;
 pub mod ir;
 pub mod items;
