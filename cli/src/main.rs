@@ -6,6 +6,7 @@ mod commands;
 mod inputs;
 mod report;
 mod sources;
+mod wasm;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

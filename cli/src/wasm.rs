@@ -1,0 +1,94 @@
+//! Running compiled modules: the runtime engine with its on-disk cache, and
+//! the conversion of its reports into the command's report.
+
+use rayon::prelude::*;
+use ward_runtime::{Engine, EngineConfig, Input, Policy};
+
+use crate::inputs::Inputs;
+use crate::report::{Finding, OutcomeEntry, RuleError, RuleSummary, RunReport};
+
+/// An engine with the default limits and the on-disk module cache.
+pub fn engine() -> Result<Engine, String> {
+    Engine::new(EngineConfig::default())
+        .map_err(|error| format!("cannot start the WebAssembly engine: {error}"))
+}
+
+/// Loads a module (from the cache when it was compiled before).
+pub fn load_policy(engine: &Engine, wasm: &[u8], name: &str) -> Result<Policy, String> {
+    Policy::load(engine, wasm).map_err(|error| format!("{name}: {error}"))
+}
+
+/// Evaluates the policy on every loaded input, in parallel, and gathers one
+/// report.
+pub fn evaluate(policy: &Policy, inputs: &Inputs) -> RunReport {
+    let reports: Vec<(String, Vec<String>, ward_runtime::Report)> = inputs
+        .documents
+        .par_iter()
+        .map(|document| {
+            let ids: Vec<String> = document.resources.iter().map(|r| r.id.clone()).collect();
+            let file = document.file.clone();
+            let report = policy.evaluate(&Input::new(document.clone()));
+            (file, ids, report)
+        })
+        .collect();
+    let mut run = RunReport {
+        rules: policy
+            .rules()
+            .iter()
+            .map(|rule| RuleSummary {
+                id: rule.id.clone(),
+                name: format!("{}.{}", rule.package, rule.name),
+                severity: rule.severity.as_str().to_string(),
+                title: rule.title.clone(),
+                description: rule.description.clone(),
+                controls: rule.controls.clone(),
+            })
+            .collect(),
+        ..RunReport::default()
+    };
+    run.summary.inputs = inputs.documents.len();
+    run.summary.rules = policy.rules().len();
+    for (file, ids, report) in reports {
+        run.summary.pass += report.summary.pass;
+        run.summary.fail += report.summary.fail;
+        run.summary.skip += report.summary.skip;
+        run.summary.unknown += report.summary.unknown;
+        for outcome in &report.outcomes {
+            let resource = outcome
+                .resource
+                .and_then(|index| ids.get(index).cloned())
+                .unwrap_or_default();
+            run.outcomes.push(OutcomeEntry {
+                rule: outcome.rule.to_string(),
+                file: file.clone(),
+                resource,
+                outcome: outcome.outcome.as_str().to_string(),
+            });
+        }
+        for error in &report.errors {
+            run.errors.push(RuleError {
+                rule: error.rule.clone(),
+                file: file.clone(),
+                message: error.message.clone(),
+            });
+        }
+        for finding in report.findings {
+            run.findings.push(Finding {
+                rule: finding.rule,
+                severity: finding.severity.as_str().to_string(),
+                outcome: finding.outcome.as_str().to_string(),
+                resource: finding.resource,
+                resource_type: finding.resource_type,
+                path: finding.path,
+                message: finding.message,
+                file: finding.file,
+                line: finding.line,
+                column: finding.column,
+            });
+        }
+    }
+    run.summary.findings = run.findings.len();
+    run.summary.errors = run.errors.len();
+    run.sort();
+    run
+}
