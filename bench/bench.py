@@ -1,0 +1,385 @@
+#!/usr/bin/env python3
+"""Driver of the end-to-end benchmark; `bench/run.sh` builds and calls it.
+
+For each size and format it generates (or reuses) a template and its ground
+truth, runs every tool once to warm the caches and collect its findings,
+compares them with the ground truth, then times the tool: the median of
+`--runs` runs of the whole process, wall time and maximum resident memory
+(from `wait4`). Ratios are against the native baseline measured in the same
+run on the JSON template of the same size.
+
+Standard library only.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_DIR = os.path.dirname(BENCH_DIR)
+OUT_DIR = os.path.join(BENCH_DIR, "out")
+sys.path.insert(0, os.path.join(BENCH_DIR, "gen"))
+sys.path.insert(0, os.path.join(BENCH_DIR, "peers"))
+
+import gen  # noqa: E402
+import peers  # noqa: E402
+
+RUN_TIMEOUT_SECONDS = 900
+
+
+# ---------------------------------------------------------------------------
+# Templates and ground truth
+
+
+def template_paths(size, seed):
+    base = os.path.join(OUT_DIR, "templates", f"seed-{seed}", f"cfn-{size}")
+    return {"json": base + ".json", "yaml": base + ".yaml", "truth": base + ".truth"}
+
+
+def ensure_template(size, seed):
+    """Generates the template unless a copy newer than the generator exists."""
+    paths = template_paths(size, seed)
+    generator_time = os.path.getmtime(gen.__file__)
+    fresh = all(os.path.exists(path) and os.path.getmtime(path) >= generator_time for path in paths.values())
+    if not fresh:
+        print(f"generating {size} resources (seed {seed})", file=sys.stderr)
+        gen.write(size, seed, os.path.dirname(paths["json"]))
+    return paths
+
+
+def read_truth(path):
+    """The expected (rule, resource) pairs and the expected number of findings."""
+    pairs = set()
+    findings = None
+    with open(path) as handle:
+        for line in handle:
+            line = line.strip()
+            if line.startswith("# findings:"):
+                findings = int(line.split(":", 1)[1])
+            elif line and not line.startswith("#"):
+                rule, resource = line.split()
+                pairs.add((rule, resource))
+    return pairs, findings
+
+
+# ---------------------------------------------------------------------------
+# Tools
+
+
+class Tool:
+    """A command to time and a parser of its findings."""
+
+    def __init__(self, name, formats, command, parse, version, max_size=None, cwd=REPO_DIR):
+        self.name = name
+        self.formats = formats
+        self.command = command
+        self.parse = parse
+        self.version = version
+        self.max_size = max_size
+        self.cwd = cwd
+
+
+def parse_ward(stdout, template):
+    report = json.loads(stdout)
+    pairs = set()
+    problems = []
+    for finding in report["findings"]:
+        if finding["outcome"] != "fail":
+            problems.append(f"{finding['outcome']} finding {finding['rule']} {finding['resource']}")
+        pairs.add((finding["rule"], finding["resource"]))
+    if report["summary"].get("errors"):
+        problems.append(f"{report['summary']['errors']} rule errors")
+    return pairs, len(report["findings"]), problems
+
+
+def parse_native(stdout, template):
+    pairs = set()
+    count = 0
+    for line in stdout.splitlines():
+        if line.strip():
+            rule, resource = line.split("\t")[:2]
+            pairs.add((rule, resource))
+            count += 1
+    return pairs, count, []
+
+
+def ward_tool(binary):
+    def command(template):
+        return [binary, "check", "--policy", "examples/policies", "--format", "json", template]
+
+    return Tool("ward", ["json", "yaml"], command, parse_ward, version_of([binary, "--version"]))
+
+
+def native_tool(binary):
+    return Tool("native", ["json"], lambda template: [binary, template], parse_native, "baseline")
+
+
+def version_of(command):
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    text = (result.stdout or result.stderr).strip().splitlines()
+    return text[0].strip() if text else "unknown"
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+
+
+TIME = "/usr/bin/time"
+
+
+def run_once(command, cwd, stdout_path):
+    """Wall seconds, max RSS in KiB and exit status of one run.
+
+    The peak memory comes from GNU time when it is installed: `wait4` on a
+    child of this Python process would count the memory of the interpreter
+    the child was forked from before it ran the tool.
+    """
+    rss_path = stdout_path + ".rss"
+    use_time = os.access(TIME, os.X_OK)
+    if use_time:
+        command = [TIME, "-f", "%M", "-o", rss_path, "--"] + list(command)
+    with open(stdout_path, "wb") as stdout, open(stdout_path + ".err", "wb") as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=RUN_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        elapsed = time.perf_counter() - start
+    peak = None
+    if use_time:
+        try:
+            with open(rss_path) as handle:
+                peak = int(handle.read().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            peak = None
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak, process.returncode
+
+
+def measure(tool, template, runs, label):
+    """Runs the tool once to warm up, then `runs` times; returns a result dict."""
+    stdout_path = os.path.join(OUT_DIR, "runs", f"{label}.out")
+    os.makedirs(os.path.dirname(stdout_path), exist_ok=True)
+    warm_time, warm_rss, status = run_once(tool.command(template), tool.cwd, stdout_path)
+    with open(stdout_path, errors="replace") as handle:
+        stdout = handle.read()
+    result = {"status": status, "warm": warm_time}
+    try:
+        result["pairs"], result["count"], result["problems"] = tool.parse(stdout, template)
+    except Exception as error:  # noqa: BLE001 - any parse failure is reported, not raised
+        with open(stdout_path + ".err", errors="replace") as handle:
+            stderr = handle.read().strip()
+        result["pairs"], result["count"] = set(), 0
+        result["problems"] = [f"no findings could be read ({error}); exit {status}; {stderr[:300]}"]
+    if tool.name in ("ward", "native") and status not in (0, 1):
+        result["problems"].append(f"exit status {status}")
+    # A slow peer is timed on its warm-up run and one more run only.
+    if warm_time > 20 and runs > 1:
+        runs = 1
+    times = []
+    rss = [warm_rss]
+    for _ in range(runs):
+        elapsed, peak, _ = run_once(tool.command(template), tool.cwd, stdout_path)
+        times.append(elapsed)
+        rss.append(peak)
+    result["runs"] = len(times)
+    result["median"] = statistics.median(times)
+    result["rss_mib"] = max(rss) / 1024
+    return result
+
+
+def compare(result, truth_pairs, truth_count, exact_count):
+    """Fills result['verdict'] and returns whether the findings are right."""
+    missing = truth_pairs - result["pairs"]
+    extra = result["pairs"] - truth_pairs
+    notes = list(result["problems"])
+    if missing:
+        notes.append(f"{len(missing)} missed, e.g. {' '.join(sorted(missing)[0])}")
+    if extra:
+        notes.append(f"{len(extra)} extra, e.g. {' '.join(sorted(extra)[0])}")
+    if exact_count and result["count"] != truth_count:
+        notes.append(f"{result['count']} findings, expected {truth_count}")
+    result["missing"] = len(missing)
+    result["extra"] = len(extra)
+    result["verdict"] = "; ".join(notes) if notes else "exact"
+    return not notes
+
+
+# ---------------------------------------------------------------------------
+# Report
+
+
+def seconds(value):
+    if value < 1:
+        return f"{value * 1000:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def render(rows, meta):
+    lines = [
+        "# End-to-end benchmark results",
+        "",
+        f"- date: {meta['date']}",
+        f"- machine: {meta['machine']}",
+        f"- seed: {meta['seed']}; runs per measurement: {meta['runs']} (median), after one warm-up run",
+        f"- tools: {meta['tools']}",
+        "",
+        "Ratio: the tool's median over the native baseline's median on the JSON template of the same size,",
+        "measured in this run (below 1 is faster than native).",
+        "",
+        "| resources | format | tool | median | ratio vs native | max RSS | runs | findings vs ground truth |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        result = row["result"]
+        if "median" not in result:
+            lines.append(
+                f"| {row['size']:,} | {row['format']} | {row['tool']} | – | – | – | – | {result['verdict']} |"
+            )
+            continue
+        ratio = f"{result['ratio']:.2f}x" if result.get("ratio") is not None else "–"
+        lines.append(
+            f"| {row['size']:,} | {row['format']} | {row['tool']} | {seconds(result['median'])} | {ratio} "
+            f"| {result['rss_mib']:.0f} MiB | {result['runs']} | {result['verdict']} |"
+        )
+    lines.append("")
+    if meta.get("growth"):
+        lines.append("Growth of ward's median per resource, relative to the smallest size measured:")
+        lines.append("")
+        lines.append("| format | " + " | ".join(f"{size:,}" for size, _ in meta["growth"][0][1]) + " |")
+        lines.append("| --- | " + " | ".join("---:" for _ in meta["growth"][0][1]) + " |")
+        for format_name, points in meta["growth"]:
+            lines.append(f"| {format_name} | " + " | ".join(f"{factor:.2f}" for _, factor in points) + " |")
+        lines.append("")
+    for note in meta["notes"]:
+        lines.append(f"- {note}")
+    return "\n".join(lines) + "\n"
+
+
+def machine_description():
+    model = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({model}), {platform.system()} {platform.release()}"
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="End-to-end benchmark of `ward check` (see docs/performance.md).")
+    parser.add_argument("--ward", required=True, help="the ward binary (release)")
+    parser.add_argument("--native", required=True, help="the native baseline binary")
+    parser.add_argument("--sizes", default=None, help="comma-separated resource counts (default 100,1000,10000,50000)")
+    parser.add_argument("--quick", action="store_true", help="sizes 100,1000 unless --sizes, 3 runs, 1,000-resource peers")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per measurement (default 5, 3 with --quick)")
+    parser.add_argument("--seed", type=int, default=gen.DEFAULT_SEED)
+    parser.add_argument("--peers", default=",".join(peers.NAMES), help="peers to run when installed")
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument(
+        "--peer-max-size", type=int, default=None,
+        help="largest template given to slow peers (cfn-guard, checkov); default 10000, 1000 with --quick",
+    )
+    args = parser.parse_args(argv)
+
+    sizes = args.sizes or ("100,1000" if args.quick else "100,1000,10000,50000")
+    sizes = [int(size.replace("_", "")) for size in sizes.split(",") if size.strip()]
+    runs = args.runs or (3 if args.quick else 5)
+    peer_max = args.peer_max_size or (1000 if args.quick else 10000)
+
+    notes = []
+    tools = [native_tool(args.native), ward_tool(args.ward)]
+    if not args.no_peers:
+        for name in args.peers.split(","):
+            name = name.strip()
+            if not name:
+                continue
+            tool, note = peers.make(name, peer_max)
+            if tool is None:
+                print(f"note: {note}", file=sys.stderr)
+                notes.append(note)
+            else:
+                tools.append(Tool(name, tool["formats"], tool["command"], tool["parse"], tool["version"],
+                                  tool.get("max_size"), tool.get("cwd", REPO_DIR)))
+
+    rows = []
+    ward_ok = True
+    ward_medians = {}
+    for size in sizes:
+        paths = ensure_template(size, args.seed)
+        truth_pairs, truth_count = read_truth(paths["truth"])
+        native_median = None
+        for tool in tools:
+            for format_name in tool.formats:
+                row = {"size": size, "format": format_name, "tool": tool.name}
+                if tool.max_size is not None and size > tool.max_size:
+                    row["result"] = {"verdict": f"not run above {tool.max_size:,} resources (slow; see --peer-max-size)"}
+                    rows.append(row)
+                    continue
+                print(f"{tool.name} on {size:,} resources ({format_name})", file=sys.stderr)
+                label = f"{tool.name}-{size}-{format_name}"
+                result = measure(tool, paths[format_name], runs, label)
+                exact = tool.name in ("ward", "native")
+                right = compare(result, truth_pairs, truth_count, exact)
+                if tool.name == "ward" and not right:
+                    ward_ok = False
+                if tool.name == "native" and format_name == "json":
+                    native_median = result["median"]
+                if tool.name == "ward":
+                    ward_medians[(format_name, size)] = result["median"]
+                result["ratio"] = result["median"] / native_median if native_median else None
+                row["result"] = result
+                rows.append(row)
+                print(f"  median {seconds(result['median'])}, {result['rss_mib']:.0f} MiB, {result['verdict']}",
+                      file=sys.stderr)
+
+    growth = []
+    for format_name in ("json", "yaml"):
+        points = sorted((size, median) for (fmt, size), median in ward_medians.items() if fmt == format_name)
+        if len(points) >= 2:
+            base_size, base_median = points[0]
+            growth.append((format_name, [
+                (size, (median / size) / (base_median / base_size)) for size, median in points
+            ]))
+    notes.append("Every tool runs as a whole process (start, load, parse, evaluate, print), stdout to a file.")
+    notes.append("`ward check` evaluates with the reference evaluator of `ward-compiler` in this version.")
+    notes.append("Only ward and the native baseline must report exactly the ground truth's number of findings; "
+                 "peers are compared on the set of (rule, resource) pairs.")
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": machine_description(),
+        "seed": args.seed,
+        "runs": runs,
+        "tools": "; ".join(f"{tool.name}: {tool.version}" for tool in tools),
+        "growth": growth,
+        "notes": notes,
+    }
+    text = render(rows, meta)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    with open(os.path.join(OUT_DIR, "results.md"), "w") as handle:
+        handle.write(text)
+    print(text)
+    if not ward_ok:
+        print("error: ward's findings differ from the ground truth (see the table)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
