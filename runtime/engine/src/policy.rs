@@ -50,6 +50,12 @@ pub struct PolicyStats {
 /// [`PolicyError::Metadata`] for a missing, duplicated, foreign (wrong magic
 /// or ABI version) or malformed `ward.meta` section.
 pub fn read_metadata(wasm: &[u8]) -> Result<Metadata, PolicyError> {
+    if !wasm.starts_with(b"\0asm") {
+        // wasmparser's own message for this case lists the header bytes.
+        return Err(PolicyError::NotWasm {
+            message: "the file does not start with the WebAssembly header `\\0asm`".to_string(),
+        });
+    }
     let mut found: Option<&[u8]> = None;
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(|error| PolicyError::NotWasm {
@@ -524,7 +530,7 @@ fn locate(
     };
     let resource = resource_index.and_then(|index| document.resources.get(index as usize));
     let (pos, path) = match (node, resource) {
-        (Some(info), _) => (info.pos, encoded.path(record.node).unwrap_or_default()),
+        (Some(info), _) => (info.pos, encoded.path(document, record.node).unwrap_or_default()),
         (None, Some(resource)) => (resource.pos, String::new()),
         (None, None) => (document.root.pos, "$".to_string()),
     };
