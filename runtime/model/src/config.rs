@@ -30,7 +30,8 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Whether a node is a configuration item.
 pub(crate) fn is_item(node: &Node) -> bool {
-    node.get("resourceType").is_some_and(|t| t.as_str().is_some())
+    node.get("resourceType")
+        .is_some_and(|t| t.as_str().is_some())
         && (node.get("configuration").is_some()
             || node.get("resourceId").is_some()
             || node.get("configurationItemCaptureTime").is_some())
@@ -41,8 +42,14 @@ pub(crate) fn looks_like_items(node: &Node) -> bool {
     match &node.value {
         Value::Object(_) => {
             is_item(node)
-                || node.get("configurationItems").and_then(Node::as_list).is_some()
-                || node.get("baseConfigurationItems").and_then(Node::as_list).is_some()
+                || node
+                    .get("configurationItems")
+                    .and_then(Node::as_list)
+                    .is_some()
+                || node
+                    .get("baseConfigurationItems")
+                    .and_then(Node::as_list)
+                    .is_some()
                 || node.get("configurationItem").is_some_and(is_item)
                 || (node.get("QueryInfo").is_some()
                     && node
@@ -133,7 +140,9 @@ pub(crate) fn resource_from_item(item: &Node) -> Resource {
     let id = text_field(item, &["arn", "ARN", "resourceId", "resourceName"])
         .unwrap_or_default()
         .to_string();
-    let resource_type = text_field(item, &["resourceType"]).unwrap_or_default().to_string();
+    let resource_type = text_field(item, &["resourceType"])
+        .unwrap_or_default()
+        .to_string();
     let mut props = match item.get("configuration") {
         Some(node) if node.as_str().is_some() => {
             parse_embedded(node).unwrap_or_else(|| node.clone())
@@ -150,10 +159,12 @@ pub(crate) fn resource_from_item(item: &Node) -> Resource {
                 }
             }
         }
-        if let Value::Object(entries) = &mut props.value {
-            if !entries.iter().any(|(key, _)| &**key == "supplementaryConfiguration") {
-                entries.push((Arc::from("supplementaryConfiguration"), supplementary));
-            }
+        if let Value::Object(entries) = &mut props.value
+            && !entries
+                .iter()
+                .any(|(key, _)| &**key == "supplementaryConfiguration")
+        {
+            entries.push((Arc::from("supplementaryConfiguration"), supplementary));
         }
     }
     let tags = match item.get("tags") {
@@ -165,7 +176,10 @@ pub(crate) fn resource_from_item(item: &Node) -> Resource {
             entries
                 .iter()
                 .filter(|(key, _)| {
-                    !matches!(&**key, "configuration" | "supplementaryConfiguration" | "tags")
+                    !matches!(
+                        &**key,
+                        "configuration" | "supplementaryConfiguration" | "tags"
+                    )
                 })
                 .cloned()
                 .collect(),
@@ -188,7 +202,10 @@ fn tags_of(tags: &Node) -> Node {
         Value::List(items) => {
             let mut entries: Vec<(Arc<str>, Node)> = Vec::new();
             for item in items {
-                let key = item.get("key").or_else(|| item.get("Key")).and_then(Node::as_str);
+                let key = item
+                    .get("key")
+                    .or_else(|| item.get("Key"))
+                    .and_then(Node::as_str);
                 let value = item.get("value").or_else(|| item.get("Value"));
                 if let (Some(key), Some(value)) = (key, value) {
                     entries.retain(|(existing, _)| &**existing != key);
@@ -207,23 +224,32 @@ fn relationship_edges(items: &[Cow<'_, Node>], resources: &[Resource]) -> Vec<Ed
     let mut by_type_and_id: HashMap<(&str, &str), usize> = HashMap::new();
     for (index, item) in items.iter().enumerate() {
         for key in ["arn", "ARN", "resourceId"] {
-            if let Some(id) = item.get(key).and_then(Node::as_str).filter(|id| !id.is_empty()) {
+            if let Some(id) = item
+                .get(key)
+                .and_then(Node::as_str)
+                .filter(|id| !id.is_empty())
+            {
                 by_id.entry(id).or_insert(index);
             }
         }
-        if let (Some(kind), Some(id)) = (
-            text_field(item, &["resourceType"]),
-            text_field(item, &["resourceId"]),
-        ) {
-            by_type_and_id.entry((kind, id)).or_insert(index);
+        if let Some(kind) = text_field(item, &["resourceType"]) {
+            for key in ["resourceId", "resourceName"] {
+                if let Some(id) = text_field(item, &[key]) {
+                    by_type_and_id.entry((kind, id)).or_insert(index);
+                }
+            }
         }
     }
     let mut edges = Vec::new();
     for (from, item) in items.iter().enumerate() {
-        let relationships = item.get("relationships").and_then(Node::as_list).unwrap_or_default();
+        let relationships = item
+            .get("relationships")
+            .and_then(Node::as_list)
+            .unwrap_or_default();
         for (position, relationship) in relationships.iter().enumerate() {
+            // Relationships name their target by id, or only by name (IAM).
             let kind = text_field(relationship, &["resourceType"]);
-            let id = text_field(relationship, &["resourceId"]);
+            let id = text_field(relationship, &["resourceId", "resourceName"]);
             let target = match (kind, id) {
                 (Some(kind), Some(id)) => by_type_and_id.get(&(kind, id)).copied(),
                 _ => None,
@@ -232,15 +258,16 @@ fn relationship_edges(items: &[Cow<'_, Node>], resources: &[Resource]) -> Vec<Ed
                 text_field(relationship, &["resourceArn", "arn", "ARN", "resourceId"])
                     .and_then(|id| by_id.get(id).copied())
             });
-            if let Some(to) = target {
-                if to != from && to < resources.len() {
-                    edges.push(Edge {
-                        from,
-                        to,
-                        kind: EdgeKind::Relationship,
-                        path: format!("metadata.relationships[{position}]"),
-                    });
-                }
+            if let Some(to) = target
+                && to != from
+                && to < resources.len()
+            {
+                edges.push(Edge {
+                    from,
+                    to,
+                    kind: EdgeKind::Relationship,
+                    path: format!("metadata.relationships[{position}]"),
+                });
             }
         }
     }
@@ -274,8 +301,9 @@ pub fn stream_config_items<R: BufRead>(
         line.clear();
         line_number = line_number.saturating_add(1);
         let at = Pos::new(line_number, 1);
-        let read = read_line(&mut reader, &mut line, MAX_LINE_BYTES)
-            .map_err(|error| LoadError::new(file, at, format!("can not read the input: {error}")))?;
+        let read = read_line(&mut reader, &mut line, MAX_LINE_BYTES).map_err(|error| {
+            LoadError::new(file, at, format!("can not read the input: {error}"))
+        })?;
         match read {
             LineRead::End => return Ok(count),
             LineRead::TooLong => {
@@ -339,7 +367,11 @@ enum LineRead {
 
 /// Reads one line without its end into `buffer`, refusing lines longer than
 /// `limit` bytes (the rest of such a line is not read).
-fn read_line<R: BufRead>(reader: &mut R, buffer: &mut Vec<u8>, limit: usize) -> std::io::Result<LineRead> {
+fn read_line<R: BufRead>(
+    reader: &mut R,
+    buffer: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<LineRead> {
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,

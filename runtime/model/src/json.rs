@@ -109,13 +109,16 @@ impl Interner {
     }
 }
 
+/// An open list or object. Their elements wait on the parser's shared
+/// scratch stacks from `start` on, and move into a vector of the exact size
+/// when the container closes: no vector grows element by element.
 enum Frame {
     List {
-        items: Vec<Node>,
+        start: usize,
         pos: Pos,
     },
     Object {
-        entries: Vec<(Arc<str>, Node)>,
+        start: usize,
         pos: Pos,
         /// The key whose value is being parsed, and where it stands.
         key: Option<(Arc<str>, Pos)>,
@@ -134,6 +137,8 @@ struct Parser<'a> {
     column_offset: usize,
     column_chars: usize,
     interner: Interner,
+    items: Vec<Node>,
+    entries: Vec<(Arc<str>, Node)>,
 }
 
 impl<'a> Parser<'a> {
@@ -147,6 +152,8 @@ impl<'a> Parser<'a> {
             column_offset: 0,
             column_chars: 0,
             interner: Interner::default(),
+            items: Vec::new(),
+            entries: Vec::new(),
         }
     }
 
@@ -155,6 +162,13 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_whitespace(&mut self) {
+        // Most values follow a single space, or a line break and indentation.
+        if self.bytes.get(self.offset) == Some(&b' ')
+            && self.bytes.get(self.offset + 1).is_some_and(|b| *b > b' ')
+        {
+            self.offset += 1;
+            return;
+        }
         while let Some(byte) = self.bytes.get(self.offset) {
             match byte {
                 b' ' | b'\t' | b'\r' => self.offset += 1,
@@ -182,7 +196,10 @@ impl<'a> Parser<'a> {
         let between = self.bytes.get(self.column_offset..offset).unwrap_or(&[]);
         self.column_chars += count_chars(between);
         self.column_offset = offset;
-        Pos::new(self.line, saturating_u32(self.column_chars).saturating_add(1))
+        Pos::new(
+            self.line,
+            saturating_u32(self.column_chars).saturating_add(1),
+        )
     }
 
     fn pos_here(&mut self) -> Pos {
@@ -198,7 +215,11 @@ impl<'a> Parser<'a> {
     }
 
     fn unexpected(&mut self, expected: &str) -> JsonError {
-        let message = match self.text.get(self.offset..).and_then(|rest| rest.chars().next()) {
+        let message = match self
+            .text
+            .get(self.offset..)
+            .and_then(|rest| rest.chars().next())
+        {
             None => format!("unexpected end of input, expected {expected}"),
             Some(found) => format!("expected {expected}, found {}", describe_char(found)),
         };
@@ -223,7 +244,7 @@ impl<'a> Parser<'a> {
                     } else {
                         let key = self.key()?;
                         stack.push(Frame::Object {
-                            entries: Vec::new(),
+                            start: self.entries.len(),
                             pos,
                             key: Some(key),
                             seen: None,
@@ -240,7 +261,7 @@ impl<'a> Parser<'a> {
                         Node::new(Value::List(Vec::new()), pos)
                     } else {
                         stack.push(Frame::List {
-                            items: Vec::new(),
+                            start: self.items.len(),
                             pos,
                         });
                         continue 'value;
@@ -261,8 +282,8 @@ impl<'a> Parser<'a> {
             loop {
                 match stack.last_mut() {
                     None => return Ok(node),
-                    Some(Frame::List { items, .. }) => {
-                        items.push(node);
+                    Some(Frame::List { .. }) => {
+                        self.items.push(node);
                         self.skip_whitespace();
                         match self.peek() {
                             Some(b',') => {
@@ -272,7 +293,8 @@ impl<'a> Parser<'a> {
                             Some(b']') => {
                                 self.offset += 1;
                                 node = match stack.pop() {
-                                    Some(Frame::List { items, pos }) => {
+                                    Some(Frame::List { start: first, pos }) => {
+                                        let items = self.items.drain(first..).collect();
                                         Node::new(Value::List(items), pos)
                                     }
                                     _ => return Err(self.error_at(start, "internal parser error")),
@@ -282,11 +304,16 @@ impl<'a> Parser<'a> {
                         }
                     }
                     Some(Frame::Object {
-                        entries, key, seen, ..
+                        start: first,
+                        key,
+                        seen,
+                        ..
                     }) => {
+                        let first = *first;
                         let Some((name, key_pos)) = key.take() else {
                             return Err(self.error_at(start, "internal parser error"));
                         };
+                        let entries = self.entries.get(first..).unwrap_or_default();
                         if let Some(previous) = find_duplicate(entries, seen, &name) {
                             return Err(JsonError {
                                 pos: key_pos,
@@ -297,7 +324,7 @@ impl<'a> Parser<'a> {
                                 trailing: false,
                             });
                         }
-                        entries.push((name, node));
+                        self.entries.push((name, node));
                         self.skip_whitespace();
                         match self.peek() {
                             Some(b',') => {
@@ -311,7 +338,10 @@ impl<'a> Parser<'a> {
                             Some(b'}') => {
                                 self.offset += 1;
                                 node = match stack.pop() {
-                                    Some(Frame::Object { entries, pos, .. }) => {
+                                    Some(Frame::Object {
+                                        start: first, pos, ..
+                                    }) => {
+                                        let entries = self.entries.drain(first..).collect();
                                         Node::new(Value::Object(entries), pos)
                                     }
                                     _ => return Err(self.error_at(start, "internal parser error")),
@@ -382,7 +412,9 @@ impl<'a> Parser<'a> {
             Some(b'0') => {
                 self.offset += 1;
                 if let Some(b'0'..=b'9') = self.peek() {
-                    return Err(self.error_at(start, "invalid number: leading zeros are not allowed"));
+                    return Err(
+                        self.error_at(start, "invalid number: leading zeros are not allowed")
+                    );
                 }
             }
             Some(b'1'..=b'9') => {
@@ -418,9 +450,7 @@ impl<'a> Parser<'a> {
         self.offset += 1;
         let start = self.offset;
         let rest = self.bytes.get(start..).unwrap_or(&[]);
-        let stop = rest
-            .iter()
-            .position(|byte| *byte == b'"' || *byte == b'\\' || *byte < 0x20);
+        let stop = string_stop(rest);
         match stop.and_then(|length| rest.get(length).map(|byte| (length, *byte))) {
             Some((length, b'"')) => {
                 let end = start + length;
@@ -490,9 +520,10 @@ impl<'a> Parser<'a> {
                                 .get(escape..)
                                 .and_then(|rest| rest.chars().nth(1))
                                 .unwrap_or('?');
-                            return Err(
-                                self.error_at(escape, format!("invalid escape `\\{shown}` in string"))
-                            );
+                            return Err(self.error_at(
+                                escape,
+                                format!("invalid escape `\\{shown}` in string"),
+                            ));
                         }
                     }
                 }
@@ -536,6 +567,35 @@ impl<'a> Parser<'a> {
         }
         Ok(char::from_u32(first).unwrap_or('\u{FFFD}'))
     }
+}
+
+/// The index of the first byte that ends the plain part of a string: a
+/// quote, a backslash or a control character. Eight bytes at a time.
+fn string_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte below 0x20 has none of the bits 0xE0 set.
+        let special = has_zero(word ^ (ONES * u64::from(b'"')))
+            | has_zero(word ^ (ONES * u64::from(b'\\')))
+            | has_zero(word & (ONES * 0xE0));
+        if special != 0 {
+            break;
+        }
+        offset += 8;
+    }
+    bytes
+        .get(offset..)
+        .unwrap_or_default()
+        .iter()
+        .position(|byte| *byte == b'"' || *byte == b'\\' || *byte < 0x20)
+        .map(|position| offset + position)
 }
 
 /// Returns the position of an existing entry named `name`, maintaining the
@@ -609,29 +669,66 @@ mod tests {
 
     #[test]
     fn malformed_inputs_have_positions() {
-        assert_eq!(error("{\"a\": 1,}"), (1, 9, "trailing comma before `}`".to_string()));
+        assert_eq!(
+            error("{\"a\": 1,}"),
+            (1, 9, "trailing comma before `}`".to_string())
+        );
         assert_eq!(
             error("{\n  \"a\": 1\n  \"b\": 2\n}"),
             (3, 3, "expected `,` or `}`, found `\"`".to_string())
         );
         assert_eq!(
             error("{\"a\": [1, 2"),
-            (1, 12, "unexpected end of input, expected `,` or `]`".to_string())
+            (
+                1,
+                12,
+                "unexpected end of input, expected `,` or `]`".to_string()
+            )
         );
         assert_eq!(error("[\"abc"), (1, 2, "unterminated string".to_string()));
-        assert_eq!(error("[01]"), (1, 2, "invalid number: leading zeros are not allowed".to_string()));
-        assert_eq!(error("[tru]"), (1, 2, "expected a value, found `t`".to_string()));
-        assert_eq!(error(""), (1, 1, "unexpected end of input, expected a value".to_string()));
-        assert_eq!(error("[\"a\tb\"]"), (1, 4, "control character in string: escape it".to_string()));
-        assert_eq!(error("[\"\\q\"]"), (1, 3, "invalid escape `\\q` in string".to_string()));
-        assert_eq!(error("[1e999]"), (1, 2, "number `1e999` is out of range".to_string()));
+        assert_eq!(
+            error("[01]"),
+            (
+                1,
+                2,
+                "invalid number: leading zeros are not allowed".to_string()
+            )
+        );
+        assert_eq!(
+            error("[tru]"),
+            (1, 2, "expected a value, found `t`".to_string())
+        );
+        assert_eq!(
+            error(""),
+            (
+                1,
+                1,
+                "unexpected end of input, expected a value".to_string()
+            )
+        );
+        assert_eq!(
+            error("[\"a\tb\"]"),
+            (1, 4, "control character in string: escape it".to_string())
+        );
+        assert_eq!(
+            error("[\"\\q\"]"),
+            (1, 3, "invalid escape `\\q` in string".to_string())
+        );
+        assert_eq!(
+            error("[1e999]"),
+            (1, 2, "number `1e999` is out of range".to_string())
+        );
     }
 
     #[test]
     fn duplicate_keys_are_errors() {
         assert_eq!(
             error("{\"a\": 1,\n \"a\": 2}"),
-            (2, 2, "duplicate key `a` (the first one is at line 1)".to_string())
+            (
+                2,
+                2,
+                "duplicate key `a` (the first one is at line 1)".to_string()
+            )
         );
         let mut big = String::from("{");
         for i in 0..40 {
@@ -649,6 +746,22 @@ mod tests {
         assert_eq!(message, "nesting is deeper than 512 levels");
         let ok = format!("{}{}", "[".repeat(512), "]".repeat(512));
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn string_stops_are_found_in_every_lane() {
+        for length in 0..20 {
+            for special in [b'"', b'\\', b'\n', 0x1F] {
+                let mut bytes = vec![b'a'; length];
+                bytes.push(special);
+                bytes.extend(b"tail\"");
+                assert_eq!(string_stop(&bytes), Some(length), "{length} {special}");
+            }
+            let mut high = [0xC3, 0xA9].repeat(length);
+            high.push(b'"');
+            assert_eq!(string_stop(&high), Some(2 * length));
+        }
+        assert_eq!(string_stop(b"abcdefghijklmnop"), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
         clippy::indexing_slicing
     )
 )]
+#![warn(missing_docs)]
 //! The resource model of Ward and every input loader.
 //!
 //! Everything Ward evaluates becomes one [`Document`]: [`Resource`]s with a
@@ -41,13 +42,42 @@
 //!   attributes known only after apply marked unknown; `tags` `tags_all` or
 //!   `tags`; `metadata` `mode`, `name`, `index`, `provider_name` and the
 //!   planned `actions`. References in `configuration` become edges.
-//! - **AWS Config configuration items**, see [`stream_config_items`] for
-//!   NDJSON at any size and the `config` module notes below: `id` is the
-//!   ARN, else the resource id; `props` the `configuration` plus
-//!   `supplementaryConfiguration` under that key; `metadata` the rest of
-//!   the item, relationships included. Relationships to resources of the
-//!   same document become edges.
+//! - **AWS Config configuration items**: one item, a list of them,
+//!   `{"configurationItems": [...]}`, `{"baseConfigurationItems": [...]}`,
+//!   `select-resource-config` results, change notifications
+//!   (`configurationItem`) and NDJSON; [`stream_config_items`] reads NDJSON
+//!   of any size in bounded memory. `id` is the ARN (`arn` or `ARN`), else
+//!   the resource id; `props` the `configuration` (parsed when it is a JSON
+//!   string) plus `supplementaryConfiguration` under that key (its JSON
+//!   strings parsed too); `tags` the `tags`; `metadata` the rest of the
+//!   item, `relationships` included. Relationships to resources of the same
+//!   document become edges; the others stay listed in the metadata.
 //! - **Anything else**: plain data in [`Document::root`], no resources.
+//!
+//! # Unknown values in templates
+//!
+//! A value the template alone does not determine is [`Value::Unknown`]; the
+//! reason says why, in lowercase with names in backticks, for example:
+//!
+//! - `parameter `Env` has no default` (parameters take their override from
+//!   [`LoadOptions::parameters`], else their `Default`; `CommaDelimitedList`
+//!   and `List<...>` become lists, `Number` a number; SSM parameter types
+//!   are always unknown);
+//! - `pseudo parameter `AWS::Region` is known only at deploy time` (unless
+//!   given in [`LoadOptions::parameters`]; `AWS::NoValue` removes the key
+//!   or list element);
+//! - `physical id of `Bucket`` (`Ref` to a resource) and
+//!   `attribute `Arn` of `Role`` (`Fn::GetAtt`, `${Role.Arn}`);
+//! - `condition `IsProd` is unknown: <why>` (`Fn::If` on an unknown
+//!   condition, unless both branches are equal; conditions use three-valued
+//!   logic, so `Fn::And` with a false operand is false);
+//! - `dynamic reference `{{resolve:ssm:/x}}` is resolved at deploy time`,
+//!   `value imported from another stack (`Name`)`,
+//!   `availability zones are known only at deploy time`,
+//!   `unsupported intrinsic function `Fn::X``.
+//!
+//! A function with an unknown argument is unknown with that argument's
+//! reason.
 //!
 //! [`Edge::path`] is a path into the `props` of the referring resource in
 //! the `$.a.b[0]` style, or, for references outside the properties, a path
@@ -108,7 +138,8 @@ pub use params::parse_parameters_file;
 /// [`MAX_DEPTH`], or a document that does not fit its format (for example a
 /// CloudFormation resource without `Type`).
 pub fn load(file: &str, bytes: &[u8], options: &LoadOptions) -> Result<Document, LoadError> {
-    let text = text::decode(bytes).map_err(|error| LoadError::new(file, error.pos, error.message))?;
+    let text =
+        text::decode(bytes).map_err(|error| LoadError::new(file, error.pos, error.message))?;
     let parsed = parse_text(file, &text)?;
     build(file, parsed, options)
 }
@@ -124,7 +155,11 @@ pub fn from_json_value(
     value: &serde_json::Value,
     options: &LoadOptions,
 ) -> Result<Document, LoadError> {
-    build(file, Parsed::One(Node::from_json(value, Pos::START)), options)
+    build(
+        file,
+        Parsed::One(Node::from_json(value, Pos::START)),
+        options,
+    )
 }
 
 /// Builds a [`Document`] from an already parsed root node.
@@ -169,22 +204,36 @@ fn parse_text(file: &str, text: &str) -> Result<Parsed, LoadError> {
             Err(error) => error,
         };
         if json_error.trailing {
-            if let Ok(nodes) = json::parse_stream(text) {
-                if nodes.iter().all(config::looks_like_items) {
-                    return Ok(Parsed::Many(nodes));
-                }
+            if let Ok(nodes) = json::parse_stream(text)
+                && nodes.iter().all(config::looks_like_items)
+            {
+                return Ok(Parsed::Many(nodes));
             }
         } else if !is_json_name(file) {
             // A YAML flow collection also starts with a bracket.
-            if let Ok(documents) = yaml::parse(text) {
+            if let Ok(documents) = parse_yaml(file, text) {
                 return Ok(from_yaml_documents(documents));
             }
         }
         return Err(LoadError::new(file, json_error.pos, json_error.message));
     }
-    let documents =
-        yaml::parse(text).map_err(|error| LoadError::new(file, error.pos, error.message))?;
+    let documents = parse_yaml(file, text)?;
     Ok(from_yaml_documents(documents))
+}
+
+/// Parses YAML. The YAML parser is a dependency: should it ever panic on
+/// some input, that input is reported as invalid rather than taking the
+/// host down.
+fn parse_yaml(file: &str, text: &str) -> Result<Vec<Node>, LoadError> {
+    match std::panic::catch_unwind(|| yaml::parse(text)) {
+        Ok(Ok(documents)) => Ok(documents),
+        Ok(Err(error)) => Err(LoadError::new(file, error.pos, error.message)),
+        Err(_) => Err(LoadError::new(
+            file,
+            Pos::START,
+            "invalid yaml: the yaml parser failed on this input",
+        )),
+    }
 }
 
 fn from_yaml_documents(mut documents: Vec<Node>) -> Parsed {
@@ -203,17 +252,27 @@ fn build(file: &str, parsed: Parsed, options: &LoadOptions) -> Result<Document, 
                 InputKind::CloudFormation => cfn::load(file, root, options),
                 InputKind::TerraformPlan => terraform::load(file, root),
                 InputKind::ConfigItems => Ok(config::load(file, root)),
-                InputKind::Json => Ok(Document::new(file, InputKind::Json, Vec::new(), Vec::new(), root)),
+                InputKind::Json => Ok(Document::new(
+                    file,
+                    InputKind::Json,
+                    Vec::new(),
+                    Vec::new(),
+                    root,
+                )),
             }
         }
         Parsed::Many(nodes) => {
             let pos = nodes.first().map_or(Pos::START, |node| node.pos);
             let all_items = nodes.iter().all(config::looks_like_items);
-            let kind = options
-                .kind
-                .unwrap_or(if all_items { InputKind::ConfigItems } else { InputKind::Json });
+            let kind = options.kind.unwrap_or(if all_items {
+                InputKind::ConfigItems
+            } else {
+                InputKind::Json
+            });
             match kind {
-                InputKind::ConfigItems => Ok(config::load(file, Node::new(Value::List(nodes), pos))),
+                InputKind::ConfigItems => {
+                    Ok(config::load(file, Node::new(Value::List(nodes), pos)))
+                }
                 InputKind::Json => Ok(Document::new(
                     file,
                     InputKind::Json,

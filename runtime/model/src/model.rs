@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::json::FastBuild;
+
 /// A source position: 1-based line and 1-based column.
 ///
 /// The column counts characters (Unicode scalar values), not bytes, so that
@@ -66,6 +68,20 @@ impl Value {
             Value::List(_) => "list",
             Value::Object(_) => "object",
             Value::Unknown(_) => "unknown",
+        }
+    }
+
+    /// The kind of value with its article, for messages: `a string`,
+    /// `an object`, `null`.
+    pub fn described(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::List(_) => "a list",
+            Value::Object(_) => "an object",
+            Value::Unknown(_) => "an unknown value",
         }
     }
 
@@ -221,9 +237,12 @@ impl Node {
             serde_json::Value::Bool(flag) => Value::Bool(*flag),
             serde_json::Value::Number(number) => Value::Number(number.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(text) => Value::String(Arc::from(text.as_str())),
-            serde_json::Value::Array(items) => {
-                Value::List(items.iter().map(|item| Node::from_json(item, pos)).collect())
-            }
+            serde_json::Value::Array(items) => Value::List(
+                items
+                    .iter()
+                    .map(|item| Node::from_json(item, pos))
+                    .collect(),
+            ),
             serde_json::Value::Object(entries) => Value::Object(
                 entries
                     .iter()
@@ -287,7 +306,7 @@ pub fn render_path_from(root: &str, segments: &[PathSegment]) -> String {
     out.push_str(root);
     for segment in segments {
         match segment {
-            PathSegment::Key(key) => push_key(&mut out, key),
+            PathSegment::Key(key) => push_path_key(&mut out, key),
             PathSegment::Index(index) => {
                 out.push('[');
                 out.push_str(&index.to_string());
@@ -298,7 +317,8 @@ pub fn render_path_from(root: &str, segments: &[PathSegment]) -> String {
     out
 }
 
-fn push_key(out: &mut String, key: &str) {
+/// Appends `.key`, or `["key"]` for keys that are not identifiers.
+pub(crate) fn push_path_key(out: &mut String, key: &str) {
     let plain = key
         .chars()
         .next()
@@ -355,7 +375,9 @@ pub struct Resource {
     pub resource_type: String,
     /// The properties with intrinsic functions resolved where possible:
     /// CloudFormation `Properties`, Terraform planned `values`, AWS Config
-    /// `configuration` (plus `supplementaryConfiguration`). Always an object.
+    /// `configuration` (plus `supplementaryConfiguration`). An object (empty
+    /// when the input has none), unless the input makes the whole of it
+    /// unknown (`Properties: !If [...]` on an unknown condition).
     pub props: Node,
     /// Tag key to tag value, as an object; a `null` node if the resource has
     /// no tags.
@@ -440,7 +462,7 @@ struct Index {
     outgoing: Vec<usize>,
     incoming_start: Vec<usize>,
     incoming: Vec<usize>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<String, usize, FastBuild>,
 }
 
 impl Document {
@@ -457,7 +479,7 @@ impl Document {
         edges.retain(|edge| edge.from < count && edge.to < count);
         let (outgoing_start, outgoing) = group_edges(count, edges.iter().map(|e| e.from));
         let (incoming_start, incoming) = group_edges(count, edges.iter().map(|e| e.to));
-        let mut by_id = HashMap::with_capacity(count);
+        let mut by_id = HashMap::with_capacity_and_hasher(count, FastBuild::default());
         for (position, resource) in resources.iter().enumerate() {
             by_id.entry(resource.id.clone()).or_insert(position);
         }
@@ -526,7 +548,10 @@ impl Document {
     }
 }
 
-fn group_edges(count: usize, keys: impl Iterator<Item = usize> + Clone) -> (Vec<usize>, Vec<usize>) {
+fn group_edges(
+    count: usize,
+    keys: impl Iterator<Item = usize> + Clone,
+) -> (Vec<usize>, Vec<usize>) {
     let mut start = vec![0usize; count + 1];
     for key in keys.clone() {
         if let Some(slot) = start.get_mut(key + 1) {
@@ -602,7 +627,11 @@ impl LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 

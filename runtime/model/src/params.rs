@@ -24,7 +24,8 @@ pub fn parse_parameters_file(file: &str, bytes: &[u8]) -> Result<Vec<(String, St
     let text = decode(bytes).map_err(|error| LoadError::new(file, error.pos, error.message))?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        let root = json::parse(&text).map_err(|error| LoadError::new(file, error.pos, error.message))?;
+        let root =
+            json::parse(&text).map_err(|error| LoadError::new(file, error.pos, error.message))?;
         return from_json(file, &root);
     }
     from_lines(file, &text)
@@ -94,15 +95,19 @@ fn value_text(file: &str, key: &str, value: &Node) -> Result<String, LoadError> 
         Value::List(items) => {
             let parts: Option<Vec<&str>> = items.iter().map(Node::as_str).collect();
             parts.map(|parts| parts.join(",")).ok_or_else(|| {
-                LoadError::new(file, value.pos, format!("the value of parameter `{key}` must be a list of strings"))
+                LoadError::new(
+                    file,
+                    value.pos,
+                    format!("the value of parameter `{key}` must be a list of strings"),
+                )
             })
         }
         _ => Err(LoadError::new(
             file,
             value.pos,
             format!(
-                "the value of parameter `{key}` must be a string, found a {}",
-                value.value.kind_name()
+                "the value of parameter `{key}` must be a string, found {}",
+                value.value.described()
             ),
         )),
     }
@@ -162,14 +167,22 @@ mod tests {
     fn every_form() {
         let expected = vec![pair("Env", "prod"), pair("Size", "3")];
         assert_eq!(
-            pairs(r#"[{"ParameterKey": "Env", "ParameterValue": "prod"}, {"ParameterKey": "Size", "ParameterValue": 3}]"#),
+            pairs(
+                r#"[{"ParameterKey": "Env", "ParameterValue": "prod"}, {"ParameterKey": "Size", "ParameterValue": 3}]"#
+            ),
             expected
         );
-        assert_eq!(pairs(r#"{"Parameters": {"Env": "prod", "Size": 3}}"#), expected);
+        assert_eq!(
+            pairs(r#"{"Parameters": {"Env": "prod", "Size": 3}}"#),
+            expected
+        );
         assert_eq!(pairs(r#"{"Env": "prod", "Size": "3"}"#), expected);
         assert_eq!(pairs(r#"["Env=prod", "Size=3"]"#), expected);
         assert_eq!(pairs("# comment\nEnv=prod\n\n Size = '3'\n"), expected);
-        assert_eq!(pairs(r#"{"Subnets": ["a", "b"]}"#), vec![pair("Subnets", "a,b")]);
+        assert_eq!(
+            pairs(r#"{"Subnets": ["a", "b"]}"#),
+            vec![pair("Subnets", "a,b")]
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Terraform plans in the `terraform show -json` format.
 //!
 //! Resources come from `planned_values` (the root module and every child
-//! module), falling back to `resource_changes` when a plan has no planned
-//! values. Attributes that `resource_changes[].change.after_unknown` marks
+//! module), or `values` for a state, falling back to `resource_changes` when
+//! a plan has neither. Attributes that `resource_changes[].change.after_unknown` marks
 //! as unknown become [`Value::Unknown`] ("known after apply"). Edges come
 //! from the `references` of the expressions in `configuration`, following
 //! module outputs and module input variables to the resources behind them.
@@ -31,7 +31,10 @@ pub(crate) fn load(file: &str, root: Node) -> Result<Document, LoadError> {
         return Err(LoadError::new(
             file,
             root.pos,
-            format!("a terraform plan must be an object, found a {}", root.value.kind_name()),
+            format!(
+                "a terraform plan must be an object, found {}",
+                root.value.described()
+            ),
         ));
     }
     let (resources, edges) = {
@@ -40,7 +43,13 @@ pub(crate) fn load(file: &str, root: Node) -> Result<Document, LoadError> {
         let edges = Linker::new(&resources).link(&root);
         (resources, edges)
     };
-    Ok(Document::new(file, InputKind::TerraformPlan, resources, edges, root))
+    Ok(Document::new(
+        file,
+        InputKind::TerraformPlan,
+        resources,
+        edges,
+        root,
+    ))
 }
 
 /// `resource_changes` by address.
@@ -55,16 +64,25 @@ fn resource_changes(root: &Node) -> HashMap<&str, &Node> {
 
 fn planned_resources(root: &Node, changes: &HashMap<&str, &Node>) -> Vec<Resource> {
     let mut resources = Vec::new();
-    if let Some(module) = root.get("planned_values").and_then(|p| p.get("root_module")) {
+    // A state (`terraform show -json` without a plan) has `values` instead.
+    let planned = root.get("planned_values").or_else(|| root.get("values"));
+    if let Some(module) = planned.and_then(|p| p.get("root_module")) {
         let mut modules = vec![module];
         while let Some(module) = modules.pop() {
-            for item in module.get("resources").and_then(Node::as_list).unwrap_or_default() {
+            for item in module
+                .get("resources")
+                .and_then(Node::as_list)
+                .unwrap_or_default()
+            {
                 let values = item.get("values");
                 if let Some(resource) = resource_from(item, values, changes) {
                     resources.push(resource);
                 }
             }
-            let children = module.get("child_modules").and_then(Node::as_list).unwrap_or_default();
+            let children = module
+                .get("child_modules")
+                .and_then(Node::as_list)
+                .unwrap_or_default();
             // Reversed so that modules are visited in file order.
             modules.extend(children.iter().rev());
         }
@@ -75,9 +93,9 @@ fn planned_resources(root: &Node, changes: &HashMap<&str, &Node>) -> Vec<Resourc
             .unwrap_or_default()
         {
             let actions = change.get("change").and_then(|c| c.get("actions"));
-            let deleted = actions
-                .and_then(Node::as_list)
-                .is_some_and(|a| a.len() == 1 && a.first().and_then(Node::as_str) == Some("delete"));
+            let deleted = actions.and_then(Node::as_list).is_some_and(|a| {
+                a.len() == 1 && a.first().and_then(Node::as_str) == Some("delete")
+            });
             if deleted {
                 continue;
             }
@@ -90,7 +108,11 @@ fn planned_resources(root: &Node, changes: &HashMap<&str, &Node>) -> Vec<Resourc
     resources
 }
 
-fn resource_from(item: &Node, values: Option<&Node>, changes: &HashMap<&str, &Node>) -> Option<Resource> {
+fn resource_from(
+    item: &Node,
+    values: Option<&Node>,
+    changes: &HashMap<&str, &Node>,
+) -> Option<Resource> {
     let address = item.get("address")?.as_str()?;
     let resource_type = item.get("type").and_then(Node::as_str).unwrap_or_default();
     let mut props = match values {
@@ -125,10 +147,10 @@ fn resource_from(item: &Node, values: Option<&Node>, changes: &HashMap<&str, &No
 /// else `tags`.
 fn tags_of(props: &Node, pos: Pos) -> Node {
     for key in ["tags_all", "tags"] {
-        if let Some(tags) = props.get(key) {
-            if matches!(tags.value, Value::Object(_)) {
-                return tags.clone();
-            }
+        if let Some(tags) = props.get(key)
+            && matches!(tags.value, Value::Object(_))
+        {
+            return tags.clone();
         }
     }
     Node::null(pos)
@@ -254,6 +276,40 @@ fn split_reference(reference: &str) -> Vec<&str> {
     parts
 }
 
+/// Drops references that a more specific one in the same list covers:
+/// Terraform lists `aws_s3_bucket.b[0].arn`, `aws_s3_bucket.b[0]` and
+/// `aws_s3_bucket.b`, and only instance 0 is meant.
+fn most_specific<'r>(references: &[&'r str]) -> Vec<&'r str> {
+    let indexed: HashSet<String> = references
+        .iter()
+        .filter_map(|reference| {
+            let parts = split_reference(reference);
+            let (base, name) = match parts.as_slice() {
+                ["data", kind, name, ..] => (format!("data.{kind}"), *name),
+                ["module", name, ..] => ("module".to_string(), *name),
+                [kind, name, ..] => ((*kind).to_string(), *name),
+                _ => return None,
+            };
+            name.contains('[')
+                .then(|| format!("{base}.{}", configuration_address(name)))
+        })
+        .collect();
+    references
+        .iter()
+        .copied()
+        .filter(|reference| {
+            let parts = split_reference(reference);
+            let generic = match parts.as_slice() {
+                ["data", kind, name] => Some(format!("data.{kind}.{name}")),
+                ["module", name, ..] if !name.contains('[') => Some(format!("module.{name}")),
+                [kind, name] if !name.contains('[') => Some(format!("{kind}.{name}")),
+                _ => None,
+            };
+            generic.is_none_or(|generic| !indexed.contains(&generic))
+        })
+        .collect()
+}
+
 /// A module of the configuration: where it is, and the call that made it.
 struct Module<'a> {
     node: &'a Node,
@@ -318,7 +374,12 @@ impl<'r> Linker<'r> {
             next += 1;
         }
         for (module_index, module) in modules.iter().enumerate() {
-            for resource in module.node.get("resources").and_then(Node::as_list).unwrap_or_default() {
+            for resource in module
+                .node
+                .get("resources")
+                .and_then(Node::as_list)
+                .unwrap_or_default()
+            {
                 let Some(address) = resource.get("address").and_then(Node::as_str) else {
                     continue;
                 };
@@ -328,7 +389,14 @@ impl<'r> Linker<'r> {
                 };
                 let mut path = Vec::new();
                 if let Some(expressions) = resource.get("expressions") {
-                    self.expressions(expressions, &mut path, &modules, module_index, &sources, "$");
+                    self.expressions(
+                        expressions,
+                        &mut path,
+                        &modules,
+                        module_index,
+                        &sources,
+                        "$",
+                    );
                 }
                 if let Some(depends_on) = resource.get("depends_on").and_then(Node::as_list) {
                     for (index, reference) in depends_on.iter().enumerate() {
@@ -361,16 +429,18 @@ impl<'r> Linker<'r> {
     ) {
         match &node.value {
             Value::Object(entries) => {
-                if let Some(references) = node.get("references").and_then(Node::as_list) {
-                    if references.iter().all(|r| r.as_str().is_some()) {
-                        let mut targets = Vec::new();
-                        for reference in references.iter().filter_map(Node::as_str) {
-                            targets.extend(self.resolve(reference, modules, module, 0));
-                        }
-                        let rendered = render_path_from(root, path);
-                        self.add_edges(sources, &targets, &rendered);
-                        return;
+                if let Some(references) = node.get("references").and_then(Node::as_list)
+                    && references.iter().all(|r| r.as_str().is_some())
+                {
+                    let references: Vec<&str> =
+                        references.iter().filter_map(Node::as_str).collect();
+                    let mut targets = Vec::new();
+                    for reference in most_specific(&references) {
+                        targets.extend(self.resolve(reference, modules, module, 0));
                     }
+                    let rendered = render_path_from(root, path);
+                    self.add_edges(sources, &targets, &rendered);
+                    return;
                 }
                 if node.get("constant_value").is_some() && entries.len() == 1 {
                     return;
@@ -408,7 +478,13 @@ impl<'r> Linker<'r> {
     }
 
     /// The resources a reference written in `modules[module]` stands for.
-    fn resolve(&self, reference: &str, modules: &[Module<'_>], module: usize, hops: usize) -> Vec<usize> {
+    fn resolve(
+        &self,
+        reference: &str,
+        modules: &[Module<'_>],
+        module: usize,
+        hops: usize,
+    ) -> Vec<usize> {
         let Some(current) = modules.get(module) else {
             return Vec::new();
         };
@@ -428,9 +504,9 @@ impl<'r> Linker<'r> {
                     .and_then(|e| e.get("references"))
                     .and_then(Node::as_list)
                     .unwrap_or_default();
-                references
-                    .iter()
-                    .filter_map(Node::as_str)
+                let references: Vec<&str> = references.iter().filter_map(Node::as_str).collect();
+                most_specific(&references)
+                    .into_iter()
                     .flat_map(|r| self.resolve(r, modules, parent, hops + 1))
                     .collect()
             }
@@ -449,11 +525,23 @@ impl<'r> Linker<'r> {
                     .and_then(|e| e.get("references"))
                     .and_then(Node::as_list)
                     .unwrap_or_default();
-                references
-                    .iter()
-                    .filter_map(Node::as_str)
+                let references: Vec<&str> = references.iter().filter_map(Node::as_str).collect();
+                most_specific(&references)
+                    .into_iter()
                     .flat_map(|r| self.resolve(r, modules, child, hops + 1))
                     .collect()
+            }
+            ["module", call] => {
+                // The whole module: every resource in it.
+                let prefix = format!("{}module.{}.", current.prefix, configuration_address(call));
+                let mut all: Vec<usize> = self
+                    .by_configuration
+                    .iter()
+                    .filter(|(address, _)| address.starts_with(&prefix))
+                    .flat_map(|(_, indexes)| indexes.iter().copied())
+                    .collect();
+                all.sort_unstable();
+                all
             }
             ["data", resource_type, name, ..] => {
                 self.lookup(&current.prefix, &format!("data.{resource_type}"), name)
@@ -474,10 +562,10 @@ impl<'r> Linker<'r> {
     /// instance key.
     fn lookup(&self, prefix: &str, kind: &str, name: &str) -> Vec<usize> {
         let exact = format!("{prefix}{kind}.{name}");
-        if name.contains('[') {
-            if let Some(&index) = self.by_address.get(exact.as_str()) {
-                return vec![index];
-            }
+        if name.contains('[')
+            && let Some(&index) = self.by_address.get(exact.as_str())
+        {
+            return vec![index];
         }
         self.by_configuration
             .get(&configuration_address(&exact))
@@ -496,6 +584,9 @@ mod tests {
             configuration_address(r#"module.a["x.y"].aws_s3_bucket.b[0]"#),
             "module.a.aws_s3_bucket.b"
         );
-        assert_eq!(split_reference(r#"aws_instance.web["a.b"].id"#), ["aws_instance", r#"web["a.b"]"#, "id"]);
+        assert_eq!(
+            split_reference(r#"aws_instance.web["a.b"].id"#),
+            ["aws_instance", r#"web["a.b"]"#, "id"]
+        );
     }
 }

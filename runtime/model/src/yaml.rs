@@ -140,7 +140,10 @@ impl<'t> Builder<'t> {
                         pos,
                         anchor,
                         tag,
-                    }) => (apply_tag(Node::new(Value::List(items), pos), tag.as_deref()), anchor),
+                    }) => (
+                        apply_tag(Node::new(Value::List(items), pos), tag.as_deref()),
+                        anchor,
+                    ),
                     Some(Frame::Object {
                         entries,
                         pos,
@@ -172,9 +175,7 @@ impl<'t> Builder<'t> {
                 if self.alias_budget_used > MAX_ALIAS_NODES {
                     return Err(YamlError {
                         pos,
-                        message: format!(
-                            "aliases expand to more than {MAX_ALIAS_NODES} values"
-                        ),
+                        message: format!("aliases expand to more than {MAX_ALIAS_NODES} values"),
                     });
                 }
                 let mut copy = node.clone();
@@ -487,22 +488,43 @@ mod tests {
         let node = one(
             "a: !Ref X\nb: !GetAtt R.Arn.Sub\nc: !Sub 'x-${Y}'\nd: !If [C, 1, 2]\ne: !Rain::Embed f.txt\nf: !GetAZs\ng: !Condition C\n",
         );
-        assert_eq!(node.get("a").unwrap().get("Ref").unwrap().as_str(), Some("X"));
+        assert_eq!(
+            node.get("a").unwrap().get("Ref").unwrap().as_str(),
+            Some("X")
+        );
         let get_att = node.get("b").unwrap().get("Fn::GetAtt").unwrap();
         assert_eq!(get_att.index(0).unwrap().as_str(), Some("R"));
         assert_eq!(get_att.index(1).unwrap().as_str(), Some("Arn.Sub"));
         assert!(node.get("c").unwrap().get("Fn::Sub").is_some());
-        assert_eq!(node.get("d").unwrap().get("Fn::If").unwrap().as_list().unwrap().len(), 3);
+        assert_eq!(
+            node.get("d")
+                .unwrap()
+                .get("Fn::If")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .len(),
+            3
+        );
         assert!(node.get("e").unwrap().get("Fn::Rain::Embed").is_some());
-        assert_eq!(node.get("f").unwrap().get("Fn::GetAZs").unwrap().as_str(), Some(""));
-        assert_eq!(node.get("g").unwrap().get("Condition").unwrap().as_str(), Some("C"));
+        assert_eq!(
+            node.get("f").unwrap().get("Fn::GetAZs").unwrap().as_str(),
+            Some("")
+        );
+        assert_eq!(
+            node.get("g").unwrap().get("Condition").unwrap().as_str(),
+            Some("C")
+        );
     }
 
     #[test]
     fn duplicate_keys_are_errors() {
         let error = parse("a: 1\nb:\n  c: 1\n  c: 2\n").unwrap_err();
         assert_eq!(error.pos, Pos::new(4, 3));
-        assert_eq!(error.message, "duplicate key `c` (the first one is at line 3)");
+        assert_eq!(
+            error.message,
+            "duplicate key `c` (the first one is at line 3)"
+        );
     }
 
     #[test]
@@ -512,7 +534,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let previous = format!("*a{}", i - 1);
-            let items = vec![previous.as_str(); 10].join(", ");
+            let items = [previous.as_str(); 10].join(", ");
             bomb.push_str(&format!("a{i}: &a{i} [{items}]\n"));
         }
         let error = parse(&bomb).unwrap_err();

@@ -25,16 +25,18 @@ pub(crate) fn scalar_string(node: &Node) -> Result<String, String> {
         Value::Bool(flag) => Ok(flag.to_string()),
         Value::Null => Ok(String::new()),
         Value::Unknown(reason) => Err(reason.to_string()),
-        Value::List(_) | Value::Object(_) => {
-            Err(format!("expected a string, found a {}", node.value.kind_name()))
-        }
+        Value::List(_) | Value::Object(_) => Err(format!(
+            "expected a string, found {}",
+            node.value.described()
+        )),
     }
 }
 
 /// Standard base64 with padding.
 pub(crate) fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let symbol = |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
+    let symbol =
+        |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
         let bytes = [
@@ -45,7 +47,11 @@ pub(crate) fn base64(input: &[u8]) -> String {
         let word = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
         out.push(symbol(word >> 18));
         out.push(symbol(word >> 12));
-        out.push(if chunk.len() > 1 { symbol(word >> 6) } else { '=' });
+        out.push(if chunk.len() > 1 {
+            symbol(word >> 6)
+        } else {
+            '='
+        });
         out.push(if chunk.len() > 2 { symbol(word) } else { '=' });
     }
     out
@@ -63,10 +69,17 @@ pub(crate) fn cidr(block: &str, count: u64, bits: u32) -> Result<Vec<String>, St
         return Err("`Fn::Cidr` count must be between 1 and 256".to_string());
     }
     if let Ok(v4) = address.parse::<Ipv4Addr>() {
-        split(u128::from(u32::from(v4)), 32, prefix, count, bits, |value| {
-            let address = Ipv4Addr::from(u32::try_from(value).unwrap_or(0));
-            format!("{address}/{}", 32 - bits)
-        })
+        split(
+            u128::from(u32::from(v4)),
+            32,
+            prefix,
+            count,
+            bits,
+            |value| {
+                let address = Ipv4Addr::from(u32::try_from(value).unwrap_or(0));
+                format!("{address}/{}", 32 - bits)
+            },
+        )
     } else if let Ok(v6) = address.parse::<Ipv6Addr>() {
         split(u128::from(v6), 128, prefix, count, bits, |value| {
             format!("{}/{}", Ipv6Addr::from(value), 128 - bits)
@@ -216,7 +229,10 @@ mod tests {
                 "192.168.0.160/27"
             ]
         );
-        assert_eq!(cidr("10.0.0.0/16", 2, 8).unwrap(), ["10.0.0.0/24", "10.0.1.0/24"]);
+        assert_eq!(
+            cidr("10.0.0.0/16", 2, 8).unwrap(),
+            ["10.0.0.0/24", "10.0.1.0/24"]
+        );
         assert_eq!(
             cidr("2001:db8::/56", 2, 64).unwrap(),
             ["2001:db8::/64", "2001:db8:0:1::/64"]

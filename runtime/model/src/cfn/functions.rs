@@ -9,6 +9,12 @@ use crate::model::{EdgeKind, Node, Pos, Value};
 impl<'a> Template<'a> {
     /// Evaluates `{name: argument}`; `None` stands for `AWS::NoValue`.
     pub(super) fn intrinsic(&mut self, name: &str, argument: &'a Node, pos: Pos) -> Option<Node> {
+        if self.exhausted.is_some() {
+            return Some(Node::unknown(
+                "the template expands to too many values",
+                pos,
+            ));
+        }
         let node = match name {
             "Ref" => return self.reference(argument, pos),
             "Fn::If" => return self.if_function(argument, pos),
@@ -49,12 +55,10 @@ impl<'a> Template<'a> {
             "Fn::Length" => {
                 let list = self.argument(argument);
                 match &list.value {
-                    Value::List(items) => {
-                        Node::new(Value::Number(items.len() as f64), pos)
-                    }
+                    Value::List(items) => Node::new(Value::Number(items.len() as f64), pos),
                     Value::Unknown(reason) => Node::new(Value::Unknown(reason.clone()), pos),
                     other => Node::unknown(
-                        format!("`Fn::Length` expects a list, found a {}", other.kind_name()),
+                        format!("`Fn::Length` expects a list, found {}", other.described()),
                         pos,
                     ),
                 }
@@ -62,7 +66,7 @@ impl<'a> Template<'a> {
             "Fn::ToJsonString" => {
                 let value = self.argument(argument);
                 match to_json_string(&value) {
-                    Ok(text) => Node::new(Value::string(&text), pos),
+                    Ok(text) => self.copied(Node::new(Value::string(&text), pos)),
                     Err(reason) => Node::unknown(reason, pos),
                 }
             }
@@ -76,7 +80,13 @@ impl<'a> Template<'a> {
             }
             _ => {
                 let _ = self.resolve(argument);
-                Node::unknown(format!("unsupported intrinsic function `{name}`"), pos)
+                // `!Rain::Embed` arrives as `Fn::Rain::Embed`: name the
+                // preprocessor directive as written.
+                let shown = match name.strip_prefix("Fn::") {
+                    Some(rest) if rest.contains("::") => rest,
+                    _ => name,
+                };
+                Node::unknown(format!("unsupported intrinsic function `{shown}`"), pos)
             }
         };
         Some(node)
@@ -88,7 +98,7 @@ impl<'a> Template<'a> {
             Value::String(name) => self.named_value(name, EdgeKind::Ref, pos),
             Value::Unknown(reason) => Some(Node::new(Value::Unknown(reason.clone()), pos)),
             other => Some(Node::unknown(
-                format!("`Ref` expects a name, found a {}", other.kind_name()),
+                format!("`Ref` expects a name, found {}", other.described()),
                 pos,
             )),
         }
@@ -162,7 +172,9 @@ impl<'a> Template<'a> {
                 Node::unknown(format!("attribute `{attribute}` of `{resource}`"), pos)
             }
             None => Node::unknown(
-                format!("`Fn::GetAtt` refers to `{resource}`, which is not a resource of the template"),
+                format!(
+                    "`Fn::GetAtt` refers to `{resource}`, which is not a resource of the template"
+                ),
                 pos,
             ),
         }
@@ -195,7 +207,10 @@ impl<'a> Template<'a> {
             }) => entries,
             Some(other) => {
                 return Node::unknown(
-                    format!("`Fn::Sub` variables must be a mapping, found a {}", other.value.kind_name()),
+                    format!(
+                        "`Fn::Sub` variables must be a mapping, found {}",
+                        other.value.described()
+                    ),
                     pos,
                 );
             }
@@ -211,7 +226,7 @@ impl<'a> Template<'a> {
                     Value::Unknown(reason) => return Node::new(Value::Unknown(reason), pos),
                     other => {
                         return Node::unknown(
-                            format!("`Fn::Sub` expects a string, found a {}", other.kind_name()),
+                            format!("`Fn::Sub` expects a string, found {}", other.described()),
                             pos,
                         );
                     }
@@ -221,7 +236,7 @@ impl<'a> Template<'a> {
         let mut out = String::with_capacity(text.len());
         let mut unknown: Option<Arc<str>> = dynamic_unknown(&text);
         let mut rest: &str = &text;
-        while let Some(start) = rest.find("${") {
+        while let Some(start) = find_placeholder(rest) {
             out.push_str(rest.get(..start).unwrap_or(""));
             let after = rest.get(start + 2..).unwrap_or("");
             if let Some(literal) = after.strip_prefix('!') {
@@ -241,11 +256,13 @@ impl<'a> Template<'a> {
                 Ok(text) => out.push_str(&text),
                 Err(reason) => {
                     if unknown.is_none() {
-                        unknown = Some(Arc::from(match &value.value {
-                            Value::Unknown(_) => reason,
-                            _ => format!("`${{{name}}}` in `Fn::Sub` is not a string"),
-                        }
-                        .as_str()));
+                        unknown = Some(Arc::from(
+                            match &value.value {
+                                Value::Unknown(_) => reason,
+                                _ => format!("`${{{name}}}` in `Fn::Sub` is not a string"),
+                            }
+                            .as_str(),
+                        ));
                     }
                 }
             }
@@ -253,7 +270,7 @@ impl<'a> Template<'a> {
         out.push_str(rest);
         match unknown {
             Some(reason) => Node::new(Value::Unknown(reason), pos),
-            None => Node::new(Value::string(&out), pos),
+            None => self.copied(Node::new(Value::string(&out), pos)),
         }
     }
 
@@ -269,11 +286,11 @@ impl<'a> Template<'a> {
                 .named_value(name, EdgeKind::Sub, pos)
                 .unwrap_or_else(|| Node::new(Value::string(""), pos));
         }
-        if let Some((resource, attribute)) = name.split_once('.') {
-            if let Some(&target) = self.resource_index.get(resource) {
-                self.edge(target, EdgeKind::Sub);
-                return Node::unknown(format!("attribute `{attribute}` of `{resource}`"), pos);
-            }
+        if let Some((resource, attribute)) = name.split_once('.')
+            && let Some(&target) = self.resource_index.get(resource)
+        {
+            self.edge(target, EdgeKind::Sub);
+            return Node::unknown(format!("attribute `{attribute}` of `{resource}`"), pos);
         }
         self.named_value(name, EdgeKind::Sub, pos)
             .unwrap_or_else(|| Node::new(Value::string(""), pos))
@@ -309,11 +326,11 @@ impl<'a> Template<'a> {
                         }
                     }
                 }
-                Node::new(Value::string(&out), pos)
+                self.copied(Node::new(Value::string(&out), pos))
             }
             Value::Unknown(reason) => Node::new(Value::Unknown(reason.clone()), pos),
             other => Node::unknown(
-                format!("`Fn::Join` expects a list, found a {}", other.kind_name()),
+                format!("`Fn::Join` expects a list, found {}", other.described()),
                 pos,
             ),
         }
@@ -322,7 +339,10 @@ impl<'a> Template<'a> {
     fn select(&mut self, argument: &'a Node, pos: Pos) -> Option<Node> {
         let Some([index, items]) = argument.as_list() else {
             let _ = self.resolve(argument);
-            return Some(Node::unknown("`Fn::Select` expects an index and a list", pos));
+            return Some(Node::unknown(
+                "`Fn::Select` expects an index and a list",
+                pos,
+            ));
         };
         let index = self.argument(index);
         let items = self.argument(items);
@@ -340,14 +360,17 @@ impl<'a> Template<'a> {
             Value::Unknown(reason) => return Some(Node::new(Value::Unknown(reason.clone()), pos)),
             other => {
                 return Some(Node::unknown(
-                    format!("`Fn::Select` index must be a number, found a {}", other.kind_name()),
+                    format!(
+                        "`Fn::Select` index must be a number, found {}",
+                        other.described()
+                    ),
                     pos,
                 ));
             }
         };
         match &items.value {
             Value::List(list) => Some(match list.get(index) {
-                Some(item) => item.clone(),
+                Some(item) => self.copied(item.clone()),
                 None => Node::unknown(
                     format!(
                         "`Fn::Select` index {index} is out of range for a list of {}",
@@ -358,7 +381,7 @@ impl<'a> Template<'a> {
             }),
             Value::Unknown(reason) => Some(Node::new(Value::Unknown(reason.clone()), pos)),
             other => Some(Node::unknown(
-                format!("`Fn::Select` expects a list, found a {}", other.kind_name()),
+                format!("`Fn::Select` expects a list, found {}", other.described()),
                 pos,
             )),
         }
@@ -372,7 +395,7 @@ impl<'a> Template<'a> {
         let delimiter = self.argument(delimiter);
         let source = self.argument(source);
         match (scalar_string(&delimiter), scalar_string(&source)) {
-            (Ok(delimiter), Ok(source)) if !delimiter.is_empty() => Node::new(
+            (Ok(delimiter), Ok(source)) if !delimiter.is_empty() => self.copied(Node::new(
                 Value::List(
                     source
                         .split(delimiter.as_str())
@@ -380,7 +403,7 @@ impl<'a> Template<'a> {
                         .collect(),
                 ),
                 pos,
-            ),
+            )),
             (Ok(_), Ok(_)) => Node::unknown("`Fn::Split` needs a non-empty delimiter", pos),
             (Err(reason), _) | (_, Err(reason)) => Node::unknown(reason, pos),
         }
@@ -427,12 +450,13 @@ impl<'a> Template<'a> {
                     .filter_map(|(_, entry)| entry.get(&second))
                     .collect();
                 let total = mapping.as_object().map_or(0, <[_]>::len);
-                if let Some(first) = candidates.first() {
-                    if candidates.len() == total && candidates.iter().all(|c| c.same_value(first)) {
-                        let mut value = (*first).clone();
-                        value.pos = pos;
-                        return value;
-                    }
+                if let Some(first) = candidates.first()
+                    && candidates.len() == total
+                    && candidates.iter().all(|c| c.same_value(first))
+                {
+                    let mut value = (*first).clone();
+                    value.pos = pos;
+                    return value;
                 }
                 return Node::unknown(reason, pos);
             }
@@ -441,7 +465,7 @@ impl<'a> Template<'a> {
             Some(value) => {
                 let mut value = value.clone();
                 value.pos = pos;
-                value
+                self.copied(value)
             }
             None => default.unwrap_or_else(|| {
                 Node::unknown(
@@ -455,7 +479,7 @@ impl<'a> Template<'a> {
     fn base64(&mut self, argument: &'a Node, pos: Pos) -> Node {
         let value = self.argument(argument);
         match scalar_string(&value) {
-            Ok(text) => Node::new(Value::string(&base64(text.as_bytes())), pos),
+            Ok(text) => self.copied(Node::new(Value::string(&base64(text.as_bytes())), pos)),
             Err(reason) => Node::unknown(reason, pos),
         }
     }
@@ -463,7 +487,10 @@ impl<'a> Template<'a> {
     fn cidr(&mut self, argument: &'a Node, pos: Pos) -> Node {
         let Some([block, count, bits]) = argument.as_list() else {
             let _ = self.resolve(argument);
-            return Node::unknown("`Fn::Cidr` expects a block, a count and a number of bits", pos);
+            return Node::unknown(
+                "`Fn::Cidr` expects a block, a count and a number of bits",
+                pos,
+            );
         };
         let block = self.argument(block);
         let count = self.argument(count);
@@ -475,7 +502,8 @@ impl<'a> Template<'a> {
                 return Node::unknown(reason, pos);
             }
         };
-        let (Ok(count), Ok(bits)) = (count.trim().parse::<u64>(), bits.trim().parse::<u32>()) else {
+        let (Ok(count), Ok(bits)) = (count.trim().parse::<u64>(), bits.trim().parse::<u32>())
+        else {
             return Node::unknown("`Fn::Cidr` count and bits must be numbers", pos);
         };
         match cidr(&block, count, bits) {
@@ -497,4 +525,18 @@ fn dynamic_unknown(text: &str) -> Option<Arc<str>> {
     super::dynamic_reference(text).map(|reference| {
         Arc::from(format!("dynamic reference `{reference}` is resolved at deploy time").as_str())
     })
+}
+
+/// The byte offset of the next `${` in `text`.
+fn find_placeholder(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = bytes.get(from..)?.iter().position(|b| *b == b'$') {
+        let at = from + found;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }

@@ -15,9 +15,9 @@ use std::sync::Arc;
 
 pub(crate) use convert::format_number;
 
+use crate::json::FastBuild;
 use crate::model::{
-    Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathSegment, Pos, Value,
-    render_path_from,
+    Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, Pos, Value, push_path_key,
 };
 
 /// The pseudo parameters of CloudFormation.
@@ -38,14 +38,35 @@ const MAX_CONDITION_DEPTH: usize = 128;
 /// How deep `Fn::ForEach` loops may nest.
 const MAX_FOR_EACH_DEPTH: usize = 4;
 
+/// How many resources `Fn::ForEach` loops may produce.
+const MAX_RESOURCES: usize = 1_000_000;
+
+/// How much resolution may copy (values copied from parameters, mappings and
+/// lists, and text built by functions, in units of about one value or 16
+/// bytes). A small template that refers to a big parameter many times must
+/// not expand without bound.
+const MAX_EXPANSION: usize = 8_000_000;
+
 /// Whether a template looks like CloudFormation: it has
 /// `AWSTemplateFormatVersion`, or a `Resources` mapping whose entries have a
-/// `Type`.
+/// `Type` (or that is empty, beside other template sections).
 pub(crate) fn looks_like_template(root: &Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() {
         return true;
     }
     match root.get("Resources").map(|resources| &resources.value) {
+        Some(Value::Object(entries)) if entries.is_empty() => {
+            // An empty `Resources` is a template when other sections say so.
+            [
+                "Parameters",
+                "Conditions",
+                "Mappings",
+                "Outputs",
+                "Transform",
+            ]
+            .iter()
+            .any(|section| root.get(section).is_some())
+        }
         Some(Value::Object(entries)) => entries
             .iter()
             .any(|(_, resource)| resource.get("Type").is_some_and(|t| t.as_str().is_some())),
@@ -60,8 +81,8 @@ pub(crate) fn load(file: &str, root: Node, options: &LoadOptions) -> Result<Docu
             file,
             root.pos,
             format!(
-                "a cloudformation template must be a mapping, found a {}",
-                root.value.kind_name()
+                "a cloudformation template must be a mapping, found {}",
+                root.value.described()
             ),
         ));
     }
@@ -69,9 +90,24 @@ pub(crate) fn load(file: &str, root: Node, options: &LoadOptions) -> Result<Docu
         let mut template = Template::new(file, &root, options);
         let entries = template.resource_entries()?;
         let resources = template.build_resources(&entries);
+        if let Some(pos) = template.exhausted {
+            return Err(LoadError::new(
+                file,
+                pos,
+                format!(
+                    "the template expands to too many values (more than {MAX_EXPANSION} copied from parameters, mappings and functions)"
+                ),
+            ));
+        }
         (resources, template.edges)
     };
-    Ok(Document::new(file, InputKind::CloudFormation, resources, edges, root))
+    Ok(Document::new(
+        file,
+        InputKind::CloudFormation,
+        resources,
+        edges,
+        root,
+    ))
 }
 
 /// A resource definition found in `Resources`, with the loop variables
@@ -113,28 +149,39 @@ enum Step<'a> {
 struct Template<'a> {
     file: &'a str,
     root: &'a Node,
-    parameters: HashMap<&'a str, Node>,
-    overrides: HashMap<&'a str, &'a str>,
-    conditions: HashMap<&'a str, &'a Node>,
-    condition_memo: HashMap<&'a str, Memo>,
+    parameters: HashMap<&'a str, Node, FastBuild>,
+    overrides: HashMap<&'a str, &'a str, FastBuild>,
+    conditions: HashMap<&'a str, &'a Node, FastBuild>,
+    condition_memo: HashMap<&'a str, Memo, FastBuild>,
     condition_depth: usize,
     mappings: Option<&'a Node>,
-    resource_index: HashMap<String, usize>,
+    resource_index: HashMap<String, usize, FastBuild>,
     /// The resource whose values are being resolved: references found now
     /// become edges from it.
     current: Option<usize>,
     /// `$` while resolving properties, `metadata` for the other attributes.
     path_root: &'static str,
     path: Vec<Step<'a>>,
+    /// Above zero while resolving the arguments of a function: the path then
+    /// stays at the function, where the reference stands in the result.
+    frozen: usize,
     /// Loop variables of the `Fn::ForEach` being expanded.
     bindings: Vec<(Arc<str>, String)>,
     edges: Vec<Edge>,
-    edge_seen: HashSet<(usize, usize, EdgeKind, String)>,
+    /// Where the edges of the current resource start in `edges`: duplicates
+    /// are looked for among those only.
+    first_edge: usize,
+    /// Edges of the current resource, once it has many.
+    edge_seen: HashSet<(usize, EdgeKind, String), FastBuild>,
+    /// How much resolution has copied so far, against [`MAX_EXPANSION`].
+    expansion: usize,
+    /// Where the expansion budget ran out, if it did.
+    exhausted: Option<Pos>,
 }
 
 impl<'a> Template<'a> {
     fn new(file: &'a str, root: &'a Node, options: &'a LoadOptions) -> Template<'a> {
-        let overrides: HashMap<&str, &str> = options
+        let overrides: HashMap<&str, &str, FastBuild> = options
             .parameters
             .iter()
             .map(|(key, value)| (key.as_str(), value.as_str()))
@@ -147,19 +194,23 @@ impl<'a> Template<'a> {
         let mut template = Template {
             file,
             root,
-            parameters: HashMap::new(),
+            parameters: HashMap::default(),
             overrides,
             conditions,
-            condition_memo: HashMap::new(),
+            condition_memo: HashMap::default(),
             condition_depth: 0,
             mappings: root.get("Mappings"),
-            resource_index: HashMap::new(),
+            resource_index: HashMap::default(),
             current: None,
             path_root: "$",
             path: Vec::new(),
+            frozen: 0,
             bindings: Vec::new(),
             edges: Vec::new(),
-            edge_seen: HashSet::new(),
+            first_edge: 0,
+            edge_seen: HashSet::default(),
+            expansion: 0,
+            exhausted: None,
         };
         template.parameters = template.parameter_values();
         template
@@ -167,8 +218,8 @@ impl<'a> Template<'a> {
 
     /// The value of every parameter: the override, else the default, else
     /// unknown.
-    fn parameter_values(&self) -> HashMap<&'a str, Node> {
-        let mut values = HashMap::new();
+    fn parameter_values(&self) -> HashMap<&'a str, Node, FastBuild> {
+        let mut values = HashMap::default();
         let Some(entries) = self.root.get("Parameters").and_then(Node::as_object) else {
             return values;
         };
@@ -270,9 +321,10 @@ impl<'a> Template<'a> {
         depth: usize,
         entries: &mut Vec<Entry<'a>>,
     ) -> Result<(), LoadError> {
-        let Some([identifier, collection, output]) = definition.as_list().and_then(|l| {
-            <&[Node; 3]>::try_from(l).ok().map(|[a, b, c]| [a, b, c])
-        }) else {
+        let Some([identifier, collection, output]) = definition
+            .as_list()
+            .and_then(|l| <&[Node; 3]>::try_from(l).ok().map(|[a, b, c]| [a, b, c]))
+        else {
             return Ok(());
         };
         let (Some(identifier), Some(outputs)) = (identifier.as_str(), output.as_object()) else {
@@ -292,6 +344,13 @@ impl<'a> Template<'a> {
             let mut inner = bindings.to_vec();
             inner.push((Arc::from(identifier), value.clone()));
             for (key, resource) in outputs {
+                if entries.len() >= MAX_RESOURCES {
+                    return Err(LoadError::new(
+                        self.file,
+                        definition.pos,
+                        format!("`Fn::ForEach` expands to more than {MAX_RESOURCES} resources"),
+                    ));
+                }
                 let id = substitute_loop_variable(key, identifier, &value);
                 self.collect_entry(&id, resource, &inner, depth + 1, entries)?;
             }
@@ -303,6 +362,8 @@ impl<'a> Template<'a> {
         let mut resources = Vec::with_capacity(entries.len());
         for (index, entry) in entries.iter().enumerate() {
             self.current = Some(index);
+            self.first_edge = self.edges.len();
+            self.edge_seen.clear();
             self.bindings.clone_from(&entry.bindings);
             resources.push(self.build_resource(entry));
         }
@@ -378,21 +439,27 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// Records an edge from the current resource at the current path.
+    /// Records an edge from the current resource at the current path,
+    /// unless the same edge is already there.
     fn edge(&mut self, to: usize, kind: EdgeKind) {
+        /// Past this many edges in one resource, duplicates are found with a
+        /// hash set rather than a scan.
+        const SCAN_LIMIT: usize = 32;
         let Some(from) = self.current else {
             return;
         };
-        let segments: Vec<PathSegment> = self
-            .path
-            .iter()
-            .map(|step| match step {
-                Step::Key(key) => PathSegment::Key(Arc::from(*key)),
-                Step::Index(index) => PathSegment::Index(*index),
-            })
-            .collect();
-        let path = render_path_from(self.path_root, &segments);
-        if self.edge_seen.insert((from, to, kind, path.clone())) {
+        let path = render_steps(self.path_root, &self.path);
+        let own = self.edges.get(self.first_edge..).unwrap_or_default();
+        let duplicate = if own.len() < SCAN_LIMIT {
+            own.iter()
+                .any(|e| e.to == to && e.kind == kind && e.path == path)
+        } else {
+            if self.edge_seen.is_empty() {
+                self.edge_seen = own.iter().map(|e| (e.to, e.kind, e.path.clone())).collect();
+            }
+            !self.edge_seen.insert((to, kind, path.clone()))
+        };
+        if !duplicate {
             self.edges.push(Edge {
                 from,
                 to,
@@ -416,9 +483,9 @@ impl<'a> Template<'a> {
             Value::List(items) => {
                 let mut resolved = Vec::with_capacity(items.len());
                 for item in items {
-                    self.path.push(Step::Index(resolved.len()));
+                    let entered = self.enter(Step::Index(resolved.len()));
                     let value = self.resolve(item);
-                    self.path.pop();
+                    self.leave(entered);
                     if let Some(value) = value {
                         resolved.push(value);
                     }
@@ -426,16 +493,22 @@ impl<'a> Template<'a> {
                 Some(Node::new(Value::List(resolved), node.pos))
             }
             Value::Object(entries) => {
-                if let [(name, argument)] = entries.as_slice() {
-                    if &**name == "Ref" || name.starts_with("Fn::") {
-                        return self.intrinsic(name, argument, node.pos);
-                    }
+                if let [(name, argument)] = entries.as_slice()
+                    && is_function_name(name)
+                {
+                    // The branches of `Fn::If` stand where the function
+                    // does, so paths go on into them.
+                    let freeze = &**name != "Fn::If";
+                    self.frozen += usize::from(freeze);
+                    let value = self.intrinsic(name, argument, node.pos);
+                    self.frozen -= usize::from(freeze);
+                    return value;
                 }
                 let mut resolved = Vec::with_capacity(entries.len());
                 for (key, value) in entries {
-                    self.path.push(Step::Key(key));
+                    let entered = self.enter(Step::Key(key));
                     let value = self.resolve(value);
-                    self.path.pop();
+                    self.leave(entered);
                     if let Some(value) = value {
                         resolved.push((key.clone(), value));
                     }
@@ -445,6 +518,45 @@ impl<'a> Template<'a> {
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {
                 Some(node.clone())
             }
+        }
+    }
+
+    /// Charges `amount` to the expansion budget; false once it is spent.
+    pub(super) fn spend(&mut self, amount: usize, pos: Pos) -> bool {
+        self.expansion = self.expansion.saturating_add(amount);
+        if self.expansion > MAX_EXPANSION {
+            self.exhausted.get_or_insert(pos);
+            return false;
+        }
+        true
+    }
+
+    /// Charges a copied value to the expansion budget; an unknown value once
+    /// the budget is spent.
+    pub(super) fn copied(&mut self, node: Node) -> Node {
+        let size = match &node.value {
+            Value::List(_) | Value::Object(_) => node.count_nodes(),
+            Value::String(text) => 1 + text.len() / 16,
+            _ => 1,
+        };
+        if self.spend(size, node.pos) {
+            node
+        } else {
+            Node::unknown("the template expands to too many values", node.pos)
+        }
+    }
+
+    fn enter(&mut self, step: Step<'a>) -> bool {
+        if self.frozen > 0 {
+            return false;
+        }
+        self.path.push(step);
+        true
+    }
+
+    fn leave(&mut self, entered: bool) {
+        if entered {
+            self.path.pop();
         }
     }
 
@@ -459,13 +571,19 @@ impl<'a> Template<'a> {
     /// The value of a name in a `Ref` or a `${}` of `Fn::Sub`, recording an
     /// edge of `kind` when it names a resource. `None` for `AWS::NoValue`.
     fn named_value(&mut self, name: &str, kind: EdgeKind, pos: Pos) -> Option<Node> {
+        if self.exhausted.is_some() {
+            return Some(Node::unknown(
+                "the template expands to too many values",
+                pos,
+            ));
+        }
         if let Some((_, value)) = self.bindings.iter().rev().find(|(key, _)| &**key == name) {
             return Some(Node::new(Value::string(value), pos));
         }
         if let Some(value) = self.parameters.get(name) {
             let mut value = value.clone();
             value.pos = pos;
-            return Some(value);
+            return Some(self.copied(value));
         }
         if PSEUDO_PARAMETERS.contains(&name) {
             if name == "AWS::NoValue" {
@@ -477,7 +595,10 @@ impl<'a> Template<'a> {
             self.edge(target, kind);
             return Some(Node::unknown(format!("physical id of `{name}`"), pos));
         }
-        Some(Node::unknown(format!("`{name}` is not a parameter or resource of the template"), pos))
+        Some(Node::unknown(
+            format!("`{name}` is not a parameter or resource of the template"),
+            pos,
+        ))
     }
 
     fn pseudo_parameter(&self, name: &str, pos: Pos) -> Node {
@@ -503,7 +624,9 @@ impl<'a> Template<'a> {
     /// Evaluates the named condition, once.
     fn condition(&mut self, name: &str) -> Truth {
         let Some((&key, &definition)) = self.conditions.get_key_value(name) else {
-            return Truth::Unknown(Arc::from(format!("condition `{name}` is not defined").as_str()));
+            return Truth::Unknown(Arc::from(
+                format!("condition `{name}` is not defined").as_str(),
+            ));
         };
         match self.condition_memo.get(key) {
             Some(Memo::Done(truth)) => return truth.clone(),
@@ -530,10 +653,10 @@ impl<'a> Template<'a> {
 
     /// Evaluates a condition expression.
     fn truth(&mut self, node: &'a Node) -> Truth {
-        if let Some([(name, argument)]) = node.as_object() {
-            if let Some(truth) = self.truth_function(name, argument) {
-                return truth;
-            }
+        if let Some([(name, argument)]) = node.as_object()
+            && let Some(truth) = self.truth_function(name, argument)
+        {
+            return truth;
         }
         let value = self.argument(node);
         match &value.value {
@@ -542,7 +665,7 @@ impl<'a> Template<'a> {
             Value::String(text) if text.eq_ignore_ascii_case("false") => Truth::False,
             Value::Unknown(reason) => Truth::Unknown(reason.clone()),
             other => Truth::Unknown(Arc::from(
-                format!("a {} is not a condition", other.kind_name()).as_str(),
+                format!("{} is not a condition", other.described()).as_str(),
             )),
         }
     }
@@ -602,6 +725,13 @@ impl<'a> Template<'a> {
     }
 }
 
+/// Whether a single key makes an object a function call: `Ref`, `Fn::*`,
+/// and the `Rain::*` directives of the rain preprocessor (the JSON spelling
+/// of its `!Rain::Embed` and other tags).
+fn is_function_name(name: &str) -> bool {
+    name == "Ref" || name.starts_with("Fn::") || name.starts_with("Rain::")
+}
+
 /// Converts a parameter value to its type: lists are split on commas,
 /// numbers parsed.
 fn typed_parameter(node: Node, parameter_type: &str) -> Node {
@@ -644,8 +774,28 @@ fn substitute_loop_variable(key: &str, identifier: &str, value: &str) -> String 
         .replace(&format!("&{{{identifier}}}"), &alphanumeric)
 }
 
+/// Renders a path of steps like [`crate::model::render_path_from`] does.
+fn render_steps(root: &str, steps: &[Step<'_>]) -> String {
+    let mut out = String::with_capacity(root.len() + steps.len() * 12);
+    out.push_str(root);
+    for step in steps {
+        match step {
+            Step::Key(key) => push_path_key(&mut out, key),
+            Step::Index(index) => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
 /// The `{{resolve:...}}` reference inside a string, if any.
 fn dynamic_reference(text: &str) -> Option<&str> {
+    if !text.as_bytes().contains(&b'{') {
+        return None;
+    }
     let start = text.find("{{resolve:")?;
     let rest = text.get(start..)?;
     Some(match rest.find("}}") {
