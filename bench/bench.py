@@ -287,15 +287,16 @@ def main(argv):
     parser.add_argument("--ward", required=True, help="the ward binary (release)")
     parser.add_argument("--native", required=True, help="the native baseline binary")
     parser.add_argument("--sizes", default=None, help="comma-separated resource counts (default 100,1000,10000,50000)")
-    parser.add_argument("--quick", action="store_true", help="sizes 100,1000 unless --sizes, 3 runs, 1,000-resource peers")
+    parser.add_argument("--quick", action="store_true", help="sizes 100,1000 unless --sizes, 3 runs, peers up to 1,000")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per measurement (default 5, 3 with --quick)")
     parser.add_argument("--seed", type=int, default=gen.DEFAULT_SEED)
     parser.add_argument("--peers", default=",".join(peers.NAMES), help="peers to run when installed")
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument(
         "--peer-max-size", type=int, default=None,
-        help="largest template given to slow peers (cfn-guard, checkov); default 10000, 1000 with --quick",
+        help="largest template given to cfn-guard; default 10000, 1000 with --quick",
     )
+    parser.add_argument("--checkov-max-size", type=int, default=1000, help="largest template given to checkov")
     args = parser.parse_args(argv)
 
     sizes = args.sizes or ("100,1000" if args.quick else "100,1000,10000,50000")
@@ -310,7 +311,7 @@ def main(argv):
             name = name.strip()
             if not name:
                 continue
-            tool, note = peers.make(name, peer_max)
+            tool, note = peers.make(name, peer_max, args.checkov_max_size)
             if tool is None:
                 print(f"note: {note}", file=sys.stderr)
                 notes.append(note)
@@ -329,7 +330,7 @@ def main(argv):
             for format_name in tool.formats:
                 row = {"size": size, "format": format_name, "tool": tool.name}
                 if tool.max_size is not None and size > tool.max_size:
-                    row["result"] = {"verdict": f"not run above {tool.max_size:,} resources (slow; see --peer-max-size)"}
+                    row["result"] = {"verdict": f"not run above {tool.max_size:,} resources (slow; see --peer-max-size and --checkov-max-size)"}
                     rows.append(row)
                     continue
                 print(f"{tool.name} on {size:,} resources ({format_name})", file=sys.stderr)

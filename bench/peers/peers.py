@@ -1,7 +1,11 @@
 """The peers of the end-to-end benchmark: how to find, run and read each.
 
 Each peer runs the six example rules, ported to its own language in this
-folder, on the JSON template. A peer that is not installed is skipped with a
+folder, on the JSON template. cfn-guard runs twice: `cfn-guard` with the
+rules of `guard/`, which leave out the join from secrets to their rotation
+schedules (so it misses the secrets that have no schedule), and
+`cfn-guard+join` with that join too, only up to 1,000 resources because its
+cost grows with the square of the template. A peer that is not installed is skipped with a
 note. Peers are found on `PATH`, or through an environment variable naming
 the executable (`REGORUS`, `CFN_GUARD`, `CHECKOV`).
 
@@ -16,7 +20,7 @@ import shutil
 import subprocess
 
 PEERS_DIR = os.path.dirname(os.path.abspath(__file__))
-NAMES = ["regorus", "cfn-guard", "checkov"]
+NAMES = ["regorus", "cfn-guard", "cfn-guard+join", "checkov"]
 
 
 def find(name, variable):
@@ -102,9 +106,35 @@ GUARD_RULES = {
 RESOURCE_PATH = re.compile(r"^/Resources/([^/]+)")
 
 
-def cfn_guard(binary, max_size):
+def guard_resource(check):
+    """The logical id a failed Guard check is about, from the first path it
+    compares (or could not resolve); a key check (`%secret_id IN ...`)
+    compares the key itself under `/Resources`."""
+    if isinstance(check, dict):
+        for key, item in check.items():
+            if key in ("from", "traversed_to") and isinstance(item, dict) and isinstance(item.get("path"), str):
+                if item["path"] == "/Resources" and isinstance(item.get("value"), str):
+                    return item["value"]
+                match = RESOURCE_PATH.match(item["path"])
+                if match:
+                    return match.group(1)
+            found = guard_resource(item)
+            if found is not None:
+                return found
+    elif isinstance(check, list):
+        for item in check:
+            found = guard_resource(item)
+            if found is not None:
+                return found
+    return None
+
+
+def cfn_guard(binary, max_size, join):
     def command(template):
-        return [binary, "validate", "--rules", os.path.join(PEERS_DIR, "guard"), "--data", template,
+        rules = ["--rules", os.path.join(PEERS_DIR, "guard")]
+        if join:
+            rules += ["--rules", os.path.join(PEERS_DIR, "guard-join")]
+        return [binary, "validate"] + rules + ["--data", template,
                 "--output-format", "json", "--show-summary", "none", "--structured"]
 
     def parse(stdout, template):
@@ -118,22 +148,14 @@ def cfn_guard(binary, max_size):
             for failure in document.get("not_compliant", []):
                 rule_name = failure.get("rule") or failure.get("Rule", {}).get("name")
                 rule = GUARD_RULES.get(rule_name, rule_name)
-                resources = set()
-
-                def visit(value):
-                    if isinstance(value, dict):
-                        for key, item in value.items():
-                            if key == "path" and isinstance(item, str):
-                                match = RESOURCE_PATH.match(item)
-                                if match:
-                                    resources.add(match.group(1))
-                            else:
-                                visit(item)
-                    elif isinstance(value, list):
-                        for item in value:
-                            visit(item)
-
-                visit(failure)
+                resources = []
+                for check in failure.get("Rule", {}).get("checks", failure.get("checks", [])):
+                    resource = guard_resource(check)
+                    # A check that names no resource (a comparison with
+                    # nothing, under a resource already failed by another
+                    # clause) is not attributed.
+                    if resource is not None:
+                        resources.append(resource)
                 for resource in resources:
                     if rule_name == "SEC_010_DAYS":
                         if schedules is None:
@@ -189,21 +211,27 @@ def checkov(binary, max_size):
             "version": first_line([binary, "--version"]), "max_size": max_size}
 
 
-def make(name, slow_max_size):
-    """The peer's description, or None and a note saying why it is skipped."""
+def make(name, slow_max_size, checkov_max_size=1000):
+    """The peer's description, or None and a note saying why it is skipped.
+
+    `slow_max_size` bounds the templates given to cfn-guard, and
+    `checkov_max_size` those given to Checkov (about a minute a run from
+    1,000 resources on)."""
     if name == "regorus":
         binary = find("regorus", "REGORUS")
         if binary:
             return regorus(binary), None
         return None, "regorus is not installed (`cargo install regorus --example regorus`): skipped"
-    if name == "cfn-guard":
+    if name in ("cfn-guard", "cfn-guard+join"):
         binary = find("cfn-guard", "CFN_GUARD")
         if binary:
-            return cfn_guard(binary, slow_max_size), None
-        return None, "cfn-guard is not installed (`cargo install cfn-guard`): skipped"
+            join = name == "cfn-guard+join"
+            # The join is quadratic: minutes from a few thousand resources on.
+            return cfn_guard(binary, min(slow_max_size, 1000) if join else slow_max_size, join), None
+        return None, f"{name}: cfn-guard is not installed (`cargo install cfn-guard`): skipped"
     if name == "checkov":
         binary = find("checkov", "CHECKOV")
         if binary:
-            return checkov(binary, slow_max_size), None
+            return checkov(binary, checkov_max_size), None
         return None, "checkov is not installed (`pip install checkov`): skipped"
     return None, f"unknown peer `{name}`: skipped"
