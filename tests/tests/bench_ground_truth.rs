@@ -33,7 +33,13 @@ fn generate() -> PathBuf {
     let _ = std::fs::remove_dir_all(&out);
     let status = Command::new("python3")
         .arg(repository().join("bench/gen/gen.py"))
-        .args(["--size", &SIZE.to_string(), "--seed", &SEED.to_string(), "--out"])
+        .args([
+            "--size",
+            &SIZE.to_string(),
+            "--seed",
+            &SEED.to_string(),
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap_or_else(|error| panic!("python3 is needed to run bench/gen/gen.py: {error}"));
@@ -51,12 +57,18 @@ fn example_policies() -> Arc<Program> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&directory)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|extension| extension == "ward"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "ward")
+        })
         .collect();
     paths.sort();
     assert!(!paths.is_empty(), "no policies in {}", directory.display());
     for path in paths {
-        let name = format!("examples/policies/{}", path.file_name().unwrap().to_string_lossy());
+        let name = format!(
+            "examples/policies/{}",
+            path.file_name().unwrap().to_string_lossy()
+        );
         compiler.set_file(&name, std::fs::read_to_string(&path).unwrap());
     }
     let errors: Vec<String> = compiler
@@ -65,7 +77,10 @@ fn example_policies() -> Arc<Program> {
         .filter(|diagnostic| diagnostic.is_error())
         .map(|diagnostic| format!("{diagnostic:?}"))
         .collect();
-    assert!(errors.is_empty(), "the example policies do not compile: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "the example policies do not compile: {errors:#?}"
+    );
     ward_compiler::ir::program(&compiler.db, compiler.workspace)
         .clone()
         .expect("the example policies lower to a program")
@@ -85,7 +100,10 @@ fn read_truth(path: &Path) -> (BTreeSet<(String, String)>, usize) {
             pairs.insert((rule.to_string(), resource.to_string()));
         }
     }
-    (pairs, findings.expect("the ground truth states the number of findings"))
+    (
+        pairs,
+        findings.expect("the ground truth states the number of findings"),
+    )
 }
 
 /// Findings of the example policies on one template, as (rule, resource)
@@ -95,10 +113,17 @@ fn evaluate(program: &Program, path: &Path) -> (BTreeSet<(String, String)>, Vec<
     let bytes = std::fs::read(path).unwrap();
     let document = load(&name, &bytes, &LoadOptions::default())
         .unwrap_or_else(|error| panic!("{name} does not load: {error:?}"));
-    assert_eq!(document.resources.len(), SIZE, "{name} has {SIZE} resources");
+    assert_eq!(
+        document.resources.len(),
+        SIZE,
+        "{name} has {SIZE} resources"
+    );
     let report = eval::evaluate(program, &document, &Limits::default());
     let errors: Vec<&str> = report.errors().collect();
-    assert!(errors.is_empty(), "rules stopped early on {name}: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "rules stopped early on {name}: {errors:?}"
+    );
     for finding in &report.findings {
         assert_eq!(
             finding.outcome,
@@ -129,7 +154,9 @@ fn generated_templates_get_exactly_the_ground_truth() {
     let rules: BTreeSet<&str> = truth.iter().map(|(rule, _)| rule.as_str()).collect();
     assert_eq!(
         rules,
-        BTreeSet::from(["IAM-001", "KMS-001", "NET-001", "RDS-001", "S3-001", "SEC-010"]),
+        BTreeSet::from([
+            "IAM-001", "KMS-001", "NET-001", "RDS-001", "S3-001", "SEC-010"
+        ]),
         "every rule fails somewhere in the template"
     );
 
@@ -144,7 +171,10 @@ fn generated_templates_get_exactly_the_ground_truth() {
         "JSON: missed {missing:?}, extra {extra:?}"
     );
     assert_eq!(json_findings.len(), truth_count, "JSON: number of findings");
-    assert_eq!(yaml_pairs, truth, "YAML: the same pairs as the ground truth");
+    assert_eq!(
+        yaml_pairs, truth,
+        "YAML: the same pairs as the ground truth"
+    );
     assert_eq!(yaml_findings.len(), truth_count, "YAML: number of findings");
 
     // Both formats report the same checks at the same JSON paths.

@@ -40,11 +40,19 @@ fn main() -> ExitCode {
         total += findings.len();
         for finding in findings {
             // A closed pipe is the reader's business, not an error here.
-            let _ = writeln!(out, "{}\t{}\t{}", finding.rule, finding.resource, finding.message);
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}",
+                finding.rule, finding.resource, finding.message
+            );
         }
     }
     let _ = out.flush();
-    if total > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if total > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 struct Finding<'a> {
@@ -196,7 +204,10 @@ fn check_bucket<'a>(id: &'a str, props: &Value, findings: &mut Vec<Finding<'a>>)
 fn check_security_group<'a>(id: &'a str, props: &Value, findings: &mut Vec<Finding<'a>>) {
     for ingress in items(props.get("SecurityGroupIngress")) {
         let public = |key: &str| {
-            matches!(ingress.get(key).and_then(Value::as_str), Some("0.0.0.0/0" | "::/0"))
+            matches!(
+                ingress.get(key).and_then(Value::as_str),
+                Some("0.0.0.0/0" | "::/0")
+            )
         };
         if !(public("CidrIp") || public("CidrIpv6")) {
             continue;
@@ -209,7 +220,9 @@ fn check_security_group<'a>(id: &'a str, props: &Value, findings: &mut Vec<Findi
         let covers_ssh = all_traffic
             || match number(ingress.get("FromPort")) {
                 Some(from) if from == -1.0 => true,
-                Some(from) => number(ingress.get("ToPort")).is_some_and(|to| from <= 22.0 && 22.0 <= to),
+                Some(from) => {
+                    number(ingress.get("ToPort")).is_some_and(|to| from <= 22.0 && 22.0 <= to)
+                }
                 None => false,
             };
         if covers_ssh {
@@ -284,10 +297,21 @@ fn check_secret<'a>(id: &'a str, schedules: &[&Value], findings: &mut Vec<Findin
 }
 
 fn check_policy<'a>(id: &'a str, props: &Value, findings: &mut Vec<Finding<'a>>) {
-    let statements = items(props.get("PolicyDocument").and_then(|document| document.get("Statement")));
+    let statements = items(
+        props
+            .get("PolicyDocument")
+            .and_then(|document| document.get("Statement")),
+    );
     for statement in statements {
-        let star = |key: &str| items(statement.get(key)).iter().any(|item| item.as_str() == Some("*"));
-        if statement.get("Effect").and_then(Value::as_str) == Some("Allow") && star("Action") && star("Resource") {
+        let star = |key: &str| {
+            items(statement.get(key))
+                .iter()
+                .any(|item| item.as_str() == Some("*"))
+        };
+        if statement.get("Effect").and_then(Value::as_str) == Some("Allow")
+            && star("Action")
+            && star("Resource")
+        {
             findings.push(Finding {
                 rule: "IAM-001",
                 resource: id,
