@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use ward_model::{Document, EdgeKind, InputKind, Node, PathSegment, Pos, Value, render_path_from};
@@ -75,7 +76,7 @@ impl Default for EncodeOptions {
 }
 
 /// How a node is reached from its parent.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeStep {
     /// The resource itself (where it is defined); no parent.
     Resource,
@@ -87,14 +88,15 @@ pub enum NodeStep {
     Metadata,
     /// The document root; no parent.
     Root,
-    /// An object key of the parent.
-    Key(Arc<str>),
+    /// The entry of the parent object at this position in document order.
+    Key(u32),
     /// A list index of the parent.
     Index(u32),
 }
 
-/// What the host knows about one node id: enough to locate a finding.
-#[derive(Clone, Debug, PartialEq)]
+/// What the host knows about one node id: enough, with the document, to
+/// locate a finding. Kept small (24 bytes): there is one per value.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NodeInfo {
     /// The resource index the node belongs to, or [`NONE`] for the document
     /// root's tree.
@@ -126,33 +128,44 @@ impl EncodedInput {
 
     /// The path of a node: `$.a.b[0]` inside `props`, `tags.Name`,
     /// `metadata.DependsOn[0]`, `$...` inside the document root, and the
-    /// empty string for a resource itself.
-    pub fn path(&self, id: u32) -> Option<String> {
-        let mut segments = Vec::new();
+    /// empty string for a resource itself. `document` is the one this
+    /// input was encoded from: keys are read from it.
+    pub fn path(&self, document: &Document, id: u32) -> Option<String> {
+        let mut steps = Vec::new();
         let mut current = self.node(id)?;
         // Parents always have smaller ids than their children, so the walk
         // ends; the bound only guards against a hand-built side table.
-        for _ in 0..=self.nodes.len() {
-            let base = match &current.step {
-                NodeStep::Resource => return Some(String::new()),
-                NodeStep::Props | NodeStep::Root => "$",
-                NodeStep::Tags => "tags",
-                NodeStep::Metadata => "metadata",
-                NodeStep::Key(key) => {
+        let mut budget = self.nodes.len();
+        while let NodeStep::Key(_) | NodeStep::Index(_) = current.step {
+            steps.push(current.step);
+            current = self.node(current.parent)?;
+            budget = budget.checked_sub(1)?;
+        }
+        let resource = || document.resources.get(current.resource as usize);
+        let (base, mut node) = match current.step {
+            NodeStep::Resource => return Some(String::new()),
+            NodeStep::Props => ("$", &resource()?.props),
+            NodeStep::Tags => ("tags", &resource()?.tags),
+            NodeStep::Metadata => ("metadata", &resource()?.metadata),
+            NodeStep::Root => ("$", &document.root),
+            NodeStep::Key(_) | NodeStep::Index(_) => return None,
+        };
+        let mut segments = Vec::with_capacity(steps.len());
+        for step in steps.iter().rev() {
+            match *step {
+                NodeStep::Key(position) => {
+                    let (key, child) = node.as_object()?.get(position as usize)?;
                     segments.push(PathSegment::Key(key.clone()));
-                    current = self.node(current.parent)?;
-                    continue;
+                    node = child;
                 }
                 NodeStep::Index(index) => {
-                    segments.push(PathSegment::Index(*index as usize));
-                    current = self.node(current.parent)?;
-                    continue;
+                    node = node.as_list()?.get(index as usize)?;
+                    segments.push(PathSegment::Index(index as usize));
                 }
-            };
-            segments.reverse();
-            return Some(render_path_from(base, &segments));
+                _ => return None,
+            }
         }
-        None
+        Some(render_path_from(base, &segments))
     }
 }
 
@@ -207,8 +220,9 @@ pub fn encode_input_with(
         out: Vec::new(),
         nodes: Vec::new(),
         keys,
-        key_strings: HashMap::new(),
+        key_cache: HashMap::default(),
         pending: Vec::new(),
+        sorted: Vec::new(),
     };
     encoder.document(document, options);
     if encoder.out.len() > u32::MAX as usize {
@@ -252,6 +266,39 @@ fn to_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }
 
+#[derive(Clone, Copy)]
+struct PlacedKey {
+    id: u32,
+    offset: u32,
+    len: u32,
+}
+
+/// Hashes addresses: a multiplication, folded so that the low bits (zero in
+/// aligned addresses) mix too.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        let mixed = (self.0 ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = mixed ^ (mixed >> 29);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 struct PendingValue<'a> {
     node: &'a Node,
     slot: usize,
@@ -263,8 +310,12 @@ struct Encoder<'a, 'k> {
     out: Vec<u8>,
     nodes: Vec<NodeInfo>,
     keys: &'k KeyTable,
-    key_strings: HashMap<&'a str, (u32, u32)>,
+    /// Object keys already placed, by the address of their shared string:
+    /// loaders intern keys, so one lookup finds the key id and the string.
+    /// Addresses are not chosen by the input, so a cheap hash is safe here.
+    key_cache: HashMap<usize, PlacedKey, BuildHasherDefault<AddressHasher>>,
     pending: Vec<PendingValue<'a>>,
+    sorted: Vec<(u32, usize)>,
 }
 
 impl<'a> Encoder<'a, '_> {
@@ -285,17 +336,36 @@ impl<'a> Encoder<'a, '_> {
         (offset, to_u32(text.len()))
     }
 
-    fn key_string(&mut self, key: &'a str) -> (u32, u32) {
-        if let Some(&found) = self.key_strings.get(key) {
-            return found;
+    /// The key id of an object key and where its string is, placing the
+    /// string the first time this shared key is seen.
+    fn key(&mut self, key: &Arc<str>) -> PlacedKey {
+        let address = key.as_ptr() as usize;
+        if let Some(&placed) = self.key_cache.get(&address) {
+            return placed;
         }
-        let placed = self.string(key);
-        self.key_strings.insert(key, placed);
+        let (offset, len) = self.string(key);
+        let placed = PlacedKey {
+            id: self.keys.id(key),
+            offset,
+            len,
+        };
+        self.key_cache.insert(address, placed);
         placed
     }
 
     fn put(&mut self, offset: usize, value: u32) {
         write_u32(&mut self.out, offset, value);
+    }
+
+    fn adjacency_array(&mut self, entries: &[(u32, u32)]) -> usize {
+        let start = self.out.len();
+        self.out
+            .reserve(entries.len().saturating_mul(ADJACENCY_SIZE as usize));
+        for &(other, kinds) in entries {
+            self.out.extend_from_slice(&other.to_le_bytes());
+            self.out.extend_from_slice(&kinds.to_le_bytes());
+        }
+        start
     }
 
     fn new_node(&mut self, info: NodeInfo) -> u32 {
@@ -306,39 +376,31 @@ impl<'a> Encoder<'a, '_> {
 
     fn document(&mut self, document: &'a Document, options: &EncodeOptions) {
         let resource_count = document.resources.len();
-        let out_lists = adjacency(document, resource_count, true);
-        let in_lists = adjacency(document, resource_count, false);
-        let out_total: usize = out_lists.iter().map(Vec::len).sum();
-        let in_total: usize = in_lists.iter().map(Vec::len).sum();
+        let outgoing = adjacency(document, resource_count, true);
+        let incoming = adjacency(document, resource_count, false);
+        let (bytes, nodes) = encoded_size(
+            document,
+            options,
+            outgoing.entries.len() + incoming.entries.len(),
+        );
+        self.out.reserve(bytes);
+        self.nodes.reserve(nodes);
 
         let header = self.reserve(HEADER_SIZE as usize);
         let root_slot = self.reserve(SLOT_SIZE as usize);
         let resources_off = self.reserve(resource_count.saturating_mul(RESOURCE_SIZE as usize));
-        let out_off = self.reserve(out_total.saturating_mul(ADJACENCY_SIZE as usize));
-        let in_off = self.reserve(in_total.saturating_mul(ADJACENCY_SIZE as usize));
-
-        // Adjacency entries and the ranges in each resource record.
-        let mut next_out = 0usize;
-        let mut next_in = 0usize;
-        for (index, (outgoing, incoming)) in out_lists.iter().zip(&in_lists).enumerate() {
+        let out_off = self.adjacency_array(&outgoing.entries);
+        let in_off = self.adjacency_array(&incoming.entries);
+        for (index, (&(out_first, out_count), &(in_first, in_count))) in
+            outgoing.ranges.iter().zip(&incoming.ranges).enumerate()
+        {
             let record = resources_off + index * RESOURCE_SIZE as usize;
-            self.put(record + RESOURCE_OUT_FIRST as usize, to_u32(next_out));
-            self.put(record + RESOURCE_OUT_COUNT as usize, to_u32(outgoing.len()));
-            self.put(record + RESOURCE_IN_FIRST as usize, to_u32(next_in));
-            self.put(record + RESOURCE_IN_COUNT as usize, to_u32(incoming.len()));
-            for &(other, kinds) in outgoing {
-                let entry = out_off + next_out * ADJACENCY_SIZE as usize;
-                self.put(entry, other);
-                self.put(entry + 4, kinds);
-                next_out += 1;
-            }
-            for &(other, kinds) in incoming {
-                let entry = in_off + next_in * ADJACENCY_SIZE as usize;
-                self.put(entry, other);
-                self.put(entry + 4, kinds);
-                next_in += 1;
-            }
+            self.put(record + RESOURCE_OUT_FIRST as usize, out_first);
+            self.put(record + RESOURCE_OUT_COUNT as usize, out_count);
+            self.put(record + RESOURCE_IN_FIRST as usize, in_first);
+            self.put(record + RESOURCE_IN_COUNT as usize, in_count);
         }
+        let (out_total, in_total) = (outgoing.entries.len(), incoming.entries.len());
 
         let (file_off, file_len) = self.string(&document.file);
 
@@ -484,11 +546,13 @@ impl<'a> Encoder<'a, '_> {
 
     fn object(&mut self, entries: &'a [(Arc<str>, Node)], payload: usize, node: u32) {
         let count = entries.len();
-        let mut sorted: Vec<(u32, usize)> = entries
-            .iter()
-            .enumerate()
-            .map(|(position, (key, _))| (self.keys.id(key), position))
-            .collect();
+        // The scratch vector is reused from object to object.
+        let mut sorted = std::mem::take(&mut self.sorted);
+        sorted.clear();
+        for (position, (key, _)) in entries.iter().enumerate() {
+            let placed = self.key(key);
+            sorted.push((placed.id, position));
+        }
         sorted.sort_unstable();
         self.align8();
         let first = self.reserve(count.saturating_mul(ENTRY_SIZE as usize + 4));
@@ -501,7 +565,8 @@ impl<'a> Encoder<'a, '_> {
                 continue;
             };
             let entry = first + sorted_position * ENTRY_SIZE as usize;
-            let (key_off, key_len) = self.key_string(key);
+            let placed = self.key(key);
+            let (key_off, key_len) = (placed.offset, placed.len);
             self.put(entry + ENTRY_KEY_ID as usize, key_id);
             self.put(entry + ENTRY_KEY_OFF as usize, key_off);
             self.put(entry + ENTRY_KEY_LEN as usize, key_len);
@@ -511,50 +576,100 @@ impl<'a> Encoder<'a, '_> {
                 node: value,
                 slot: entry + ENTRY_VALUE as usize,
                 parent: node,
-                step: NodeStep::Key(key.clone()),
+                step: NodeStep::Key(to_u32(position)),
             });
         }
+        self.sorted = sorted;
     }
 }
 
-/// Per resource, the other ends of its edges in one direction, each once,
-/// with the kinds of the edges joining them.
-fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Vec<Vec<(u32, u32)>> {
-    let mut lists = Vec::with_capacity(resource_count);
-    // `seen[other]` is 1 + the position of `other` in the list being built.
+/// An upper bound of the encoded size (key strings are shared, so the real
+/// size is smaller) and the exact node count, so that both buffers are
+/// allocated once.
+fn encoded_size(
+    document: &Document,
+    options: &EncodeOptions,
+    adjacency_entries: usize,
+) -> (usize, usize) {
+    let mut bytes = (HEADER_SIZE + SLOT_SIZE) as usize + document.file.len() + 8;
+    bytes = bytes.saturating_add(adjacency_entries.saturating_mul(ADJACENCY_SIZE as usize));
+    let mut nodes = 0usize;
+    let mut pending: Vec<&Node> = Vec::new();
+    for resource in &document.resources {
+        bytes = bytes
+            .saturating_add(RESOURCE_SIZE as usize)
+            .saturating_add(resource.id.len())
+            .saturating_add(resource.resource_type.len());
+        nodes += 1;
+        pending.extend([&resource.props, &resource.tags, &resource.metadata]);
+    }
+    if options.include_root {
+        pending.push(&document.root);
+    }
+    while let Some(node) = pending.pop() {
+        nodes += 1;
+        let extra = match &node.value {
+            Value::String(text) | Value::Unknown(text) => text.len(),
+            Value::List(items) => {
+                pending.extend(items);
+                7 + items.len() * SLOT_SIZE as usize
+            }
+            Value::Object(entries) => {
+                pending.extend(entries.iter().map(|(_, value)| value));
+                14 + entries.len() * (ENTRY_SIZE as usize + 4)
+                    + entries.iter().map(|(key, _)| key.len()).sum::<usize>()
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+        };
+        bytes = bytes.saturating_add(extra);
+    }
+    (bytes, nodes)
+}
+
+/// The adjacency array of one direction: for each resource in turn, the
+/// other ends of its edges, each once, with the kinds of the edges joining
+/// them; and each resource's range in that array.
+struct Adjacency {
+    entries: Vec<(u32, u32)>,
+    ranges: Vec<(u32, u32)>,
+}
+
+fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Adjacency {
+    let mut entries: Vec<(u32, u32)> = Vec::with_capacity(document.edges.len());
+    let mut ranges = Vec::with_capacity(resource_count);
+    // `seen[other]` is 1 + the position of `other` in `entries` while the
+    // current resource's list is built.
     let mut seen = vec![0usize; resource_count];
     for index in 0..resource_count {
-        let mut list: Vec<(u32, u32)> = Vec::new();
-        let edges: Vec<_> = if outgoing {
-            document
-                .outgoing(index)
-                .map(|edge| (edge.to, edge.kind))
-                .collect()
+        let first = entries.len();
+        let edge_indexes = if outgoing {
+            document.outgoing_edge_indexes(index)
         } else {
-            document
-                .incoming(index)
-                .map(|edge| (edge.from, edge.kind))
-                .collect()
+            document.incoming_edge_indexes(index)
         };
-        for (other, kind) in edges {
+        for edge in edge_indexes
+            .iter()
+            .filter_map(|&edge| document.edges.get(edge))
+        {
+            let other = if outgoing { edge.to } else { edge.from };
             let Some(mark) = seen.get_mut(other) else {
                 continue;
             };
             if *mark == 0 {
-                list.push((to_u32(other), edge_kind_bit(kind)));
-                *mark = list.len();
-            } else if let Some(entry) = list.get_mut(*mark - 1) {
-                entry.1 |= edge_kind_bit(kind);
+                entries.push((to_u32(other), edge_kind_bit(edge.kind)));
+                *mark = entries.len();
+            } else if let Some(entry) = entries.get_mut(*mark - 1) {
+                entry.1 |= edge_kind_bit(edge.kind);
             }
         }
-        for &(other, _) in &list {
+        for &(other, _) in entries.get(first..).unwrap_or(&[]) {
             if let Some(mark) = seen.get_mut(other as usize) {
                 *mark = 0;
             }
         }
-        lists.push(list);
+        ranges.push((to_u32(first), to_u32(entries.len() - first)));
     }
-    lists
+    Adjacency { entries, ranges }
 }
 
 /// Reads the `u32` header field at `offset` of an encoded input.
@@ -633,6 +748,9 @@ Resources:
         let document = document();
         let keys = KeyTable::new(["AWS::SQS::Queue", "KmsMasterKeyId", "b", "Name"]);
         let encoded = encode_input(&document, &keys).unwrap();
+        let (bytes, nodes) = encoded_size(&document, &EncodeOptions::default(), 2);
+        assert!(bytes >= encoded.bytes.len());
+        assert_eq!(nodes, encoded.nodes.len());
         assert_eq!(encoded.bytes.len() % 8, 0);
         let decoded = decode_input(&encoded.bytes).unwrap();
         assert_eq!(decoded.kind, 0);
@@ -645,7 +763,7 @@ Resources:
             assert_eq!(resource.resource_type, model.resource_type);
             assert_eq!(resource.type_key, keys.id(&model.resource_type));
             assert_eq!(encoded.node(resource.node).unwrap().pos, model.pos);
-            assert_eq!(encoded.path(resource.node).unwrap(), "");
+            assert_eq!(encoded.path(&document, resource.node).unwrap(), "");
             same(&resource.props, &model.props, &encoded, &keys);
             same(&resource.tags, &model.tags, &encoded, &keys);
             same(&resource.metadata, &model.metadata, &encoded, &keys);
@@ -738,7 +856,7 @@ Resources:
         let encoded = encode_input(&document, &KeyTable::default()).unwrap();
         let paths: Vec<String> = (0..encoded.nodes.len() as u32)
             .filter(|&id| encoded.node(id).unwrap().resource == 1)
-            .map(|id| encoded.path(id).unwrap())
+            .map(|id| encoded.path(&document, id).unwrap())
             .collect();
         for expected in [
             "",
@@ -755,7 +873,7 @@ Resources:
                 "{expected} in {paths:?}"
             );
         }
-        assert_eq!(encoded.path(u32::MAX), None);
+        assert_eq!(encoded.path(&document, u32::MAX), None);
     }
 
     #[test]
@@ -823,6 +941,9 @@ Resources:
             let encoded = encode_input(&document, &keys).unwrap();
             let decoded = decode_input(&encoded.bytes).unwrap();
             same(decoded.root.as_ref().unwrap(), &node, &encoded, &keys);
+            let (bytes, nodes) = encoded_size(&document, &EncodeOptions::default(), 0);
+            proptest::prop_assert!(bytes >= encoded.bytes.len());
+            proptest::prop_assert_eq!(nodes, encoded.nodes.len());
         }
     }
 

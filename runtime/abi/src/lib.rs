@@ -7,6 +7,7 @@
         clippy::indexing_slicing
     )
 )]
+#![warn(missing_docs)]
 //! The contract between generated Ward modules and the hosts that run them.
 //!
 //! `docs/abi.md` describes every export, every byte of the input encoding,

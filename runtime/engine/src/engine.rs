@@ -67,6 +67,7 @@ impl Default for EngineConfig {
 }
 
 const PAGE: usize = 64 * 1024;
+const MAX_MODULES_IN_MEMORY: usize = 256;
 const MAX_MEMORY: usize = 1 << 32;
 
 /// The wasmtime engine shared by every [`Policy`](crate::Policy), with its
@@ -184,11 +185,14 @@ impl Engine {
                 (module, ModuleOrigin::Compiled)
             }
         };
-        inner
-            .modules
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(hash, module.clone());
+        let mut modules = inner.modules.lock().unwrap_or_else(PoisonError::into_inner);
+        // A long-running host (an editor, a server) may load many versions
+        // of its policies; forgetting all of them now and then bounds the
+        // memory this costs, and the disk cache makes reloading cheap.
+        if modules.len() >= MAX_MODULES_IN_MEMORY {
+            modules.clear();
+        }
+        modules.insert(hash, module.clone());
         Ok((module, origin))
     }
 }

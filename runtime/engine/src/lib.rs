@@ -7,6 +7,7 @@
         clippy::indexing_slicing
     )
 )]
+#![warn(missing_docs)]
 //! The Ward runtime: loads compiled policies and evaluates them, bounded.
 //!
 //! A compiled policy is one WebAssembly module following the ABI of

@@ -530,7 +530,10 @@ fn locate(
     };
     let resource = resource_index.and_then(|index| document.resources.get(index as usize));
     let (pos, path) = match (node, resource) {
-        (Some(info), _) => (info.pos, encoded.path(document, record.node).unwrap_or_default()),
+        (Some(info), _) => (
+            info.pos,
+            encoded.path(document, record.node).unwrap_or_default(),
+        ),
         (None, Some(resource)) => (resource.pos, String::new()),
         (None, None) => (document.root.pos, "$".to_string()),
     };
