@@ -113,6 +113,8 @@ codes! {
         "A `let` binding that nothing reads. Remove it or prefix its name with `_`.";
     ShadowedBuiltin = "W0502", Warning, "name shadows a builtin",
         "A `let`, parameter or loop variable named like a builtin function hides nothing at run time (calls still reach the builtin) but reads confusingly.";
+    UnknownResourceProperty = "W0601", Warning, "unknown resource property", "A property that the CloudFormation schema of the resource's type does not define, usually a typo. The language server checks `x.props.Name` where `x` is bound to `resources(\"AWS::...\")` (by the rule, a `for` loop, a quantifier or a `let`) against the resource schemas in `lsp/data/`, and suggests the closest name.\n\n```ward\nrule r for sg in resources(\"AWS::EC2::SecurityGroup\") {\n  require count(sg.props.SecurityGroupIngres) == 0\n}\n```\n\nAn absent property is not an error at run time, so a misspelt one silently never matches. Reported by the language server only.";
+    UnknownResourceType = "W0602", Warning, "unknown resource type", "A resource type in `resources(...)`, `refs(...)` or `referrers(...)` that is written like a CloudFormation type (`Service::Product::Resource`, or a prefix ending in `*`) but is in none of the resource schemas in `lsp/data/`, e.g. `\"AWS::S3::Buckt\"`; the help names the closest type. Custom resources (`Custom::...`) and Terraform types are not checked. Reported by the language server only.";
 }
 
 impl fmt::Display for Code {

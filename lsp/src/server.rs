@@ -1,0 +1,885 @@
+//! The protocol shell: documents, the workspace on disk, settings, and the
+//! dispatch of every request to the `ide` layer on a snapshot.
+//!
+//! The one [`AnalysisHost`] lives behind a mutex that is held only to apply
+//! an edit or take a snapshot. Requests run on snapshots in the blocking
+//! thread pool; an edit cancels them (salsa unwinds them with `Cancelled`)
+//! and they answer "content modified". Any other panic is caught and turned
+//! into an internal error, so the server keeps running.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::Value;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService};
+
+use crate::ide::{AnalysisHost, FilePosition, FormatOutcome, SampleTemplate, Snapshot, schema};
+use crate::to_proto::{self, RUN_RULE_COMMAND, Ranges};
+
+/// Serves the protocol on `input` and `output` until `exit` or the end of
+/// the input.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let (service, socket) = LspService::new(Backend::new);
+    tower_lsp_server::Server::new(input, output, socket)
+        .serve(service)
+        .await;
+}
+
+/// What the client can do, as far as the answers depend on it.
+#[derive(Clone, Debug, Default)]
+struct ClientFlags {
+    snippets: bool,
+    related_information: bool,
+    configuration: bool,
+    watch_files: bool,
+    /// VS Code runs the lens command through its own `ward.runRuleOnSample`,
+    /// which shows the result; other editors send `ward.runRule` to the
+    /// server.
+    vscode: bool,
+}
+
+#[derive(Debug)]
+struct Document {
+    version: i32,
+    text: String,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    host: AnalysisHost,
+    /// Open buffers by URI; they override the files on disk.
+    documents: HashMap<String, Document>,
+    /// The workspace folders.
+    roots: Vec<PathBuf>,
+    client: ClientFlags,
+    /// `ward.sampleTemplate` as last configured.
+    sample_template: Option<String>,
+    /// Counts edits, so that diagnostics computed for an older revision are
+    /// not published after newer ones.
+    revision: u64,
+}
+
+#[derive(Debug, Default)]
+struct Published {
+    revision: u64,
+    diagnostics: HashMap<String, Vec<ward_compiler::Diagnostic>>,
+}
+
+#[derive(Debug)]
+struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    published: Arc<tokio::sync::Mutex<Published>>,
+}
+
+/// The key of a document: its URI, with `file:` URIs normalized through the
+/// path so that the client's spelling and the one built from a path agree.
+fn document_key(uri: &lsp::Uri) -> String {
+    if uri.scheme().as_str() == "file"
+        && let Some(path) = uri.to_file_path()
+        && let Some(normalized) = lsp::Uri::from_file_path(&path)
+    {
+        return normalized.as_str().to_string();
+    }
+    uri.as_str().to_string()
+}
+
+fn key_of_path(path: &Path) -> Option<String> {
+    lsp::Uri::from_file_path(path).map(|uri| uri.as_str().to_string())
+}
+
+/// Every `.ward` file under `root`, skipping hidden folders, build output
+/// and dependencies.
+fn ward_files(root: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                ward_files(&path, out);
+            }
+        } else if kind.is_file() && name.ends_with(".ward") {
+            out.push(path);
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+fn internal_error(message: String) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: message.into(),
+        data: None,
+    }
+}
+
+fn invalid_params(message: impl Into<String>) -> Error {
+    Error::invalid_params(message.into())
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::default(),
+            published: Arc::default(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock was held cannot leave the state half
+        // edited in a way that matters more than stopping would.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn flags(&self) -> ClientFlags {
+        self.state().client.clone()
+    }
+
+    /// Runs `f` on a snapshot in the blocking pool. Cancellation by an edit
+    /// answers "content modified"; a panic answers an internal error and is
+    /// logged.
+    async fn with_snapshot<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Snapshot) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let snapshot = self.state().host.snapshot();
+        let joined =
+            tokio::task::spawn_blocking(move || catch_unwind(AssertUnwindSafe(|| f(&snapshot))))
+                .await;
+        match joined {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(payload)) => {
+                if payload.is::<salsa::Cancelled>() {
+                    return Err(Error::content_modified());
+                }
+                let message = format!("internal error: {}", panic_message(payload.as_ref()));
+                self.client
+                    .log_message(lsp::MessageType::ERROR, &message)
+                    .await;
+                Err(internal_error(message))
+            }
+            Err(error) => Err(internal_error(format!("internal error: {error}"))),
+        }
+    }
+
+    /// Applies an edit to the host and recomputes the diagnostics.
+    fn edit(&self, apply: impl FnOnce(&mut State)) {
+        let (revision, snapshot, versions) = {
+            let mut state = self.state();
+            apply(&mut state);
+            state.revision += 1;
+            let versions: HashMap<String, i32> = state
+                .documents
+                .iter()
+                .map(|(key, document)| (key.clone(), document.version))
+                .collect();
+            (state.revision, state.host.snapshot(), versions)
+        };
+        self.publish_diagnostics(revision, snapshot, versions);
+    }
+
+    /// Computes the diagnostics of every file on a snapshot and publishes
+    /// those that changed, unless a newer revision got there first.
+    fn publish_diagnostics(
+        &self,
+        revision: u64,
+        snapshot: Snapshot,
+        versions: HashMap<String, i32>,
+    ) {
+        let client = self.client.clone();
+        let published = self.published.clone();
+        let related_information = self.flags().related_information;
+        tokio::spawn(async move {
+            let computed = tokio::task::spawn_blocking(move || {
+                catch_unwind(AssertUnwindSafe(|| {
+                    snapshot
+                        .files()
+                        .into_iter()
+                        .map(|file| {
+                            let diagnostics = snapshot.diagnostics(&file);
+                            let mut ranges = Ranges::new(&snapshot);
+                            let converted: Vec<lsp::Diagnostic> = diagnostics
+                                .iter()
+                                .filter_map(|d| {
+                                    to_proto::diagnostic(&mut ranges, d, related_information)
+                                })
+                                .collect();
+                            (file, diagnostics, converted)
+                        })
+                        .collect::<Vec<_>>()
+                }))
+            })
+            .await;
+            // Cancelled by a newer edit, which publishes in its turn.
+            let Ok(Ok(files)) = computed else { return };
+            let mut published = published.lock().await;
+            if revision < published.revision {
+                return;
+            }
+            published.revision = revision;
+            let mut seen = Vec::with_capacity(files.len());
+            for (file, diagnostics, converted) in files {
+                seen.push(file.clone());
+                if published.diagnostics.get(&file) == Some(&diagnostics) {
+                    continue;
+                }
+                if let Some(uri) = to_proto::uri(&file) {
+                    client
+                        .publish_diagnostics(uri, converted, versions.get(&file).copied())
+                        .await;
+                }
+                published.diagnostics.insert(file, diagnostics);
+            }
+            // Files that left the workspace: clear what was shown for them.
+            let gone: Vec<String> = published
+                .diagnostics
+                .keys()
+                .filter(|file| !seen.contains(file))
+                .cloned()
+                .collect();
+            for file in gone {
+                published.diagnostics.remove(&file);
+                if let Some(uri) = to_proto::uri(&file) {
+                    client.publish_diagnostics(uri, Vec::new(), None).await;
+                }
+            }
+        });
+    }
+
+    fn read_settings(state: &mut State, settings: &Value) {
+        let ward = settings.get("ward").unwrap_or(settings);
+        if let Some(sample) = ward.get("sampleTemplate") {
+            state.sample_template = sample
+                .as_str()
+                .filter(|text| !text.is_empty())
+                .map(str::to_string);
+        }
+    }
+
+    /// `ward.sampleTemplate`, fresh from the client when it can tell.
+    async fn sample_template_setting(&self) -> Option<String> {
+        if self.flags().configuration {
+            let items = vec![lsp::ConfigurationItem {
+                scope_uri: None,
+                section: Some("ward".to_string()),
+            }];
+            if let Ok(values) = self.client.configuration(items).await
+                && let Some(value) = values.first()
+            {
+                let mut state = self.state();
+                Self::read_settings(&mut state, value);
+            }
+        }
+        self.state().sample_template.clone()
+    }
+
+    async fn run_rule_command(&self, arguments: Vec<Value>) -> Result<Option<Value>> {
+        let (Some(Value::String(document)), Some(Value::String(rule))) =
+            (arguments.first(), arguments.get(1))
+        else {
+            return Err(invalid_params(
+                "`ward.runRule` takes the document URI and the rule name",
+            ));
+        };
+        let file = match document.parse::<lsp::Uri>() {
+            Ok(uri) => document_key(&uri),
+            Err(_) => document.clone(),
+        };
+        let rule = rule.clone();
+        let prepared = {
+            let (file, rule) = (file.clone(), rule.clone());
+            self.with_snapshot(move |snapshot| snapshot.rule_run_input(&file, &rule))
+                .await?
+        };
+        let input = match prepared {
+            Ok(input) => input,
+            Err(message) => return Ok(Some(Value::String(message))),
+        };
+        let Some(setting) = self.sample_template_setting().await else {
+            return Ok(Some(Value::String(format!(
+                "No sample template is configured, so `{rule}` cannot run.\nSet `ward.sampleTemplate` in the workspace settings to a CloudFormation template, a Terraform plan (JSON) or AWS Config items; a relative path is read from the workspace folder."
+            ))));
+        };
+        let path = {
+            let state = self.state();
+            let candidate = PathBuf::from(&setting);
+            match state.roots.first() {
+                Some(root) if candidate.is_relative() => root.join(candidate),
+                _ => candidate,
+            }
+        };
+        let read = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || std::fs::read(path)).await
+        };
+        let bytes = match read.map_err(std::io::Error::other).and_then(|read| read) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                return Ok(Some(Value::String(format!(
+                    "cannot read the sample template {}: {error}",
+                    path.display()
+                ))));
+            }
+        };
+        let sample = SampleTemplate {
+            name: path.display().to_string(),
+            bytes,
+        };
+        let text = self
+            .with_snapshot(move |snapshot| snapshot.run_rule(&input, &sample))
+            .await?;
+        Ok(Some(Value::String(text)))
+    }
+
+    /// Loads every `.ward` file of the workspace folders that is not open.
+    async fn load_workspace(&self) {
+        let roots = self.state().roots.clone();
+        let found = tokio::task::spawn_blocking(move || {
+            let mut paths = Vec::new();
+            for root in &roots {
+                ward_files(root, &mut paths);
+            }
+            paths.sort();
+            paths
+                .into_iter()
+                .filter_map(|path| {
+                    let key = key_of_path(&path)?;
+                    let text = std::fs::read_to_string(&path).ok()?;
+                    Some((key, text))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        let count = found.len();
+        self.edit(|state| {
+            for (key, text) in found {
+                if !state.documents.contains_key(&key) {
+                    state.host.set_file(&key, text);
+                }
+            }
+        });
+        self.client
+            .log_message(
+                lsp::MessageType::INFO,
+                format!("ward: loaded {count} policy files"),
+            )
+            .await;
+    }
+
+    /// The text of a file on disk under a workspace folder, if any.
+    fn disk_text(state: &State, key: &str) -> Option<String> {
+        let uri: lsp::Uri = key.parse().ok()?;
+        let path = uri.to_file_path()?.into_owned();
+        if !state.roots.iter().any(|root| path.starts_with(root)) {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+/// Applies one content change to a text.
+fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text,
+        Some(range) => {
+            let index = ward_syntax::LineIndex::new(text);
+            let span = to_proto::span(&index, text, range);
+            text.replace_range(span.range(), &change.text);
+        }
+    }
+}
+
+fn position_params(params: &lsp::TextDocumentPositionParams) -> (String, lsp::Position) {
+    (document_key(&params.text_document.uri), params.position)
+}
+
+/// The byte offset of a protocol position in a file of the snapshot.
+fn offset_in(snapshot: &Snapshot, file: &str, position: lsp::Position) -> Option<u32> {
+    let text = snapshot.file_text(file)?;
+    let index = snapshot.line_index(file)?;
+    Some(to_proto::offset(&index, text, position))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        {
+            let mut state = self.state();
+            let capabilities = &params.capabilities;
+            let text = capabilities.text_document.as_ref();
+            let workspace = capabilities.workspace.as_ref();
+            state.client = ClientFlags {
+                snippets: text
+                    .and_then(|text| text.completion.as_ref())
+                    .and_then(|completion| completion.completion_item.as_ref())
+                    .and_then(|item| item.snippet_support)
+                    .unwrap_or(false),
+                related_information: text
+                    .and_then(|text| text.publish_diagnostics.as_ref())
+                    .and_then(|publish| publish.related_information)
+                    .unwrap_or(false),
+                configuration: workspace
+                    .and_then(|workspace| workspace.configuration)
+                    .unwrap_or(false),
+                watch_files: workspace
+                    .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+                    .and_then(|watch| watch.dynamic_registration)
+                    .unwrap_or(false),
+                vscode: params.client_info.as_ref().is_some_and(|info| {
+                    info.name.contains("Visual Studio Code") || info.name.contains("VSCodium")
+                }),
+            };
+            let mut roots: Vec<PathBuf> = params
+                .workspace_folders
+                .iter()
+                .flatten()
+                .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+                .collect();
+            #[expect(
+                deprecated,
+                reason = "clients without workspace folders still send the root URI"
+            )]
+            if roots.is_empty()
+                && let Some(root) = params.root_uri.as_ref().and_then(|uri| uri.to_file_path())
+            {
+                roots.push(root.into_owned());
+            }
+            state.roots = roots;
+            if let Some(options) = &params.initialization_options {
+                Self::read_settings(&mut state, options);
+            }
+        }
+        // Parse the resource schemas while the client gets ready.
+        std::thread::spawn(|| {
+            schema::schema();
+        });
+        let capabilities = lsp::ServerCapabilities {
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                lsp::TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                    ..Default::default()
+                },
+            )),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            completion_provider: Some(lsp::CompletionOptions {
+                trigger_characters: Some(vec![".".into(), "@".into(), "\"".into(), ":".into()]),
+                ..Default::default()
+            }),
+            signature_help_provider: Some(lsp::SignatureHelpOptions {
+                trigger_characters: Some(vec!["(".into(), ",".into()]),
+                ..Default::default()
+            }),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            references_provider: Some(lsp::OneOf::Left(true)),
+            rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            document_symbol_provider: Some(lsp::OneOf::Left(true)),
+            workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+            document_formatting_provider: Some(lsp::OneOf::Left(true)),
+            semantic_tokens_provider: Some(
+                lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    lsp::SemanticTokensOptions {
+                        legend: to_proto::semantic_tokens_legend(),
+                        full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        ..Default::default()
+                    },
+                ),
+            ),
+            code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                lsp::CodeActionOptions {
+                    code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                    ..Default::default()
+                },
+            )),
+            code_lens_provider: Some(lsp::CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            execute_command_provider: Some(lsp::ExecuteCommandOptions {
+                commands: vec![RUN_RULE_COMMAND.to_string()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        Ok(lsp::InitializeResult {
+            capabilities,
+            server_info: Some(lsp::ServerInfo {
+                name: "ward".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        self.load_workspace().await;
+        if self.flags().watch_files {
+            let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String("**/*.ward".to_string()),
+                    kind: None,
+                }],
+            };
+            let registration = lsp::Registration {
+                id: "ward-files".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            let _ = self.client.register_capability(vec![registration]).await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let key = document_key(&params.text_document.uri);
+        let document = params.text_document;
+        self.edit(|state| {
+            state.host.set_file(&key, document.text.clone());
+            state.documents.insert(
+                key,
+                Document {
+                    version: document.version,
+                    text: document.text,
+                },
+            );
+        });
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let key = document_key(&params.text_document.uri);
+        let version = params.text_document.version;
+        self.edit(|state| {
+            let Some(document) = state.documents.get_mut(&key) else {
+                return;
+            };
+            for change in params.content_changes {
+                apply_change(&mut document.text, change);
+            }
+            document.version = version;
+            let text = document.text.clone();
+            state.host.set_file(&key, text);
+        });
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let key = document_key(&params.text_document.uri);
+        self.edit(|state| {
+            state.documents.remove(&key);
+            match Self::disk_text(state, &key) {
+                Some(text) => state.host.set_file(&key, text),
+                None => state.host.remove_file(&key),
+            }
+        });
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let mut state = self.state();
+        Self::read_settings(&mut state, &params.settings);
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        self.edit(|state| {
+            for change in params.changes {
+                let key = document_key(&change.uri);
+                if state.documents.contains_key(&key) {
+                    continue;
+                }
+                if change.typ == lsp::FileChangeType::DELETED {
+                    state.host.remove_file(&key);
+                } else if let Some(text) = Self::disk_text(state, &key) {
+                    state.host.set_file(&key, text);
+                }
+            }
+        });
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let (file, position) = position_params(&params.text_document_position_params);
+        self.with_snapshot(move |snapshot| {
+            let offset = offset_in(snapshot, &file, position)?;
+            let result = snapshot.hover(FilePosition {
+                file: &file,
+                offset,
+            })?;
+            Some(to_proto::hover(&mut Ranges::new(snapshot), &file, result))
+        })
+        .await
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        let (file, position) = position_params(&params.text_document_position);
+        let snippets = self.flags().snippets;
+        self.with_snapshot(move |snapshot| {
+            let offset = offset_in(snapshot, &file, position)?;
+            let items = snapshot.completions(FilePosition {
+                file: &file,
+                offset,
+            });
+            let mut ranges = Ranges::new(snapshot);
+            let items: Vec<lsp::CompletionItem> = items
+                .into_iter()
+                .filter_map(|item| to_proto::completion_item(&mut ranges, &file, item, snippets))
+                .collect();
+            Some(lsp::CompletionResponse::Array(items))
+        })
+        .await
+    }
+
+    async fn signature_help(
+        &self,
+        params: lsp::SignatureHelpParams,
+    ) -> Result<Option<lsp::SignatureHelp>> {
+        let (file, position) = position_params(&params.text_document_position_params);
+        self.with_snapshot(move |snapshot| {
+            let offset = offset_in(snapshot, &file, position)?;
+            snapshot
+                .signature_help(FilePosition {
+                    file: &file,
+                    offset,
+                })
+                .map(to_proto::signature_help)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let (file, position) = position_params(&params.text_document_position_params);
+        self.with_snapshot(move |snapshot| {
+            let offset = offset_in(snapshot, &file, position)?;
+            let targets = snapshot.goto_definition(FilePosition {
+                file: &file,
+                offset,
+            });
+            let locations = to_proto::locations(&mut Ranges::new(snapshot), targets);
+            (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
+        })
+        .await
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let (file, position) = position_params(&params.text_document_position);
+        let include_declaration = params.context.include_declaration;
+        self.with_snapshot(move |snapshot| {
+            let offset = offset_in(snapshot, &file, position)?;
+            let found = snapshot.references(
+                FilePosition {
+                    file: &file,
+                    offset,
+                },
+                include_declaration,
+            );
+            Some(to_proto::file_ranges(&mut Ranges::new(snapshot), found))
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let (file, position) = position_params(&params);
+        self.with_snapshot(move |snapshot| {
+            let offset =
+                offset_in(snapshot, &file, position).ok_or(crate::ide::RenameError::NoName)?;
+            let range = snapshot.prepare_rename(FilePosition {
+                file: &file,
+                offset,
+            })?;
+            Ok(Ranges::new(snapshot)
+                .range(&range.file, range.span)
+                .map(lsp::PrepareRenameResponse::Range))
+        })
+        .await?
+        .map_err(|error: crate::ide::RenameError| invalid_params(error.to_string()))
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let (file, position) = position_params(&params.text_document_position);
+        let new_name = params.new_name;
+        self.with_snapshot(move |snapshot| {
+            let offset =
+                offset_in(snapshot, &file, position).ok_or(crate::ide::RenameError::NoName)?;
+            let change = snapshot.rename(
+                FilePosition {
+                    file: &file,
+                    offset,
+                },
+                &new_name,
+            )?;
+            Ok(Some(to_proto::workspace_edit(
+                &mut Ranges::new(snapshot),
+                change,
+            )))
+        })
+        .await?
+        .map_err(|error: crate::ide::RenameError| invalid_params(error.to_string()))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let file = document_key(&params.text_document.uri);
+        self.with_snapshot(move |snapshot| {
+            let mut ranges = Ranges::new(snapshot);
+            let symbols: Vec<lsp::DocumentSymbol> = snapshot
+                .document_symbols(&file)
+                .into_iter()
+                .filter_map(|symbol| to_proto::document_symbol(&mut ranges, &file, symbol))
+                .collect();
+            Some(lsp::DocumentSymbolResponse::Nested(symbols))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp::WorkspaceSymbolResponse>> {
+        let query = params.query;
+        self.with_snapshot(move |snapshot| {
+            let mut ranges = Ranges::new(snapshot);
+            let symbols: Vec<lsp::WorkspaceSymbol> = snapshot
+                .workspace_symbols(&query)
+                .into_iter()
+                .filter_map(|(file, symbol)| to_proto::workspace_symbol(&mut ranges, &file, symbol))
+                .collect();
+            Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
+        })
+        .await
+    }
+
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let file = document_key(&params.text_document.uri);
+        let outcome = {
+            let file = file.clone();
+            self.with_snapshot(move |snapshot| {
+                let outcome = snapshot.format(&file);
+                match outcome {
+                    FormatOutcome::Edit(edit) => {
+                        Ok(to_proto::text_edit(&mut Ranges::new(snapshot), &file, edit))
+                    }
+                    FormatOutcome::Unchanged => Ok(None),
+                    FormatOutcome::Refused(message) => Err(message),
+                }
+            })
+            .await?
+        };
+        match outcome {
+            Ok(edit) => Ok(Some(edit.into_iter().collect())),
+            Err(message) => {
+                // Formatting a file with syntax errors is refused quietly in
+                // the status bar rather than with an error dialog.
+                self.client
+                    .log_message(lsp::MessageType::INFO, &message)
+                    .await;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let file = document_key(&params.text_document.uri);
+        self.with_snapshot(move |snapshot| {
+            let text = snapshot.file_text(&file)?;
+            let index = snapshot.line_index(&file)?;
+            let tokens = to_proto::semantic_tokens(&index, text, snapshot.highlight(&file));
+            Some(lsp::SemanticTokensResult::Tokens(tokens))
+        })
+        .await
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let file = document_key(&params.text_document.uri);
+        let range = params.range;
+        let related_information = self.flags().related_information;
+        self.with_snapshot(move |snapshot| {
+            let text = snapshot.file_text(&file)?;
+            let index = snapshot.line_index(&file)?;
+            let span = to_proto::span(&index, text, range);
+            let mut ranges = Ranges::new(snapshot);
+            let actions: Vec<lsp::CodeActionOrCommand> = snapshot
+                .assists(&file, span)
+                .into_iter()
+                .map(|assist| to_proto::code_action(&mut ranges, assist, related_information))
+                .collect();
+            Some(actions)
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        let file = document_key(&params.text_document.uri);
+        let command = if self.flags().vscode {
+            "ward.runRuleOnSample"
+        } else {
+            RUN_RULE_COMMAND
+        };
+        self.with_snapshot(move |snapshot| {
+            let mut ranges = Ranges::new(snapshot);
+            let lenses: Vec<lsp::CodeLens> = snapshot
+                .rule_lenses(&file)
+                .into_iter()
+                .filter_map(|lens| to_proto::code_lens(&mut ranges, &file, lens, command))
+                .collect();
+            Some(lenses)
+        })
+        .await
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<Value>> {
+        match params.command.as_str() {
+            RUN_RULE_COMMAND => self.run_rule_command(params.arguments).await,
+            other => Err(invalid_params(format!("unknown command `{other}`"))),
+        }
+    }
+}
