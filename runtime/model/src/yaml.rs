@@ -74,6 +74,13 @@ fn yaml_message(info: &str) -> String {
         let lower = first.to_lowercase();
         message.replace_range(..1, &lower);
     }
+    if message == "invalid indentation" {
+        // Some YAML readers let the lines of a `[...]` or `{...}` that spans
+        // lines start at the column of its key; YAML does not.
+        message.push_str(
+            ": the lines of a `[...]` or `{...}` that spans lines must be indented more than its key",
+        );
+    }
     format!("invalid yaml: {message}")
 }
 
@@ -548,6 +555,17 @@ mod tests {
         assert!(error.message.starts_with("invalid yaml: "), "{error:?}");
         let error = parse("a:\n  - b\n c: d\n").unwrap_err();
         assert_eq!(error.pos.line, 3, "{error:?}");
+    }
+
+    #[test]
+    fn flow_lines_at_the_key_column_are_explained() {
+        let error = parse("R:\n  P:\n    b: {\"s\": \"h\",\n    \"y\": 2}\n").unwrap_err();
+        assert_eq!(error.pos, Pos::new(4, 5));
+        assert!(
+            error
+                .message
+                .starts_with("invalid yaml: invalid indentation: the lines of")
+        );
     }
 
     #[test]
