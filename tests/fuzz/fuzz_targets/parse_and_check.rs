@@ -21,7 +21,9 @@ fuzz_target!(|data: &[u8]| {
         compiler.set_file(&format!("file{index}.ward"), part.to_string());
     }
     for diagnostic in compiler.diagnostics() {
-        let text = compiler.text(&diagnostic.file).expect("diagnostic in a known file");
+        let text = compiler
+            .text(&diagnostic.file)
+            .expect("diagnostic in a known file");
         assert_inside(text, diagnostic.span.start, diagnostic.span.end);
         for label in &diagnostic.labels {
             let file = label.file.as_deref().unwrap_or(&diagnostic.file);
@@ -35,6 +37,13 @@ fuzz_target!(|data: &[u8]| {
 
 fn assert_inside(text: &str, start: u32, end: u32) {
     let (start, end) = (start as usize, end as usize);
-    assert!(start <= end && end <= text.len(), "span {start}..{end} outside a text of {} bytes", text.len());
-    assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "span {start}..{end} cuts a character");
+    assert!(
+        start <= end && end <= text.len(),
+        "span {start}..{end} outside a text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(start) && text.is_char_boundary(end),
+        "span {start}..{end} cuts a character"
+    );
 }
