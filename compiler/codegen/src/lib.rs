@@ -1,1 +1,433 @@
-//! placeholder
+//! The WebAssembly backend: a [`Program`] becomes one self-contained module
+//! that implements the ABI of `docs/abi.md` (crate `ward-abi`) and the
+//! semantics of `docs/semantics.md`.
+//!
+//! ```
+//! use ward_compiler::Compiler;
+//!
+//! let mut compiler = Compiler::default();
+//! compiler.set_file("p.ward", r#"
+//!     @severity(low)
+//!     rule tagged for r in resources("AWS::S3::Bucket") { require exists(r.tags.Owner) }
+//! "#.to_string());
+//! let program = ward_compiler::ir::program(&compiler.db, compiler.workspace).unwrap();
+//! let wasm = ward_codegen::compile(&program).unwrap();
+//! assert_eq!(&wasm[..4], b"\0asm");
+//! ```
+//!
+//! # The module
+//!
+//! - No imports. Exports `memory`, `ward_reset`, `ward_alloc`, `ward_eval`.
+//! - The runtime library ([`rt`]) comes first in the function index space,
+//!   then one function per user function, then one per rule, then the
+//!   exports.
+//! - Values are 16-byte slots in the ABI's input layout, whether read from
+//!   the input or built (see [`layout`]); constants live in the data
+//!   segment, everything built during `ward_eval` on a bump heap after the
+//!   input, discarded at the next call.
+//! - Regexes are DFA tables in the data segment ([`regex`]).
+//! - Evaluation is bounded by the host (fuel, epoch, memory limit); the
+//!   module traps when memory cannot grow.
+//! - The custom section `ward.meta` carries the rules, their checks and
+//!   source spans, and the key table: the program's keys followed by the
+//!   exact resource types its `resources`, `refs` and `referrers` name.
+
+mod asm;
+mod emit;
+mod layout;
+pub mod regex;
+mod rt;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use ward_abi::{
+    ABI_VERSION, CheckKind as AbiCheckKind, CheckMeta, INPUT_MAGIC, META_SECTION, Metadata,
+    RuleMeta, Severity as AbiSeverity, SourceSpan,
+};
+use ward_compiler::Severity;
+use ward_compiler::ir::{Const, Expr, Program, Rule, SourceRange, Stmt};
+use ward_syntax::ast::CheckKind;
+use wasm_encoder::{
+    CodeSection, ConstExpr, CustomSection, DataSection, ExportKind, ExportSection, FunctionSection,
+    GlobalSection, GlobalType, MemorySection, MemoryType, Module, TypeSection, ValType,
+};
+
+use crate::asm::Func;
+use crate::emit::Ctx;
+use crate::layout::{Pool, global};
+use crate::rt::{Rt, Texts};
+
+/// Parameter and result types of a function.
+type Signature = (Vec<ValType>, Vec<ValType>);
+
+/// Why a program could not be compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodegenError {
+    /// A `matches` pattern cannot become a table.
+    Regex {
+        /// The pattern.
+        pattern: String,
+        /// Why, lowercase.
+        message: String,
+    },
+    /// The program is too large for one module.
+    TooLarge(String),
+}
+
+impl fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodegenError::Regex { pattern, message } => {
+                write!(f, "cannot compile the pattern `{pattern}`: {message}")
+            }
+            CodegenError::TooLarge(what) => write!(f, "the program is too large: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+/// Compiles a program to a WebAssembly module.
+///
+/// # Errors
+///
+/// [`CodegenError`] when a regex cannot become a table or the program does
+/// not fit one module.
+pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
+    let keys = key_table(program);
+    let mut pool = Pool::new();
+    let texts = Texts::new(&mut pool);
+    let mut regex_tables = Vec::with_capacity(program.regexes.len());
+    for pattern in &program.regexes {
+        let table = regex::DfaTable::build(pattern).map_err(|message| CodegenError::Regex {
+            pattern: pattern.to_string(),
+            message,
+        })?;
+        regex_tables.push(pool.raw(&table.to_bytes(), 8));
+    }
+    let rejected = pool.string("the input is not a ward input of ABI version 1");
+    let no_rule = pool.string("the module has no rule with this index");
+
+    let mut cx = Ctx::new(program, pool, texts, keys.clone(), regex_tables);
+    let mut bodies: Vec<(Func, Signature)> = Vec::new();
+    for rt in Rt::ALL {
+        bodies.push((rt.emit(&cx.texts), rt.signature()));
+    }
+    for function in &program.functions {
+        let params = vec![ValType::I32; function.params as usize];
+        bodies.push((
+            emit::function(&mut cx, function),
+            (params, vec![ValType::I32]),
+        ));
+    }
+    let first_rule =
+        u32::try_from(bodies.len()).map_err(|_| CodegenError::TooLarge("functions".into()))?;
+    for rule in &program.rules {
+        bodies.push((emit::rule(&mut cx, rule), (vec![], vec![ValType::I32])));
+    }
+    let heap_base = cx.pool.heap_base();
+    let reset_index =
+        u32::try_from(bodies.len()).map_err(|_| CodegenError::TooLarge("functions".into()))?;
+    bodies.push((ward_reset(heap_base), (vec![], vec![])));
+    bodies.push((ward_alloc(), (vec![ValType::I32], vec![ValType::I32])));
+    let rule_count =
+        u32::try_from(program.rules.len()).map_err(|_| CodegenError::TooLarge("rules".into()))?;
+    bodies.push((
+        ward_eval(first_rule, rule_count, rejected, no_rule),
+        (vec![ValType::I32; 3], vec![ValType::I32]),
+    ));
+
+    let mut module = Module::new();
+    let mut types = TypeSection::new();
+    let mut type_ids: HashMap<Signature, u32> = HashMap::new();
+    let mut functions = FunctionSection::new();
+    for (_, signature) in &bodies {
+        let next = u32::try_from(type_ids.len()).unwrap_or(u32::MAX);
+        let id = *type_ids.entry(signature.clone()).or_insert_with(|| {
+            types
+                .ty()
+                .function(signature.0.iter().copied(), signature.1.iter().copied());
+            next
+        });
+        functions.function(id);
+    }
+    module.section(&types);
+    module.section(&functions);
+
+    let data = cx.pool.bytes().to_vec();
+    let pages = u64::from(heap_base / 65536 + 2);
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: pages,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    module.section(&memories);
+
+    let mut globals = GlobalSection::new();
+    for index in 0..global::COUNT {
+        if index == global::NUMBER {
+            globals.global(
+                GlobalType {
+                    val_type: ValType::F64,
+                    mutable: true,
+                    shared: false,
+                },
+                &ConstExpr::f64_const(0.0.into()),
+            );
+        } else {
+            let initial = if index == global::HEAP || index == global::INPUT_END {
+                heap_base
+            } else {
+                0
+            };
+            globals.global(
+                GlobalType {
+                    val_type: ValType::I32,
+                    mutable: true,
+                    shared: false,
+                },
+                &ConstExpr::i32_const(initial as i32),
+            );
+        }
+    }
+    module.section(&globals);
+
+    let mut exports = ExportSection::new();
+    exports.export(ward_abi::exports::MEMORY, ExportKind::Memory, 0);
+    exports.export(ward_abi::exports::RESET, ExportKind::Func, reset_index);
+    exports.export(ward_abi::exports::ALLOC, ExportKind::Func, reset_index + 1);
+    exports.export(ward_abi::exports::EVAL, ExportKind::Func, reset_index + 2);
+    module.section(&exports);
+
+    let mut code = CodeSection::new();
+    for (body, _) in bodies {
+        code.function(&body.finish());
+    }
+    module.section(&code);
+
+    let mut data_section = DataSection::new();
+    data_section.active(0, &ConstExpr::i32_const(0), data);
+    module.section(&data_section);
+
+    let metadata = metadata(program, keys);
+    module.section(&CustomSection {
+        name: META_SECTION.into(),
+        data: metadata.encode().into(),
+    });
+    Ok(module.finish())
+}
+
+/// The key table: the program's keys, then the exact resource types it
+/// filters by.
+fn key_table(program: &Program) -> Vec<String> {
+    let mut keys: Vec<String> = program.keys.iter().map(|key| key.to_string()).collect();
+    let mut types = Vec::new();
+    let mut collect = |expr: &Expr| collect_types(expr, &mut types);
+    for rule in &program.rules {
+        collect(&rule.source);
+        if let Some(guard) = &rule.guard {
+            collect(guard);
+        }
+        visit_stmts(&rule.body, &mut collect);
+    }
+    for function in &program.functions {
+        collect(&function.body);
+    }
+    for text in types {
+        if !keys.contains(&text) {
+            keys.push(text);
+        }
+    }
+    keys
+}
+
+fn visit_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Let { value, .. } => f(value),
+            Stmt::Check(check) => {
+                f(&check.cond);
+                if let Some(message) = &check.message {
+                    f(message);
+                }
+                if let Some(at) = &check.at {
+                    f(at);
+                }
+            }
+            Stmt::When { cond, .. } => f(cond),
+            Stmt::For { iter, body, .. } => {
+                f(iter);
+                visit_stmts(body, f);
+            }
+        }
+    }
+}
+
+fn collect_types(expr: &Expr, out: &mut Vec<String>) {
+    let mut exact = |pattern: &Expr| {
+        if let Expr::Const(Const::String(text)) = pattern
+            && !text.ends_with('*')
+            && !out.iter().any(|known| known == &**text)
+        {
+            out.push(text.to_string());
+        }
+    };
+    match expr {
+        Expr::Resources(patterns) => patterns.iter().for_each(&mut exact),
+        Expr::Traverse {
+            filter: Some(filter),
+            ..
+        } => exact(filter),
+        _ => {}
+    }
+    expr.for_each_child(&mut |child| collect_types(child, out));
+}
+
+fn span(file: &str, range: SourceRange) -> SourceSpan {
+    SourceSpan {
+        file: file.to_string(),
+        start_line: range.start.line,
+        start_column: range.start.column,
+        end_line: range.end.line,
+        end_column: range.end.column,
+    }
+}
+
+fn severity(severity: Severity) -> AbiSeverity {
+    match severity {
+        Severity::Info => AbiSeverity::Info,
+        Severity::Low => AbiSeverity::Low,
+        Severity::Medium => AbiSeverity::Medium,
+        Severity::High => AbiSeverity::High,
+        Severity::Critical => AbiSeverity::Critical,
+    }
+}
+
+fn rule_meta(rule: &Rule) -> RuleMeta {
+    let resource_types = match &rule.source {
+        Expr::Resources(patterns) => patterns
+            .iter()
+            .filter_map(|pattern| match pattern {
+                Expr::Const(Const::String(text)) => Some(text.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let checks = rule
+        .all_checks()
+        .into_iter()
+        .map(|check| {
+            let message = check.message_source.as_deref().unwrap_or("");
+            let message = message
+                .strip_prefix('"')
+                .and_then(|inner| inner.strip_suffix('"'))
+                .unwrap_or(message);
+            CheckMeta {
+                kind: match check.kind {
+                    CheckKind::Require => AbiCheckKind::Require,
+                    CheckKind::Deny => AbiCheckKind::Deny,
+                },
+                message: message.to_string(),
+                source: span(&rule.info.file, check.range),
+            }
+        })
+        .collect();
+    RuleMeta {
+        id: rule.info.id.clone(),
+        name: rule.info.name.clone(),
+        package: rule.info.package.clone(),
+        severity: severity(rule.info.severity),
+        controls: rule.info.controls.clone(),
+        tags: rule.info.tags.clone(),
+        title: rule.info.title.clone(),
+        description: rule.info.description.clone(),
+        resource_types,
+        source: span(&rule.info.file, rule.range),
+        checks,
+    }
+}
+
+/// The content of the `ward.meta` section.
+fn metadata(program: &Program, keys: Vec<String>) -> Metadata {
+    Metadata {
+        producer: format!("ward {}", env!("CARGO_PKG_VERSION")),
+        rules: program.rules.iter().map(rule_meta).collect(),
+        keys,
+        regex_count: u32::try_from(program.regexes.len()).unwrap_or(u32::MAX),
+        uses_root: false,
+    }
+}
+
+/// `ward_reset()`: forget every allocation.
+fn ward_reset(heap_base: u32) -> Func {
+    let mut f = Func::new(0);
+    f.u32c(heap_base).gset(global::HEAP);
+    f.u32c(heap_base).gset(global::INPUT_END);
+    f
+}
+
+/// `ward_alloc(len) -> address`, 0 when memory cannot grow.
+fn ward_alloc() -> Func {
+    let mut f = Func::new(1);
+    let p = f.i32_local();
+    f.get(0)
+        .call(Rt::AllocOrZero.index())
+        .tee(p)
+        .if_()
+        .gget(global::HEAP)
+        .gset(global::INPUT_END)
+        .end();
+    f.get(p);
+    f
+}
+
+/// `ward_eval(rule, input, len) -> results address`.
+fn ward_eval(first_rule: u32, rule_count: u32, rejected: (u32, u32), no_rule: (u32, u32)) -> Func {
+    let (rule, input, len) = (0, 1, 2);
+    let mut f = Func::new(3);
+    f.get(input).gset(global::INPUT);
+    f.gget(global::INPUT_END).gset(global::HEAP);
+    let reject = |f: &mut Func| {
+        f.if_()
+            .i32c(1)
+            .u32c(rejected.0)
+            .u32c(rejected.1)
+            .call(Rt::StatusResults.index())
+            .ret()
+            .end();
+    };
+    f.get(len).i32c(64).lt_u();
+    reject(&mut f);
+    f.get(input)
+        .load32(0)
+        .u32c(u32::from_le_bytes(INPUT_MAGIC))
+        .ne();
+    reject(&mut f);
+    f.get(input).load32(4).u32c(ABI_VERSION).ne();
+    reject(&mut f);
+    // One block per rule plus the default; `br_table` leaves block `k` for
+    // rule `k`.
+    for _ in 0..=rule_count {
+        f.block();
+    }
+    f.get(rule);
+    f.ins(wasm_encoder::Instruction::BrTable(
+        (0..rule_count).collect::<Vec<u32>>().into(),
+        rule_count,
+    ));
+    for index in 0..rule_count {
+        f.end();
+        f.call(first_rule + index).ret();
+    }
+    f.end();
+    f.i32c(2)
+        .u32c(no_rule.0)
+        .u32c(no_rule.1)
+        .call(Rt::StatusResults.index());
+    f
+}

@@ -1,0 +1,992 @@
+//! IR to WebAssembly: expressions, statements, functions and rules.
+//!
+//! An expression leaves the address of its value's slot on the stack.
+//! Statements of a rule work on the rule function's locals and the
+//! per-resource globals (the failure and unknown lists); `when` leaves the
+//! enclosing block with a branch, so a statement list is a `block`.
+
+use std::collections::HashMap;
+
+use ward_abi::layout::{RESOURCE_NODE, TAG_UNKNOWN};
+use ward_abi::{KEY_UNKNOWN, NONE};
+use ward_compiler::builtins::Builtin;
+use ward_compiler::ir::{
+    ArithOp, Check, CompareOp, Const, Direction, Expr, FormatPart, Function, LocalId, Program,
+    Rule, Stmt, WhenScope,
+};
+use ward_syntax::ast::{CheckKind, QuantifierKind};
+
+use crate::asm::Func;
+use crate::layout::{FALSE, NULL, Pool, TRUE, global};
+use crate::rt::builtins::list_header;
+use crate::rt::core::head;
+use crate::rt::{Rt, Texts};
+
+/// What every body being generated shares.
+pub(crate) struct Ctx<'p> {
+    pub(crate) program: &'p Program,
+    pub(crate) pool: Pool,
+    pub(crate) texts: Texts,
+    key_ids: HashMap<String, u32>,
+    /// Address of each regex's table, by regex id.
+    pub(crate) regex_tables: Vec<u32>,
+    /// Index of the first IR function in the module.
+    pub(crate) function_base: u32,
+}
+
+impl<'p> Ctx<'p> {
+    pub(crate) fn new(
+        program: &'p Program,
+        pool: Pool,
+        texts: Texts,
+        keys: Vec<String>,
+        regex_tables: Vec<u32>,
+    ) -> Ctx<'p> {
+        let key_ids = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(index, key)| u32::try_from(index).ok().map(|id| (key.clone(), id)))
+            .collect();
+        let function_base = u32::try_from(Rt::ALL.len()).unwrap_or(u32::MAX);
+        Ctx {
+            program,
+            pool,
+            texts,
+            key_ids,
+            regex_tables,
+            function_base,
+        }
+    }
+
+    fn key_id(&self, key: &str) -> u32 {
+        self.key_ids.get(key).copied().unwrap_or(KEY_UNKNOWN)
+    }
+}
+
+/// Generates a body.
+pub(crate) struct Body<'c, 'p> {
+    cx: &'c mut Ctx<'p>,
+    pub(crate) f: Func,
+    locals: Vec<u32>,
+    /// Labels opened by statements, counted from the function's body.
+    depth: u32,
+    skipped: u32,
+}
+
+/// The resource field a key names: 0 `id`, 1 `type`, 2 `props`, 3 `tags`,
+/// 4 `metadata`, 5 none.
+fn resource_field(key: &str) -> i32 {
+    match key {
+        "id" => 0,
+        "type" => 1,
+        "props" => 2,
+        "tags" => 3,
+        "metadata" => 4,
+        _ => 5,
+    }
+}
+
+impl<'c, 'p> Body<'c, 'p> {
+    fn new(cx: &'c mut Ctx<'p>, params: u32, locals: u32) -> Body<'c, 'p> {
+        let mut f = Func::new(params);
+        let mut slots: Vec<u32> = (0..params).collect();
+        for _ in params..locals {
+            slots.push(f.i32_local());
+        }
+        let skipped = f.i32_local();
+        Body {
+            cx,
+            f,
+            locals: slots,
+            depth: 0,
+            skipped,
+        }
+    }
+
+    fn local(&mut self, local: LocalId) -> u32 {
+        match self.locals.get(local.0 as usize) {
+            Some(&index) => index,
+            None => {
+                // Never produced by lowering; a fresh local reads as unset.
+                let index = self.f.i32_local();
+                self.f.u32c(NULL).set(index);
+                index
+            }
+        }
+    }
+
+    /// A constant value's slot, if the expression is constant.
+    fn constant(&mut self, expr: &Expr) -> Option<u32> {
+        match expr {
+            Expr::Const(Const::Null) => Some(NULL),
+            Expr::Const(Const::Bool(true)) => Some(TRUE),
+            Expr::Const(Const::Bool(false)) => Some(FALSE),
+            Expr::Const(Const::Number(number)) => Some(self.cx.pool.number_slot(*number)),
+            Expr::Const(Const::String(text)) => Some(self.cx.pool.string_slot(text)),
+            Expr::List(items) => {
+                let slots: Option<Vec<u32>> =
+                    items.iter().map(|item| self.constant(item)).collect();
+                slots.map(|slots| self.cx.pool.list_slot(&slots))
+            }
+            Expr::Object(entries) => {
+                let mut values = Vec::with_capacity(entries.len());
+                for (key, value) in entries {
+                    let slot = self.constant(value)?;
+                    let text = self.cx.program.key(*key).to_string();
+                    values.push((self.cx.key_id(&text), text, slot));
+                }
+                let entries: Vec<(u32, &str, u32)> = values
+                    .iter()
+                    .map(|(id, text, slot)| (*id, text.as_str(), *slot))
+                    .collect();
+                Some(self.cx.pool.object_slot(&entries))
+            }
+            _ => None,
+        }
+    }
+
+    /// Evaluates an expression into a new local.
+    fn eval_into_local(&mut self, expr: &Expr) -> u32 {
+        self.expr(expr);
+        let local = self.f.i32_local();
+        self.f.set(local);
+        local
+    }
+
+    fn call(&mut self, rt: Rt) {
+        self.f.call(rt.index());
+    }
+
+    /// Pushes an expression's value.
+    pub(crate) fn expr(&mut self, expr: &Expr) {
+        if let Some(slot) = self.constant(expr) {
+            self.f.u32c(slot);
+            return;
+        }
+        match expr {
+            Expr::Const(_) => {
+                self.f.u32c(NULL);
+            }
+            Expr::Local(local) => {
+                let index = self.local(*local);
+                self.f.get(index);
+            }
+            Expr::List(items) => self.list(items),
+            Expr::Object(entries) => self.object(entries),
+            Expr::Field { base, key } => {
+                let text = self.cx.program.key(*key).to_string();
+                self.expr(base);
+                let id = self.cx.key_id(&text);
+                self.f.u32c(id).i32c(resource_field(&text));
+                self.call(Rt::Field);
+            }
+            Expr::Index { base, index } => {
+                self.expr(base);
+                self.expr(index);
+                self.call(Rt::Index);
+            }
+            Expr::Not(inner) => {
+                let value = self.eval_into_local(inner);
+                self.not(value);
+            }
+            Expr::And(left, right) => self.and_or(left, right, true),
+            Expr::Or(left, right) => self.and_or(left, right, false),
+            Expr::Compare { op, left, right } => match op {
+                CompareOp::Eq | CompareOp::Ne => {
+                    self.expr(left);
+                    self.expr(right);
+                    self.call(Rt::Eq);
+                    if *op == CompareOp::Ne {
+                        let value = self.f.i32_local();
+                        self.f.set(value);
+                        self.not(value);
+                    }
+                }
+                CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
+                    let code = match op {
+                        CompareOp::Lt => 0,
+                        CompareOp::Le => 1,
+                        CompareOp::Gt => 2,
+                        _ => 3,
+                    };
+                    self.f.i32c(code);
+                    self.expr(left);
+                    self.expr(right);
+                    self.call(Rt::Order);
+                }
+            },
+            Expr::Arith { op, left, right } => {
+                let code = match op {
+                    ArithOp::Add => 0,
+                    ArithOp::Sub => 1,
+                    ArithOp::Mul => 2,
+                    ArithOp::Div => 3,
+                    ArithOp::Rem => 4,
+                };
+                self.f.i32c(code);
+                self.expr(left);
+                self.expr(right);
+                self.call(Rt::Arith);
+            }
+            Expr::Neg(inner) => {
+                self.expr(inner);
+                self.call(Rt::Neg);
+            }
+            Expr::In { item, container } => {
+                self.expr(item);
+                self.expr(container);
+                self.call(Rt::Contains);
+            }
+            Expr::Matches { text, regex } => {
+                let table = self
+                    .cx
+                    .regex_tables
+                    .get(regex.0 as usize)
+                    .copied()
+                    .unwrap_or(0);
+                self.f.u32c(table);
+                self.expr(text);
+                self.call(Rt::Matches);
+            }
+            Expr::Format(parts) => self.format(parts),
+            Expr::Quantifier {
+                kind,
+                local,
+                source,
+                body,
+            } => self.quantifier(*kind, *local, source, body),
+            Expr::Resources(patterns) => self.resources(patterns),
+            Expr::Traverse {
+                direction,
+                resource,
+                filter,
+            } => {
+                self.f.i32c(match direction {
+                    Direction::Out => 0,
+                    Direction::In => 1,
+                });
+                self.expr(resource);
+                match filter {
+                    Some(filter) => {
+                        self.expr(filter);
+                        let key = self.pattern_key(filter);
+                        self.f.u32c(key);
+                    }
+                    None => {
+                        self.f.i32c(0).u32c(KEY_UNKNOWN);
+                    }
+                }
+                self.call(Rt::Traverse);
+            }
+            Expr::Call { function, args } => {
+                let params = self
+                    .cx
+                    .program
+                    .function(*function)
+                    .map_or(0, |f| f.params as usize);
+                for position in 0..params {
+                    match args.get(position) {
+                        Some(arg) => self.expr(arg),
+                        None => {
+                            self.f.u32c(NULL);
+                        }
+                    }
+                }
+                if self.cx.program.function(*function).is_some() {
+                    self.f.call(self.cx.function_base + function.0);
+                } else {
+                    self.f.u32c(NULL);
+                }
+            }
+            Expr::Builtin { builtin, args } => self.builtin(*builtin, args),
+        }
+    }
+
+    /// The key id to compare a constant exact type pattern with, else
+    /// `KEY_UNKNOWN`.
+    fn pattern_key(&self, pattern: &Expr) -> u32 {
+        match pattern {
+            Expr::Const(Const::String(text)) if !text.ends_with('*') => self.cx.key_id(text),
+            _ => KEY_UNKNOWN,
+        }
+    }
+
+    /// Three-valued `not` of the value in `value`.
+    fn not(&mut self, value: u32) {
+        let truth = self.f.i32_local();
+        self.f
+            .get(value)
+            .call(Rt::Truth.index())
+            .tee(truth)
+            .i32c(2)
+            .eq()
+            .if_i32();
+        self.f.get(value);
+        self.f.else_();
+        self.f.u32c(TRUE).u32c(FALSE).get(truth).eqz().select();
+        self.f.end();
+    }
+
+    fn and_or(&mut self, left: &Expr, right: &Expr, is_and: bool) {
+        // `and` stops at false (truth 0), `or` at true (truth 1).
+        let (stop, stop_value) = if is_and { (0, FALSE) } else { (1, TRUE) };
+        let lv = self.eval_into_local(left);
+        let lt = self.f.i32_local();
+        self.f
+            .get(lv)
+            .call(Rt::Truth.index())
+            .tee(lt)
+            .i32c(stop)
+            .eq()
+            .if_i32();
+        self.f.u32c(stop_value);
+        self.f.else_();
+        let rv = self.eval_into_local(right);
+        let rt = self.f.i32_local();
+        self.f
+            .get(rv)
+            .call(Rt::Truth.index())
+            .tee(rt)
+            .i32c(stop)
+            .eq()
+            .if_i32();
+        self.f.u32c(stop_value);
+        self.f.else_();
+        self.f.get(lt).i32c(2).eq().if_i32().get(lv).else_();
+        self.f.get(rt).i32c(2).eq().if_i32().get(rv).else_();
+        self.f.u32c(if is_and { TRUE } else { FALSE });
+        self.f.end().end().end().end();
+    }
+
+    fn list(&mut self, items: &[Expr]) {
+        let values: Vec<u32> = items
+            .iter()
+            .map(|item| self.eval_into_local(item))
+            .collect();
+        let (p, count) = (self.f.i32_local(), self.f.i32_local());
+        let n = i32::try_from(values.len()).unwrap_or(i32::MAX);
+        self.f.i32c(16 + 16 * n).call(Rt::Alloc.index()).set(p);
+        for (position, value) in values.iter().enumerate() {
+            let offset = 16 + 16 * u32::try_from(position).unwrap_or(0);
+            self.f.copy_slot(p, offset, *value);
+        }
+        self.f.i32c(n).set(count);
+        list_header(&mut self.f, p, count);
+        self.f.get(p);
+    }
+
+    fn object(&mut self, entries: &[(ward_compiler::ir::KeyId, Expr)]) {
+        let mut built: Vec<(u32, String, usize, u32)> = Vec::new();
+        for (position, (key, value)) in entries.iter().enumerate() {
+            let text = self.cx.program.key(*key).to_string();
+            let local = self.eval_into_local(value);
+            built.push((self.cx.key_id(&text), text, position, local));
+        }
+        built.sort_by_key(|(id, _, position, _)| (*id, *position));
+        let n = u32::try_from(built.len()).unwrap_or(0);
+        let order_at = 16 + 32 * n;
+        let size = (order_at + 4 * n + 7) & !7;
+        let p = self.f.i32_local();
+        self.f.u32c(size).call(Rt::Alloc.index()).set(p);
+        let mut order = vec![0u32; built.len()];
+        for (index, (id, text, position, local)) in built.iter().enumerate() {
+            let entry = 16 + 32 * u32::try_from(index).unwrap_or(0);
+            let (key_at, key_len) = self.cx.pool.string(text);
+            self.f.get(p).u32c(*id).store32(entry);
+            self.f.get(p).u32c(key_at).store32(entry + 4);
+            self.f.get(p).u32c(key_len).store32(entry + 8);
+            self.f
+                .get(p)
+                .u32c(u32::try_from(*position).unwrap_or(0))
+                .store32(entry + 12);
+            self.f.copy_slot(p, entry + 16, *local);
+            if let Some(slot) = order.get_mut(*position) {
+                *slot = u32::try_from(index).unwrap_or(0);
+            }
+        }
+        for (position, index) in order.iter().enumerate() {
+            let at = order_at + 4 * u32::try_from(position).unwrap_or(0);
+            self.f.get(p).u32c(*index).store32(at);
+        }
+        self.f
+            .get(p)
+            .i32c(head(ward_abi::layout::TAG_OBJECT))
+            .store32(0);
+        self.f.get(p).u32c(NONE).store32(4);
+        self.f.get(p).get(p).i32c(16).add().store32(8);
+        self.f.get(p).u32c(n).store32(12);
+        self.f.get(p);
+    }
+
+    fn format(&mut self, parts: &[FormatPart]) {
+        let values: Vec<Option<u32>> = parts
+            .iter()
+            .map(|part| match part {
+                FormatPart::Text(_) => None,
+                FormatPart::Value(value) => Some(self.eval_into_local(value)),
+            })
+            .collect();
+        let start = self.f.i32_local();
+        self.f.gget(global::HEAP).set(start);
+        for (part, value) in parts.iter().zip(values) {
+            match (part, value) {
+                (FormatPart::Text(text), _) => {
+                    let (at, len) = self.cx.pool.string(text);
+                    self.f.u32c(at).u32c(len).call(Rt::SbBytes.index());
+                }
+                (FormatPart::Value(_), Some(local)) => {
+                    self.f.get(local).i32c(1).call(Rt::Render.index());
+                }
+                (FormatPart::Value(_), None) => {}
+            }
+        }
+        self.f.get(start).call(Rt::SbFinish.index());
+    }
+
+    fn quantifier(&mut self, kind: QuantifierKind, local: LocalId, source: &Expr, body: &Expr) {
+        let element = self.local(local);
+        let value = self.eval_into_local(source);
+        let (count, base, i, result, first, truth) = (
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+        );
+        self.f
+            .get(value)
+            .call(Rt::IterCount.index())
+            .tee(count)
+            .i32c(0)
+            .lt_s()
+            .if_i32();
+        self.f.get(value);
+        self.f.else_();
+        self.f.get(value).call(Rt::IterBase.index()).set(base);
+        self.f.i32c(0).set(i).i32c(0).set(first);
+        // The result unless a body decides earlier.
+        self.f
+            .u32c(if kind == QuantifierKind::Any {
+                FALSE
+            } else {
+                TRUE
+            })
+            .set(result);
+        self.f.block().loop_();
+        self.f.get(i).get(count).ge_u().br_if(1);
+        self.f.element(base, i, 16).set(element);
+        let body_value = self.eval_into_local(body);
+        self.f.get(body_value).call(Rt::Truth.index()).tee(truth);
+        // The truth that decides: false for `all`, true for `any` and `none`.
+        let (decides, decided) = match kind {
+            QuantifierKind::All => (0, FALSE),
+            QuantifierKind::Any => (1, TRUE),
+            QuantifierKind::None => (1, FALSE),
+        };
+        self.f.i32c(decides).eq().if_();
+        self.f.u32c(decided).set(result).i32c(0).set(first).br(2);
+        self.f.end();
+        self.f
+            .get(truth)
+            .i32c(2)
+            .eq()
+            .get(first)
+            .eqz()
+            .and()
+            .if_()
+            .get(body_value)
+            .set(first)
+            .end();
+        self.f.inc(i, 1).br(0).end().end();
+        self.f.get(first).get(result).get(first).select();
+        self.f.end();
+    }
+
+    fn resources(&mut self, patterns: &[Expr]) {
+        let values: Vec<(u32, u32)> = patterns
+            .iter()
+            .map(|pattern| {
+                let key = self.pattern_key(pattern);
+                (self.eval_into_local(pattern), key)
+            })
+            .collect();
+        let (n, p, index, count, item, matched) = (
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+            self.f.i32_local(),
+        );
+        self.f.block_i32();
+        // The first unknown pattern is the result.
+        for (value, _) in &values {
+            self.f
+                .get(*value)
+                .load8(0)
+                .i32c(i32::from(TAG_UNKNOWN))
+                .eq()
+                .if_()
+                .get(*value)
+                .br(1)
+                .end();
+        }
+        self.f
+            .gget(global::INPUT)
+            .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
+            .set(n);
+        self.f
+            .get(n)
+            .i32c(16)
+            .mul()
+            .i32c(16)
+            .add()
+            .call(Rt::Alloc.index())
+            .set(p);
+        self.f.block().loop_();
+        self.f.get(index).get(n).ge_u().br_if(1);
+        self.f.i32c(0).set(matched);
+        for (value, key) in &values {
+            self.f
+                .get(matched)
+                .get(index)
+                .get(*value)
+                .u32c(*key)
+                .call(Rt::TypeMatch.index())
+                .or()
+                .set(matched);
+        }
+        self.f.get(matched).if_();
+        self.f
+            .get(p)
+            .i32c(16)
+            .add()
+            .get(count)
+            .i32c(16)
+            .mul()
+            .add()
+            .set(item);
+        self.f
+            .get(item)
+            .i32c(head(crate::layout::TAG_RESOURCE))
+            .store32(0);
+        self.f
+            .get(item)
+            .get(index)
+            .call(Rt::Record.index())
+            .load32(RESOURCE_NODE)
+            .store32(4);
+        self.f.get(item).get(index).store32(8);
+        self.f.get(item).i32c(0).store32(12);
+        self.f.inc(count, 1);
+        self.f.end();
+        self.f.inc(index, 1).br(0).end().end();
+        list_header(&mut self.f, p, count);
+        self.f.get(p);
+        self.f.end();
+    }
+
+    fn builtin(&mut self, builtin: Builtin, args: &[Expr]) {
+        let arg = |this: &mut Self, position: usize| match args.get(position) {
+            Some(expr) => this.expr(expr),
+            None => {
+                this.f.u32c(NULL);
+            }
+        };
+        match builtin {
+            Builtin::Resources | Builtin::Refs | Builtin::Referrers => {
+                self.f.u32c(NULL);
+            }
+            Builtin::Count => {
+                arg(self, 0);
+                self.call(Rt::Count);
+            }
+            Builtin::Len => {
+                arg(self, 0);
+                self.call(Rt::Len);
+            }
+            Builtin::Keys | Builtin::Values => {
+                arg(self, 0);
+                self.f.i32c(i32::from(builtin == Builtin::Values));
+                self.call(Rt::Keys);
+            }
+            Builtin::AsList => {
+                arg(self, 0);
+                self.call(Rt::AsList);
+            }
+            Builtin::Exists => {
+                arg(self, 0);
+                self.call(Rt::Exists);
+            }
+            Builtin::IsUnknown => {
+                arg(self, 0);
+                self.f.load8(0).i32c(i32::from(TAG_UNKNOWN)).eq();
+                let cond = self.f.i32_local();
+                self.f.set(cond).u32c(TRUE).u32c(FALSE).get(cond).select();
+            }
+            Builtin::Lower | Builtin::Upper => {
+                arg(self, 0);
+                self.f.i32c(i32::from(builtin == Builtin::Upper));
+                self.call(Rt::Case);
+            }
+            Builtin::StartsWith | Builtin::EndsWith => {
+                arg(self, 0);
+                arg(self, 1);
+                self.f.i32c(i32::from(builtin == Builtin::EndsWith));
+                self.call(Rt::Affix);
+            }
+            Builtin::Contains => {
+                // `contains(h, n)` is `n in h`; both are evaluated, in order.
+                let haystack = self.f.i32_local();
+                arg(self, 0);
+                self.f.set(haystack);
+                arg(self, 1);
+                self.f.get(haystack);
+                self.call(Rt::Contains);
+            }
+            Builtin::Number => {
+                arg(self, 0);
+                self.call(Rt::NumberOf);
+            }
+            Builtin::String => {
+                arg(self, 0);
+                self.call(Rt::StringOf);
+            }
+            Builtin::IsCidr => {
+                arg(self, 0);
+                self.call(Rt::IsCidr);
+            }
+            Builtin::CidrContains => {
+                arg(self, 0);
+                arg(self, 1);
+                self.call(Rt::CidrContains);
+            }
+            Builtin::PortInRange => {
+                arg(self, 0);
+                arg(self, 1);
+                arg(self, 2);
+                self.call(Rt::PortInRange);
+            }
+        }
+    }
+
+    // Statements.
+
+    /// Opens a block for a statement list; returns its label.
+    fn open_block(&mut self) -> u32 {
+        self.f.block();
+        self.depth += 1;
+        self.depth - 1
+    }
+
+    fn close(&mut self) {
+        self.f.end();
+        self.depth -= 1;
+    }
+
+    fn open_if(&mut self) {
+        self.f.if_();
+        self.depth += 1;
+    }
+
+    fn open_else(&mut self) {
+        self.f.else_();
+    }
+
+    /// Branches to the end of the block whose label is `label`.
+    fn br_to(&mut self, label: u32) {
+        let relative = self.depth - label - 1;
+        self.f.br(relative);
+    }
+
+    fn stmts(&mut self, rule: &Rule, stmts: &[Stmt], label: u32) {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Let { local, value } => {
+                    self.expr(value);
+                    let index = self.local(*local);
+                    self.f.set(index);
+                }
+                Stmt::Check(check) => self.check(rule, check),
+                Stmt::When { cond, scope, .. } => {
+                    let value = self.eval_into_local(cond);
+                    let truth = self.f.i32_local();
+                    self.f
+                        .get(value)
+                        .call(Rt::Truth.index())
+                        .tee(truth)
+                        .i32c(1)
+                        .ne();
+                    self.open_if();
+                    self.f.get(truth).i32c(2).eq();
+                    self.open_if();
+                    self.f.u32c(NONE).get(value).call(Rt::AddUnknown.index());
+                    self.open_else();
+                    if *scope == WhenScope::Rule {
+                        self.f.i32c(1).set(self.skipped);
+                    }
+                    self.close();
+                    self.br_to(label);
+                    self.close();
+                }
+                Stmt::For {
+                    local, iter, body, ..
+                } => {
+                    let element = self.local(*local);
+                    let value = self.eval_into_local(iter);
+                    let (count, base, i) =
+                        (self.f.i32_local(), self.f.i32_local(), self.f.i32_local());
+                    self.f
+                        .get(value)
+                        .call(Rt::IterCount.index())
+                        .tee(count)
+                        .i32c(0)
+                        .lt_s();
+                    self.open_if();
+                    self.f.u32c(NONE).get(value).call(Rt::AddUnknown.index());
+                    self.open_else();
+                    self.f.get(value).call(Rt::IterBase.index()).set(base);
+                    self.f.i32c(0).set(i);
+                    let exit = self.open_block();
+                    self.f.loop_();
+                    self.depth += 1;
+                    self.f.get(i).get(count).ge_u();
+                    let relative = self.depth - exit - 1;
+                    self.f.br_if(relative);
+                    self.f.element(base, i, 16).set(element);
+                    let iteration = self.open_block();
+                    self.stmts(rule, body, iteration);
+                    self.close();
+                    self.f.inc(i, 1).br(0);
+                    self.close();
+                    self.close();
+                    self.close();
+                }
+            }
+        }
+    }
+
+    fn check(&mut self, _rule: &Rule, check: &Check) {
+        let value = self.eval_into_local(&check.cond);
+        let truth = self.f.i32_local();
+        self.f
+            .get(value)
+            .call(Rt::Truth.index())
+            .tee(truth)
+            .i32c(2)
+            .eq();
+        self.open_if();
+        self.f
+            .u32c(check.id.0)
+            .get(value)
+            .call(Rt::AddUnknown.index());
+        self.open_else();
+        match check.kind {
+            CheckKind::Require => self.f.get(truth).eqz(),
+            CheckKind::Deny => self.f.get(truth).i32c(1).eq(),
+        };
+        self.open_if();
+        self.f.u32c(check.id.0);
+        match &check.at {
+            Some(at) => {
+                self.expr(at);
+                self.f.load32(4);
+            }
+            None => {
+                self.f.u32c(NONE);
+            }
+        }
+        match &check.message {
+            Some(message) => self.expr(message),
+            None => {
+                self.f.i32c(0);
+            }
+        }
+        self.call(Rt::AddFailure);
+        self.close();
+        self.close();
+    }
+}
+
+/// The function of a user function.
+pub(crate) fn function(cx: &mut Ctx<'_>, function: &Function) -> Func {
+    let mut body = Body::new(cx, function.params, function.locals);
+    body.expr(&function.body);
+    body.f
+}
+
+/// The function of a rule: `() -> results address`, run by `ward_eval`
+/// after it has set the input and reset the heap.
+pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
+    let (id_at, id_len) = cx.pool.string(&rule.info.id);
+    let mut body = Body::new(cx, 0, rule.locals);
+    let (results, source, count, base, outcomes, produced, i, element, mark, outcome) = (
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+        body.f.i32_local(),
+    );
+    let (head_, tail, findings) = (body.f.i32_local(), body.f.i32_local(), body.f.i32_local());
+    let binding = body.local(rule.binding);
+    body.f
+        .u32c(id_at)
+        .gset(global::RULE_ID)
+        .u32c(id_len)
+        .gset(global::RULE_ID_LEN);
+    body.f.i32c(32).call(Rt::Alloc.index()).set(results);
+    body.expr(&rule.source);
+    body.f.set(source);
+    body.f.get(source).call(Rt::IterCount.index()).set(count);
+    body.f
+        .get(count)
+        .i32c(0)
+        .lt_s()
+        .if_()
+        .i32c(0)
+        .set(count)
+        .end();
+    body.f.get(source).call(Rt::IterBase.index()).set(base);
+    body.f
+        .get(count)
+        .i32c(8)
+        .mul()
+        .call(Rt::Alloc.index())
+        .set(outcomes);
+
+    let exit = body.open_block();
+    body.f.loop_();
+    body.depth += 1;
+    body.f.get(i).get(count).ge_u();
+    let relative = body.depth - exit - 1;
+    body.f.br_if(relative);
+    body.f
+        .element(base, i, 16)
+        .tee(element)
+        .load8(0)
+        .i32c(i32::from(crate::layout::TAG_RESOURCE))
+        .eq();
+    body.open_if();
+    body.f.get(element).load32(8).gset(global::RESOURCE);
+    for g in [
+        global::FAIL_HEAD,
+        global::FAIL_TAIL,
+        global::FAIL_COUNT,
+        global::UNKNOWN_HEAD,
+        global::UNKNOWN_TAIL,
+        global::UNKNOWN_COUNT,
+    ] {
+        body.f.i32c(0).gset(g);
+    }
+    body.f.i32c(0).set(body.skipped);
+    body.f.gget(global::HEAP).set(mark);
+    body.f.get(element).set(binding);
+    let checks = body.open_block();
+    if let Some(guard) = &rule.guard {
+        let value = body.eval_into_local(guard);
+        let truth = body.f.i32_local();
+        body.f.get(value).call(Rt::Truth.index()).tee(truth).eqz();
+        body.open_if();
+        body.f.i32c(1).set(body.skipped);
+        body.br_to(checks);
+        body.close();
+        body.f.get(truth).i32c(2).eq();
+        body.open_if();
+        body.f.u32c(NONE).get(value).call(Rt::AddUnknown.index());
+        body.br_to(checks);
+        body.close();
+    }
+    body.stmts(rule, &rule.body, checks);
+    body.close();
+    // The outcome: fail, else unknown, else skip, else pass.
+    body.f.i32c(0).set(outcome);
+    body.f.get(body.skipped).if_().i32c(2).set(outcome).end();
+    body.f
+        .gget(global::UNKNOWN_COUNT)
+        .if_()
+        .i32c(3)
+        .set(outcome)
+        .end();
+    body.f
+        .gget(global::FAIL_COUNT)
+        .if_()
+        .i32c(1)
+        .set(outcome)
+        .end();
+    for (code, list_head, list_tail, list_count) in [
+        (1, global::FAIL_HEAD, global::FAIL_TAIL, global::FAIL_COUNT),
+        (
+            3,
+            global::UNKNOWN_HEAD,
+            global::UNKNOWN_TAIL,
+            global::UNKNOWN_COUNT,
+        ),
+    ] {
+        body.f.get(outcome).i32c(code).eq().if_();
+        body.f
+            .get(tail)
+            .eqz()
+            .if_()
+            .gget(list_head)
+            .set(head_)
+            .else_()
+            .get(tail)
+            .gget(list_head)
+            .store32(0)
+            .end();
+        body.f.gget(list_tail).set(tail);
+        body.f.get(findings).gget(list_count).add().set(findings);
+        body.f.end();
+    }
+    // A resource without findings leaves nothing behind on the heap.
+    body.f
+        .get(outcome)
+        .i32c(1)
+        .ne()
+        .get(outcome)
+        .i32c(3)
+        .ne()
+        .and()
+        .if_()
+        .get(mark)
+        .gset(global::HEAP)
+        .end();
+    body.f
+        .get(outcomes)
+        .get(produced)
+        .i32c(8)
+        .mul()
+        .add()
+        .gget(global::RESOURCE)
+        .store32(0);
+    body.f
+        .get(outcomes)
+        .get(produced)
+        .i32c(8)
+        .mul()
+        .add()
+        .get(outcome)
+        .store32(4);
+    body.f.inc(produced, 1);
+    body.close();
+    body.f.inc(i, 1).br(0);
+    body.close();
+    body.close();
+
+    body.f.get(results).i32c(0).store32(0);
+    body.f.get(results).get(produced).store32(4);
+    body.f.get(results).get(outcomes).store32(8);
+    body.f.get(results).get(findings).store32(12);
+    body.f.get(results).get(head_).store32(16);
+    for offset in [20, 24, 28] {
+        body.f.get(results).i32c(0).store32(offset);
+    }
+    body.f.get(results);
+    body.f
+}

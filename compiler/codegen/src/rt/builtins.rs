@@ -1,0 +1,511 @@
+//! Builtins as runtime functions.
+
+use ward_abi::NONE;
+use ward_abi::layout::{
+    HEADER_IN_OFF, HEADER_OUT_OFF, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST, RESOURCE_NODE,
+    RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_TYPE_KEY, RESOURCE_TYPE_LEN,
+    RESOURCE_TYPE_OFF, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+};
+use wasm_encoder::Instruction;
+
+use super::core::{bool_value, head};
+use super::{Rt, return_if_tag, tag};
+use crate::asm::Func;
+use crate::layout::{EMPTY_LIST, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
+
+/// Writes a list slot at the address in `p` whose items start at `p + 16`.
+pub(crate) fn list_header(f: &mut Func, p: u32, count: u32) {
+    f.get(p).i32c(head(TAG_LIST)).store32(0);
+    f.get(p).u32c(NONE).store32(4);
+    f.get(p).get(p).i32c(16).add().store32(8);
+    f.get(p).get(count).store32(12);
+}
+
+/// `count(v) -> value`.
+pub(crate) fn count(f: &mut Func) {
+    let v = 0;
+    let c = f.i32_local();
+    f.get(v)
+        .call(Rt::IterCount.index())
+        .tee(c)
+        .i32c(0)
+        .lt_s()
+        .if_()
+        .get(v)
+        .ret()
+        .end();
+    f.get(c)
+        .ins(Instruction::F64ConvertI32U)
+        .call(Rt::NewNumber.index());
+}
+
+/// `len(v) -> value`.
+pub(crate) fn len(f: &mut Func) {
+    let v = 0;
+    let (t, a, n, i, chars) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.tee(t)
+        .i32c(i32::from(TAG_NULL))
+        .eq()
+        .if_()
+        .f64c(0.0)
+        .call(Rt::NewNumber.index())
+        .ret()
+        .end();
+    f.get(t)
+        .i32c(i32::from(TAG_LIST))
+        .eq()
+        .get(t)
+        .i32c(i32::from(TAG_OBJECT))
+        .eq()
+        .or()
+        .if_();
+    f.get(v)
+        .load32(12)
+        .ins(Instruction::F64ConvertI32U)
+        .call(Rt::NewNumber.index())
+        .ret();
+    f.end();
+    f.get(t)
+        .i32c(i32::from(TAG_STRING))
+        .ne()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    // Characters: bytes that are not UTF-8 continuation bytes.
+    f.get(v).call(Rt::Addr.index()).set(a);
+    f.get(v).load32(12).set(n);
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.get(a)
+        .get(i)
+        .add()
+        .load8(0)
+        .i32c(0xC0)
+        .and()
+        .i32c(0x80)
+        .ne()
+        .if_()
+        .inc(chars, 1)
+        .end();
+    f.inc(i, 1).br(0).end().end();
+    f.get(chars)
+        .ins(Instruction::F64ConvertI32U)
+        .call(Rt::NewNumber.index());
+}
+
+/// `keys(v, values) -> value`: the keys (`values` 0) or the values
+/// (`values` 1) of an object in document order.
+pub(crate) fn keys(f: &mut Func) {
+    let (v, values) = (0, 1);
+    let (n, p, base, order, i, entry, item) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.i32c(i32::from(TAG_OBJECT))
+        .ne()
+        .if_()
+        .u32c(EMPTY_LIST)
+        .ret()
+        .end();
+    f.get(v).load32(12).set(n);
+    f.get(v).call(Rt::Addr.index()).set(base);
+    f.get(base).get(n).i32c(32).mul().add().set(order);
+    f.get(n)
+        .i32c(16)
+        .mul()
+        .i32c(16)
+        .add()
+        .call(Rt::Alloc.index())
+        .set(p);
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.get(base)
+        .get(order)
+        .get(i)
+        .i32c(4)
+        .mul()
+        .add()
+        .load32(0)
+        .i32c(32)
+        .mul()
+        .add()
+        .set(entry);
+    f.get(p)
+        .i32c(16)
+        .add()
+        .get(i)
+        .i32c(16)
+        .mul()
+        .add()
+        .set(item);
+    f.get(values).if_();
+    f.get(entry).i32c(16).add().set(entry);
+    f.copy_slot(item, 0, entry);
+    f.else_();
+    // A key string keeps the object's relative or absolute addressing.
+    f.get(item)
+        .i32c(i32::from(TAG_STRING))
+        .get(v)
+        .load8(1)
+        .i32c(8)
+        .shl()
+        .or()
+        .store32(0);
+    f.get(item).u32c(NONE).store32(4);
+    f.get(item).get(entry).load32(4).store32(8);
+    f.get(item).get(entry).load32(8).store32(12);
+    f.end();
+    f.inc(i, 1).br(0).end().end();
+    list_header(f, p, n);
+    f.get(p);
+}
+
+/// `as_list(v) -> value`.
+pub(crate) fn as_list(f: &mut Func) {
+    let v = 0;
+    let (t, p, one) = (f.i32_local(), f.i32_local(), f.i32_local());
+    tag(f, v);
+    f.tee(t)
+        .i32c(i32::from(TAG_NULL))
+        .eq()
+        .if_()
+        .u32c(EMPTY_LIST)
+        .ret()
+        .end();
+    f.get(t)
+        .i32c(i32::from(TAG_LIST))
+        .eq()
+        .get(t)
+        .i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .or()
+        .if_()
+        .get(v)
+        .ret()
+        .end();
+    f.i32c(32).call(Rt::Alloc.index()).set(p);
+    f.copy_slot(p, 16, v);
+    f.i32c(1).set(one);
+    list_header(f, p, one);
+    f.get(p);
+}
+
+/// `exists(v) -> value`.
+pub(crate) fn exists(f: &mut Func) {
+    let v = 0;
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.i32c(i32::from(TAG_NULL)).ne();
+    bool_value(f);
+}
+
+/// `case(v, upper) -> value`: ASCII lower (`upper` 0) or upper case.
+pub(crate) fn case(f: &mut Func) {
+    let (v, upper) = (0, 1);
+    let (n, source, p, i, b, from) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.i32c(i32::from(TAG_STRING))
+        .ne()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.get(v).load32(12).set(n);
+    f.get(v).call(Rt::Addr.index()).set(source);
+    f.get(n).call(Rt::Alloc.index()).set(p);
+    // The first letter of the range that changes: `a` for upper, `A` for lower.
+    f.i32c(i32::from(b'a'))
+        .i32c(i32::from(b'A'))
+        .get(upper)
+        .select()
+        .set(from);
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.get(source).get(i).add().load8(0).set(b);
+    f.get(b).get(from).sub().i32c(26).lt_u().if_();
+    f.get(b).i32c(32).ins(Instruction::I32Xor).set(b);
+    f.end();
+    f.get(p).get(i).add().get(b).store8(0);
+    f.inc(i, 1).br(0).end().end();
+    f.get(p).get(n).call(Rt::NewString.index());
+}
+
+/// `affix(a, b, ends) -> value`: `starts_with` (`ends` 0) or `ends_with`.
+pub(crate) fn affix(f: &mut Func) {
+    let (a, b, ends) = (0, 1, 2);
+    let (la, lb) = (f.i32_local(), f.i32_local());
+    return_if_tag(f, a, TAG_UNKNOWN, a);
+    return_if_tag(f, b, TAG_UNKNOWN, b);
+    tag(f, a);
+    f.i32c(i32::from(TAG_STRING)).ne();
+    tag(f, b);
+    f.i32c(i32::from(TAG_STRING))
+        .ne()
+        .or()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.get(a).load32(12).set(la);
+    f.get(b).load32(12).set(lb);
+    f.get(lb).get(la).gt_u().if_().u32c(FALSE).ret().end();
+    f.get(a).call(Rt::Addr.index());
+    f.get(la).get(lb).sub().i32c(0).get(ends).select().add();
+    f.get(lb)
+        .get(b)
+        .call(Rt::Addr.index())
+        .get(lb)
+        .call(Rt::StrEq.index());
+    bool_value(f);
+}
+
+/// `number_of(v) -> value`: `number(v)`.
+pub(crate) fn number_of(f: &mut Func) {
+    let v = 0;
+    let t = f.i32_local();
+    tag(f, v);
+    f.tee(t)
+        .i32c(i32::from(TAG_NUMBER))
+        .eq()
+        .get(t)
+        .i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .or()
+        .if_()
+        .get(v)
+        .ret()
+        .end();
+    f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
+    f.get(v)
+        .call(Rt::Addr.index())
+        .get(v)
+        .load32(12)
+        .call(Rt::ParseNumber.index())
+        .if_();
+    f.gget(global::NUMBER).call(Rt::NewNumber.index()).ret();
+    f.end();
+    f.end();
+    f.u32c(NULL);
+}
+
+/// `string_of(v) -> value`: `string(v)`.
+pub(crate) fn string_of(f: &mut Func) {
+    let v = 0;
+    let start = f.i32_local();
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    f.gget(global::HEAP).set(start);
+    f.get(v).i32c(1).call(Rt::Render.index());
+    f.get(start).call(Rt::SbFinish.index());
+}
+
+/// `port_in_range(port, from, to) -> value`.
+pub(crate) fn port_in_range(f: &mut Func) {
+    let (port, from, to) = (0, 1, 2);
+    let (p, low) = (f.f64_local(), f.f64_local());
+    return_if_tag(f, port, TAG_UNKNOWN, port);
+    return_if_tag(f, from, TAG_UNKNOWN, from);
+    return_if_tag(f, to, TAG_UNKNOWN, to);
+    f.get(port)
+        .call(Rt::ToNumber.index())
+        .eqz()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.gget(global::NUMBER).set(p);
+    f.get(from)
+        .call(Rt::ToNumber.index())
+        .eqz()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.gget(global::NUMBER)
+        .tee(low)
+        .f64c(-1.0)
+        .ins(Instruction::F64Eq)
+        .if_()
+        .u32c(TRUE)
+        .ret()
+        .end();
+    f.get(to)
+        .call(Rt::ToNumber.index())
+        .eqz()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.get(low).get(p).ins(Instruction::F64Le);
+    f.get(p).gget(global::NUMBER).ins(Instruction::F64Le).and();
+    bool_value(f);
+}
+
+/// `type_match(resource, pattern, key) -> bool`: whether the resource's
+/// type matches a pattern value; `key` is the pattern's key id when it is a
+/// constant exact type, else `KEY_UNKNOWN`.
+pub(crate) fn type_match(f: &mut Func) {
+    let (resource, pattern, key) = (0, 1, 2);
+    let (rec, pa, pl, ta, tl) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    tag(f, pattern);
+    f.i32c(i32::from(TAG_STRING)).ne().if_().i32c(0).ret().end();
+    f.get(resource).call(Rt::Record.index()).set(rec);
+    f.get(key).u32c(UNKNOWN_KEY).ne().if_();
+    f.get(rec).load32(RESOURCE_TYPE_KEY).get(key).eq().ret();
+    f.end();
+    f.get(pattern).call(Rt::Addr.index()).set(pa);
+    f.get(pattern).load32(12).set(pl);
+    f.gget(global::INPUT)
+        .get(rec)
+        .load32(RESOURCE_TYPE_OFF)
+        .add()
+        .set(ta);
+    f.get(rec).load32(RESOURCE_TYPE_LEN).set(tl);
+    f.get(pl).if_();
+    f.get(pa)
+        .get(pl)
+        .add()
+        .i32c(1)
+        .sub()
+        .load8(0)
+        .i32c(i32::from(b'*'))
+        .eq()
+        .if_();
+    f.inc(pl, -1);
+    f.get(pl).get(tl).gt_u().if_().i32c(0).ret().end();
+    f.get(ta)
+        .get(pl)
+        .get(pa)
+        .get(pl)
+        .call(Rt::StrEq.index())
+        .ret();
+    f.end();
+    f.end();
+    f.get(ta).get(tl).get(pa).get(pl).call(Rt::StrEq.index());
+}
+
+/// `traverse(direction, r, filter, key) -> value`: `refs` (direction 0) or
+/// `referrers` (1); `filter` is a pattern value or 0, `key` as for
+/// `type_match`.
+pub(crate) fn traverse(f: &mut Func) {
+    let (direction, r, filter, key) = (0, 1, 2, 3);
+    let (rec, first, n, adjacency, p, k, count, other, item) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, r, TAG_UNKNOWN, r);
+    f.get(filter).if_();
+    return_if_tag(f, filter, TAG_UNKNOWN, filter);
+    f.end();
+    tag(f, r);
+    f.i32c(i32::from(TAG_RESOURCE))
+        .ne()
+        .if_()
+        .u32c(EMPTY_LIST)
+        .ret()
+        .end();
+    f.get(r).load32(8).call(Rt::Record.index()).set(rec);
+    f.get(direction).if_();
+    f.get(rec).load32(RESOURCE_IN_FIRST).set(first);
+    f.get(rec).load32(RESOURCE_IN_COUNT).set(n);
+    f.gget(global::INPUT)
+        .gget(global::INPUT)
+        .load32(HEADER_IN_OFF)
+        .add()
+        .set(adjacency);
+    f.else_();
+    f.get(rec).load32(RESOURCE_OUT_FIRST).set(first);
+    f.get(rec).load32(RESOURCE_OUT_COUNT).set(n);
+    f.gget(global::INPUT)
+        .gget(global::INPUT)
+        .load32(HEADER_OUT_OFF)
+        .add()
+        .set(adjacency);
+    f.end();
+    f.get(n)
+        .i32c(16)
+        .mul()
+        .i32c(16)
+        .add()
+        .call(Rt::Alloc.index())
+        .set(p);
+    f.block().loop_();
+    f.get(k).get(n).ge_u().br_if(1);
+    f.get(adjacency)
+        .get(first)
+        .get(k)
+        .add()
+        .i32c(8)
+        .mul()
+        .add()
+        .load32(0)
+        .set(other);
+    f.get(filter)
+        .eqz()
+        .if_i32()
+        .i32c(1)
+        .else_()
+        .get(other)
+        .get(filter)
+        .get(key)
+        .call(Rt::TypeMatch.index())
+        .end();
+    f.if_();
+    f.get(p)
+        .i32c(16)
+        .add()
+        .get(count)
+        .i32c(16)
+        .mul()
+        .add()
+        .set(item);
+    f.get(item).i32c(head(TAG_RESOURCE)).store32(0);
+    f.get(item)
+        .get(other)
+        .call(Rt::Record.index())
+        .load32(RESOURCE_NODE)
+        .store32(4);
+    f.get(item).get(other).store32(8);
+    f.get(item).i32c(0).store32(12);
+    f.inc(count, 1);
+    f.end();
+    f.inc(k, 1).br(0).end().end();
+    list_header(f, p, count);
+    f.get(p);
+}

@@ -1,0 +1,867 @@
+//! Allocation and the core value operations.
+
+use ward_abi::NONE;
+use ward_abi::layout::{
+    HEADER_RESOURCES_OFF, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE,
+    RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, TAG_BOOL,
+    TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+};
+use wasm_encoder::Instruction;
+
+use super::{Rt, return_if_tag, tag};
+use crate::asm::Func;
+use crate::layout::{ABSOLUTE, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
+
+/// The first word of a built slot: tag and the absolute flag.
+pub(crate) fn head(tag: u8) -> i32 {
+    i32::from(tag) | (i32::from(ABSOLUTE) << 8)
+}
+
+/// Pushes `true` or `false` for the i32 condition on the stack.
+pub(crate) fn bool_value(f: &mut Func) {
+    let cond = f.i32_local();
+    f.set(cond).u32c(TRUE).u32c(FALSE).get(cond).select();
+}
+
+/// Pushes the current memory size in bytes.
+fn memory_bytes(f: &mut Func) {
+    f.ins(Instruction::MemorySize(0)).i32c(16).shl();
+}
+
+/// Grows memory so that `end` (a local) fits; traps, or returns 0 when
+/// `trap` is false, if it cannot.
+fn grow_to(f: &mut Func, end: u32, trap: bool) {
+    f.get(end);
+    memory_bytes(f);
+    f.gt_u().if_();
+    f.get(end);
+    memory_bytes(f);
+    f.sub().i32c(65535).add().i32c(16).shr_u();
+    f.ins(Instruction::MemoryGrow(0)).i32c(-1).eq().if_();
+    if trap {
+        f.unreachable();
+    } else {
+        f.i32c(0).ret();
+    }
+    f.end().end();
+}
+
+/// `alloc(n) -> address`: 8-aligned bump allocation.
+pub(crate) fn alloc(f: &mut Func, trap: bool) {
+    let (n, p, end) = (0, f.i32_local(), f.i32_local());
+    f.gget(global::HEAP).i32c(7).add().i32c(-8).and().tee(p);
+    f.get(n).add().tee(end).get(p).lt_u().if_();
+    if trap {
+        f.unreachable();
+    } else {
+        f.i32c(0).ret();
+    }
+    f.end();
+    grow_to(f, end, trap);
+    f.get(end).gset(global::HEAP).get(p);
+}
+
+/// `ensure(n)`: grows memory so that `n` bytes fit at the heap pointer.
+pub(crate) fn ensure(f: &mut Func) {
+    let (n, end) = (0, f.i32_local());
+    f.gget(global::HEAP)
+        .get(n)
+        .add()
+        .tee(end)
+        .gget(global::HEAP)
+        .lt_u()
+        .if_()
+        .unreachable()
+        .end();
+    grow_to(f, end, true);
+}
+
+/// `addr(v) -> address` of a slot's payload: relative to the input unless
+/// the slot is flagged absolute.
+pub(crate) fn addr(f: &mut Func) {
+    let v = 0;
+    f.get(v)
+        .load32(8)
+        .i32c(0)
+        .gget(global::INPUT)
+        .get(v)
+        .load8(1)
+        .select()
+        .add();
+}
+
+/// `new_number(x) -> value`.
+pub(crate) fn new_number(f: &mut Func) {
+    let (x, p) = (0, f.i32_local());
+    f.i32c(16)
+        .call(Rt::Alloc.index())
+        .tee(p)
+        .i32c(head(TAG_NUMBER))
+        .store32(0);
+    f.get(p).u32c(NONE).store32(4);
+    f.get(p).get(x).storef(8);
+    f.get(p);
+}
+
+/// `new_string(a, len) -> value`, absolute or relative to the input.
+pub(crate) fn new_string(f: &mut Func, absolute: bool) {
+    let (a, len, p) = (0, 1, f.i32_local());
+    let first = if absolute {
+        head(TAG_STRING)
+    } else {
+        i32::from(TAG_STRING)
+    };
+    f.i32c(16)
+        .call(Rt::Alloc.index())
+        .tee(p)
+        .i32c(first)
+        .store32(0);
+    f.get(p).u32c(NONE).store32(4);
+    f.get(p).get(a).store32(8);
+    f.get(p).get(len).store32(12);
+    f.get(p);
+}
+
+/// `new_resource(index) -> value`, located at the resource.
+pub(crate) fn new_resource(f: &mut Func) {
+    let (index, p) = (0, f.i32_local());
+    f.i32c(16)
+        .call(Rt::Alloc.index())
+        .tee(p)
+        .i32c(head(TAG_RESOURCE))
+        .store32(0);
+    f.get(p)
+        .get(index)
+        .call(Rt::Record.index())
+        .load32(RESOURCE_NODE)
+        .store32(4);
+    f.get(p).get(index).store32(8);
+    f.get(p).i32c(0).store32(12);
+    f.get(p);
+}
+
+/// `record(index) -> address` of a resource record.
+pub(crate) fn record(f: &mut Func) {
+    let index = 0;
+    f.gget(global::INPUT)
+        .gget(global::INPUT)
+        .load32(HEADER_RESOURCES_OFF)
+        .add();
+    f.get(index).u32c(RESOURCE_SIZE).mul().add();
+}
+
+/// `truth(v) -> 0 false, 1 true, 2 unknown`.
+pub(crate) fn truth(f: &mut Func) {
+    let (v, t) = (0, f.i32_local());
+    f.get(v)
+        .load8(0)
+        .tee(t)
+        .i32c(i32::from(TAG_BOOL))
+        .eq()
+        .if_i32();
+    f.get(v).load32(8).i32c(0).ne();
+    f.else_();
+    f.i32c(2)
+        .i32c(0)
+        .get(t)
+        .i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .select();
+    f.end();
+}
+
+/// `lookup_id(object, key) -> address of the value, or 0`: binary search
+/// over the entries, sorted by key id.
+pub(crate) fn lookup_id(f: &mut Func) {
+    let (object, key) = (0, 1);
+    let (base, n, lo, hi, mid, entry) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    f.get(object).call(Rt::Addr.index()).set(base);
+    f.get(object).load32(12).tee(n).set(hi);
+    f.block().loop_();
+    f.get(lo).get(hi).ge_u().br_if(1);
+    f.get(lo).get(hi).add().i32c(1).shr_u().set(mid);
+    f.element(base, mid, 32).load32(0).get(key).lt_u().if_();
+    f.get(mid).i32c(1).add().set(lo);
+    f.else_();
+    f.get(mid).set(hi);
+    f.end().br(0).end().end();
+    f.get(lo).get(n).ge_u().if_().i32c(0).ret().end();
+    f.element(base, lo, 32)
+        .tee(entry)
+        .load32(0)
+        .get(key)
+        .ne()
+        .if_()
+        .i32c(0)
+        .ret()
+        .end();
+    f.get(entry).i32c(16).add();
+}
+
+/// `lookup_str(object, a, len) -> address of the value, or 0`: compares
+/// key strings.
+pub(crate) fn lookup_str(f: &mut Func) {
+    let (object, a, len) = (0, 1, 2);
+    let (base, n, i, entry, relative) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    f.get(object).call(Rt::Addr.index()).set(base);
+    f.get(object).load32(12).set(n);
+    f.i32c(0)
+        .gget(global::INPUT)
+        .get(object)
+        .load8(1)
+        .select()
+        .set(relative);
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.element(base, i, 32)
+        .tee(entry)
+        .load32(4)
+        .get(relative)
+        .add();
+    f.get(entry)
+        .load32(8)
+        .get(a)
+        .get(len)
+        .call(Rt::StrEq.index())
+        .if_();
+    f.get(entry).i32c(16).add().ret();
+    f.end();
+    f.inc(i, 1).br(0).end().end();
+    f.i32c(0);
+}
+
+/// `field(v, key, which) -> value`: `v.key`; `which` names the resource
+/// field the key is (0 id, 1 type, 2 props, 3 tags, 4 metadata, else none).
+pub(crate) fn field(f: &mut Func) {
+    let (v, key, which) = (0, 1, 2);
+    let (found, rec) = (f.i32_local(), f.i32_local());
+    tag(f, v);
+    f.i32c(i32::from(TAG_OBJECT)).eq().if_();
+    f.get(v)
+        .get(key)
+        .call(Rt::LookupId.index())
+        .tee(found)
+        .u32c(NULL)
+        .get(found)
+        .select()
+        .ret();
+    f.end();
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.i32c(i32::from(TAG_RESOURCE))
+        .ne()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.get(v).load32(8).call(Rt::Record.index()).set(rec);
+    f.get(which).eqz().if_();
+    f.get(rec)
+        .load32(RESOURCE_ID_OFF)
+        .get(rec)
+        .load32(RESOURCE_ID_LEN)
+        .call(Rt::NewStringRel.index())
+        .ret();
+    f.end();
+    f.get(which).i32c(1).eq().if_();
+    f.get(rec)
+        .load32(RESOURCE_TYPE_OFF)
+        .get(rec)
+        .load32(RESOURCE_TYPE_LEN)
+        .call(Rt::NewStringRel.index())
+        .ret();
+    f.end();
+    for (code, offset) in [
+        (2, RESOURCE_PROPS),
+        (3, RESOURCE_TAGS),
+        (4, RESOURCE_METADATA),
+    ] {
+        f.get(which)
+            .i32c(code)
+            .eq()
+            .if_()
+            .get(rec)
+            .u32c(offset)
+            .add()
+            .ret()
+            .end();
+    }
+    f.u32c(NULL);
+}
+
+/// `index(base, index) -> value`.
+pub(crate) fn index(f: &mut Func) {
+    let (b, i) = (0, 1);
+    let (x, found) = (f.f64_local(), f.i32_local());
+    return_if_tag(f, b, TAG_UNKNOWN, b);
+    return_if_tag(f, i, TAG_UNKNOWN, i);
+    tag(f, b);
+    f.i32c(i32::from(TAG_LIST)).eq();
+    tag(f, i);
+    f.i32c(i32::from(TAG_NUMBER)).eq().and().if_();
+    f.get(i).loadf(8).set(x);
+    f.get(x).f64c(0.0).ins(Instruction::F64Ge);
+    f.get(x)
+        .ins(Instruction::F64Trunc)
+        .get(x)
+        .ins(Instruction::F64Eq)
+        .and();
+    f.get(x)
+        .get(b)
+        .load32(12)
+        .ins(Instruction::F64ConvertI32U)
+        .ins(Instruction::F64Lt)
+        .and();
+    f.if_();
+    f.get(b)
+        .call(Rt::Addr.index())
+        .get(x)
+        .ins(Instruction::I32TruncF64U)
+        .i32c(16)
+        .mul()
+        .add()
+        .ret();
+    f.end();
+    f.u32c(NULL).ret();
+    f.end();
+    tag(f, b);
+    f.i32c(i32::from(TAG_OBJECT)).eq();
+    tag(f, i);
+    f.i32c(i32::from(TAG_STRING)).eq().and().if_();
+    f.get(b)
+        .get(i)
+        .call(Rt::Addr.index())
+        .get(i)
+        .load32(12)
+        .call(Rt::LookupStr.index())
+        .tee(found);
+    f.u32c(NULL).get(found).select().ret();
+    f.end();
+    f.u32c(NULL);
+}
+
+/// `str_eq(a, a_len, b, b_len) -> bool`.
+pub(crate) fn str_eq(f: &mut Func) {
+    let (a, la, b, lb) = (0, 1, 2, 3);
+    let i = f.i32_local();
+    f.get(la).get(lb).ne().if_().i32c(0).ret().end();
+    f.block().loop_();
+    f.get(i).get(la).ge_u().br_if(1);
+    f.get(a)
+        .get(i)
+        .add()
+        .load8(0)
+        .get(b)
+        .get(i)
+        .add()
+        .load8(0)
+        .ne()
+        .if_()
+        .i32c(0)
+        .ret()
+        .end();
+    f.inc(i, 1).br(0).end().end();
+    f.i32c(1);
+}
+
+/// `str_cmp(a, a_len, b, b_len) -> -1, 0, 1`, bytewise.
+pub(crate) fn str_cmp(f: &mut Func) {
+    let (a, la, b, lb) = (0, 1, 2, 3);
+    let (i, m, x, y) = (f.i32_local(), f.i32_local(), f.i32_local(), f.i32_local());
+    f.get(la).get(lb).get(la).get(lb).lt_u().select().set(m);
+    f.block().loop_();
+    f.get(i).get(m).ge_u().br_if(1);
+    f.get(a).get(i).add().load8(0).set(x);
+    f.get(b).get(i).add().load8(0).set(y);
+    f.get(x)
+        .get(y)
+        .ne()
+        .if_()
+        .i32c(-1)
+        .i32c(1)
+        .get(x)
+        .get(y)
+        .lt_u()
+        .select()
+        .ret()
+        .end();
+    f.inc(i, 1).br(0).end().end();
+    f.get(la).get(lb).lt_u().if_().i32c(-1).ret().end();
+    f.get(la).get(lb).gt_u();
+}
+
+/// `str_find(haystack, h_len, needle, n_len) -> bool`: substring search.
+pub(crate) fn str_find(f: &mut Func) {
+    let (h, hl, n, nl) = (0, 1, 2, 3);
+    let i = f.i32_local();
+    f.get(nl).eqz().if_().i32c(1).ret().end();
+    f.get(nl).get(hl).gt_u().if_().i32c(0).ret().end();
+    f.block().loop_();
+    f.get(i).get(hl).get(nl).sub().gt_u().br_if(1);
+    f.get(h)
+        .get(i)
+        .add()
+        .get(nl)
+        .get(n)
+        .get(nl)
+        .call(Rt::StrEq.index())
+        .if_()
+        .i32c(1)
+        .ret()
+        .end();
+    f.inc(i, 1).br(0).end().end();
+    f.i32c(0);
+}
+
+/// Pushes the payload length (or count) of the slot in `local`.
+fn count_of(f: &mut Func, local: u32) {
+    f.get(local).load32(12);
+}
+
+/// `eq(a, b) -> value`: three-valued deep equality.
+pub(crate) fn eq(f: &mut Func) {
+    let (a, b) = (0, 1);
+    let (t, n, ba, bb, i, r, truth, first, order, entry, relative, other) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, a, TAG_UNKNOWN, a);
+    return_if_tag(f, b, TAG_UNKNOWN, b);
+    tag(f, a);
+    f.tee(t);
+    tag(f, b);
+    f.ne().if_().u32c(FALSE).ret().end();
+    f.get(t)
+        .i32c(i32::from(TAG_NULL))
+        .eq()
+        .if_()
+        .u32c(TRUE)
+        .ret()
+        .end();
+    f.get(t)
+        .i32c(i32::from(TAG_BOOL))
+        .eq()
+        .get(t)
+        .i32c(i32::from(TAG_RESOURCE))
+        .eq()
+        .or()
+        .if_();
+    f.get(a).load32(8).get(b).load32(8).eq();
+    bool_value(f);
+    f.ret().end();
+    f.get(t).i32c(i32::from(TAG_NUMBER)).eq().if_();
+    f.get(a).loadf(8).get(b).loadf(8).ins(Instruction::F64Eq);
+    bool_value(f);
+    f.ret().end();
+    f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
+    f.get(a).call(Rt::Addr.index());
+    count_of(f, a);
+    f.get(b).call(Rt::Addr.index());
+    count_of(f, b);
+    f.call(Rt::StrEq.index());
+    bool_value(f);
+    f.ret().end();
+    let is_list = t;
+    // Lists and objects: same count first.
+    f.get(t)
+        .i32c(i32::from(TAG_LIST))
+        .eq()
+        .get(t)
+        .i32c(i32::from(TAG_OBJECT))
+        .eq()
+        .or()
+        .eqz()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    count_of(f, a);
+    f.tee(n);
+    count_of(f, b);
+    f.ne().if_().u32c(FALSE).ret().end();
+    f.get(a).call(Rt::Addr.index()).set(ba);
+    f.get(b).call(Rt::Addr.index()).set(bb);
+    f.i32c(0).set(first);
+    f.get(is_list).i32c(i32::from(TAG_OBJECT)).eq().if_();
+    f.get(ba).get(n).i32c(32).mul().add().set(order);
+    f.i32c(0)
+        .gget(crate::layout::global::INPUT)
+        .get(a)
+        .load8(1)
+        .select()
+        .set(relative);
+    f.end();
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.get(is_list).i32c(i32::from(TAG_LIST)).eq().if_();
+    f.element(ba, i, 16);
+    f.element(bb, i, 16);
+    f.call(Rt::Eq.index()).set(r);
+    f.else_();
+    f.get(ba)
+        .get(order)
+        .get(i)
+        .i32c(4)
+        .mul()
+        .add()
+        .load32(0)
+        .i32c(32)
+        .mul()
+        .add()
+        .set(entry);
+    f.get(entry).load32(0).u32c(UNKNOWN_KEY).ne().if_();
+    f.get(b)
+        .get(entry)
+        .load32(0)
+        .call(Rt::LookupId.index())
+        .set(other);
+    f.else_();
+    f.get(b)
+        .get(entry)
+        .load32(4)
+        .get(relative)
+        .add()
+        .get(entry)
+        .load32(8)
+        .call(Rt::LookupStr.index())
+        .set(other);
+    f.end();
+    f.get(other).eqz().if_().u32c(FALSE).ret().end();
+    f.get(entry)
+        .i32c(16)
+        .add()
+        .get(other)
+        .call(Rt::Eq.index())
+        .set(r);
+    f.end();
+    f.get(r)
+        .call(Rt::Truth.index())
+        .tee(truth)
+        .eqz()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.get(truth)
+        .i32c(2)
+        .eq()
+        .get(first)
+        .eqz()
+        .and()
+        .if_()
+        .get(r)
+        .set(first)
+        .end();
+    f.inc(i, 1).br(0).end().end();
+    f.get(first).u32c(TRUE).get(first).select();
+}
+
+/// `order(op, a, b) -> value`: op 0 `<`, 1 `<=`, 2 `>`, 3 `>=`.
+pub(crate) fn order(f: &mut Func) {
+    let (op, a, b) = (0, 1, 2);
+    let (c, x, y) = (f.i32_local(), f.f64_local(), f.f64_local());
+    return_if_tag(f, a, TAG_UNKNOWN, a);
+    return_if_tag(f, b, TAG_UNKNOWN, b);
+    tag(f, a);
+    f.i32c(i32::from(TAG_NUMBER)).eq();
+    tag(f, b);
+    f.i32c(i32::from(TAG_NUMBER)).eq().and().if_();
+    f.get(a).loadf(8).set(x);
+    f.get(b).loadf(8).set(y);
+    for (code, instruction) in [
+        (0, Instruction::F64Lt),
+        (1, Instruction::F64Le),
+        (2, Instruction::F64Gt),
+        (3, Instruction::F64Ge),
+    ] {
+        f.get(op)
+            .i32c(code)
+            .eq()
+            .if_()
+            .get(x)
+            .get(y)
+            .ins(instruction);
+        bool_value(f);
+        f.ret().end();
+    }
+    f.end();
+    tag(f, a);
+    f.i32c(i32::from(TAG_STRING)).eq();
+    tag(f, b);
+    f.i32c(i32::from(TAG_STRING)).eq().and().if_();
+    f.get(a).call(Rt::Addr.index());
+    count_of(f, a);
+    f.get(b).call(Rt::Addr.index());
+    count_of(f, b);
+    f.call(Rt::StrCmp.index()).set(c);
+    for (code, instruction) in [
+        (0, Instruction::I32LtS),
+        (1, Instruction::I32LeS),
+        (2, Instruction::I32GtS),
+        (3, Instruction::I32GeS),
+    ] {
+        f.get(op)
+            .i32c(code)
+            .eq()
+            .if_()
+            .get(c)
+            .i32c(0)
+            .ins(instruction);
+        bool_value(f);
+        f.ret().end();
+    }
+    f.end();
+    f.u32c(FALSE);
+}
+
+/// `contains(item, container) -> value`: `item in container`.
+pub(crate) fn contains(f: &mut Func) {
+    let (item, container) = (0, 1);
+    let (n, base, i, r, truth, first, t) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, container, TAG_UNKNOWN, container);
+    tag(f, container);
+    f.tee(t).i32c(i32::from(TAG_LIST)).eq().if_();
+    count_of(f, container);
+    f.set(n);
+    f.get(container).call(Rt::Addr.index()).set(base);
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.get(item);
+    f.element(base, i, 16);
+    f.call(Rt::Eq.index())
+        .tee(r)
+        .call(Rt::Truth.index())
+        .tee(truth)
+        .i32c(1)
+        .eq()
+        .if_()
+        .u32c(TRUE)
+        .ret()
+        .end();
+    f.get(truth)
+        .i32c(2)
+        .eq()
+        .get(first)
+        .eqz()
+        .and()
+        .if_()
+        .get(r)
+        .set(first)
+        .end();
+    f.inc(i, 1).br(0).end().end();
+    f.get(first).u32c(FALSE).get(first).select().ret();
+    f.end();
+    f.get(t)
+        .i32c(i32::from(TAG_STRING))
+        .eq()
+        .get(t)
+        .i32c(i32::from(TAG_OBJECT))
+        .eq()
+        .or()
+        .eqz()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    return_if_tag(f, item, TAG_UNKNOWN, item);
+    tag(f, item);
+    f.i32c(i32::from(TAG_STRING))
+        .ne()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
+    f.get(container).call(Rt::Addr.index());
+    count_of(f, container);
+    f.get(item).call(Rt::Addr.index());
+    count_of(f, item);
+    f.call(Rt::StrFind.index());
+    bool_value(f);
+    f.ret().end();
+    f.get(container).get(item).call(Rt::Addr.index());
+    count_of(f, item);
+    f.call(Rt::LookupStr.index()).i32c(0).ne();
+    bool_value(f);
+}
+
+/// `arith(op, a, b) -> value`: op 0 `+`, 1 `-`, 2 `*`, 3 `/`, 4 `%`.
+pub(crate) fn arith(f: &mut Func) {
+    let (op, a, b) = (0, 1, 2);
+    let (x, y, r, la, lb, p) = (
+        f.f64_local(),
+        f.f64_local(),
+        f.f64_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    return_if_tag(f, a, TAG_UNKNOWN, a);
+    return_if_tag(f, b, TAG_UNKNOWN, b);
+    tag(f, a);
+    f.i32c(i32::from(TAG_NUMBER)).eq();
+    tag(f, b);
+    f.i32c(i32::from(TAG_NUMBER)).eq().and().if_();
+    f.get(a).loadf(8).set(x);
+    f.get(b).loadf(8).set(y);
+    f.get(x).get(y).ins(Instruction::F64Add).set(r);
+    for (code, instruction) in [
+        (1, Instruction::F64Sub),
+        (2, Instruction::F64Mul),
+        (3, Instruction::F64Div),
+    ] {
+        f.get(op)
+            .i32c(code)
+            .eq()
+            .if_()
+            .get(x)
+            .get(y)
+            .ins(instruction)
+            .set(r)
+            .end();
+    }
+    f.get(op).i32c(4).eq().if_();
+    f.get(x)
+        .get(y)
+        .get(x)
+        .get(y)
+        .ins(Instruction::F64Div)
+        .ins(Instruction::F64Trunc)
+        .ins(Instruction::F64Mul);
+    f.ins(Instruction::F64Sub).set(r);
+    f.end();
+    // Finite results only: `r - r` is 0 exactly then.
+    f.get(r)
+        .get(r)
+        .ins(Instruction::F64Sub)
+        .f64c(0.0)
+        .ins(Instruction::F64Eq)
+        .if_();
+    f.get(r).call(Rt::NewNumber.index()).ret();
+    f.end();
+    f.u32c(NULL).ret();
+    f.end();
+    f.get(op).eqz();
+    tag(f, a);
+    f.i32c(i32::from(TAG_STRING)).eq().and();
+    tag(f, b);
+    f.i32c(i32::from(TAG_STRING)).eq().and().if_();
+    count_of(f, a);
+    f.set(la);
+    count_of(f, b);
+    f.set(lb);
+    f.get(la).get(lb).add().call(Rt::Alloc.index()).set(p);
+    f.get(p)
+        .get(a)
+        .call(Rt::Addr.index())
+        .get(la)
+        .ins(Instruction::MemoryCopy {
+            src_mem: 0,
+            dst_mem: 0,
+        });
+    f.get(p)
+        .get(la)
+        .add()
+        .get(b)
+        .call(Rt::Addr.index())
+        .get(lb)
+        .ins(Instruction::MemoryCopy {
+            src_mem: 0,
+            dst_mem: 0,
+        });
+    f.get(p)
+        .get(la)
+        .get(lb)
+        .add()
+        .call(Rt::NewString.index())
+        .ret();
+    f.end();
+    f.u32c(NULL);
+}
+
+/// `neg(v) -> value`.
+pub(crate) fn neg(f: &mut Func) {
+    let v = 0;
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.i32c(i32::from(TAG_NUMBER)).eq().if_();
+    f.get(v)
+        .loadf(8)
+        .ins(Instruction::F64Neg)
+        .call(Rt::NewNumber.index())
+        .ret();
+    f.end();
+    f.u32c(NULL);
+}
+
+/// `iter_count(v) -> count`, -1 for unknown.
+pub(crate) fn iter_count(f: &mut Func) {
+    let v = 0;
+    let t = f.i32_local();
+    tag(f, v);
+    f.tee(t)
+        .i32c(i32::from(TAG_NULL))
+        .eq()
+        .if_()
+        .i32c(0)
+        .ret()
+        .end();
+    f.get(t)
+        .i32c(i32::from(TAG_LIST))
+        .eq()
+        .if_()
+        .get(v)
+        .load32(12)
+        .ret()
+        .end();
+    f.get(t)
+        .i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .if_()
+        .i32c(-1)
+        .ret()
+        .end();
+    f.i32c(1);
+}
+
+/// `iter_base(v) -> address` of the first element slot.
+pub(crate) fn iter_base(f: &mut Func) {
+    let v = 0;
+    tag(f, v);
+    f.i32c(i32::from(TAG_LIST)).eq().if_i32();
+    f.get(v).call(Rt::Addr.index());
+    f.else_();
+    f.get(v);
+    f.end();
+}

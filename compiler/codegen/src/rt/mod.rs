@@ -1,0 +1,341 @@
+//! The runtime library generated into every module: allocation, value
+//! operations, strings, numbers, regexes, CIDR blocks, graph traversal and
+//! findings. Each function implements one operation of `docs/semantics.md`
+//! exactly as the reference evaluator does.
+//!
+//! Functions are numbered by their position in [`Rt::ALL`]; they come
+//! first in the module's function index space.
+
+pub(crate) mod builtins;
+pub(crate) mod core;
+mod findings;
+mod net;
+mod text;
+
+use wasm_encoder::ValType;
+
+use crate::asm::Func;
+use crate::layout::Pool;
+
+/// A runtime function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Rt {
+    Alloc,
+    AllocOrZero,
+    Ensure,
+    Addr,
+    NewNumber,
+    NewString,
+    NewStringRel,
+    NewResource,
+    Record,
+    Truth,
+    LookupId,
+    LookupStr,
+    Field,
+    Index,
+    StrEq,
+    StrCmp,
+    StrFind,
+    Eq,
+    Order,
+    Contains,
+    Arith,
+    Neg,
+    IterCount,
+    IterBase,
+    SbByte,
+    SbBytes,
+    SbFinish,
+    Render,
+    RenderQuoted,
+    RenderNumber,
+    RenderFixed,
+    PushPadded,
+    ParseNumber,
+    ToNumber,
+    DfaRun,
+    Matches,
+    Count,
+    Len,
+    Keys,
+    AsList,
+    Exists,
+    Case,
+    Affix,
+    NumberOf,
+    StringOf,
+    ParseDecimal,
+    ParseIpv4,
+    ParseGroups,
+    ParseIpv6,
+    ParseBlock,
+    IsCidr,
+    CidrContains,
+    PortInRange,
+    TypeMatch,
+    Traverse,
+    AddFinding,
+    AddUnknown,
+    AddFailure,
+    StatusResults,
+}
+
+const I: ValType = ValType::I32;
+const F: ValType = ValType::F64;
+const L: ValType = ValType::I64;
+
+impl Rt {
+    /// Every runtime function, in index order.
+    pub(crate) const ALL: &'static [Rt] = &[
+        Rt::Alloc,
+        Rt::AllocOrZero,
+        Rt::Ensure,
+        Rt::Addr,
+        Rt::NewNumber,
+        Rt::NewString,
+        Rt::NewStringRel,
+        Rt::NewResource,
+        Rt::Record,
+        Rt::Truth,
+        Rt::LookupId,
+        Rt::LookupStr,
+        Rt::Field,
+        Rt::Index,
+        Rt::StrEq,
+        Rt::StrCmp,
+        Rt::StrFind,
+        Rt::Eq,
+        Rt::Order,
+        Rt::Contains,
+        Rt::Arith,
+        Rt::Neg,
+        Rt::IterCount,
+        Rt::IterBase,
+        Rt::SbByte,
+        Rt::SbBytes,
+        Rt::SbFinish,
+        Rt::Render,
+        Rt::RenderQuoted,
+        Rt::RenderNumber,
+        Rt::RenderFixed,
+        Rt::PushPadded,
+        Rt::ParseNumber,
+        Rt::ToNumber,
+        Rt::DfaRun,
+        Rt::Matches,
+        Rt::Count,
+        Rt::Len,
+        Rt::Keys,
+        Rt::AsList,
+        Rt::Exists,
+        Rt::Case,
+        Rt::Affix,
+        Rt::NumberOf,
+        Rt::StringOf,
+        Rt::ParseDecimal,
+        Rt::ParseIpv4,
+        Rt::ParseGroups,
+        Rt::ParseIpv6,
+        Rt::ParseBlock,
+        Rt::IsCidr,
+        Rt::CidrContains,
+        Rt::PortInRange,
+        Rt::TypeMatch,
+        Rt::Traverse,
+        Rt::AddFinding,
+        Rt::AddUnknown,
+        Rt::AddFailure,
+        Rt::StatusResults,
+    ];
+
+    /// The function's index in the module.
+    pub(crate) fn index(self) -> u32 {
+        Rt::ALL
+            .iter()
+            .position(|rt| *rt == self)
+            .and_then(|index| u32::try_from(index).ok())
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Parameter and result types.
+    pub(crate) fn signature(self) -> (Vec<ValType>, Vec<ValType>) {
+        let (params, results): (&[ValType], &[ValType]) = match self {
+            Rt::Alloc | Rt::AllocOrZero => (&[I], &[I]),
+            Rt::Ensure | Rt::SbByte => (&[I], &[]),
+            Rt::Addr
+            | Rt::NewResource
+            | Rt::Record
+            | Rt::Truth
+            | Rt::Neg
+            | Rt::IterCount
+            | Rt::IterBase
+            | Rt::SbFinish
+            | Rt::ToNumber
+            | Rt::Count
+            | Rt::Len
+            | Rt::AsList
+            | Rt::Exists
+            | Rt::NumberOf
+            | Rt::StringOf
+            | Rt::IsCidr => (&[I], &[I]),
+            Rt::NewNumber => (&[F], &[I]),
+            Rt::NewString
+            | Rt::NewStringRel
+            | Rt::LookupId
+            | Rt::Index
+            | Rt::Eq
+            | Rt::Contains
+            | Rt::ParseNumber
+            | Rt::Matches
+            | Rt::Keys
+            | Rt::Case
+            | Rt::CidrContains => (&[I, I], &[I]),
+            Rt::LookupStr
+            | Rt::Field
+            | Rt::Order
+            | Rt::Arith
+            | Rt::DfaRun
+            | Rt::Affix
+            | Rt::ParseDecimal
+            | Rt::ParseBlock
+            | Rt::PortInRange
+            | Rt::TypeMatch
+            | Rt::ParseIpv6
+            | Rt::StatusResults => (&[I, I, I], &[I]),
+            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups | Rt::Traverse => {
+                (&[I, I, I, I], &[I])
+            }
+            Rt::SbBytes | Rt::Render | Rt::RenderQuoted | Rt::AddUnknown => (&[I, I], &[]),
+            Rt::RenderNumber => (&[F], &[]),
+            Rt::RenderFixed => (&[I, F], &[]),
+            Rt::PushPadded => (&[L, I], &[]),
+            Rt::ParseIpv4 => (&[I, I], &[L]),
+            Rt::AddFinding => (&[I, I, I, I, I], &[]),
+            Rt::AddFailure => (&[I, I, I], &[]),
+        };
+        (params.to_vec(), results.to_vec())
+    }
+
+    /// The function's body.
+    pub(crate) fn emit(self, texts: &Texts) -> Func {
+        let params = u32::try_from(self.signature().0.len()).unwrap_or(0);
+        let mut f = Func::new(params);
+        match self {
+            Rt::Alloc => core::alloc(&mut f, true),
+            Rt::AllocOrZero => core::alloc(&mut f, false),
+            Rt::Ensure => core::ensure(&mut f),
+            Rt::Addr => core::addr(&mut f),
+            Rt::NewNumber => core::new_number(&mut f),
+            Rt::NewString => core::new_string(&mut f, true),
+            Rt::NewStringRel => core::new_string(&mut f, false),
+            Rt::NewResource => core::new_resource(&mut f),
+            Rt::Record => core::record(&mut f),
+            Rt::Truth => core::truth(&mut f),
+            Rt::LookupId => core::lookup_id(&mut f),
+            Rt::LookupStr => core::lookup_str(&mut f),
+            Rt::Field => core::field(&mut f),
+            Rt::Index => core::index(&mut f),
+            Rt::StrEq => core::str_eq(&mut f),
+            Rt::StrCmp => core::str_cmp(&mut f),
+            Rt::StrFind => core::str_find(&mut f),
+            Rt::Eq => core::eq(&mut f),
+            Rt::Order => core::order(&mut f),
+            Rt::Contains => core::contains(&mut f),
+            Rt::Arith => core::arith(&mut f),
+            Rt::Neg => core::neg(&mut f),
+            Rt::IterCount => core::iter_count(&mut f),
+            Rt::IterBase => core::iter_base(&mut f),
+            Rt::SbByte => text::sb_byte(&mut f),
+            Rt::SbBytes => text::sb_bytes(&mut f),
+            Rt::SbFinish => text::sb_finish(&mut f),
+            Rt::Render => text::render(&mut f, texts),
+            Rt::RenderQuoted => text::render_quoted(&mut f),
+            Rt::RenderNumber => text::render_number(&mut f, texts),
+            Rt::RenderFixed => text::render_fixed(&mut f),
+            Rt::PushPadded => text::push_padded(&mut f),
+            Rt::ParseNumber => text::parse_number(&mut f),
+            Rt::ToNumber => text::to_number(&mut f),
+            Rt::DfaRun => text::dfa_run(&mut f),
+            Rt::Matches => text::matches(&mut f),
+            Rt::Count => builtins::count(&mut f),
+            Rt::Len => builtins::len(&mut f),
+            Rt::Keys => builtins::keys(&mut f),
+            Rt::AsList => builtins::as_list(&mut f),
+            Rt::Exists => builtins::exists(&mut f),
+            Rt::Case => builtins::case(&mut f),
+            Rt::Affix => builtins::affix(&mut f),
+            Rt::NumberOf => builtins::number_of(&mut f),
+            Rt::StringOf => builtins::string_of(&mut f),
+            Rt::ParseDecimal => net::parse_decimal(&mut f),
+            Rt::ParseIpv4 => net::parse_ipv4(&mut f),
+            Rt::ParseGroups => net::parse_groups(&mut f),
+            Rt::ParseIpv6 => net::parse_ipv6(&mut f),
+            Rt::ParseBlock => net::parse_block(&mut f),
+            Rt::IsCidr => net::is_cidr(&mut f),
+            Rt::CidrContains => net::cidr_contains(&mut f),
+            Rt::PortInRange => builtins::port_in_range(&mut f),
+            Rt::TypeMatch => builtins::type_match(&mut f),
+            Rt::Traverse => builtins::traverse(&mut f),
+            Rt::AddFinding => findings::add_finding(&mut f),
+            Rt::AddUnknown => findings::add_unknown(&mut f, texts),
+            Rt::AddFailure => findings::add_failure(&mut f, texts),
+            Rt::StatusResults => findings::status_results(&mut f),
+        }
+        f
+    }
+}
+
+/// Fixed texts the runtime writes, in the constant pool.
+pub(crate) struct Texts {
+    pub(crate) null: (u32, u32),
+    pub(crate) true_: (u32, u32),
+    pub(crate) false_: (u32, u32),
+    pub(crate) unknown: (u32, u32),
+    pub(crate) nan: (u32, u32),
+    pub(crate) inf: (u32, u32),
+    pub(crate) minus_inf: (u32, u32),
+    pub(crate) backtick: (u32, u32),
+    pub(crate) failed_for: (u32, u32),
+    pub(crate) unknown_for: (u32, u32),
+    pub(crate) reason: (u32, u32),
+}
+
+impl Texts {
+    pub(crate) fn new(pool: &mut Pool) -> Texts {
+        Texts {
+            null: pool.string("null"),
+            true_: pool.string("true"),
+            false_: pool.string("false"),
+            unknown: pool.string("<unknown>"),
+            nan: pool.string("NaN"),
+            inf: pool.string("inf"),
+            minus_inf: pool.string("-inf"),
+            backtick: pool.string("`"),
+            failed_for: pool.string("` failed for `"),
+            unknown_for: pool.string("` is unknown for `"),
+            reason: pool.string("`: "),
+        }
+    }
+}
+
+/// Pushes the tag of the slot in `local`.
+pub(crate) fn tag(f: &mut Func, local: u32) {
+    f.get(local).load8(0);
+}
+
+/// Emits `if tag(local) == tag { return result_local }`.
+pub(crate) fn return_if_tag(f: &mut Func, local: u32, tag_value: u8, result: u32) {
+    tag(f, local);
+    f.i32c(i32::from(tag_value))
+        .eq()
+        .if_()
+        .get(result)
+        .ret()
+        .end();
+}
+
+/// Pushes `(address, length)` of a fixed text.
+pub(crate) fn text(f: &mut Func, text: (u32, u32)) {
+    f.u32c(text.0).u32c(text.1);
+}

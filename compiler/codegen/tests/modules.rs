@@ -1,0 +1,413 @@
+//! Generated modules: they validate, carry their metadata, and, run under
+//! wasmtime on the evaluator's test cases and the examples, report exactly
+//! what the reference evaluator reports (outcomes, and findings with their
+//! message, line and column).
+
+use std::path::{Path, PathBuf};
+
+use ward_abi::{
+    EncodeOptions, KeyTable, META_SECTION, Metadata, NONE, ResultsLimits, Status, decode_results,
+    encode_input_with,
+};
+use ward_compiler::Compiler;
+use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
+use ward_compiler::ir::Program;
+use ward_model::Document;
+
+fn program(files: &[(String, String)]) -> Program {
+    let mut compiler = Compiler::default();
+    for (path, text) in files {
+        compiler.set_file(path, text.clone());
+    }
+    let errors: Vec<String> = compiler
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.file, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    (*ward_compiler::ir::program(&compiler.db, compiler.workspace).expect("a program")).clone()
+}
+
+/// Validates a module and reads its metadata.
+fn validate(wasm: &[u8]) -> Metadata {
+    wasmparser::Validator::new()
+        .validate_all(wasm)
+        .expect("a valid module");
+    let mut metadata = None;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.expect("parses") {
+            wasmparser::Payload::CustomSection(section) if section.name() == META_SECTION => {
+                assert!(metadata.is_none(), "one metadata section");
+                metadata = Some(Metadata::decode(section.data()).expect("metadata decodes"));
+            }
+            wasmparser::Payload::ImportSection(imports) => {
+                assert_eq!(imports.count(), 0, "no imports");
+            }
+            _ => {}
+        }
+    }
+    metadata.expect("a metadata section")
+}
+
+/// One rule's results in a form both backends produce.
+#[derive(Debug, PartialEq)]
+struct RuleRun {
+    error: bool,
+    outcomes: Vec<String>,
+    findings: Vec<String>,
+}
+
+fn finding_line(outcome: &str, resource: &str, line: u32, column: u32, message: &str) -> String {
+    format!("{outcome} {resource} {line}:{column} {message}")
+}
+
+/// Runs every rule of a module on a document.
+fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
+    let metadata = validate(wasm);
+    let keys = KeyTable::new(metadata.keys.iter().map(String::as_str));
+    let encoded = encode_input_with(
+        document,
+        &keys,
+        &EncodeOptions {
+            include_root: false,
+        },
+    )
+    .expect("encodes");
+    let mut config = wasmtime::Config::new();
+    config.consume_fuel(true);
+    let engine = wasmtime::Engine::new(&config).expect("engine");
+    let module = wasmtime::Module::new(&engine, wasm).expect("module");
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
+    let memory = instance.get_memory(&mut store, "memory").expect("memory");
+    let reset = instance
+        .get_typed_func::<(), ()>(&mut store, "ward_reset")
+        .expect("ward_reset");
+    let alloc = instance
+        .get_typed_func::<i32, i32>(&mut store, "ward_alloc")
+        .expect("ward_alloc");
+    let eval = instance
+        .get_typed_func::<(i32, i32, i32), i32>(&mut store, "ward_eval")
+        .expect("ward_eval");
+    store.set_fuel(u64::MAX / 2).expect("fuel");
+    reset.call(&mut store, ()).expect("reset");
+    let len = i32::try_from(encoded.bytes.len()).expect("fits");
+    let at = alloc.call(&mut store, len).expect("alloc");
+    assert_ne!(at, 0);
+    memory
+        .write(&mut store, at as usize, &encoded.bytes)
+        .expect("write");
+    let resource_count = u32::try_from(document.resources.len()).expect("fits");
+    let node_count = u32::try_from(encoded.nodes.len()).expect("fits");
+    let mut runs = Vec::new();
+    for (index, rule) in metadata.rules.iter().enumerate() {
+        let address = match eval.call(&mut store, (index as i32, at, len)) {
+            Ok(address) => address,
+            Err(error) => {
+                runs.push(RuleRun {
+                    error: true,
+                    outcomes: vec![format!("trap: {error}")],
+                    findings: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let limits = ResultsLimits::new(resource_count, node_count, rule.checks.len() as u32);
+        let results =
+            decode_results(memory.data(&store), address as u32, &limits).expect("valid results");
+        assert_eq!(results.status, Status::Ok, "{}", results.message);
+        let resource_id = |index: u32| {
+            document
+                .resources
+                .get(index as usize)
+                .map(|r| r.id.clone())
+                .unwrap_or_default()
+        };
+        let outcomes = results
+            .outcomes
+            .iter()
+            .map(|o| format!("{} {}", resource_id(o.resource), o.outcome.as_str()))
+            .collect();
+        let findings = results
+            .findings
+            .iter()
+            .map(|finding| {
+                let pos = if finding.node == NONE {
+                    document
+                        .resources
+                        .get(finding.resource as usize)
+                        .map(|r| r.pos)
+                } else {
+                    encoded.node(finding.node).map(|node| node.pos)
+                }
+                .unwrap_or_default();
+                finding_line(
+                    finding.outcome.as_str(),
+                    &resource_id(finding.resource),
+                    pos.line,
+                    pos.column,
+                    &finding.message,
+                )
+            })
+            .collect();
+        runs.push(RuleRun {
+            error: false,
+            outcomes,
+            findings,
+        });
+    }
+    runs
+}
+
+/// What the reference evaluator reports, in the same form.
+fn run_evaluator(program: &Program, document: &Document) -> Vec<RuleRun> {
+    let report = evaluate(program, document, &Limits::default());
+    report
+        .rules
+        .iter()
+        .map(|rule| RuleRun {
+            error: rule.error.is_some(),
+            outcomes: rule
+                .resources
+                .iter()
+                .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
+                .collect(),
+            findings: report
+                .findings
+                .iter()
+                .filter(|finding| finding.rule_id == rule.rule_id)
+                .map(|finding| {
+                    let outcome = match finding.outcome {
+                        FindingOutcome::Fail => "fail",
+                        FindingOutcome::Unknown => "unknown",
+                    };
+                    finding_line(
+                        outcome,
+                        &finding.resource_id,
+                        finding.line,
+                        finding.column,
+                        &finding.message,
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn compare(name: &str, program: &Program, document: &Document) {
+    let wasm = ward_codegen::compile(program).expect("compiles");
+    let module = run_module(&wasm, document);
+    let reference = run_evaluator(program, document);
+    assert_eq!(module.len(), reference.len());
+    let outcomes: usize = module.iter().map(|run| run.outcomes.len()).sum();
+    assert!(
+        outcomes > 0 || program.rules.is_empty(),
+        "{name}: nothing was evaluated"
+    );
+    eprintln!(
+        "{name}: {} rules, {outcomes} outcomes, {} findings",
+        module.len(),
+        module.iter().map(|run| run.findings.len()).sum::<usize>()
+    );
+    for ((rule, module), reference) in program.rules.iter().zip(&module).zip(&reference) {
+        if reference.error {
+            // The evaluator's step budget; the module has fuel instead.
+            continue;
+        }
+        assert_eq!(module, reference, "{name}: rule `{}`", rule.info.name);
+    }
+}
+
+fn core_cases() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/eval")
+}
+
+/// Every evaluator case, compiled and run.
+#[test]
+fn evaluator_cases_agree() {
+    let dir = core_cases();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("cases")
+        .filter_map(|entry| {
+            let path = entry.expect("entry").path();
+            (path.extension()? == "ward").then(|| path.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10);
+    for name in names {
+        let policy = std::fs::read_to_string(dir.join(format!("{name}.ward"))).expect("policy");
+        let input = policy
+            .lines()
+            .find_map(|line| {
+                line.trim()
+                    .strip_prefix("// input:")
+                    .map(|s| s.trim().to_string())
+            })
+            .unwrap_or_else(|| {
+                ["json", "yaml"]
+                    .iter()
+                    .map(|ext| format!("{name}.{ext}"))
+                    .find(|file| dir.join(file).exists())
+                    .expect("an input")
+            });
+        let bytes = std::fs::read(dir.join(&input)).expect("input");
+        let document = ward_model::load(&input, &bytes, &Default::default()).expect("loads");
+        let program = program(&[(format!("{name}.ward"), policy)]);
+        compare(&name, &program, &document);
+    }
+}
+
+/// The example policies on the example template.
+#[test]
+fn examples_agree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root.join("examples/policies")).expect("examples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|ext| ext == "ward") {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            files.push((path.display().to_string(), text));
+        }
+    }
+    files.sort();
+    let program = program(&files);
+    let bytes = std::fs::read(root.join("examples/templates/app.yaml")).expect("template");
+    let document = ward_model::load("app.yaml", &bytes, &Default::default()).expect("loads");
+    compare("examples", &program, &document);
+}
+
+#[test]
+fn metadata_describes_the_rules() {
+    let program = program(&[(
+        "p.ward".to_string(),
+        r#"package net
+/// Security groups stay closed.
+///
+/// More text.
+@id("NET-001") @severity(high) @controls("CIS:5.2") @tags("network")
+rule closed for sg in resources("AWS::EC2::SecurityGroup", "AWS::EC2::*") {
+  for ingress in sg.props.SecurityGroupIngress {
+    deny ingress.CidrIp == "0.0.0.0/0"
+      message "{sg} is open"
+  }
+  require count(refs(sg, "AWS::EC2::VPC")) >= 0
+}
+"#
+        .to_string(),
+    )]);
+    let wasm = ward_codegen::compile(&program).expect("compiles");
+    let metadata = validate(&wasm);
+    assert_eq!(metadata.rules.len(), 1);
+    let rule = &metadata.rules[0];
+    assert_eq!(rule.id, "NET-001");
+    assert_eq!(rule.package, "net");
+    assert_eq!(rule.severity, ward_abi::Severity::High);
+    assert_eq!(rule.controls, ["CIS:5.2"]);
+    assert_eq!(rule.tags, ["network"]);
+    assert_eq!(rule.title, "Security groups stay closed.");
+    assert_eq!(
+        rule.description,
+        "Security groups stay closed.\n\nMore text."
+    );
+    assert_eq!(
+        rule.resource_types,
+        ["AWS::EC2::SecurityGroup", "AWS::EC2::*"]
+    );
+    assert_eq!(
+        (
+            rule.source.file.as_str(),
+            rule.source.start_line,
+            rule.source.start_column
+        ),
+        ("p.ward", 5, 1)
+    );
+    assert_eq!(rule.checks.len(), 2);
+    assert_eq!(rule.checks[0].message, "{sg} is open");
+    assert_eq!(rule.checks[0].kind, ward_abi::CheckKind::Deny);
+    assert_eq!(
+        (
+            rule.checks[0].source.start_line,
+            rule.checks[0].source.start_column
+        ),
+        (8, 5)
+    );
+    assert_eq!(rule.checks[1].message, "");
+    // Program keys first, then the exact types the policy filters by.
+    assert_eq!(
+        metadata.keys,
+        [
+            "props",
+            "SecurityGroupIngress",
+            "CidrIp",
+            "AWS::EC2::SecurityGroup",
+            "AWS::EC2::VPC"
+        ]
+    );
+    assert!(!metadata.uses_root);
+}
+
+#[test]
+fn rejected_inputs_and_unknown_rules() {
+    let program = program(&[(
+        "p.ward".to_string(),
+        "@severity(low) rule r for x in resources(\"T\") { require true }".to_string(),
+    )]);
+    let wasm = ward_codegen::compile(&program).expect("compiles");
+    validate(&wasm);
+    let engine = wasmtime::Engine::default();
+    let module = wasmtime::Module::new(&engine, &wasm).expect("module");
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
+    let memory = instance.get_memory(&mut store, "memory").expect("memory");
+    let reset = instance
+        .get_typed_func::<(), ()>(&mut store, "ward_reset")
+        .expect("reset");
+    let alloc = instance
+        .get_typed_func::<i32, i32>(&mut store, "ward_alloc")
+        .expect("alloc");
+    let eval = instance
+        .get_typed_func::<(i32, i32, i32), i32>(&mut store, "ward_eval")
+        .expect("eval");
+    reset.call(&mut store, ()).expect("reset");
+    let at = alloc.call(&mut store, 64).expect("alloc");
+    memory
+        .write(&mut store, at as usize, &[0u8; 64])
+        .expect("write");
+    let limits = ResultsLimits::new(0, 0, 1);
+    let address = eval.call(&mut store, (0, at, 64)).expect("eval");
+    let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
+    assert_eq!(results.status, Status::InputRejected);
+    assert!(results.message.contains("ABI version 1"));
+
+    let document = ward_model::load(
+        "t.json",
+        br#"{"Resources": {"A": {"Type": "T"}}}"#,
+        &Default::default(),
+    )
+    .expect("loads");
+    let keys = KeyTable::new(["T"]);
+    let encoded = encode_input_with(
+        &document,
+        &keys,
+        &EncodeOptions {
+            include_root: false,
+        },
+    )
+    .expect("encodes");
+    reset.call(&mut store, ()).expect("reset");
+    let len = encoded.bytes.len() as i32;
+    let at = alloc.call(&mut store, len).expect("alloc");
+    memory
+        .write(&mut store, at as usize, &encoded.bytes)
+        .expect("write");
+    let address = eval.call(&mut store, (7, at, len)).expect("eval");
+    let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
+    assert_eq!(results.status, Status::Error);
+    let address = eval.call(&mut store, (0, at, len)).expect("eval");
+    let limits = ResultsLimits::new(1, encoded.nodes.len() as u32, 1);
+    let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
+    assert_eq!(results.status, Status::Ok);
+    assert_eq!(results.outcomes.len(), 1);
+}
