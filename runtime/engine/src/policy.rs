@@ -200,11 +200,25 @@ impl Policy {
     /// in [`Report::errors`] and the next rule runs on a fresh instance. The
     /// input is encoded once per key table and written once per instance.
     pub fn evaluate(&self, input: &Input) -> Report {
+        let all: Vec<usize> = (0..self.metadata.rules.len()).collect();
+        self.evaluate_rules(input, &all)
+    }
+
+    /// Evaluates the rules with these indexes (positions in
+    /// [`Policy::rules`]), in the order given, like [`Policy::evaluate`].
+    /// Indexes out of range are ignored. Partitions of the rules may be
+    /// evaluated on several threads and their reports put together with
+    /// [`Report::merge`].
+    pub fn evaluate_rules(&self, input: &Input, rules: &[usize]) -> Report {
         self.evaluations.fetch_add(1, Ordering::Relaxed);
+        let selected: Vec<(usize, &RuleMeta)> = rules
+            .iter()
+            .filter_map(|&index| self.metadata.rules.get(index).map(|rule| (index, rule)))
+            .collect();
         let document = input.document();
         let mut report = Report {
             summary: Summary {
-                rules: self.metadata.rules.len(),
+                rules: selected.len(),
                 resources: document.resources.len(),
                 ..Summary::default()
             },
@@ -213,13 +227,18 @@ impl Policy {
         let encoded = match input.encoding(self.encoding_key, &self.keys) {
             Ok(encoded) => encoded,
             Err(error) => {
-                self.fail_rules(&mut report, 0, RuleErrorKind::Input, &error.to_string());
+                fail_rules(
+                    &mut report,
+                    &selected,
+                    RuleErrorKind::Input,
+                    &error.to_string(),
+                );
                 report.recount();
                 return report;
             }
         };
         let mut worker: Option<Worker> = None;
-        for (index, rule) in self.metadata.rules.iter().enumerate() {
+        for (position, &(index, rule)) in selected.iter().enumerate() {
             let ready = match worker.take() {
                 Some(ready) => Ok(ready),
                 None => self.worker(input, &encoded),
@@ -228,7 +247,8 @@ impl Policy {
                 Ok(ready) => ready,
                 Err(failure) => {
                     // Loading the input fails the same way for every rule.
-                    self.fail_rules(&mut report, index, failure.kind, &failure.detail);
+                    let rest = selected.get(position..).unwrap_or(&[]);
+                    fail_rules(&mut report, rest, failure.kind, &failure.detail);
                     break;
                 }
             };
@@ -243,9 +263,9 @@ impl Policy {
                         message: failure.message(&rule.id),
                         kind: failure.kind,
                     });
-                    if !failure.instance_is_sound {
-                        drop(ready);
-                    } else {
+                    // After a trap the instance is dropped: the next rule
+                    // gets a fresh one.
+                    if failure.instance_is_sound {
                         worker = Some(ready);
                     }
                 }
@@ -256,16 +276,6 @@ impl Policy {
         }
         report.recount();
         report
-    }
-
-    fn fail_rules(&self, report: &mut Report, from: usize, kind: RuleErrorKind, detail: &str) {
-        for rule in self.metadata.rules.iter().skip(from) {
-            report.errors.push(RuleError {
-                rule: rule.id.clone(),
-                message: format!("rule `{}` was not evaluated: {detail}", rule.id),
-                kind,
-            });
-        }
     }
 
     /// An instance with the input written into it: an idle one when there
@@ -507,6 +517,22 @@ impl Policy {
                 .into_iter()
                 .map(|record| locate(rule, record, encoded, document)),
         );
+    }
+}
+
+/// Reports every rule of `rules` as not evaluated.
+fn fail_rules(
+    report: &mut Report,
+    rules: &[(usize, &RuleMeta)],
+    kind: RuleErrorKind,
+    detail: &str,
+) {
+    for (_, rule) in rules {
+        report.errors.push(RuleError {
+            rule: rule.id.clone(),
+            message: format!("rule `{}` was not evaluated: {detail}", rule.id),
+            kind,
+        });
     }
 }
 

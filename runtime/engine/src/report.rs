@@ -141,6 +141,18 @@ impl Report {
         self.summary = summary;
     }
 
+    /// Appends another report on the same input (for example the report of
+    /// another policy, or of another part of the same policy's rules) and
+    /// recounts.
+    pub fn merge(&mut self, other: Report) {
+        self.summary.rules += other.summary.rules;
+        self.summary.resources = self.summary.resources.max(other.summary.resources);
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.outcomes.extend(other.outcomes);
+        self.recount();
+    }
+
     /// The outcome of rule `rule` (by id) on the resource with index
     /// `resource`, if the rule was evaluated on it.
     pub fn outcome(&self, rule: &str, resource: Option<usize>) -> Option<Outcome> {

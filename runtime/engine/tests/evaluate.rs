@@ -264,6 +264,27 @@ fn evaluation_is_shared_between_threads() {
 }
 
 #[test]
+fn a_selection_of_rules_is_evaluated_and_reports_merge() {
+    let policy = Policy::load(&engine(), &module(POLICY, &four_rules())).unwrap();
+    let input = input(TEMPLATE);
+    let first = policy.evaluate_rules(&input, &[3, 0, 99]);
+    assert_eq!(first.summary.rules, 2);
+    let rules: Vec<&str> = first
+        .findings
+        .iter()
+        .map(|finding| finding.rule.as_str())
+        .collect();
+    assert_eq!(rules, ["DOC-001", "NET-001"]);
+    assert!(first.errors.is_empty());
+    let mut merged = first.clone();
+    merged.merge(policy.evaluate_rules(&input, &[1]));
+    assert_eq!(merged.summary.rules, 3);
+    assert_eq!(merged.summary.errors, 1);
+    assert_eq!(merged.summary.findings, 2);
+    assert_eq!(merged.summary.resources, 3);
+}
+
+#[test]
 fn rules_are_listed_without_running() {
     let wasm = module(POLICY, &four_rules());
     let metadata = ward_runtime::read_metadata(&wasm).unwrap();
