@@ -129,6 +129,32 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// Why a computation on a snapshot gave no answer.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// An edit cancelled it.
+    Cancelled,
+    /// It panicked, with this message.
+    Panicked(String),
+}
+
+/// Runs `f` on a snapshot (and drops the snapshot), catching cancellation
+/// and panics.
+fn guarded<T>(
+    snapshot: Snapshot,
+    f: impl FnOnce(&Snapshot) -> T,
+) -> std::result::Result<T, Failure> {
+    let result = catch_unwind(AssertUnwindSafe(|| f(&snapshot)));
+    drop(snapshot);
+    result.map_err(|payload| {
+        if payload.is::<salsa::Cancelled>() {
+            Failure::Cancelled
+        } else {
+            Failure::Panicked(panic_message(payload.as_ref()))
+        }
+    })
+}
+
 fn internal_error(message: String) -> Error {
     Error {
         code: ErrorCode::InternalError,
@@ -171,16 +197,12 @@ impl Backend {
         T: Send + 'static,
     {
         let snapshot = self.state().host.snapshot();
-        let joined =
-            tokio::task::spawn_blocking(move || catch_unwind(AssertUnwindSafe(|| f(&snapshot))))
-                .await;
+        let joined = tokio::task::spawn_blocking(move || guarded(snapshot, f)).await;
         match joined {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(payload)) => {
-                if payload.is::<salsa::Cancelled>() {
-                    return Err(Error::content_modified());
-                }
-                let message = format!("internal error: {}", panic_message(payload.as_ref()));
+            Ok(Err(Failure::Cancelled)) => Err(Error::content_modified()),
+            Ok(Err(Failure::Panicked(message))) => {
+                let message = format!("internal error: {message}");
                 self.client
                     .log_message(lsp::MessageType::ERROR, &message)
                     .await;
@@ -390,7 +412,10 @@ impl Backend {
         self.client
             .log_message(
                 lsp::MessageType::INFO,
-                format!("ward: loaded {count} policy files"),
+                format!(
+                    "ward: loaded {count} policy file{}",
+                    if count == 1 { "" } else { "s" }
+                ),
             )
             .await;
     }
@@ -881,5 +906,71 @@ impl LanguageServer for Backend {
             RUN_RULE_COMMAND => self.run_rule_command(params.arguments).await,
             other => Err(invalid_params(format!("unknown command `{other}`"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error() {
+        let host = AnalysisHost::new();
+        let result: std::result::Result<(), Failure> = guarded(host.snapshot(), |_| panic!("boom"));
+        assert_eq!(result, Err(Failure::Panicked("boom".to_string())));
+    }
+
+    #[test]
+    fn an_edit_cancels_a_running_request() {
+        let mut host = AnalysisHost::new();
+        host.set_file(
+            "file:///a.ward",
+            "rule r for b in resources(\"AWS::S3::Bucket\") {}".to_string(),
+        );
+        let snapshot = host.snapshot();
+        let (started, wait) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            guarded(snapshot, |snapshot| {
+                let _ = started.send(());
+                // Every query checks for a pending edit; this one loops until
+                // the edit below cancels it.
+                loop {
+                    snapshot.diagnostics("file:///a.ward");
+                }
+            })
+        });
+        wait.recv().expect("the request started");
+        // Waits for the request to unwind.
+        host.set_file("file:///a.ward", "fn f() = 1".to_string());
+        let result: std::result::Result<(), Failure> =
+            worker.join().expect("the worker does not panic");
+        assert_eq!(result, Err(Failure::Cancelled));
+        assert_eq!(
+            host.snapshot().file_text("file:///a.ward"),
+            Some("fn f() = 1")
+        );
+    }
+
+    #[test]
+    fn incremental_changes_apply_in_utf16_units() {
+        let mut text = "let é = 1\nx".to_string();
+        apply_change(
+            &mut text,
+            lsp::TextDocumentContentChangeEvent {
+                range: Some(lsp::Range {
+                    start: lsp::Position {
+                        line: 0,
+                        character: 4,
+                    },
+                    end: lsp::Position {
+                        line: 0,
+                        character: 5,
+                    },
+                }),
+                range_length: None,
+                text: "e".to_string(),
+            },
+        );
+        assert_eq!(text, "let e = 1\nx");
     }
 }
