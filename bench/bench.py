@@ -308,13 +308,15 @@ def main(argv):
         "--peer-max-size", type=int, default=None,
         help="largest template given to cfn-guard; default 10000, 1000 with --quick",
     )
-    parser.add_argument("--checkov-max-size", type=int, default=1000, help="largest template given to checkov")
+    parser.add_argument("--checkov-max-size", type=int, default=None,
+                        help="largest template given to checkov; default 10000, 1000 with --quick")
     args = parser.parse_args(argv)
 
     sizes = args.sizes or ("100,1000" if args.quick else "100,1000,10000,50000")
     sizes = [int(size.replace("_", "")) for size in sizes.split(",") if size.strip()]
     runs = args.runs or (3 if args.quick else 5)
     peer_max = args.peer_max_size or (1000 if args.quick else 10000)
+    checkov_max = args.checkov_max_size or (1000 if args.quick else 10000)
 
     notes = []
     tools = [native_tool(args.native), ward_tool(args.ward)]
@@ -323,7 +325,7 @@ def main(argv):
             name = name.strip()
             if not name:
                 continue
-            tool, note = peers.make(name, peer_max, args.checkov_max_size)
+            tool, note = peers.make(name, peer_max, checkov_max)
             if tool is None:
                 print(f"note: {note}", file=sys.stderr)
                 notes.append(note)

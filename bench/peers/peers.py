@@ -211,12 +211,12 @@ def checkov(binary, max_size):
             "version": first_line([binary, "--version"]), "max_size": max_size}
 
 
-def make(name, slow_max_size, checkov_max_size=1000):
+def make(name, slow_max_size, checkov_max_size=10000):
     """The peer's description, or None and a note saying why it is skipped.
 
     `slow_max_size` bounds the templates given to cfn-guard, and
-    `checkov_max_size` those given to Checkov (about a minute a run from
-    1,000 resources on)."""
+    `checkov_max_size` those given to Checkov (about a minute a run at
+    10,000 resources)."""
     if name == "regorus":
         binary = find("regorus", "REGORUS")
         if binary:
