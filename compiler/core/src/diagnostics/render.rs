@@ -93,8 +93,10 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         }
         return out;
     }
-    // A span past the end or inside a character would make ariadne slice
-    // the text in the middle of a character.
+    // ariadne gets character offsets: with byte offsets it takes the
+    // character offset of a label in another file for a byte offset and
+    // slices inside a character. A span past the end or inside a character
+    // is first moved back to a boundary.
     let clamp = |span: Span, text: &str| {
         let floor = |mut offset: usize| {
             offset = offset.min(text.len());
@@ -105,7 +107,8 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         };
         let start = floor(span.start as usize);
         let end = floor(span.end as usize).max(start);
-        start..end
+        let chars = |offset: usize| text[..offset].chars().count();
+        chars(start)..chars(end)
     };
     let kind = match snippet.kind {
         SnippetKind::Error => ReportKind::Error,
@@ -119,7 +122,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     let mut builder = Report::build(kind, (file.clone(), clamp(snippet.span, text)))
         .with_config(
             Config::default()
-                .with_index_type(IndexType::Byte)
+                .with_index_type(IndexType::Char)
                 .with_color(color),
         )
         .with_message(snippet.message);
