@@ -96,10 +96,10 @@ impl Client {
         let reply = tokio::time::timeout(TIMEOUT, async {
             loop {
                 let message = self.receive().await;
-                if let Some(reply) = self.dispatch(message).await {
-                    if reply.get("id") == Some(&json!(id)) {
-                        return reply;
-                    }
+                if let Some(reply) = self.dispatch(message).await
+                    && reply.get("id") == Some(&json!(id))
+                {
+                    return reply;
                 }
             }
         })
