@@ -7,14 +7,21 @@
 
 /// Every standard library file as (virtual path, text).
 pub const FILES: &[(&str, &str)] = &[
+    ("std/aws/access.ward", include_str!("../aws/access.ward")),
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
+    ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
     ("std/aws/database.ward", include_str!("../aws/database.ward")),
+    ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
     ("std/aws/encryption.ward", include_str!("../aws/encryption.ward")),
+    ("std/aws/firewall.ward", include_str!("../aws/firewall.ward")),
     ("std/aws/iam.ward", include_str!("../aws/iam.ward")),
+    ("std/aws/keys.ward", include_str!("../aws/keys.ward")),
     ("std/aws/logging.ward", include_str!("../aws/logging.ward")),
     ("std/aws/network.ward", include_str!("../aws/network.ward")),
+    ("std/aws/rds.ward", include_str!("../aws/rds.ward")),
     ("std/aws/s3.ward", include_str!("../aws/s3.ward")),
     ("std/aws/secrets.ward", include_str!("../aws/secrets.ward")),
+    ("std/aws/storage.ward", include_str!("../aws/storage.ward")),
 ];
 
 #[cfg(test)]
