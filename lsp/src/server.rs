@@ -378,6 +378,13 @@ impl Backend {
         let text = self
             .with_snapshot(move |snapshot| snapshot.run_rule(&input, &sample))
             .await?;
+        // Editors other than VS Code (whose extension shows the answer)
+        // usually drop the answer of a lens command: show it as a message.
+        if !self.flags().vscode {
+            self.client
+                .show_message(lsp::MessageType::INFO, &text)
+                .await;
+        }
         Ok(Some(Value::String(text)))
     }
 

@@ -142,12 +142,12 @@ pub(crate) fn run(_snapshot: &Snapshot, input: &RuleRunInput, sample: &SampleTem
             };
             let _ = writeln!(
                 out,
-                "  {}:{}:{}: {outcome} {} {}\n    {}",
+                "  {outcome} {} at {} ({}:{}:{})\n    {}",
+                finding.resource_id,
+                finding.path,
                 finding.file,
                 finding.line,
                 finding.column,
-                finding.resource_id,
-                finding.path,
                 finding.message
             );
         }
