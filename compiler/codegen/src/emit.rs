@@ -532,6 +532,9 @@ impl<'c, 'p> Body<'c, 'p> {
                 .br(1)
                 .end();
         }
+        // Locals keep their values between evaluations of the same
+        // expression (once per resource): start afresh.
+        self.f.i32c(0).set(index).i32c(0).set(count);
         self.f
             .gget(global::INPUT)
             .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)

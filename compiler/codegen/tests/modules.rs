@@ -5,219 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use ward_abi::{
-    EncodeOptions, KeyTable, META_SECTION, Metadata, NONE, ResultsLimits, Status, decode_results,
-    encode_input_with,
-};
-use ward_compiler::Compiler;
-use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
-use ward_compiler::ir::Program;
-use ward_model::Document;
+mod common;
 
-fn program(files: &[(String, String)]) -> Program {
-    let mut compiler = Compiler::default();
-    for (path, text) in files {
-        compiler.set_file(path, text.clone());
-    }
-    let errors: Vec<String> = compiler
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.file, d.message))
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
-    (*ward_compiler::ir::program(&compiler.db, compiler.workspace).expect("a program")).clone()
-}
-
-/// Validates a module and reads its metadata.
-fn validate(wasm: &[u8]) -> Metadata {
-    wasmparser::Validator::new()
-        .validate_all(wasm)
-        .expect("a valid module");
-    let mut metadata = None;
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        match payload.expect("parses") {
-            wasmparser::Payload::CustomSection(section) if section.name() == META_SECTION => {
-                assert!(metadata.is_none(), "one metadata section");
-                metadata = Some(Metadata::decode(section.data()).expect("metadata decodes"));
-            }
-            wasmparser::Payload::ImportSection(imports) => {
-                assert_eq!(imports.count(), 0, "no imports");
-            }
-            _ => {}
-        }
-    }
-    metadata.expect("a metadata section")
-}
-
-/// One rule's results in a form both backends produce.
-#[derive(Debug, PartialEq)]
-struct RuleRun {
-    error: bool,
-    outcomes: Vec<String>,
-    findings: Vec<String>,
-}
-
-fn finding_line(outcome: &str, resource: &str, line: u32, column: u32, message: &str) -> String {
-    format!("{outcome} {resource} {line}:{column} {message}")
-}
-
-/// Runs every rule of a module on a document.
-fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
-    let metadata = validate(wasm);
-    let keys = KeyTable::new(metadata.keys.iter().map(String::as_str));
-    let encoded = encode_input_with(
-        document,
-        &keys,
-        &EncodeOptions {
-            include_root: false,
-        },
-    )
-    .expect("encodes");
-    let mut config = wasmtime::Config::new();
-    config.consume_fuel(true);
-    let engine = wasmtime::Engine::new(&config).expect("engine");
-    let module = wasmtime::Module::new(&engine, wasm).expect("module");
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
-    let memory = instance.get_memory(&mut store, "memory").expect("memory");
-    let reset = instance
-        .get_typed_func::<(), ()>(&mut store, "ward_reset")
-        .expect("ward_reset");
-    let alloc = instance
-        .get_typed_func::<i32, i32>(&mut store, "ward_alloc")
-        .expect("ward_alloc");
-    let eval = instance
-        .get_typed_func::<(i32, i32, i32), i32>(&mut store, "ward_eval")
-        .expect("ward_eval");
-    store.set_fuel(u64::MAX / 2).expect("fuel");
-    reset.call(&mut store, ()).expect("reset");
-    let len = i32::try_from(encoded.bytes.len()).expect("fits");
-    let at = alloc.call(&mut store, len).expect("alloc");
-    assert_ne!(at, 0);
-    memory
-        .write(&mut store, at as usize, &encoded.bytes)
-        .expect("write");
-    let resource_count = u32::try_from(document.resources.len()).expect("fits");
-    let node_count = u32::try_from(encoded.nodes.len()).expect("fits");
-    let mut runs = Vec::new();
-    for (index, rule) in metadata.rules.iter().enumerate() {
-        let address = match eval.call(&mut store, (index as i32, at, len)) {
-            Ok(address) => address,
-            Err(error) => {
-                runs.push(RuleRun {
-                    error: true,
-                    outcomes: vec![format!("trap: {error}")],
-                    findings: Vec::new(),
-                });
-                continue;
-            }
-        };
-        let limits = ResultsLimits::new(resource_count, node_count, rule.checks.len() as u32);
-        let results =
-            decode_results(memory.data(&store), address as u32, &limits).expect("valid results");
-        assert_eq!(results.status, Status::Ok, "{}", results.message);
-        let resource_id = |index: u32| {
-            document
-                .resources
-                .get(index as usize)
-                .map(|r| r.id.clone())
-                .unwrap_or_default()
-        };
-        let outcomes = results
-            .outcomes
-            .iter()
-            .map(|o| format!("{} {}", resource_id(o.resource), o.outcome.as_str()))
-            .collect();
-        let findings = results
-            .findings
-            .iter()
-            .map(|finding| {
-                let pos = if finding.node == NONE {
-                    document
-                        .resources
-                        .get(finding.resource as usize)
-                        .map(|r| r.pos)
-                } else {
-                    encoded.node(finding.node).map(|node| node.pos)
-                }
-                .unwrap_or_default();
-                finding_line(
-                    finding.outcome.as_str(),
-                    &resource_id(finding.resource),
-                    pos.line,
-                    pos.column,
-                    &finding.message,
-                )
-            })
-            .collect();
-        runs.push(RuleRun {
-            error: false,
-            outcomes,
-            findings,
-        });
-    }
-    runs
-}
-
-/// What the reference evaluator reports, in the same form.
-fn run_evaluator(program: &Program, document: &Document) -> Vec<RuleRun> {
-    let report = evaluate(program, document, &Limits::default());
-    report
-        .rules
-        .iter()
-        .map(|rule| RuleRun {
-            error: rule.error.is_some(),
-            outcomes: rule
-                .resources
-                .iter()
-                .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
-                .collect(),
-            findings: report
-                .findings
-                .iter()
-                .filter(|finding| finding.rule_id == rule.rule_id)
-                .map(|finding| {
-                    let outcome = match finding.outcome {
-                        FindingOutcome::Fail => "fail",
-                        FindingOutcome::Unknown => "unknown",
-                    };
-                    finding_line(
-                        outcome,
-                        &finding.resource_id,
-                        finding.line,
-                        finding.column,
-                        &finding.message,
-                    )
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-fn compare(name: &str, program: &Program, document: &Document) {
-    let wasm = ward_codegen::compile(program).expect("compiles");
-    let module = run_module(&wasm, document);
-    let reference = run_evaluator(program, document);
-    assert_eq!(module.len(), reference.len());
-    let outcomes: usize = module.iter().map(|run| run.outcomes.len()).sum();
-    assert!(
-        outcomes > 0 || program.rules.is_empty(),
-        "{name}: nothing was evaluated"
-    );
-    eprintln!(
-        "{name}: {} rules, {outcomes} outcomes, {} findings",
-        module.len(),
-        module.iter().map(|run| run.findings.len()).sum::<usize>()
-    );
-    for ((rule, module), reference) in program.rules.iter().zip(&module).zip(&reference) {
-        if reference.error {
-            // The evaluator's step budget; the module has fuel instead.
-            continue;
-        }
-        assert_eq!(module, reference, "{name}: rule `{}`", rule.info.name);
-    }
-}
+use common::{compare, program, validate};
+use ward_abi::{EncodeOptions, KeyTable, ResultsLimits, Status, decode_results, encode_input_with};
 
 fn core_cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/eval")
@@ -255,7 +46,7 @@ fn evaluator_cases_agree() {
         let bytes = std::fs::read(dir.join(&input)).expect("input");
         let document = ward_model::load(&input, &bytes, &Default::default()).expect("loads");
         let program = program(&[(format!("{name}.ward"), policy)]);
-        compare(&name, &program, &document);
+        compare(&name, &program, &document, &|_| String::new());
     }
 }
 
@@ -275,7 +66,7 @@ fn examples_agree() {
     let program = program(&files);
     let bytes = std::fs::read(root.join("examples/templates/app.yaml")).expect("template");
     let document = ward_model::load("app.yaml", &bytes, &Default::default()).expect("loads");
-    compare("examples", &program, &document);
+    compare("examples", &program, &document, &|_| String::new());
 }
 
 #[test]
