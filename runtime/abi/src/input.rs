@@ -5,7 +5,9 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use ward_model::{Document, EdgeKind, InputKind, Node, PathSegment, Pos, Value, render_path_from};
+use ward_model::{
+    Document, EdgeKind, InputKind, Node, PathSegment, Pos, ResourcePart, Value, render_path_from,
+};
 
 use crate::bytes::{write_u8, write_u32, write_u64};
 use crate::layout::*;
@@ -126,10 +128,11 @@ impl EncodedInput {
         self.nodes.get(id as usize)
     }
 
-    /// The path of a node: `$.a.b[0]` inside `props`, `tags.Name`,
-    /// `metadata.DependsOn[0]`, `$...` inside the document root, and the
-    /// empty string for a resource itself. `document` is the one this
-    /// input was encoded from: keys are read from it.
+    /// The path of a node, as `ward_model::Document::value_path` renders it
+    /// (for CloudFormation the place in the template, e.g.
+    /// `$.Resources.Sg.Properties.SecurityGroupIngress[0]`), or `$...` inside
+    /// the document root. `document` is the one this input was encoded
+    /// from: keys are read from it.
     pub fn path(&self, document: &Document, id: u32) -> Option<String> {
         let mut steps = Vec::new();
         let mut current = self.node(id)?;
@@ -141,15 +144,17 @@ impl EncodedInput {
             current = self.node(current.parent)?;
             budget = budget.checked_sub(1)?;
         }
-        let resource = || document.resources.get(current.resource as usize);
-        let (base, mut node) = match current.step {
-            NodeStep::Resource => return Some(String::new()),
-            NodeStep::Props => ("$", &resource()?.props),
-            NodeStep::Tags => ("tags", &resource()?.tags),
-            NodeStep::Metadata => ("metadata", &resource()?.metadata),
-            NodeStep::Root => ("$", &document.root),
+        let index = current.resource as usize;
+        let resource = || document.resources.get(index);
+        let (part, mut node) = match current.step {
+            NodeStep::Resource => return Some(document.value_path(index, ResourcePart::Resource, &[])),
+            NodeStep::Props => (ResourcePart::Props, &resource()?.props),
+            NodeStep::Tags => (ResourcePart::Tags, &resource()?.tags),
+            NodeStep::Metadata => (ResourcePart::Metadata, &resource()?.metadata),
+            NodeStep::Root => (ResourcePart::Props, &document.root),
             NodeStep::Key(_) | NodeStep::Index(_) => return None,
         };
+        let root = matches!(current.step, NodeStep::Root);
         let mut segments = Vec::with_capacity(steps.len());
         for step in steps.iter().rev() {
             match *step {
@@ -165,7 +170,10 @@ impl EncodedInput {
                 _ => return None,
             }
         }
-        Some(render_path_from(base, &segments))
+        if root {
+            return Some(render_path_from("$", &segments));
+        }
+        Some(document.value_path(index, part, &segments))
     }
 }
 
@@ -763,7 +771,10 @@ Resources:
             assert_eq!(resource.resource_type, model.resource_type);
             assert_eq!(resource.type_key, keys.id(&model.resource_type));
             assert_eq!(encoded.node(resource.node).unwrap().pos, model.pos);
-            assert_eq!(encoded.path(&document, resource.node).unwrap(), "");
+            assert_eq!(
+                encoded.path(&document, resource.node).unwrap(),
+                format!("$.Resources.{}", model.id)
+            );
             same(&resource.props, &model.props, &encoded, &keys);
             same(&resource.tags, &model.tags, &encoded, &keys);
             same(&resource.metadata, &model.metadata, &encoded, &keys);
@@ -858,15 +869,16 @@ Resources:
             .filter(|&id| encoded.node(id).unwrap().resource == 1)
             .map(|id| encoded.path(&document, id).unwrap())
             .collect();
+        // CloudFormation paths are places in the template; a tag points at
+        // its entry in the `Tags` list.
         for expected in [
-            "",
-            "$",
-            "$.KmsMasterKeyId",
-            "$.List[4].a[0]",
-            "tags",
-            "tags.team",
-            "metadata",
-            "metadata.DependsOn",
+            "$.Resources.Queue",
+            "$.Resources.Queue.Properties",
+            "$.Resources.Queue.Properties.KmsMasterKeyId",
+            "$.Resources.Queue.Properties.List[4].a[0]",
+            "$.Resources.Queue.Properties.Tags",
+            "$.Resources.Queue.Properties.Tags[0].Value",
+            "$.Resources.Queue.DependsOn",
         ] {
             assert!(
                 paths.iter().any(|path| path == expected),

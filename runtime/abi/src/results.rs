@@ -193,7 +193,7 @@ pub fn decode_results(
             "{outcome_count} outcomes at address {outcomes_address} lie outside memory"
         )));
     }
-    let mut outcomes = Vec::with_capacity(outcome_count as usize);
+    let mut outcomes = Vec::with_capacity((outcome_count as usize).min(65_536));
     for index in 0..u64::from(outcome_count) {
         let entry = u64::from(outcomes_address) + index * u64::from(OUTCOME_SIZE);
         let resource = word(memory, entry, "an outcome")?;
@@ -216,7 +216,9 @@ pub fn decode_results(
             "{finding_count} findings cannot fit in memory"
         )));
     }
-    let mut findings = Vec::with_capacity(finding_count as usize);
+    // The count is the module's word: allocate for it only as records are
+    // actually read.
+    let mut findings = Vec::with_capacity((finding_count as usize).min(4096));
     let mut next = first_finding;
     for _ in 0..finding_count {
         if next == 0 {

@@ -371,6 +371,51 @@ fn an_input_larger_than_the_memory_limit_fails_every_rule_clearly() {
 }
 
 #[test]
+fn a_module_that_cannot_be_instantiated_fails_every_rule_clearly() {
+    // 300 pages are more than the 16 MiB limit.
+    let big = POLICY.replace(
+        "(;COMMON;)",
+        &COMMON.replace(
+            "(memory (export \"memory\") 1)",
+            "(memory (export \"memory\") 300)",
+        ),
+    );
+    let wasm = with_section(
+        wat::parse_str(big).unwrap(),
+        "ward.meta",
+        &four_rules().encode(),
+    );
+    // The pooling allocator refuses such a module when it is loaded.
+    let pooled = engine();
+    assert!(pooled.uses_pooling());
+    let message = Policy::load(&pooled, &wasm).unwrap_err().to_string();
+    assert!(message.contains("exceeds the limit"), "{message}");
+    // Without it, instantiation fails, and every rule says so.
+    let on_demand = Engine::new(EngineConfig {
+        pooling: false,
+        ..config()
+    })
+    .unwrap();
+    let policy = Policy::load(&on_demand, &wasm).unwrap();
+    let report = policy.evaluate(&input(TEMPLATE));
+    assert_eq!(report.errors.len(), 4);
+    assert!(
+        report
+            .errors
+            .iter()
+            .all(|error| error.kind == RuleErrorKind::Instantiate)
+    );
+    assert!(
+        report.errors[0]
+            .message
+            .starts_with("rule `NET-001` was not evaluated: the module cannot be instantiated: "),
+        "{}",
+        report.errors[0].message
+    );
+    assert!(report.findings.is_empty());
+}
+
+#[test]
 fn wrong_metadata_magic_or_version_is_refused_clearly() {
     let mut bytes = metadata(&[("NET-001", "t")]).encode();
     bytes[1] = b'W';
