@@ -1,5 +1,8 @@
 //! `ward lsp`: the language server on stdio.
 
 pub fn run() -> u8 {
-    crate::sources::fail("`ward lsp` is not implemented yet")
+    match ward_lsp::run_stdio() {
+        Ok(()) => crate::EXIT_CLEAN,
+        Err(error) => crate::sources::fail(&format!("language server: {error}")),
+    }
 }

@@ -147,7 +147,9 @@ impl EncodedInput {
         let index = current.resource as usize;
         let resource = || document.resources.get(index);
         let (part, mut node) = match current.step {
-            NodeStep::Resource => return Some(document.value_path(index, ResourcePart::Resource, &[])),
+            NodeStep::Resource => {
+                return Some(document.value_path(index, ResourcePart::Resource, &[]));
+            }
             NodeStep::Props => (ResourcePart::Props, &resource()?.props),
             NodeStep::Tags => (ResourcePart::Tags, &resource()?.tags),
             NodeStep::Metadata => (ResourcePart::Metadata, &resource()?.metadata),

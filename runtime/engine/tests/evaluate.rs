@@ -157,7 +157,10 @@ fn a_finding_is_located_at_the_input_node_and_bad_rules_do_not_hide_good_ones() 
     assert_eq!(finding.outcome, Outcome::Fail);
     assert_eq!(finding.resource, "Open");
     assert_eq!(finding.resource_type, "AWS::EC2::SecurityGroup");
-    assert_eq!(finding.path, "$.SecurityGroupIngress[1]");
+    assert_eq!(
+        finding.path,
+        "$.Resources.Open.Properties.SecurityGroupIngress[1]"
+    );
     assert_eq!(finding.message, "SSH open to the world");
     assert_eq!(finding.file, "template.yaml");
     assert_eq!((finding.line, finding.column), (9, 11));
@@ -168,7 +171,7 @@ fn a_finding_is_located_at_the_input_node_and_bad_rules_do_not_hide_good_ones() 
     assert_eq!(located_by_node.rule, "DOC-001");
     assert_eq!(located_by_node.outcome, Outcome::Unknown);
     assert_eq!(located_by_node.resource, "Open");
-    assert_eq!(located_by_node.path, "");
+    assert_eq!(located_by_node.path, "$.Resources.Open");
     assert_eq!(located_by_node.message, "The first resource is undecided");
     let open = &input.document().resources[0];
     assert_eq!(

@@ -119,7 +119,7 @@ pub use config::{MAX_LINE_BYTES, stream_config_items};
 pub use json::MAX_DEPTH;
 pub use model::{
     Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathSegment, Pos, Resource,
-    Value, render_path, render_path_from,
+    ResourcePart, Value, render_path, render_path_from,
 };
 pub use params::parse_parameters_file;
 

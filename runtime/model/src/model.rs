@@ -465,6 +465,76 @@ struct Index {
     by_id: HashMap<String, usize, FastBuild>,
 }
 
+/// The part of a resource a value was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResourcePart {
+    /// The resource itself.
+    Resource,
+    /// Its properties.
+    Props,
+    /// Its tags.
+    Tags,
+    /// Its other attributes.
+    Metadata,
+}
+
+impl Document {
+    /// The path reported for a value of resource `resource`, read from
+    /// `part` through `segments`. For CloudFormation the path is the value's
+    /// place in the template (`$.Resources.Sg.Properties.SecurityGroupIngress[0]`,
+    /// a tag's entry in the `Tags` list); for other inputs it is relative to
+    /// the part (`$.a.b` inside the properties, `tags.Name`, `metadata.x`).
+    /// The evaluator and every host report paths through this one function.
+    pub fn value_path(
+        &self,
+        resource: usize,
+        part: ResourcePart,
+        segments: &[PathSegment],
+    ) -> String {
+        let Some(found) = self.resources.get(resource) else {
+            return render_path(segments);
+        };
+        if self.kind != InputKind::CloudFormation {
+            let root = match part {
+                ResourcePart::Resource => return "$".to_string(),
+                ResourcePart::Props => "$",
+                ResourcePart::Tags => "tags",
+                ResourcePart::Metadata => "metadata",
+            };
+            return render_path_from(root, segments);
+        }
+        let mut full = vec![
+            PathSegment::Key(Arc::from("Resources")),
+            PathSegment::Key(Arc::from(found.id.as_str())),
+        ];
+        match part {
+            ResourcePart::Resource => return render_path(&full),
+            ResourcePart::Props => full.push(PathSegment::Key(Arc::from("Properties"))),
+            ResourcePart::Metadata => {}
+            ResourcePart::Tags => {
+                full.push(PathSegment::Key(Arc::from("Properties")));
+                full.push(PathSegment::Key(Arc::from("Tags")));
+                // Tags written as a list of `{Key, Value}` are an object in
+                // the model: point at the list entry of the tag.
+                let listed = found.props.get("Tags").and_then(|tags| tags.as_list());
+                if let (Some(entries), Some(PathSegment::Key(tag))) = (listed, segments.first()) {
+                    let position = entries.iter().position(|entry| {
+                        entry.get("Key").and_then(|key| key.as_str()) == Some(&**tag)
+                    });
+                    if let Some(position) = position {
+                        full.push(PathSegment::Index(position));
+                        full.push(PathSegment::Key(Arc::from("Value")));
+                        full.extend(segments.iter().skip(1).cloned());
+                    }
+                    return render_path(&full);
+                }
+            }
+        }
+        full.extend(segments.iter().cloned());
+        render_path(&full)
+    }
+}
+
 impl Document {
     /// Builds a document and its lookup tables. Edges whose ends are out of
     /// range are dropped.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use ward_model::{Document, InputKind, PathSegment, Pos, render_path, render_path_from};
+use ward_model::{Document, PathSegment, Pos, ResourcePart};
 use ward_syntax::ast::{CheckKind, QuantifierKind};
 
 use super::builtins;
@@ -298,22 +298,16 @@ impl<'p, 'd> Machine<'p, 'd> {
     }
 
     fn resource_location(&self, resource: usize) -> Location {
-        let Some(found) = self.document.resources.get(resource) else {
-            return Location {
-                pos: Pos::START,
-                path: "$".to_string(),
-            };
-        };
-        let path = match self.document.kind {
-            InputKind::CloudFormation => render_path(&[
-                PathSegment::Key(Arc::from("Resources")),
-                PathSegment::Key(Arc::from(found.id.as_str())),
-            ]),
-            _ => "$".to_string(),
-        };
+        let pos = self
+            .document
+            .resources
+            .get(resource)
+            .map_or(Pos::START, |found| found.pos);
         Location {
-            pos: found.pos,
-            path,
+            pos,
+            path: self
+                .document
+                .value_path(resource, ResourcePart::Resource, &[]),
         }
     }
 
@@ -347,45 +341,12 @@ impl<'p, 'd> Machine<'p, 'd> {
             }
         };
         segments.reverse();
-        let Some(found) = self.document.resources.get(resource) else {
-            return render_path(&segments);
+        let part = match part {
+            Part::Props => ResourcePart::Props,
+            Part::Tags => ResourcePart::Tags,
+            Part::Metadata => ResourcePart::Metadata,
         };
-        if self.document.kind != InputKind::CloudFormation {
-            let root = match part {
-                Part::Props => "$",
-                Part::Tags => "tags",
-                Part::Metadata => "metadata",
-            };
-            return render_path_from(root, &segments);
-        }
-        let mut full = vec![
-            PathSegment::Key(Arc::from("Resources")),
-            PathSegment::Key(Arc::from(found.id.as_str())),
-        ];
-        match part {
-            Part::Props => full.push(PathSegment::Key(Arc::from("Properties"))),
-            Part::Metadata => {}
-            Part::Tags => {
-                full.push(PathSegment::Key(Arc::from("Properties")));
-                full.push(PathSegment::Key(Arc::from("Tags")));
-                // Tags written as a list of `{Key, Value}` are an object in
-                // the model: point at the list entry of the tag.
-                let listed = found.props.get("Tags").and_then(|tags| tags.as_list());
-                if let (Some(entries), Some(PathSegment::Key(tag))) = (listed, segments.first()) {
-                    let position = entries.iter().position(|entry| {
-                        entry.get("Key").and_then(|key| key.as_str()) == Some(&**tag)
-                    });
-                    if let Some(position) = position {
-                        full.push(PathSegment::Index(position));
-                        full.push(PathSegment::Key(Arc::from("Value")));
-                        full.extend(segments.into_iter().skip(1));
-                    }
-                    return render_path(&full);
-                }
-            }
-        }
-        full.extend(segments);
-        render_path(&full)
+        self.document.value_path(resource, part, &segments)
     }
 
     fn eval(&mut self, expr: &Expr, frame: &mut Frame<'d>) -> Res<Value<'d>> {
