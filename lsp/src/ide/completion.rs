@@ -130,6 +130,11 @@ pub(crate) fn completions(
     {
         let token = tokens[index];
         return match token.kind {
+            TokenKind::String | TokenKind::UnterminatedString
+                if in_interpolation(text, token.span, offset) =>
+            {
+                name_completions(snapshot, file, text, &tokens, offset)
+            }
             TokenKind::String | TokenKind::UnterminatedString => {
                 string_completions(text, &tokens, index, offset)
             }
@@ -143,6 +148,9 @@ pub(crate) fn completions(
     // string.
     if let Some(index) = tokens.iter().rposition(|token| token.span.end == offset) {
         match tokens[index].kind {
+            TokenKind::UnterminatedString if in_interpolation(text, tokens[index].span, offset) => {
+                return name_completions(snapshot, file, text, &tokens, offset);
+            }
             TokenKind::UnterminatedString => {
                 return string_completions(text, &tokens, index, offset);
             }
@@ -151,6 +159,27 @@ pub(crate) fn completions(
         }
     }
     name_completions(snapshot, file, text, &tokens, offset)
+}
+
+/// Whether `offset` is inside a `{...}` interpolation of the string literal
+/// at `literal`.
+fn in_interpolation(text: &str, literal: Span, offset: u32) -> bool {
+    let Some(before) = text.get(literal.start as usize + 1..offset as usize) else {
+        return false;
+    };
+    let mut depth = 0usize;
+    let mut chars = before.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// Inside a string: resource type names where a type is expected.

@@ -96,6 +96,21 @@ impl AnalysisHost {
         AnalysisHost::default()
     }
 
+    /// A host that records every query it executes, for tests of
+    /// incrementality.
+    #[doc(hidden)]
+    pub fn with_query_log() -> AnalysisHost {
+        AnalysisHost {
+            compiler: Compiler::new(ward_compiler::Database::with_query_log()),
+        }
+    }
+
+    /// The queries executed since the last call, e.g. `analyze(Id(2))`.
+    #[doc(hidden)]
+    pub fn take_query_log(&self) -> Vec<String> {
+        self.compiler.db.take_query_log()
+    }
+
     /// Adds a file or replaces its text. Cancels running snapshot queries
     /// and waits for them to unwind.
     pub fn set_file(&mut self, path: &str, text: String) {
