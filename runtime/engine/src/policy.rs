@@ -8,7 +8,7 @@ use ward_abi::{
     EncodedInput, FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE, Outcome,
     Results, ResultsLimits, RuleMeta, Status, decode_results, exports,
 };
-use ward_model::Document;
+use ward_model::{Document, ResourcePart};
 use wasmtime::{
     ExternType, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits,
     StoreLimitsBuilder, Trap, TypedFunc, ValType,
@@ -560,7 +560,14 @@ fn locate(
             info.pos,
             encoded.path(document, record.node).unwrap_or_default(),
         ),
-        (None, Some(resource)) => (resource.pos, String::new()),
+        (None, Some(resource)) => (
+            resource.pos,
+            document.value_path(
+                resource_index.map_or(usize::MAX, |index| index as usize),
+                ResourcePart::Resource,
+                &[],
+            ),
+        ),
         (None, None) => (document.root.pos, "$".to_string()),
     };
     let message = if record.message.is_empty() {

@@ -24,9 +24,12 @@ pub struct Finding {
     pub resource: String,
     /// The resource's type, empty for findings on plain data.
     pub resource_type: String,
-    /// The path of the offending value: `$.a.b[0]` inside the resource's
-    /// properties, `tags.Name`, `metadata.DependsOn[0]`, `$...` in plain
-    /// data, empty for the resource itself.
+    /// The path of the offending value, as `ward_model::Document::value_path`
+    /// renders it: for CloudFormation its place in the template
+    /// (`$.Resources.Sg.Properties.SecurityGroupIngress[0]`, the resource
+    /// itself `$.Resources.Sg`); for other inputs relative to the resource
+    /// (`$.a.b[0]` in its properties, `tags.Name`, `metadata.x`); `$...` in
+    /// plain data.
     pub path: String,
     /// The message with its template filled in.
     pub message: String,
@@ -217,7 +220,7 @@ mod tests {
             outcome: Outcome::Fail,
             resource: "Sg".to_string(),
             resource_type: "AWS::EC2::SecurityGroup".to_string(),
-            path: "$.SecurityGroupIngress[0]".to_string(),
+            path: "$.Resources.Sg.Properties.SecurityGroupIngress[0]".to_string(),
             message: "Sg allows SSH from 0.0.0.0/0".to_string(),
             file: "template.yaml".to_string(),
             line: 7,
@@ -232,7 +235,7 @@ mod tests {
                 "outcome": "fail",
                 "resource": "Sg",
                 "resource_type": "AWS::EC2::SecurityGroup",
-                "path": "$.SecurityGroupIngress[0]",
+                "path": "$.Resources.Sg.Properties.SecurityGroupIngress[0]",
                 "message": "Sg allows SSH from 0.0.0.0/0",
                 "file": "template.yaml",
                 "line": 7,
