@@ -268,13 +268,22 @@ def render(rows, meta):
         )
     lines.append("")
     if meta.get("growth"):
-        lines.append("Growth of ward's median time per resource, relative to the smallest size measured from 1,000 on "
-                     "(1.00 is linear growth):")
+        sizes = sorted({size for _, points in meta["growth"] for size, _ in points})
+        lines.append("Growth: CPU time per resource, relative to the smallest size measured from 1,000 resources on "
+                     "(1.00 is linear growth; below 1,000, process start-up dominates):")
         lines.append("")
-        lines.append("| format | " + " | ".join(f"{size:,}" for size, _ in meta["growth"][0][1]) + " |")
-        lines.append("| --- | " + " | ".join("---:" for _ in meta["growth"][0][1]) + " |")
-        for format_name, points in meta["growth"]:
-            lines.append(f"| {format_name} | " + " | ".join(f"{factor:.2f}" for _, factor in points) + " |")
+        lines.append("| tool | format | " + " | ".join(f"{size:,}" for size in sizes) + " |")
+        lines.append("| --- | --- | " + " | ".join("---:" for _ in sizes) + " |")
+        for (tool_name, format_name), points in meta["growth"]:
+            factors = dict(points)
+            cells = [f"{factors[size]:.2f}" if size in factors else "–" for size in sizes]
+            lines.append(f"| {tool_name} | {format_name} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if meta.get("targets"):
+        lines.append("Targets of the benchmark's issue, on the JSON template (wall / CPU):")
+        lines.append("")
+        for target in meta["targets"]:
+            lines.append(f"- {target}")
         lines.append("")
     for note in meta["notes"]:
         lines.append(f"- {note}")
@@ -335,7 +344,7 @@ def main(argv):
 
     rows = []
     ward_ok = True
-    ward_medians = {}
+    cpu_medians = {}
     for size in sizes:
         paths = ensure_template(size, args.seed)
         truth_pairs, truth_count = read_truth(paths["truth"])
@@ -357,8 +366,8 @@ def main(argv):
                 if tool.name == "native" and format_name == "json":
                     native_median = result["median"]
                     native_cpu = result["cpu"]
-                if tool.name == "ward":
-                    ward_medians[(format_name, size)] = result["median"]
+                if result.get("cpu") is not None:
+                    cpu_medians.setdefault((tool.name, format_name), []).append((size, result["cpu"]))
                 result["ratio"] = result["median"] / native_median if native_median else None
                 result["cpu_ratio"] = result["cpu"] / native_cpu if native_cpu and result["cpu"] is not None else None
                 row["result"] = result
@@ -368,16 +377,36 @@ def main(argv):
                       file=sys.stderr)
 
     growth = []
-    for format_name in ("json", "yaml"):
-        points = sorted((size, median) for (fmt, size), median in ward_medians.items() if fmt == format_name)
-        # The promise is linear growth from 1,000 resources on; below that,
-        # process start-up dominates.
-        points = [point for point in points if point[0] >= 1000] or points
+    for key, points in cpu_medians.items():
+        points = sorted(point for point in points if point[0] >= 1000)
         if len(points) >= 2:
-            base_size, base_median = points[0]
-            growth.append((format_name, [
-                (size, (median / size) / (base_median / base_size)) for size, median in points
-            ]))
+            base_size, base_cpu = points[0]
+            growth.append((key, [(size, (cpu / size) / (base_cpu / base_size)) for size, cpu in points]))
+    targets = []
+    by_key = {(row["tool"], row["format"], row["size"]): row["result"] for row in rows if "median" in row["result"]}
+
+    def speedup(peer, size, goal):
+        ward, other = by_key.get(("ward", "json", size)), by_key.get((peer, "json", size))
+        if not ward or not other:
+            return
+        wall, cpu = other["median"] / ward["median"], other["cpu"] / ward["cpu"]
+        verdict = "met" if min(wall, cpu) >= goal else ("met on CPU only" if cpu >= goal else "not met")
+        targets.append(f"{size:,} resources: ward {wall:.1f}x / {cpu:.1f}x faster than {peer} "
+                       f"(goal {goal:g}x): {verdict}")
+
+    speedup("regorus", 10000, 3)
+    speedup("cfn-guard", 10000, 50)
+    ward_10k = by_key.get(("ward", "json", 10000))
+    if ward_10k and ward_10k.get("ratio") is not None:
+        wall, cpu = ward_10k["ratio"], ward_10k["cpu_ratio"]
+        verdict = "met" if max(wall, cpu) <= 1.5 else ("met on wall time only" if wall <= 1.5 else
+                                                      "met on CPU only" if cpu <= 1.5 else "not met")
+        targets.append(f"10,000 resources: ward at {wall:.2f}x / {cpu:.2f}x of native (goal within 1.5x): {verdict}")
+    for (tool_name, format_name), points in growth:
+        factors = dict(points)
+        if tool_name == "ward" and 1000 in factors and 50000 in factors:
+            targets.append(f"growth 1,000 to 50,000 resources, ward on {format_name}: CPU per resource "
+                           f"x{factors[50000]:.2f}")
     notes.append("Every tool runs as a whole process (start, load, parse, evaluate, print), stdout to a file.")
     notes.append("`ward check` evaluates with the reference evaluator of `ward-compiler` in this version.")
     notes.append("Only ward and the native baseline must report exactly the ground truth's number of findings; "
@@ -389,6 +418,7 @@ def main(argv):
         "runs": runs,
         "tools": "; ".join(f"{tool.name}: {tool.version}" for tool in tools),
         "growth": growth,
+        "targets": targets,
         "notes": notes,
     }
     text = render(rows, meta)

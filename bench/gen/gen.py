@@ -605,12 +605,10 @@ class Builder:
         }
         if self.keys and self.chance(0.4):
             props["KmsKeyId"] = Ref(self.pick(self.keys))
-        failures = 0
-        if schedule is None:
-            failures = 1
-        self.add(secret_id, "AWS::SecretsManager::Secret", props, SEC, failures if schedule is None else 0)
+        self.add(secret_id, "AWS::SecretsManager::Secret", props, SEC, 1 if schedule is None else 0)
         if schedule is None:
             return
+        failures = 0
         schedule_id = self.name("RotationSchedule")
         rules = {}
         if schedule == "fast":
