@@ -63,6 +63,10 @@ enum Command {
         /// Also list passing and skipped resources.
         #[arg(long)]
         verbose: bool,
+        /// How to evaluate: the compiled WebAssembly module, or the
+        /// reference interpreter of the compiler (for comparison).
+        #[arg(long, value_enum, default_value_t = EngineArg::Wasm)]
+        engine: EngineArg,
         /// Input files or directories.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -146,6 +150,15 @@ pub enum RulesFormat {
     Markdown,
 }
 
+/// How `ward check` evaluates.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum EngineArg {
+    /// Compile to WebAssembly and run under the runtime.
+    Wasm,
+    /// Interpret the compiler's IR.
+    Reference,
+}
+
 /// A severity threshold.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum SeverityArg {
@@ -177,6 +190,7 @@ fn main() -> ExitCode {
             fail_on,
             parameters,
             verbose,
+            engine,
             inputs,
         } => commands::check::run(
             &policies,
@@ -185,6 +199,7 @@ fn main() -> ExitCode {
             fail_on,
             parameters.as_deref(),
             verbose,
+            engine,
         ),
         Command::Eval {
             module,

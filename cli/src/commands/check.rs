@@ -10,7 +10,9 @@ use ward_model::LoadOptions;
 use crate::inputs::{load_inputs, load_parameters, report_load_errors};
 use crate::report::{self, Finding, OutcomeEntry, RuleError, RuleSummary, RunReport};
 use crate::sources::{fail, load_policies, report_diagnostics};
-use crate::{DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportFormat, SeverityArg};
+use crate::{
+    DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
+};
 
 pub fn run(
     policies: &[PathBuf],
@@ -19,6 +21,7 @@ pub fn run(
     fail_on: SeverityArg,
     parameters: Option<&Path>,
     verbose: bool,
+    engine: EngineArg,
 ) -> u8 {
     let loaded = match load_policies(policies) {
         Ok(loaded) => loaded,
@@ -48,14 +51,50 @@ pub fn run(
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);
 
-    let evaluator = eval::Evaluator::new(&program);
+    let mut run = match engine {
+        EngineArg::Wasm => {
+            let wasm = match ward_codegen::compile(&program) {
+                Ok(wasm) => wasm,
+                Err(error) => return fail(&format!("code generation failed: {error}")),
+            };
+            let runtime = match crate::wasm::engine() {
+                Ok(runtime) => runtime,
+                Err(message) => return fail(&message),
+            };
+            let policy = match crate::wasm::load_policy(&runtime, &wasm, "the compiled policies") {
+                Ok(policy) => policy,
+                Err(message) => return fail(&message),
+            };
+            crate::wasm::evaluate(&policy, &inputs)
+        }
+        EngineArg::Reference => reference_report(&program, &inputs),
+    };
+    run.sort();
+    print_report(&run, &inputs.texts, format, verbose);
+
+    if !inputs.errors.is_empty() || !run.errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    if exceeds_threshold(&run, fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Evaluates with the reference evaluator (the interpreter of the IR that
+/// `ward test` uses), for comparison with the compiled module.
+fn reference_report(
+    program: &ward_compiler::ir::Program,
+    inputs: &crate::inputs::Inputs,
+) -> RunReport {
+    let evaluator = eval::Evaluator::new(program);
     let limits = Limits::default();
     let reports: Vec<eval::Report> = inputs
         .documents
         .par_iter()
         .map(|document| evaluator.evaluate(document, &limits))
         .collect();
-
     let mut run = RunReport {
         rules: program
             .rules
@@ -115,17 +154,7 @@ pub fn run(
     }
     run.summary.findings = run.findings.len();
     run.summary.errors = run.errors.len();
-    run.sort();
-    print_report(&run, &inputs.texts, format, verbose);
-
-    if !inputs.errors.is_empty() || !run.errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    if exceeds_threshold(&run, fail_on) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+    run
 }
 
 /// Prints a report in the chosen format to stdout.
