@@ -34,11 +34,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
                 changed.push(name.clone());
-                if !check {
-                    if let Err(error) = std::fs::write(file, formatted) {
-                        eprintln!("error: {name}: {error}");
-                        errors += 1;
-                    }
+                if !check && let Err(error) = std::fs::write(file, formatted) {
+                    eprintln!("error: {name}: {error}");
+                    errors += 1;
                 }
             }
             Err(error) => {
