@@ -219,7 +219,7 @@ fn check_security_group<'a>(id: &'a str, props: &Value, findings: &mut Vec<Findi
         };
         let covers_ssh = all_traffic
             || match number(ingress.get("FromPort")) {
-                Some(from) if from == -1.0 => true,
+                Some(-1.0) => true,
                 Some(from) => {
                     number(ingress.get("ToPort")).is_some_and(|to| from <= 22.0 && 22.0 <= to)
                 }
