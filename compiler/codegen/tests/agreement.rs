@@ -244,7 +244,11 @@ fn expr(rng: &mut Rng, depth: usize, vars: &mut Vec<String>) -> String {
                 "resources(\"Test::Other\", \"Test::T*\")",
             ])
             .to_string(),
-        _ => format!("\"<{}|{}>\"", expr(rng, d, vars), expr(rng, d, vars)),
+        _ => format!(
+            "\"<{{{}}}|{{{}}}>\"",
+            expr(rng, d, vars),
+            expr(rng, d, vars)
+        ),
     }
 }
 
@@ -292,8 +296,9 @@ fn random_expressions_agree() {
         accepted.len()
     );
     eprintln!(
-        "{} of {tried} expressions type-check, for example:",
-        accepted.len()
+        "{} of {tried} expressions type-check ({} interpolate), for example:",
+        accepted.len(),
+        accepted.iter().filter(|e| e.contains("\"<{")).count()
     );
     for e in accepted.iter().take(10) {
         eprintln!("  {e}");
@@ -308,5 +313,109 @@ fn random_expressions_agree() {
         compare(&format!("batch {batch}"), &program, &document, &|index| {
             chunk.get(index).cloned().unwrap_or_default()
         });
+    }
+}
+
+fn stmts(
+    rng: &mut Rng,
+    depth: usize,
+    vars: &mut Vec<String>,
+    lets: &mut usize,
+    out: &mut String,
+    indent: usize,
+) {
+    let pad = "  ".repeat(indent);
+    for _ in 0..1 + rng.below(4) {
+        match rng.below(7) {
+            0 => {
+                let name = format!("v{lets}");
+                *lets += 1;
+                out.push_str(&format!("{pad}let {name} = {}\n", expr(rng, 2, vars)));
+                vars.push(name);
+            }
+            1 | 2 => {
+                let kind = rng.pick(&["require", "deny"]);
+                out.push_str(&format!("{pad}{kind} {}", expr(rng, 2, vars)));
+                if rng.below(2) == 0 {
+                    out.push_str(&format!(" message \"m{{{}}}\"", expr(rng, 1, vars)));
+                }
+                if rng.below(2) == 0 {
+                    out.push_str(&format!(" at {}", expr(rng, 1, vars)));
+                }
+                out.push('\n');
+            }
+            3 => out.push_str(&format!("{pad}when {}\n", expr(rng, 2, vars))),
+            4 if depth > 0 => {
+                let name = format!("x{}", vars.len());
+                out.push_str(&format!("{pad}for {name} in {} {{\n", expr(rng, 2, vars)));
+                vars.push(name);
+                let before = vars.len();
+                stmts(rng, depth - 1, vars, lets, out, indent + 1);
+                vars.truncate(before - 1);
+                out.push_str(&format!("{pad}}}\n"));
+            }
+            _ => {
+                let kind = rng.pick(&["require", "deny"]);
+                out.push_str(&format!("{pad}{kind} {}\n", expr(rng, 3, vars)));
+            }
+        }
+    }
+}
+
+/// Random rule bodies: `let`, `require`/`deny` with messages and
+/// locations, `when` at the top and in loops, nested `for`, header guards.
+#[test]
+fn random_rules_agree() {
+    let document =
+        ward_model::load("input.yaml", INPUT.as_bytes(), &Default::default()).expect("input loads");
+    let (count, seed) = std::env::var("WARD_AGREEMENT_RULES")
+        .ok()
+        .and_then(|text| {
+            let (count, seed) = text.split_once(':')?;
+            Some((count.parse().ok()?, seed.parse().ok()?))
+        })
+        .unwrap_or((300usize, 0x0dd_ba11_u64));
+    let mut rng = Rng(seed);
+    let mut accepted = Vec::new();
+    let mut tried = 0;
+    while accepted.len() < count && tried < count * 20 {
+        tried += 1;
+        let mut body = String::new();
+        let mut vars = Vec::new();
+        let mut lets = 0;
+        stmts(&mut rng, 2, &mut vars, &mut lets, &mut body, 1);
+        let guard = if rng.below(3) == 0 {
+            format!(" when {}", expr(&mut rng, 2, &mut Vec::new()))
+        } else {
+            String::new()
+        };
+        let rule = format!("rule r_INDEX for r in resources(\"Test::*\"){guard} {{\n{body}}}\n");
+        let source = format!("{FUNCTIONS}{}", rule.replace("INDEX", "0"));
+        if program_or_errors(&[("p.ward".to_string(), source)]).is_ok() {
+            accepted.push(rule);
+        }
+    }
+    assert!(
+        accepted.len() >= count / 2,
+        "only {} of {tried} rules check",
+        accepted.len()
+    );
+    eprintln!(
+        "{} of {tried} rules check, for example:\n{}",
+        accepted.len(),
+        accepted.iter().take(3).cloned().collect::<String>()
+    );
+    for (batch, chunk) in accepted.chunks(50).enumerate() {
+        let mut source = FUNCTIONS.to_string();
+        for (index, rule) in chunk.iter().enumerate() {
+            source.push_str(&rule.replace("INDEX", &index.to_string()));
+        }
+        let program = program_or_errors(&[("p.ward".to_string(), source)]).expect("batch compiles");
+        compare(
+            &format!("rules batch {batch}"),
+            &program,
+            &document,
+            &|index| chunk.get(index).cloned().unwrap_or_default(),
+        );
     }
 }
