@@ -71,7 +71,11 @@ const MAPPINGS: &[Mapping] = &[
         &["WARD-RDS-001"],
         "does not encrypt its storage",
     ),
-    map_message("CKV_AWS_17", &["WARD-RDS-001"], "is publicly accessible"),
+    map_message(
+        "CKV_AWS_17",
+        &["WARD-RDS-001", "WARD-RDS-006"],
+        "is publicly accessible",
+    ),
     map("CKV_AWS_18", &["WARD-S3-004"]),
     map("CKV_AWS_19", &["WARD-S3-001"]),
     map_message("CKV_AWS_20", &["WARD-S3-005"], "read its objects"),
@@ -186,6 +190,13 @@ const DIFFERENCES: &[Difference] = &[
         "AutoScalingConfig",
         (Checkov::Unknown, Ward::Pass),
         "`BlockDeviceMappings: null` declares no EBS volume, so there is nothing to fail; the root volume follows the image and the account default",
+    ),
+    differ(
+        "CKV_AWS_17",
+        "example_RDSPubliclyAccessible/RDSPubliclyAccessible-PASSED.yaml",
+        "MyDB",
+        (Checkov::Passed, Ward::Fail),
+        "sharper: without `PubliclyAccessible` or a subnet group the instance runs in the default VPC, where RDS makes it public (WARD-RDS-006)",
     ),
     differ(
         "CKV_AWS_19",
@@ -326,6 +337,13 @@ const DIFFERENCES: &[Difference] = &[
         "RootRole",
         (Checkov::Unknown, Ward::Pass),
         "missed: the inline policy is JSON text (`!Sub |`), which Ward does not parse yet; it allows `*`",
+    ),
+    differ(
+        "CKV_AWS_76",
+        "example_APIGatewayAccessLogging/sam.yaml",
+        "Enabled",
+        (Checkov::Passed, Ward::Fail),
+        "sharper: API Gateway writes access logs only with both `DestinationArn` and `Format`; this API sets no format",
     ),
     differ(
         "CKV_AWS_88",
