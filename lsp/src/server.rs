@@ -239,29 +239,39 @@ impl Backend {
         let client = self.client.clone();
         let published = self.published.clone();
         let related_information = self.flags().related_information;
-        tokio::spawn(async move {
-            let computed = tokio::task::spawn_blocking(move || {
-                catch_unwind(AssertUnwindSafe(|| {
-                    snapshot
-                        .files()
-                        .into_iter()
-                        .map(|file| {
-                            let diagnostics = snapshot.diagnostics(&file);
-                            let mut ranges = Ranges::new(&snapshot);
-                            let converted: Vec<lsp::Diagnostic> = diagnostics
-                                .iter()
-                                .filter_map(|d| {
-                                    to_proto::diagnostic(&mut ranges, d, related_information)
-                                })
-                                .collect();
-                            (file, diagnostics, converted)
-                        })
-                        .collect::<Vec<_>>()
-                }))
+        // The snapshot goes to the blocking pool right away: the next edit
+        // waits for it to be dropped, and must not depend on a runtime
+        // worker being free to start an async task.
+        let computing = tokio::task::spawn_blocking(move || {
+            guarded(snapshot, |snapshot| {
+                snapshot
+                    .files()
+                    .into_iter()
+                    .map(|file| {
+                        let diagnostics = snapshot.diagnostics(&file);
+                        let mut ranges = Ranges::new(snapshot);
+                        let converted: Vec<lsp::Diagnostic> = diagnostics
+                            .iter()
+                            .filter_map(|d| {
+                                to_proto::diagnostic(&mut ranges, d, related_information)
+                            })
+                            .collect();
+                        (file, diagnostics, converted)
+                    })
+                    .collect::<Vec<_>>()
             })
-            .await;
-            // Cancelled by a newer edit, which publishes in its turn.
-            let Ok(Ok(files)) = computed else { return };
+        });
+        tokio::spawn(async move {
+            let files = match computing.await {
+                Ok(Ok(files)) => files,
+                // Cancelled by a newer edit, which publishes in its turn.
+                Ok(Err(Failure::Cancelled)) | Err(_) => return,
+                Ok(Err(Failure::Panicked(message))) => {
+                    let message = format!("internal error while computing diagnostics: {message}");
+                    client.log_message(lsp::MessageType::ERROR, message).await;
+                    return;
+                }
+            };
             let mut published = published.lock().await;
             if revision < published.revision {
                 return;

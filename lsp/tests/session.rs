@@ -199,14 +199,13 @@ fn labels(items: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_whole_session() {
-    let root = workspace();
+/// Starts the server on a pipe and returns the client side.
+fn start() -> (Client, tokio::task::JoinHandle<()>) {
     let (client_side, server_side) = tokio::io::duplex(1 << 20);
     let (server_read, server_write) = tokio::io::split(server_side);
     let server = tokio::spawn(ward_lsp::serve(server_read, server_write));
     let (client_read, client_write) = tokio::io::split(client_side);
-    let mut client = Client {
+    let client = Client {
         reader: BufReader::new(client_read),
         writer: client_write,
         next_id: 0,
@@ -214,6 +213,13 @@ async fn a_whole_session() {
         settings: json!({}),
         server_requests: Vec::new(),
     };
+    (client, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_session() {
+    let root = workspace();
+    let (mut client, server) = start();
 
     // ----- initialize -----
     let init = client
@@ -580,4 +586,74 @@ async fn a_whole_session() {
         .expect("the server stops after exit")
         .expect("the server task");
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Edits as fast as the client can send them, with requests in between:
+/// every request is answered (possibly with "content modified"), and the
+/// diagnostics end up those of the last text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_edits() {
+    let (mut client, server) = start();
+    client
+        .request(
+            "initialize",
+            json!({ "processId": null, "capabilities": {} }),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    let uri = "untitled:burst.ward";
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "ward", "version": 0, "text": POLICY } }),
+        )
+        .await;
+    for version in 1..=60 {
+        let text = POLICY.replace("is_named(b)", &format!("is_named_{version}(b)"));
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+            )
+            .await;
+        if version % 10 == 0 {
+            // Answered, or refused as "content modified"; never stuck.
+            client.next_id += 1;
+            let id = client.next_id;
+            client
+                .send(json!({
+                    "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+                    "params": { "textDocument": { "uri": uri }, "position": position(5, 13) }
+                }))
+                .await;
+        }
+    }
+    let last = client
+        .diagnostics(uri, |list| {
+            list.iter().any(|d| {
+                d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("`is_named_60`"))
+            })
+        })
+        .await;
+    assert_eq!(last.len(), 1, "{last:?}");
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": position(5, 4) }),
+        )
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("require")
+    );
+    client.request("shutdown", Value::Null).await;
+    client.notify("exit", Value::Null).await;
+    tokio::time::timeout(TIMEOUT, server)
+        .await
+        .expect("the server stops after exit")
+        .expect("the server task");
 }

@@ -192,15 +192,8 @@ pub(crate) fn highlight(snapshot: &Snapshot, file: SourceFile) -> Vec<Highlighte
     let (tokens, _) = tokenize(text);
     let mut out = Vec::with_capacity(tokens.len());
     let mut previous: Option<TokenKind> = None;
-    for (index, token) in tokens.iter().enumerate() {
-        classify(
-            text,
-            token,
-            previous,
-            &classes,
-            &mut out,
-            tokens.get(index + 1),
-        );
+    for token in &tokens {
+        classify(text, token, previous, &classes, &mut out);
         if !matches!(token.kind, TokenKind::LineComment | TokenKind::DocComment) {
             previous = Some(token.kind);
         }
@@ -214,7 +207,6 @@ fn classify(
     previous: Option<TokenKind>,
     classes: &Classes,
     out: &mut Vec<HighlightedRange>,
-    _next: Option<&Token>,
 ) {
     let push =
         |out: &mut Vec<HighlightedRange>, span: Span, kind: HighlightKind, modifiers: u32| {
@@ -333,7 +325,7 @@ fn string_with_interpolations(
                             base + index + 1 + token.span.end as usize,
                         ),
                     };
-                    classify(text, &shifted, previous, classes, out, None);
+                    classify(text, &shifted, previous, classes, out);
                     previous = Some(token.kind);
                 }
                 segment_start = close;
