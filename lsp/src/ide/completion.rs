@@ -110,6 +110,27 @@ impl CompletionItem {
     }
 }
 
+/// The fields of a resource value: name, type, documentation.
+pub(crate) const RESOURCE_FIELDS: &[(&str, &str, &str)] = &[
+    ("id", "string", "The logical id, Terraform address or ARN."),
+    (
+        "type",
+        "string",
+        "The resource type, e.g. `AWS::S3::Bucket` or `aws_s3_bucket`.",
+    ),
+    ("props", "object", "The resource's properties."),
+    (
+        "tags",
+        "object",
+        "The tags, as an object from key to value.",
+    ),
+    (
+        "metadata",
+        "object",
+        "Everything else about the resource (template attributes, planned actions, Config relationships).",
+    ),
+];
+
 /// A name inserted at the cursor so that the text around it parses.
 const PLACEHOLDER: &str = "ward_completion_placeholder";
 
@@ -548,20 +569,14 @@ fn member_completions(
             .collect();
     }
     if found.fields.iter().any(|field| field.span.contains(offset)) {
-        return [
-            ("id", "string", "The logical id, Terraform address or ARN."),
-            ("type", "string", "The resource type, e.g. `AWS::S3::Bucket` or `aws_s3_bucket`."),
-            ("props", "object", "The resource's properties."),
-            ("tags", "object", "The tags, as an object from key to value."),
-            ("metadata", "object", "Everything else about the resource (template attributes, planned actions, Config relationships)."),
-        ]
-        .iter()
-        .map(|(name, ty, doc)| {
-            CompletionItem::new(*name, CompletionKind::Field, replace, 0)
-                .detail(*ty)
-                .documentation(*doc)
-        })
-        .collect();
+        return RESOURCE_FIELDS
+            .iter()
+            .map(|(name, ty, doc)| {
+                CompletionItem::new(*name, CompletionKind::Field, replace, 0)
+                    .detail(*ty)
+                    .documentation(*doc)
+            })
+            .collect();
     }
     // `alias.` of an imported package.
     let receiver_end = replace.start.saturating_sub(1) as usize;

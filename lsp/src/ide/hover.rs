@@ -5,6 +5,7 @@ use ward_syntax::ast::{AttrValue, Block, Item, Span, Stmt};
 use ward_syntax::lexer::TokenKind;
 
 use super::Snapshot;
+use super::completion::RESOURCE_FIELDS;
 use super::navigation::{declarations, definition_at};
 use super::resources::{Facts, Holds, facts};
 use super::schema::{Property, schema};
@@ -63,6 +64,13 @@ fn schema_hover(found: &Facts, offset: u32) -> Option<HoverResult> {
             markdown: property_markdown(type_name, name, info),
         });
     }
+    if let Some(field) = found
+        .fields
+        .iter()
+        .find(|field| field.span.contains(offset))
+    {
+        return field_hover(field);
+    }
     let literal = found
         .type_literals
         .iter()
@@ -97,6 +105,21 @@ fn schema_hover(found: &Facts, offset: u32) -> Option<HoverResult> {
     };
     Some(HoverResult {
         span: literal.span,
+        markdown,
+    })
+}
+
+/// `x.id`, `x.props`, ... of a resource.
+fn field_hover(field: &super::resources::FieldUse) -> Option<HoverResult> {
+    let (name, ty, doc) = RESOURCE_FIELDS
+        .iter()
+        .find(|(name, _, _)| *name == field.name)?;
+    let mut markdown = format!("```ward\n{name}: {ty}\n```\n\n{doc}");
+    if !field.types.is_empty() {
+        markdown.push_str(&format!("\n\nresource type {}", type_list(&field.types)));
+    }
+    Some(HoverResult {
+        span: field.span,
         markdown,
     })
 }

@@ -36,6 +36,8 @@ pub(crate) struct PropertyUse {
 pub(crate) struct FieldUse {
     /// The member name's span.
     pub span: Span,
+    /// The member name.
+    pub name: String,
     /// The resource types `x` may have (empty when not known).
     pub types: Vec<String>,
 }
@@ -215,6 +217,7 @@ impl Walker {
                 if let Holds::Resource(types) = self.value(base) {
                     self.facts.fields.push(FieldUse {
                         span: member.span,
+                        name: member.name.clone(),
                         types,
                     });
                 } else if let ExprKind::Field(inner, props) = &base.kind
