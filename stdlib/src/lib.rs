@@ -10,6 +10,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/access.ward", include_str!("../aws/access.ward")),
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
     ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
+    ("std/aws/credentials.ward", include_str!("../aws/credentials.ward")),
     ("std/aws/database.ward", include_str!("../aws/database.ward")),
     ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
     ("std/aws/encryption.ward", include_str!("../aws/encryption.ward")),

@@ -188,6 +188,11 @@ const MAPPINGS: &[Mapping] = &[
         &[],
     ),
     map(
+        "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
+        &["WARD-SEC-003"],
+        &["AWS::IAM::User"],
+    ),
+    map(
         "IAM_ROLE_NO_WILDCARD_ACTIONS_ON_PERMISSIONS",
         &["WARD-IAM-004"],
         &["AWS::IAM::Role"],
@@ -205,6 +210,16 @@ const MAPPINGS: &[Mapping] = &[
         &["WARD-LOG-001"],
         TRAIL,
         "records only one region",
+    ),
+    map(
+        "RDS_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
+        &["WARD-SEC-003"],
+        &["AWS::RDS::DBCluster"],
+    ),
+    map(
+        "RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
+        &["WARD-SEC-003"],
+        DB_INSTANCE,
     ),
     map("RDS_MULTI_AZ_SUPPORT", &["WARD-RDS-003"], DB_INSTANCE),
     map_message(
@@ -237,6 +252,11 @@ const MAPPINGS: &[Mapping] = &[
         BUCKET,
         "read its objects",
     ),
+    map(
+        "S3_BUCKET_POLICY_NO_WILDCARD_PRINCIPAL",
+        &["WARD-IAM-005"],
+        &["AWS::S3::BucketPolicy"],
+    ),
     map("S3_BUCKET_PUBLIC_READ_PROHIBITED", &["WARD-S3-002"], BUCKET),
     map(
         "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
@@ -248,6 +268,7 @@ const MAPPINGS: &[Mapping] = &[
         &["WARD-S3-001"],
         BUCKET,
     ),
+    map("S3_BUCKET_SSL_REQUESTS_ONLY", &["WARD-S3-006"], BUCKET),
     map("S3_BUCKET_VERSIONING_ENABLED", &["WARD-S3-003"], BUCKET),
     map(
         "SECRETSMANAGER_ROTATION_ENABLED_CHECK",
@@ -264,11 +285,21 @@ const MAPPINGS: &[Mapping] = &[
             "AWS::EC2::SecurityGroupEgress",
         ],
     ),
+    map(
+        "SNS_TOPICPOLICY_NO_WILDCARD_PRINCIPAL",
+        &["WARD-IAM-005"],
+        &["AWS::SNS::TopicPolicy"],
+    ),
     map("SNS_ENCRYPTED_KMS", &["WARD-MSG-001"], &["AWS::SNS::Topic"]),
     map(
         "SQS_QUEUE_KMS_MASTER_KEY_ID_RULE",
         &["WARD-MSG-001"],
         &["AWS::SQS::Queue"],
+    ),
+    map(
+        "SQS_QUEUEPOLICY_NO_WILDCARD_PRINCIPAL",
+        &["WARD-IAM-005"],
+        &["AWS::SQS::QueuePolicy"],
     ),
     map(
         "SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED",
@@ -405,6 +436,48 @@ const DIFFERENCES: &[Difference] = &[
         "EC2 rejects `KmsKeyId` without `Encrypted: true`; Ward asks for `Encrypted` rather than inferring it from the key",
     ),
     differ(
+        "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
+        "Password from Parameter w/out noEcho, no default value",
+        (Guard::Fail, Ward::Pass),
+        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
+    ),
+    differ(
+        "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
+        "Password from Parameter w/ noEcho = false, no default value",
+        (Guard::Fail, Ward::Pass),
+        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
+    ),
+    differ(
+        "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
+        "Password does not exists",
+        (Guard::Fail, Ward::Pass),
+        "a login profile without `Password` is a template error that IAM rejects; no password is written in the template",
+    ),
+    differ(
+        "RDS_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
+        "Password from Parameter w/out noEcho, no default value",
+        (Guard::Fail, Ward::Pass),
+        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
+    ),
+    differ(
+        "RDS_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
+        "Password from Parameter w/ noEcho = false, no default value",
+        (Guard::Fail, Ward::Pass),
+        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
+    ),
+    differ(
+        "RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
+        "Password from Parameter w/out noEcho, no default value",
+        (Guard::Fail, Ward::Pass),
+        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
+    ),
+    differ(
+        "RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
+        "Password from Parameter w/ noEcho = false, no default value",
+        (Guard::Fail, Ward::Pass),
+        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
+    ),
+    differ(
         "IAM_ROLE_NO_WILDCARD_ACTIONS_ON_PERMISSIONS",
         "IAM Role with full access to a single service, FAIL",
         (Guard::Fail, Ward::Pass),
@@ -427,6 +500,30 @@ const DIFFERENCES: &[Difference] = &[
         "S3 bucket PublicReadWrite AccessControl",
         (Guard::Pass, Ward::Fail),
         "sharper: `PublicReadWrite` lets everyone read as well as write",
+    ),
+    differ(
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "S3 Bucket Policy statement only allows requests to use Secure Socket Layer (SSL), PASS",
+        (Guard::Pass, Ward::Skip),
+        "the input has a bucket policy for `rLogsBucket` but no bucket; Ward checks buckets and follows them to their policies, so it also fails a bucket with no policy at all, which a check of policies cannot see",
+    ),
+    differ(
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "S3 Bucket Policy statement does not allow requests to use Secure Socket Layer (SSL), FAIL",
+        (Guard::Fail, Ward::Skip),
+        "the input has a bucket policy for `rLogsBucket` but no bucket; Ward checks buckets and follows them to their policies, so it also fails a bucket with no policy at all, which a check of policies cannot see",
+    ),
+    differ(
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "S3 Bucket Policy statement does not allow requests to use Secure Socket Layer (SSL), FAIL (#2)",
+        (Guard::Fail, Ward::Skip),
+        "the input has a bucket policy for `rLogsBucket` but no bucket; Ward checks buckets and follows them to their policies, so it also fails a bucket with no policy at all, which a check of policies cannot see",
+    ),
+    differ(
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "S3 Bucket Policy statement to only allow requests to use Secure Socket Layer (SSL) missing, FAIL",
+        (Guard::Fail, Ward::Skip),
+        "the input has a bucket policy for `rLogsBucket` but no bucket; Ward checks buckets and follows them to their policies, so it also fails a bucket with no policy at all, which a check of policies cannot see",
     ),
     differ(
         "SECRETSMANAGER_USING_CMK",
