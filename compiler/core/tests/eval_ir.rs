@@ -158,7 +158,7 @@ fn editing_one_file_relowers_only_that_file() {
         }
     }
     assert_eq!(keys.len(), 3);
-    let mut rerun = |compiler: &mut Compiler| -> Executed {
+    let rerun = |compiler: &mut Compiler| -> Executed {
         program(&compiler.db, compiler.workspace).expect("no errors");
         let mut executed = Executed::new();
         for entry in compiler.db.take_query_log() {
