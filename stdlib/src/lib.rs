@@ -10,11 +10,23 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/access.ward", include_str!("../aws/access.ward")),
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
     ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
-    ("std/aws/credentials.ward", include_str!("../aws/credentials.ward")),
-    ("std/aws/database.ward", include_str!("../aws/database.ward")),
+    (
+        "std/aws/credentials.ward",
+        include_str!("../aws/credentials.ward"),
+    ),
+    (
+        "std/aws/database.ward",
+        include_str!("../aws/database.ward"),
+    ),
     ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
-    ("std/aws/encryption.ward", include_str!("../aws/encryption.ward")),
-    ("std/aws/firewall.ward", include_str!("../aws/firewall.ward")),
+    (
+        "std/aws/encryption.ward",
+        include_str!("../aws/encryption.ward"),
+    ),
+    (
+        "std/aws/firewall.ward",
+        include_str!("../aws/firewall.ward"),
+    ),
     ("std/aws/iam.ward", include_str!("../aws/iam.ward")),
     ("std/aws/keys.ward", include_str!("../aws/keys.ward")),
     ("std/aws/logging.ward", include_str!("../aws/logging.ward")),
@@ -34,7 +46,12 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("aws");
         let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
             .expect("stdlib folder")
-            .map(|entry| format!("std/aws/{}", entry.expect("entry").file_name().to_string_lossy()))
+            .map(|entry| {
+                format!(
+                    "std/aws/{}",
+                    entry.expect("entry").file_name().to_string_lossy()
+                )
+            })
             .filter(|name| name.ends_with(".ward"))
             .collect();
         on_disk.sort();
