@@ -280,7 +280,12 @@ impl Backend {
             let mut seen = Vec::with_capacity(files.len());
             for (file, diagnostics, converted) in files {
                 seen.push(file.clone());
-                if published.diagnostics.get(&file) == Some(&diagnostics) {
+                let previous = published.diagnostics.get(&file);
+                // Nothing to say about a clean file that is not open and has
+                // never had diagnostics.
+                let quiet =
+                    previous.is_none() && diagnostics.is_empty() && !versions.contains_key(&file);
+                if previous == Some(&diagnostics) || quiet {
                     continue;
                 }
                 if let Some(uri) = to_proto::uri(&file) {
