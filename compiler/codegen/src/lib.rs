@@ -18,11 +18,11 @@
 //! # The module
 //!
 //! - No imports. Exports `memory`, `ward_reset`, `ward_alloc`, `ward_eval`.
-//! - The runtime library ([`rt`]) comes first in the function index space,
+//! - The runtime library (module `rt`) comes first in the function index space,
 //!   then one function per user function, then one per rule, then the
 //!   exports.
 //! - Values are 16-byte slots in the ABI's input layout, whether read from
-//!   the input or built (see [`layout`]); constants live in the data
+//!   the input or built (see module `layout`); constants live in the data
 //!   segment, everything built during `ward_eval` on a bump heap after the
 //!   input, discarded at the next call.
 //! - Regexes are DFA tables in the data segment ([`regex`]).
