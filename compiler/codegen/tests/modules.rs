@@ -202,3 +202,12 @@ fn rejected_inputs_and_unknown_rules() {
     assert_eq!(results.status, Status::Ok);
     assert_eq!(results.outcomes.len(), 1);
 }
+
+#[test]
+fn a_program_without_rules_compiles() {
+    let program = program(&[("p.ward".to_string(), "fn helper(x) = x".to_string())]);
+    let wasm = ward_codegen::compile(&program).expect("compiles");
+    let metadata = validate(&wasm);
+    assert!(metadata.rules.is_empty());
+    assert_eq!(metadata.regex_count, 0);
+}
