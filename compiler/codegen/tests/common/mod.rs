@@ -10,7 +10,7 @@ use ward_abi::{
 use ward_compiler::Compiler;
 use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
 use ward_compiler::ir::Program;
-use ward_model::Document;
+use ward_model::{Document, ResourcePart};
 
 /// The program of some files, or the errors that prevent it.
 pub fn program_or_errors(files: &[(String, String)]) -> Result<Program, Vec<String>> {
@@ -66,8 +66,15 @@ pub struct RuleRun {
     pub findings: Vec<String>,
 }
 
-fn finding_line(outcome: &str, resource: &str, line: u32, column: u32, message: &str) -> String {
-    format!("{outcome} {resource} {line}:{column} {message}")
+fn finding_line(
+    outcome: &str,
+    resource: &str,
+    line: u32,
+    column: u32,
+    path: &str,
+    message: &str,
+) -> String {
+    format!("{outcome} {resource} {line}:{column} {path} {message}")
 }
 
 /// Runs every rule of a module on a document.
@@ -141,20 +148,31 @@ pub fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
             .findings
             .iter()
             .map(|finding| {
-                let pos = if finding.node == NONE {
-                    document
+                let (pos, path) = if finding.node == NONE {
+                    let pos = document
                         .resources
                         .get(finding.resource as usize)
                         .map(|r| r.pos)
+                        .unwrap_or_default();
+                    let path =
+                        document.value_path(finding.resource as usize, ResourcePart::Resource, &[]);
+                    (pos, path)
                 } else {
-                    encoded.node(finding.node).map(|node| node.pos)
-                }
-                .unwrap_or_default();
+                    let pos = encoded
+                        .node(finding.node)
+                        .map(|node| node.pos)
+                        .unwrap_or_default();
+                    (
+                        pos,
+                        encoded.path(document, finding.node).unwrap_or_default(),
+                    )
+                };
                 finding_line(
                     finding.outcome.as_str(),
                     &resource_id(finding.resource),
                     pos.line,
                     pos.column,
+                    &path,
                     &finding.message,
                 )
             })
@@ -195,6 +213,7 @@ pub fn run_evaluator(program: &Program, document: &Document) -> Vec<RuleRun> {
                         &finding.resource_id,
                         finding.line,
                         finding.column,
+                        &finding.path,
                         &finding.message,
                     )
                 })
