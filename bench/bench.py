@@ -314,9 +314,10 @@ def machine_description():
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="End-to-end benchmark of `ward check` (see docs/performance.md).")
-    parser.add_argument("--ward", required=True, help="the ward binary (release)")
-    parser.add_argument("--native", required=True, help="the native baseline binary")
+    parser = argparse.ArgumentParser(prog="bench/run.sh",
+                                     description="End-to-end benchmark of `ward check` (see docs/performance.md).")
+    parser.add_argument("--ward", required=True, help="the ward binary (given by bench/run.sh)")
+    parser.add_argument("--native", required=True, help="the native baseline binary (given by bench/run.sh)")
     parser.add_argument("--sizes", default=None, help="comma-separated resource counts (default 100,1000,10000,50000)")
     parser.add_argument("--quick", action="store_true", help="sizes 100,1000 unless --sizes, 3 runs, peers up to 1,000")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per measurement (default 5, 3 with --quick)")
