@@ -89,14 +89,17 @@ pub(crate) fn add_unknown(f: &mut Func, texts: &Texts) {
 }
 
 /// `add_failure(check, node, message)`: a failure; `message` is the
-/// message value, or 0 for "`<rule id>` failed for `<resource id>`".
+/// message value, or 0 for "`<rule id>` failed for `<resource id>`". A
+/// message that renders empty gets the default text too: a length of 0 in
+/// a finding record means "no message" to the host.
 pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
     let (check, node, message) = (0, 1, 2);
     let start = f.i32_local();
     f.gget(global::HEAP).set(start);
     f.get(message).if_();
     f.get(message).i32c(1).call(Rt::Render.index());
-    f.else_();
+    f.end();
+    f.gget(global::HEAP).get(start).eq().if_();
     bytes(f, texts.backtick);
     rule_id(f);
     bytes(f, texts.failed_for);

@@ -228,16 +228,23 @@ impl<'p, 'd> Machine<'p, 'd> {
         if !failed {
             return Ok(());
         }
-        let message = match &check.message {
+        let rendered = match &check.message {
             Some(message) => {
                 let value = self.eval(message, frame)?;
                 ops::render(self.document, &value, &mut self.budget)?
             }
-            None => format!(
+            None => String::new(),
+        };
+        // A message that renders empty is no message: a module's finding
+        // record cannot tell the two apart (docs/abi.md, section 3.3).
+        let message = if rendered.is_empty() {
+            format!(
                 "`{}` failed for `{}`",
                 rule.info.id,
                 self.resource_id(resource)
-            ),
+            )
+        } else {
+            rendered
         };
         let location = match &check.at {
             Some(at) => {

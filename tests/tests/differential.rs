@@ -1,0 +1,1247 @@
+//! Differential testing of the two backends.
+//!
+//! Random well-typed policies and random CloudFormation templates are
+//! evaluated by the reference evaluator (`ward_compiler::eval`) and by the
+//! compiled module under `ward-runtime`; the two must agree on the outcome of
+//! every rule on every resource, on every finding (rule, resource, outcome,
+//! message, path, line, column) and on the counts.
+//!
+//! Policies and templates are built from streams of choices that proptest
+//! generates and shrinks. Choice 0 is always the simplest option and a
+//! stream that runs out keeps choosing 0, so shrinking a stream (dropping
+//! choices, lowering them) shrinks the program and the template. A policy the
+//! compiler reports any diagnostic for is discarded.
+//!
+//! Every mismatch found this way is minimised and committed under
+//! `tests/regressions/`: a `.ward` file whose header comment says what went
+//! wrong and states the outcomes both engines must give, beside its input
+//! with the same stem. `regressions_agree` runs each of them through both
+//! engines.
+//!
+//! More cases or another seed: `WARD_DIFFERENTIAL=<cases>:<seed>`.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
+use serde_json::{Map, Value as Json, json};
+use ward_compiler::Compiler;
+use ward_compiler::eval::{self, FindingOutcome, Limits};
+use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy};
+
+// ---------------------------------------------------------------------------
+// Choices
+
+/// A stream of choices; past its end every choice is 0.
+struct Choices<'a> {
+    data: &'a [u16],
+    at: usize,
+}
+
+impl<'a> Choices<'a> {
+    fn new(data: &'a [u16]) -> Choices<'a> {
+        Choices { data, at: 0 }
+    }
+
+    /// A number below `n`; 0 is the simplest option.
+    fn below(&mut self, n: usize) -> usize {
+        let value = self.data.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        usize::from(value) % n.max(1)
+    }
+
+    /// True one time in `n` (never for a stream that ran out).
+    fn one_in(&mut self, n: usize) -> bool {
+        self.below(n) == n - 1
+    }
+
+    fn pick<'s>(&mut self, items: &[&'s str]) -> &'s str {
+        items[self.below(items.len())]
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Policies
+
+const RESOURCE_TYPES: &[&str] = &[
+    "AWS::S3::Bucket",
+    "AWS::EC2::SecurityGroup",
+    "AWS::KMS::Key",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::IAM::Policy",
+];
+
+/// Type patterns of `resources(...)`, `refs(r, ...)` and `referrers(r, ...)`.
+const TYPE_PATTERNS: &[&str] = &[
+    "AWS::S3::Bucket",
+    "AWS::EC2::SecurityGroup",
+    "AWS::KMS::Key",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::IAM::Policy",
+    "AWS::SecretsManager::*",
+    "AWS::*",
+    "AWS::EC2::Instance",
+];
+
+const KEYS: &[&str] = &[
+    "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "Missing",
+];
+
+const TAG_KEYS: &[&str] = &["env", "Name", "owner"];
+
+/// Keys read with a key computed at run time (`r.props["x y"]`): some the
+/// module's key table lacks, some that need quoting in paths.
+const COMPUTED_KEYS: &[&str] = &["x y", "Other", "été", "A", "Port"];
+
+/// Keys of the templates: the policies' keys and some they never name.
+const TEMPLATE_KEYS: &[&str] = &[
+    "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "x y", "Other", "été",
+];
+
+const NUMBER_LITERALS: &[&str] = &["0", "22", "-1", "90", "2.5", "0.1", "443", "1e3"];
+
+const STRING_LITERALS: &[&str] = &[
+    "\"\"",
+    "\"22\"",
+    "\"abc\"",
+    "\"ABC\"",
+    "\"true\"",
+    "\"0.0.0.0/0\"",
+    "\"10.0.0.0/8\"",
+    "\"::/0\"",
+    "\"R1\"",
+    "\"prod\"",
+    "\"hé\"",
+    "\"q\\\"t\"",
+    "\"AWS::S3::Bucket\"",
+    "\"10.1.2.3\"",
+    "\"2001:db8::1\"",
+    "\"::ffff:10.0.0.1\"",
+    "\"10.0.0.0/33\"",
+    "\"Été\"",
+];
+
+const OTHER_LITERALS: &[&str] = &[
+    "null",
+    "true",
+    "false",
+    "[]",
+    "[22, \"22\"]",
+    "[\"0.0.0.0/0\", null]",
+    "{A: 1}",
+    "{Name: \"abc\", Port: 22}",
+];
+
+/// Literal patterns: plain text, anchored, case-insensitive.
+const PATTERNS: &[&str] = &[
+    "r\"a\"",
+    "r\"^R\"",
+    "r\"0$\"",
+    "r\"^prod\"",
+    "r\"AWS\"",
+    "r\"/0\"",
+    "r\"(?i)abc\"",
+];
+
+const FUNCTIONS: &str = r#"package gen
+
+fn is_public(cidr) = cidr == "0.0.0.0/0" or cidr == "::/0"
+fn covers(permission, port) = permission.IpProtocol == "-1" or port_in_range(port, permission.Port, permission.Days)
+fn first(items) = as_list(items)[0]
+"#;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Sort {
+    /// Any value: the checker knows nothing of it.
+    Any,
+    Bool,
+    Num,
+    Str,
+    List,
+    /// One resource.
+    Res,
+    /// A list of resources.
+    Resources,
+}
+
+struct Var {
+    name: String,
+    sort: Sort,
+}
+
+struct PolicyGen<'a> {
+    c: Choices<'a>,
+    names: usize,
+}
+
+impl PolicyGen<'_> {
+    fn fresh(&mut self, prefix: &str) -> String {
+        self.names += 1;
+        format!("{prefix}{}", self.names)
+    }
+
+    fn var_of(&mut self, scope: &[Var], sorts: &[Sort]) -> Option<String> {
+        let found: Vec<&Var> = scope.iter().filter(|v| sorts.contains(&v.sort)).collect();
+        if found.is_empty() {
+            None
+        } else {
+            Some(found[self.c.below(found.len())].name.clone())
+        }
+    }
+
+    /// A resource: the rule's, or one bound by a loop.
+    fn resource(&mut self, scope: &[Var]) -> String {
+        self.var_of(scope, &[Sort::Res])
+            .unwrap_or_else(|| "r".to_string())
+    }
+
+    /// A value read from the input, without operators.
+    fn access(&mut self, scope: &[Var]) -> String {
+        match self.c.below(8) {
+            0 => format!("r.props.{}", self.c.pick(KEYS)),
+            1 => format!("r.props.{}.{}", self.c.pick(KEYS), self.c.pick(KEYS)),
+            2 => format!(
+                "r.props.{}[{}]",
+                self.c.pick(KEYS),
+                self.c.pick(&["0", "1", "-1"])
+            ),
+            3 => match self.var_of(scope, &[Sort::Any]) {
+                Some(var) => match self.c.below(3) {
+                    0 => var,
+                    1 => format!("{var}.{}", self.c.pick(KEYS)),
+                    _ => format!("{var}[0]"),
+                },
+                None => format!("r.props.{}", self.c.pick(KEYS)),
+            },
+            4 => {
+                let resource = self.resource(scope);
+                format!("{resource}.props.{}", self.c.pick(KEYS))
+            }
+            5 => match self.c.below(3) {
+                0 => format!("r.tags.{}", self.c.pick(TAG_KEYS)),
+                1 => format!("r.props[\"{}\"]", self.c.pick(COMPUTED_KEYS)),
+                _ => format!("r.tags[\"{}\"]", self.c.pick(TAG_KEYS)),
+            },
+            6 => self
+                .c
+                .pick(&["r.metadata.DependsOn", "r.props", "r.tags", "r.metadata"])
+                .to_string(),
+            _ => match self.var_of(scope, &[Sort::Any]) {
+                Some(var) => var,
+                None => "r.props.Items".to_string(),
+            },
+        }
+    }
+
+    /// A value whose type the checker cannot know: read from the input.
+    fn dynamic(&mut self, depth: usize, scope: &mut Vec<Var>) -> String {
+        match self.c.below(4) {
+            0 | 1 => self.access(scope),
+            2 if depth > 0 => {
+                let items = self.expr(Sort::Any, depth - 1, scope);
+                format!("first({items})")
+            }
+            _ => {
+                let inner = self.access(scope);
+                format!("({inner}).{}", self.c.pick(KEYS))
+            }
+        }
+    }
+
+    fn literal(&mut self, sort: Sort) -> String {
+        match sort {
+            Sort::Num => self.c.pick(NUMBER_LITERALS).to_string(),
+            Sort::Str => self.c.pick(STRING_LITERALS).to_string(),
+            Sort::Bool => self.c.pick(&["true", "false"]).to_string(),
+            Sort::List => self
+                .c
+                .pick(&["[]", "[22, \"22\"]", "[\"abc\", \"prod\", null]"])
+                .to_string(),
+            _ => match self.c.below(3) {
+                0 => self.c.pick(NUMBER_LITERALS).to_string(),
+                1 => self.c.pick(STRING_LITERALS).to_string(),
+                _ => self.c.pick(OTHER_LITERALS).to_string(),
+            },
+        }
+    }
+
+    fn expr(&mut self, sort: Sort, depth: usize, scope: &mut Vec<Var>) -> String {
+        if depth == 0 {
+            return self.leaf(sort, scope);
+        }
+        let d = depth - 1;
+        match sort {
+            Sort::Any => match self.c.below(6) {
+                0 => self.leaf(sort, scope),
+                1 => {
+                    let inner = self.expr(Sort::Any, d, scope);
+                    format!("({inner}).{}", self.c.pick(KEYS))
+                }
+                2 => {
+                    let list = self.expr(Sort::List, d, scope);
+                    let index = self.expr(Sort::Num, d, scope);
+                    format!("({list})[{index}]")
+                }
+                3 => {
+                    let items = self.expr(Sort::Any, d, scope);
+                    format!("first({items})")
+                }
+                _ => {
+                    let other = [Sort::Bool, Sort::Num, Sort::Str, Sort::List][self.c.below(4)];
+                    self.expr(other, d, scope)
+                }
+            },
+            Sort::Bool => self.condition(d, scope),
+            Sort::Num => match self.c.below(7) {
+                0 => self.leaf(sort, scope),
+                1 => format!("count({})", self.expr(Sort::List, d, scope)),
+                2 => format!("len({})", self.expr(Sort::Any, d, scope)),
+                3 => format!("number({})", self.expr(Sort::Any, d, scope)),
+                4 => {
+                    let op = self.c.pick(&["+", "-", "*", "/", "%"]);
+                    let a = self.expr(Sort::Num, d, scope);
+                    let b = self.expr(Sort::Num, d, scope);
+                    format!("({a}) {op} ({b})")
+                }
+                5 => format!("-({})", self.expr(Sort::Num, d, scope)),
+                _ => format!("count({})", self.expr(Sort::Resources, d, scope)),
+            },
+            Sort::Str => match self.c.below(6) {
+                0 => self.leaf(sort, scope),
+                1 => {
+                    let f = self.c.pick(&["lower", "upper"]);
+                    format!("{f}({})", self.expr(Sort::Str, d, scope))
+                }
+                2 => format!("string({})", self.expr(Sort::Any, d, scope)),
+                3 => {
+                    let a = self.expr(Sort::Str, d, scope);
+                    let b = self.expr(Sort::Str, d, scope);
+                    format!("({a}) + ({b})")
+                }
+                4 => self.interpolated(scope),
+                _ => {
+                    let resource = self.resource(scope);
+                    format!("{resource}.{}", self.c.pick(&["id", "type"]))
+                }
+            },
+            Sort::List => match self.c.below(6) {
+                0 => self.leaf(sort, scope),
+                1 => format!("as_list({})", self.expr(Sort::Any, d, scope)),
+                2 => {
+                    let a = self.expr(Sort::Any, d, scope);
+                    let b = self.expr(Sort::Any, d, scope);
+                    format!("[{a}, {b}]")
+                }
+                3 => {
+                    let f = self.c.pick(&["keys", "values"]);
+                    format!("{f}({})", self.access(scope))
+                }
+                4 => self.expr(Sort::Resources, d, scope),
+                _ => self.access(scope),
+            },
+            Sort::Res => self.resource(scope),
+            Sort::Resources => {
+                let resource = self.resource(scope);
+                match self.c.below(5) {
+                    0 => format!("refs({resource})"),
+                    1 => format!("referrers({resource})"),
+                    2 => format!("refs({resource}, \"{}\")", self.c.pick(TYPE_PATTERNS)),
+                    3 => format!("referrers({resource}, \"{}\")", self.c.pick(TYPE_PATTERNS)),
+                    _ => format!("resources(\"{}\")", self.c.pick(TYPE_PATTERNS)),
+                }
+            }
+        }
+    }
+
+    fn leaf(&mut self, sort: Sort, scope: &mut Vec<Var>) -> String {
+        match sort {
+            Sort::Bool => match self.c.below(4) {
+                0 => format!("r.props.{}", self.c.pick(KEYS)),
+                1 => self.literal(Sort::Bool),
+                2 => format!("exists({})", self.access(scope)),
+                _ => self
+                    .var_of(scope, &[Sort::Bool])
+                    .unwrap_or_else(|| "r.props.Enabled".to_string()),
+            },
+            Sort::Res | Sort::Resources => self.expr(sort, 1, scope),
+            _ => match self.c.below(3) {
+                0 => self.access(scope),
+                1 => self.literal(sort),
+                _ => self
+                    .var_of(scope, &[sort])
+                    .unwrap_or_else(|| self.literal(sort)),
+            },
+        }
+    }
+
+    fn condition(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
+        match self.c.below(16) {
+            0 => self.leaf(Sort::Bool, scope),
+            1 => {
+                let op = self.c.pick(&["==", "!="]);
+                let a = self.dynamic(d, scope);
+                let b = if self.c.below(2) == 0 {
+                    self.literal(Sort::Any)
+                } else {
+                    self.dynamic(d, scope)
+                };
+                format!("({a}) {op} {b}")
+            }
+            2 => {
+                let op = self.c.pick(&["<", "<=", ">", ">=", "==", "!="]);
+                let a = self.expr(Sort::Num, d, scope);
+                let b = self.expr(Sort::Num, d, scope);
+                format!("({a}) {op} ({b})")
+            }
+            3 => {
+                let op = self.c.pick(&["==", "!=", "<", ">="]);
+                let a = self.expr(Sort::Str, d, scope);
+                let b = self.expr(Sort::Str, d, scope);
+                format!("({a}) {op} ({b})")
+            }
+            4 => {
+                let op = self.c.pick(&["in", "not in"]);
+                let a = self.expr(Sort::Any, d, scope);
+                let b = self.expr(Sort::List, d, scope);
+                format!("({a}) {op} ({b})")
+            }
+            5 => {
+                let a = self.expr(Sort::Str, d, scope);
+                let b = self.expr(Sort::Str, d, scope);
+                format!("({a}) in ({b})")
+            }
+            6 => {
+                let a = if self.c.below(2) == 0 {
+                    self.dynamic(d, scope)
+                } else {
+                    self.expr(Sort::Str, d, scope)
+                };
+                format!("({a}) matches {}", self.c.pick(PATTERNS))
+            }
+            7 => {
+                let f = self.c.pick(&["exists", "is_unknown"]);
+                format!("{f}({})", self.expr(Sort::Any, d, scope))
+            }
+            8 => {
+                let f = self.c.pick(&["starts_with", "ends_with"]);
+                let a = self.expr(Sort::Str, d, scope);
+                let b = self.expr(Sort::Str, d, scope);
+                format!("{f}({a}, {b})")
+            }
+            9 => {
+                let a = self.expr(Sort::Any, d, scope);
+                let b = self.expr(Sort::Any, d, scope);
+                format!("contains({a}, {b})")
+            }
+            10 => match self.c.below(3) {
+                0 => {
+                    let a = self.expr(Sort::Str, d, scope);
+                    let b = self.expr(Sort::Str, d, scope);
+                    format!("cidr_contains({a}, {b})")
+                }
+                1 => {
+                    let port = self.expr(Sort::Num, d, scope);
+                    let from = self.expr(Sort::Any, d, scope);
+                    let to = self.expr(Sort::Any, d, scope);
+                    format!("port_in_range({port}, {from}, {to})")
+                }
+                _ => format!("is_public({})", self.expr(Sort::Any, d, scope)),
+            },
+            11 => format!("not ({})", self.condition(d, scope)),
+            12 => {
+                let op = self.c.pick(&["and", "or"]);
+                let a = self.condition(d, scope);
+                let b = self.condition(d, scope);
+                format!("({a}) {op} ({b})")
+            }
+            13 => {
+                let kind = self.c.pick(&["all", "any", "none"]);
+                let (source, sort) = if self.c.below(2) == 0 {
+                    (self.expr(Sort::List, d, scope), Sort::Any)
+                } else {
+                    (self.expr(Sort::Resources, d, scope), Sort::Res)
+                };
+                let name = self.fresh("q");
+                scope.push(Var {
+                    name: name.clone(),
+                    sort,
+                });
+                let body = self.condition(d, scope);
+                scope.pop();
+                format!("({kind} {name} in ({source}): {body})")
+            }
+            14 => {
+                let a = self.resource(scope);
+                let b = self.expr(Sort::Res, d, scope);
+                format!("{a} == {b}")
+            }
+            _ => {
+                let permission = self.access(scope);
+                let port = self.expr(Sort::Num, d, scope);
+                format!("covers({permission}, {port})")
+            }
+        }
+    }
+
+    /// An expression allowed inside a string interpolation: names, field
+    /// access, indexing and calls, no string literal.
+    fn interpolation(&mut self, depth: usize, scope: &[Var]) -> String {
+        if depth == 0 {
+            return match self.c.below(4) {
+                0 => "r".to_string(),
+                1 => self.access(scope),
+                2 => self
+                    .c
+                    .pick(&[
+                        "refs(r)",
+                        "referrers(r)",
+                        "keys(r.props)",
+                        "values(r.props)",
+                        "r.props",
+                        "r.tags",
+                    ])
+                    .to_string(),
+                _ => self
+                    .var_of(
+                        scope,
+                        &[Sort::Any, Sort::Res, Sort::Num, Sort::Str, Sort::List],
+                    )
+                    .unwrap_or_else(|| "r.id".to_string()),
+            };
+        }
+        let inner = self.interpolation(depth - 1, scope);
+        match self.c.below(5) {
+            0 => inner,
+            1 => {
+                let f = self
+                    .c
+                    .pick(&["count", "len", "number", "string", "as_list"]);
+                format!("{f}({inner})")
+            }
+            2 => {
+                let f = self.c.pick(&["exists", "is_unknown"]);
+                format!("{f}({inner})")
+            }
+            3 => format!("{inner}[0]"),
+            _ => format!("lower(string({inner}))"),
+        }
+    }
+
+    fn interpolated(&mut self, scope: &[Var]) -> String {
+        let mut text = String::from("\"");
+        text.push_str(self.c.pick(&["", "m ", "hé ", "\\{x\\} ", "tab\\t"]));
+        for _ in 0..1 + self.c.below(2) {
+            let depth = self.c.below(3);
+            let inner = self.interpolation(depth, scope);
+            text.push('{');
+            text.push_str(&inner);
+            text.push('}');
+            text.push_str(self.c.pick(&[" ", "", "|", " is \\\"x\\\""]));
+        }
+        text.push('"');
+        text
+    }
+
+    fn check(&mut self, scope: &mut Vec<Var>, pad: &str) -> String {
+        let kind = self.c.pick(&["require", "deny"]);
+        let depth = self.c.below(4);
+        let condition = self.expr(Sort::Bool, depth, scope);
+        let mut text = format!("{pad}{kind} {condition}");
+        match self.c.below(4) {
+            0 => {}
+            1 | 2 => {
+                let message = self.interpolated(scope);
+                text.push_str(&format!("\n{pad}  message {message}"));
+            }
+            _ => {
+                let message = self.expr(Sort::Any, 1, scope);
+                text.push_str(&format!("\n{pad}  message {message}"));
+            }
+        }
+        if self.c.below(2) == 1 {
+            let at = match self.c.below(3) {
+                0 => self.access(scope),
+                1 => self.resource(scope),
+                _ => self.expr(Sort::Any, 1, scope),
+            };
+            text.push_str(&format!("\n{pad}  at {at}"));
+        }
+        text.push('\n');
+        text
+    }
+
+    fn block(&mut self, scope: &mut Vec<Var>, depth: usize, indent: usize) -> String {
+        let pad = "  ".repeat(indent);
+        let before = scope.len();
+        let mut text = String::new();
+        for _ in 0..1 + self.c.below(4) {
+            match self.c.below(8) {
+                0..=2 => text.push_str(&self.check(scope, &pad)),
+                3 => {
+                    let sort =
+                        [Sort::Any, Sort::Num, Sort::Str, Sort::List, Sort::Bool][self.c.below(5)];
+                    let e_depth = self.c.below(3);
+                    let value = self.expr(sort, e_depth, scope);
+                    let name = self.fresh("_v");
+                    text.push_str(&format!("{pad}let {name} = {value}\n"));
+                    scope.push(Var { name, sort });
+                }
+                4 => {
+                    let e_depth = self.c.below(3);
+                    let condition = self.expr(Sort::Bool, e_depth, scope);
+                    text.push_str(&format!("{pad}when {condition}\n"));
+                }
+                _ if depth > 0 => {
+                    let (source, sort) = match self.c.below(3) {
+                        0 => (self.access(scope), Sort::Any),
+                        1 => (self.expr(Sort::List, 1, scope), Sort::Any),
+                        _ => (self.expr(Sort::Resources, 1, scope), Sort::Res),
+                    };
+                    let name = self.fresh("_x");
+                    text.push_str(&format!("{pad}for {name} in {source} {{\n"));
+                    scope.push(Var { name, sort });
+                    text.push_str(&self.block(scope, depth - 1, indent + 1));
+                    scope.pop();
+                    text.push_str(&format!("{pad}}}\n"));
+                }
+                _ => text.push_str(&self.check(scope, &pad)),
+            }
+        }
+        scope.truncate(before);
+        text
+    }
+
+    fn rule(&mut self, index: usize) -> String {
+        let severity = self.c.pick(&["high", "low", "critical", "medium", "info"]);
+        let mut types = vec![format!("\"{}\"", self.c.pick(TYPE_PATTERNS))];
+        if self.c.one_in(3) {
+            types.push(format!("\"{}\"", self.c.pick(TYPE_PATTERNS)));
+        }
+        let mut scope = vec![Var {
+            name: "r".to_string(),
+            sort: Sort::Res,
+        }];
+        let guard = if self.c.one_in(3) {
+            let depth = self.c.below(3);
+            format!(" when {}", self.expr(Sort::Bool, depth, &mut scope))
+        } else {
+            String::new()
+        };
+        let body = self.block(&mut scope, 2, 1);
+        format!(
+            "\n@id(\"D{index}\") @severity({severity})\nrule rule_{index} for r in resources({}){guard} {{\n{body}}}\n",
+            types.join(", ")
+        )
+    }
+}
+
+/// A policy from a stream of choices: the helper functions and one to three
+/// rules.
+fn policy(choices: &[u16]) -> String {
+    let mut generator = PolicyGen {
+        c: Choices::new(choices),
+        names: 0,
+    };
+    let mut text = FUNCTIONS.to_string();
+    for index in 0..1 + generator.c.below(3) {
+        text.push_str(&generator.rule(index));
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------
+// Templates
+
+const STRINGS: &[&str] = &[
+    "abc",
+    "ABC",
+    "true",
+    "True",
+    "0.0.0.0/0",
+    "10.0.0.0/8",
+    "10.1.2.3",
+    "::/0",
+    "2001:db8::/32",
+    "",
+    "prod-web",
+    "h\u{e9}llo \"q\"",
+    "AES256",
+    "aws:kms",
+    "-1",
+    "tcp",
+    "tab\there",
+    "back\\slash",
+    "line\nbreak",
+    "ctl\u{1}",
+    "Été",
+    "::ffff:10.0.0.1",
+    "10.0.0.0/33",
+    "256.0.0.0/8",
+];
+
+const NUMERIC_STRINGS: &[&str] = &[
+    "22",
+    "-1",
+    "0.5",
+    "90",
+    "91",
+    " 22",
+    "1e3",
+    "007",
+    "-0",
+    "+22",
+    "22.0",
+    "1.0000000000000002",
+    "12345678901234567890",
+    "0.1234567890123456789",
+];
+
+/// The first four are the common ones; the others test the rendering of
+/// numbers (rounding to six decimals, signs of zero, large magnitudes).
+const NUMBERS: &[f64] = &[
+    0.0,
+    22.0,
+    -1.0,
+    90.0,
+    91.0,
+    443.0,
+    2.5,
+    0.1,
+    1e21,
+    -0.0,
+    9007199254740993.0,
+    1e-7,
+    -1e-7,
+    0.0000005,
+    0.0000015,
+    0.9999995,
+    123.4567895,
+    1.5e300,
+    4503599627370497.5,
+    -2.000_000_4,
+];
+
+struct TemplateGen<'a> {
+    c: Choices<'a>,
+    resources: usize,
+}
+
+impl TemplateGen<'_> {
+    fn other(&mut self) -> String {
+        format!("R{}", self.c.below(self.resources))
+    }
+
+    fn value(&mut self, depth: usize) -> Json {
+        let kinds = if depth == 0 { 12 } else { 15 };
+        match self.c.below(kinds) {
+            0 => json!(NUMBERS[self.c.below(4)]),
+            1 => json!(self.c.pick(STRINGS)),
+            2 => json!(self.c.below(2) == 0),
+            3 => Json::Null,
+            4 => json!(self.c.pick(NUMERIC_STRINGS)),
+            5 => json!(NUMBERS[self.c.below(NUMBERS.len())]),
+            6 => json!({ "Ref": self.other() }),
+            7 => json!({ "Ref": "Open" }),
+            8 => json!({ "Ref": self.c.pick(&["Port", "Cidrs", "AWS::Region"]) }),
+            9 => json!({ "Fn::GetAtt": [self.other(), "Arn"] }),
+            10 => {
+                let text = match self.c.below(3) {
+                    0 => format!("arn:${{{}}}", self.other()),
+                    1 => "${Open}-x".to_string(),
+                    _ => "plain-${Port}".to_string(),
+                };
+                json!({ "Fn::Sub": text })
+            }
+            11 => match self.c.below(5) {
+                0 => json!({ "Fn::If": ["IsOpen", self.c.pick(STRINGS), self.c.pick(STRINGS)] }),
+                1 => json!({ "Fn::Join": ["-", ["a", { "Ref": "Open" }]] }),
+                2 => json!({ "Fn::Select": [self.c.below(3), { "Ref": "Cidrs" }] }),
+                3 => json!({ "Fn::Split": [",", "a,b,,c"] }),
+                _ => {
+                    json!({ "Fn::If": ["IsOpen", self.c.pick(STRINGS), { "Ref": "AWS::NoValue" }] })
+                }
+            },
+            12 | 13 => {
+                let items: Vec<Json> = (0..self.c.below(4))
+                    .map(|_| self.value(depth - 1))
+                    .collect();
+                Json::Array(items)
+            }
+            _ => self.object(depth - 1),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Json {
+        let mut map = Map::new();
+        for _ in 0..self.c.below(7) {
+            let key = self.c.pick(TEMPLATE_KEYS);
+            let value = self.value(depth);
+            map.insert(key.to_string(), value);
+        }
+        Json::Object(map)
+    }
+
+    fn resource(&mut self, index: usize) -> Json {
+        let mut resource = Map::new();
+        let resource_type = self.c.pick(RESOURCE_TYPES);
+        resource.insert("Type".to_string(), json!(resource_type));
+        if !self.c.one_in(5) {
+            let mut properties = match self.object(2) {
+                Json::Object(map) => map,
+                _ => Map::new(),
+            };
+            if self.c.one_in(3) {
+                let tags: Vec<Json> = (0..1 + self.c.below(2))
+                    .map(|i| json!({ "Key": TAG_KEYS[i], "Value": self.value(0) }))
+                    .collect();
+                properties.insert("Tags".to_string(), Json::Array(tags));
+            }
+            if self.c.one_in(3) {
+                // Rotation schedules refer to secrets as the policies expect.
+                properties.insert("SecretId".to_string(), json!({ "Ref": self.other() }));
+            }
+            resource.insert("Properties".to_string(), Json::Object(properties));
+        }
+        if self.c.one_in(4) {
+            let other = self.other();
+            if other != format!("R{index}") {
+                resource.insert("DependsOn".to_string(), json!([other]));
+            }
+        }
+        Json::Object(resource)
+    }
+}
+
+/// A CloudFormation template from a stream of choices: up to seven
+/// resources, parameters with and without defaults, a condition that the
+/// template cannot decide.
+fn template(choices: &[u16]) -> String {
+    let mut generator = TemplateGen {
+        c: Choices::new(choices),
+        resources: 0,
+    };
+    generator.resources = if generator.c.one_in(10) {
+        20 + generator.c.below(30)
+    } else {
+        generator.c.below(8)
+    };
+    let mut resources = Map::new();
+    for index in 0..generator.resources {
+        let resource = generator.resource(index);
+        resources.insert(format!("R{index}"), resource);
+    }
+    let template = json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": {
+            "Open": { "Type": "String" },
+            "Port": { "Type": "Number", "Default": 22 },
+            "Cidrs": { "Type": "CommaDelimitedList", "Default": "10.0.0.0/8,0.0.0.0/0" },
+        },
+        "Conditions": {
+            "IsOpen": { "Fn::Equals": [{ "Ref": "Open" }, "open"] },
+        },
+        "Resources": resources,
+    });
+    serde_json::to_string_pretty(&template).expect("serialises")
+}
+
+// ---------------------------------------------------------------------------
+// Both engines
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::new(EngineConfig {
+            pooling: false,
+            memory_limit: 256 << 20,
+            cache: ModuleCache::Disabled,
+            ..EngineConfig::default()
+        })
+        .expect("engine")
+    })
+}
+
+/// The diagnostics of a source, rendered one per line; empty when clean.
+fn diagnostics(compiler: &Compiler) -> Vec<String> {
+    compiler
+        .diagnostics()
+        .iter()
+        .map(|d| format!("{} {}: {}", d.file, d.code, d.message))
+        .collect()
+}
+
+/// What one engine reported for one rule.
+#[derive(Debug, Default, PartialEq)]
+struct RuleView {
+    error: bool,
+    outcomes: Vec<String>,
+    findings: Vec<String>,
+    counts: [usize; 4],
+}
+
+/// What both engines reported, for the statistics.
+#[derive(Default)]
+struct Agreement {
+    outcomes: BTreeMap<&'static str, usize>,
+    findings: usize,
+    located: usize,
+    rules: usize,
+}
+
+fn outcome_index(word: &str) -> usize {
+    ["pass", "fail", "skip", "unknown"]
+        .iter()
+        .position(|w| *w == word)
+        .unwrap_or(4)
+}
+
+fn finding_line(
+    outcome: &str,
+    resource: &str,
+    message: &str,
+    path: &str,
+    line: u32,
+    column: u32,
+) -> String {
+    format!("{outcome} {resource} {path} {line}:{column} {message:?}")
+}
+
+/// Compiles `source`, evaluates it on `input` with both engines and
+/// describes the first difference.
+fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
+    let mut compiler = Compiler::default();
+    compiler.set_file("policy.ward", source.to_string());
+    let problems = diagnostics(&compiler);
+    if !problems.is_empty() {
+        return Err(format!("the policy has diagnostics: {problems:?}"));
+    }
+    let program = ward_compiler::ir::program(&compiler.db, compiler.workspace)
+        .ok_or("the policy has no program")?;
+    let document = ward_model::load(file, input.as_bytes(), &Default::default())
+        .map_err(|error| format!("the input does not load: {error:?}"))?;
+
+    let reference_report = eval::evaluate(
+        &program,
+        &document,
+        &Limits {
+            max_steps: 20_000_000,
+        },
+    );
+    let wasm = ward_codegen::compile(&program)
+        .map_err(|error| format!("code generation failed: {error:?}"))?;
+    let policy = Policy::load(engine(), &wasm)
+        .map_err(|error| format!("the module does not load: {error}"))?;
+    let input = Input::new(document);
+    let module_report = policy.evaluate(&input);
+    let document = input.document();
+
+    let mut from_reference: Vec<(String, RuleView)> = Vec::new();
+    for rule in &reference_report.rules {
+        let view = RuleView {
+            error: rule.error.is_some(),
+            outcomes: rule
+                .resources
+                .iter()
+                .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
+                .collect(),
+            findings: reference_report
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == rule.rule_id)
+                .map(|f| {
+                    let outcome = match f.outcome {
+                        FindingOutcome::Fail => "fail",
+                        FindingOutcome::Unknown => "unknown",
+                    };
+                    finding_line(
+                        outcome,
+                        &f.resource_id,
+                        &f.message,
+                        &f.path,
+                        f.line,
+                        f.column,
+                    )
+                })
+                .collect(),
+            counts: [
+                rule.counts.pass,
+                rule.counts.fail,
+                rule.counts.skip,
+                rule.counts.unknown,
+            ],
+        };
+        from_reference.push((rule.rule_id.clone(), view));
+    }
+
+    let mut from_module: Vec<(String, RuleView)> = Vec::new();
+    for rule in policy.rules() {
+        let mut view = RuleView {
+            error: module_report.errors.iter().any(|e| e.rule == rule.id),
+            ..RuleView::default()
+        };
+        for outcome in module_report
+            .outcomes
+            .iter()
+            .filter(|o| *o.rule == *rule.id)
+        {
+            let id = outcome
+                .resource
+                .and_then(|index| document.resources.get(index))
+                .map_or("<none>", |r| r.id.as_str());
+            view.outcomes
+                .push(format!("{id} {}", outcome.outcome.as_str()));
+            view.counts[outcome_index(outcome.outcome.as_str())] += 1;
+        }
+        view.findings = module_report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule.id)
+            .map(|f| {
+                finding_line(
+                    f.outcome.as_str(),
+                    &f.resource,
+                    &f.message,
+                    &f.path,
+                    f.line,
+                    f.column,
+                )
+            })
+            .collect();
+        from_module.push((rule.id.clone(), view));
+    }
+
+    let ids = |views: &[(String, RuleView)]| views.iter().map(|(id, _)| id.clone()).collect();
+    let reference_ids: Vec<String> = ids(&from_reference);
+    let module_ids: Vec<String> = ids(&from_module);
+    if reference_ids != module_ids {
+        return Err(format!(
+            "rules differ: reference {reference_ids:?}, module {module_ids:?}"
+        ));
+    }
+    let mut agreement = Agreement::default();
+    for ((id, reference), (_, module)) in from_reference.iter().zip(&from_module) {
+        if reference.error || module.error {
+            if reference.error != module.error {
+                let errors: Vec<&str> = reference_report
+                    .errors()
+                    .chain(module_report.errors.iter().map(|e| e.message.as_str()))
+                    .collect();
+                return Err(format!(
+                    "rule `{id}` stopped in one engine only: {errors:?}"
+                ));
+            }
+            continue;
+        }
+        if reference != module {
+            return Err(format!(
+                "rule `{id}` differs\nreference: {reference:#?}\nmodule: {module:#?}"
+            ));
+        }
+        agreement.rules += 1;
+        for outcome in &reference.outcomes {
+            let word = outcome.rsplit(' ').next().unwrap_or("");
+            let word = ["pass", "fail", "skip", "unknown"]
+                .into_iter()
+                .find(|w| *w == word)
+                .unwrap_or("other");
+            *agreement.outcomes.entry(word).or_default() += 1;
+        }
+        agreement.findings += reference.findings.len();
+        agreement.located += reference
+            .findings
+            .iter()
+            .filter(|f| f.contains(".Properties"))
+            .count();
+    }
+    let summary = &module_report.summary;
+    let reference_totals = from_reference.iter().fold([0; 4], |mut sum, (_, view)| {
+        for (total, count) in sum.iter_mut().zip(view.counts) {
+            *total += count;
+        }
+        sum
+    });
+    let module_totals = [summary.pass, summary.fail, summary.skip, summary.unknown];
+    if module_report.errors.is_empty()
+        && reference_report.errors().next().is_none()
+        && (reference_totals != module_totals
+            || summary.findings != reference_report.findings.len())
+    {
+        return Err(format!(
+            "counts differ: reference {reference_totals:?} and {} findings, module {module_totals:?} and {} findings",
+            reference_report.findings.len(),
+            summary.findings
+        ));
+    }
+    Ok(agreement)
+}
+
+// ---------------------------------------------------------------------------
+// The tests
+
+fn settings() -> (u32, u64) {
+    std::env::var("WARD_DIFFERENTIAL")
+        .ok()
+        .and_then(|text| {
+            let (cases, seed) = text.split_once(':')?;
+            Some((cases.parse().ok()?, seed.parse().ok()?))
+        })
+        .unwrap_or((160, 0x5eed_d1ff))
+}
+
+#[test]
+fn generated_policies_agree() {
+    let (cases, seed) = settings();
+    let mut runner = TestRunner::new(Config {
+        cases,
+        max_global_rejects: cases * 20,
+        max_shrink_iters: 4096,
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(seed),
+        ..Config::default()
+    });
+    let strategy = (vec(any::<u16>(), 0..600), vec(any::<u16>(), 0..400));
+    let totals = RefCell::new((Agreement::default(), 0usize, Vec::<String>::new()));
+    let result = runner.run(&strategy, |(policy_choices, input_choices)| {
+        let source = policy(&policy_choices);
+        let mut compiler = Compiler::default();
+        compiler.set_file("policy.ward", source.clone());
+        let problems = diagnostics(&compiler);
+        if !problems.is_empty() {
+            let mut totals = totals.borrow_mut();
+            totals.1 += 1;
+            if totals.2.len() < 5 {
+                totals.2.push(format!("{}\n{source}", problems.join("\n")));
+            }
+            return Err(TestCaseError::reject("the policy has diagnostics"));
+        }
+        let input = template(&input_choices);
+        match compare(&source, "template.json", &input) {
+            Ok(agreement) => {
+                let mut totals = totals.borrow_mut();
+                let sum = &mut totals.0;
+                sum.rules += agreement.rules;
+                sum.findings += agreement.findings;
+                sum.located += agreement.located;
+                for (word, count) in agreement.outcomes {
+                    *sum.outcomes.entry(word).or_default() += count;
+                }
+                Ok(())
+            }
+            Err(difference) => Err(TestCaseError::fail(format!(
+                "{difference}\n--- policy.ward\n{source}\n--- template.json\n{input}\n"
+            ))),
+        }
+    });
+    let (sum, rejected, examples) = totals.into_inner();
+    eprintln!(
+        "{} rules agreed: outcomes {:?}, {} findings ({} located in properties); {rejected} policies rejected",
+        sum.rules, sum.outcomes, sum.findings, sum.located
+    );
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(reason, _)) => panic!("the engines disagree (minimised):\n{reason}"),
+        Err(TestError::Abort(reason)) => panic!(
+            "aborted: {reason}; some rejected policies:\n{}",
+            examples.join("\n----\n")
+        ),
+    }
+    // The generator must reach every outcome, findings with locations, and
+    // mostly produce policies the checker accepts.
+    for word in ["pass", "fail", "skip", "unknown"] {
+        assert!(
+            sum.outcomes.get(word).copied().unwrap_or(0) > 0,
+            "no `{word}` outcome was generated: {:?}",
+            sum.outcomes
+        );
+    }
+    assert!(sum.located > 0, "no finding was located inside properties");
+    assert!(
+        rejected < cases as usize,
+        "{rejected} policies rejected for {cases} cases:\n{}",
+        examples.join("\n----\n")
+    );
+}
+
+fn regressions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions")
+}
+
+/// Runs every case of `tests/regressions/`: `<name>.ward` beside its input
+/// `<name>.json` or `<name>.yaml`. The header comment of the `.ward` file
+/// says what went wrong and lists the outcomes both engines must give, one
+/// `// expect: <rule id> <resource id> <outcome>` line each.
+#[test]
+fn regressions_agree() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(regressions_dir())
+        .expect("tests/regressions exists")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "ward"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no regression cases");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_stem().unwrap().to_string_lossy().to_string();
+        let source = std::fs::read_to_string(case).unwrap();
+        let input_path = ["json", "yaml"]
+            .iter()
+            .map(|ext| case.with_extension(ext))
+            .find(|path| path.exists())
+            .unwrap_or_else(|| panic!("{name}: no input `{name}.json` or `{name}.yaml`"));
+        let input = std::fs::read_to_string(&input_path).unwrap();
+        let file = input_path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let expected: Vec<String> = source
+            .lines()
+            .take_while(|line| line.starts_with("//"))
+            .filter_map(|line| line.strip_prefix("// expect:"))
+            .map(|rest| rest.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert!(
+            source.starts_with("//") && !expected.is_empty(),
+            "{name}: the header comment must describe the case and list `// expect:` lines"
+        );
+        if let Err(difference) = compare(&source, &file, &input) {
+            failures.push(format!("{name}: {difference}"));
+            continue;
+        }
+        // Both engines agree; check what they agree on.
+        let mut compiler = Compiler::default();
+        compiler.set_file("policy.ward", source.clone());
+        let program = ward_compiler::ir::program(&compiler.db, compiler.workspace).unwrap();
+        let document = ward_model::load(&file, input.as_bytes(), &Default::default()).unwrap();
+        let report = eval::evaluate(&program, &document, &Limits::default());
+        let actual: Vec<String> = report
+            .rules
+            .iter()
+            .flat_map(|rule| {
+                rule.resources.iter().map(|resource| {
+                    format!(
+                        "{} {} {}",
+                        rule.rule_id,
+                        resource.resource_id,
+                        resource.outcome.as_str()
+                    )
+                })
+            })
+            .collect();
+        for line in &expected {
+            if !actual.contains(line) {
+                failures.push(format!(
+                    "{name}: expected `{line}`, the engines report {actual:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    eprintln!("{} regression cases agree", cases.len());
+}
