@@ -1,0 +1,316 @@
+//! Evaluation is bounded end to end: a real policy whose rule does enormous
+//! work, or builds strings without bound, is stopped with an error naming
+//! that rule, and the other rules of the same module still report their
+//! findings, the same ones the reference evaluator reports.
+//!
+//! The template has 2,000 S3 buckets. The heavy rule quantifies over all of
+//! them three deep (8·10⁹ comparisons per bucket); the hungry rule builds a
+//! copy of the list of every bucket id for each pair of buckets. Under
+//! `ward-runtime` they run out of fuel and exceed the memory limit; under
+//! the reference evaluator they exceed the step budget.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value as Json, json};
+use ward_compiler::Compiler;
+use ward_compiler::eval::{self, Limits};
+use ward_compiler::ir::Program;
+use ward_model::Document;
+use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy, RuleErrorKind};
+
+const BUCKETS: usize = 2_000;
+
+const POLICY: &str = r#"package bounds
+
+/// Buckets must be named.
+@id("NAMED") @severity(low)
+rule named for b in resources("AWS::S3::Bucket") {
+  require exists(b.props.BucketName)
+    message "{b} has no name"
+    at b
+}
+
+/// No bucket's id is the concatenation of two others: every pair of every
+/// bucket, for every bucket.
+@id("HEAVY") @severity(low)
+rule heavy for b in resources("AWS::S3::Bucket") {
+  require all x in resources("AWS::S3::Bucket"):
+    all y in resources("AWS::S3::Bucket"):
+      none z in resources("AWS::S3::Bucket"): z.id == x.id + y.id
+}
+
+/// Builds the list of every bucket id as text for each pair of buckets.
+@id("HUNGRY") @severity(low)
+rule hungry for b in resources("AWS::S3::Bucket") {
+  let everything = resources("AWS::S3::Bucket")
+  require all x in everything:
+    all y in everything: len(string(everything) + x.id + y.id) > 0
+}
+
+/// Versioning must be enabled.
+@id("VERSIONED") @severity(low)
+rule versioned for b in resources("AWS::S3::Bucket") {
+  require b.props.VersioningConfiguration.Status == "Enabled"
+    message "{b} is not versioned"
+    at b.props.VersioningConfiguration
+}
+"#;
+
+/// 2,000 buckets: every third without a name, every fifth not versioned.
+fn template() -> Document {
+    let mut resources = Map::new();
+    for index in 0..BUCKETS {
+        let mut properties = Map::new();
+        if index % 3 != 0 {
+            properties.insert("BucketName".to_string(), json!(format!("bucket-{index}")));
+        }
+        let status = if index % 5 == 0 {
+            "Suspended"
+        } else {
+            "Enabled"
+        };
+        properties.insert(
+            "VersioningConfiguration".to_string(),
+            json!({ "Status": status }),
+        );
+        resources.insert(
+            format!("Bucket{index}"),
+            json!({ "Type": "AWS::S3::Bucket", "Properties": properties }),
+        );
+    }
+    let text = serde_json::to_string_pretty(&json!({ "Resources": Json::Object(resources) }))
+        .expect("serialises");
+    ward_model::load("buckets.json", text.as_bytes(), &Default::default()).expect("loads")
+}
+
+fn program() -> std::sync::Arc<Program> {
+    let mut compiler = Compiler::default();
+    compiler.set_file("bounds.ward", POLICY.to_string());
+    let diagnostics: Vec<String> = compiler
+        .diagnostics()
+        .iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    ward_compiler::ir::program(&compiler.db, compiler.workspace).expect("a program")
+}
+
+fn policy(program: &Program, fuel_per_rule: u64, memory_limit: usize) -> Policy {
+    let engine = Engine::new(EngineConfig {
+        fuel_per_rule,
+        memory_limit,
+        pooling: false,
+        cache: ModuleCache::Disabled,
+        ..EngineConfig::default()
+    })
+    .expect("engine");
+    let wasm = ward_codegen::compile(program).expect("compiles");
+    Policy::load(&engine, &wasm).expect("loads")
+}
+
+/// The findings of the rules that finished, as comparable lines.
+fn reference_findings(report: &eval::Report, rules: &[&str]) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| rules.contains(&f.rule_id.as_str()))
+        .map(|f| {
+            format!(
+                "{} {} {} {}:{} {}",
+                f.rule_id, f.resource_id, f.path, f.line, f.column, f.message
+            )
+        })
+        .collect()
+}
+
+fn module_findings(report: &ward_runtime::Report, rules: &[&str]) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| rules.contains(&f.rule.as_str()))
+        .map(|f| {
+            format!(
+                "{} {} {} {}:{} {}",
+                f.rule, f.resource, f.path, f.line, f.column, f.message
+            )
+        })
+        .collect()
+}
+
+/// The rules that finish, checked in both engines: every third bucket has
+/// no name, every fifth is not versioned.
+fn assert_light_rules_report(
+    module: &ward_runtime::Report,
+    reference: &eval::Report,
+    stopped: &str,
+) {
+    let light = ["NAMED", "VERSIONED"];
+    let from_module = module_findings(module, &light);
+    assert_eq!(from_module.len(), BUCKETS.div_ceil(3) + BUCKETS.div_ceil(5));
+    assert_eq!(from_module, reference_findings(reference, &light));
+    for rule in light {
+        assert_eq!(
+            module.outcomes.iter().filter(|o| &*o.rule == rule).count(),
+            BUCKETS,
+            "rule `{rule}` has an outcome for every bucket"
+        );
+    }
+    assert!(
+        module.findings.iter().all(|f| f.rule != stopped),
+        "the stopped rule reports no findings"
+    );
+}
+
+#[test]
+fn fuel_stops_the_heavy_rule_and_the_others_report() {
+    let program = program();
+    let document = template();
+    let policy = policy(&program, 50_000_000, 256 << 20);
+    let heavy = policy
+        .rules()
+        .iter()
+        .position(|rule| rule.id == "HEAVY")
+        .unwrap();
+    let versioned = policy
+        .rules()
+        .iter()
+        .position(|rule| rule.id == "VERSIONED")
+        .unwrap();
+    let named = policy
+        .rules()
+        .iter()
+        .position(|rule| rule.id == "NAMED")
+        .unwrap();
+    let input = Input::new(document);
+    let started = Instant::now();
+    let report = policy.evaluate_rules(&input, &[named, heavy, versioned]);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "bounded evaluation took {elapsed:?}"
+    );
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let error = &report.errors[0];
+    assert_eq!(error.rule, "HEAVY");
+    assert_eq!(error.kind, RuleErrorKind::OutOfFuel);
+    assert_eq!(
+        error.message,
+        "rule `HEAVY` ran out of fuel (limit 50000000)"
+    );
+    assert_eq!(report.summary.errors, 1);
+
+    let reference = eval::evaluate(
+        &program,
+        input.document(),
+        &Limits {
+            max_steps: 2_000_000,
+        },
+    );
+    let errors: Vec<&str> = reference.errors().collect();
+    assert!(
+        errors.contains(&"rule `HEAVY` exceeded the evaluation budget of 2000000 steps"),
+        "{errors:?}"
+    );
+    assert_light_rules_report(&report, &reference, "HEAVY");
+    eprintln!("the heavy rule ran out of fuel after {elapsed:?}");
+
+    // The policy is still usable: the light rules alone, on a fresh input.
+    let again = policy.evaluate_rules(&input, &[versioned, named]);
+    assert!(again.errors.is_empty(), "{:?}", again.errors);
+    assert_eq!(
+        again.findings.len(),
+        BUCKETS.div_ceil(3) + BUCKETS.div_ceil(5)
+    );
+}
+
+#[test]
+fn the_memory_limit_stops_the_hungry_rule_and_the_others_report() {
+    let program = program();
+    let document = template();
+    // Fuel enough to fill far more memory than the limit allows.
+    let policy = policy(&program, 20_000_000_000, 32 << 20);
+    let index = |id: &str| {
+        policy
+            .rules()
+            .iter()
+            .position(|rule| rule.id == id)
+            .unwrap()
+    };
+    let input = Input::new(document);
+    let started = Instant::now();
+    let report = policy.evaluate_rules(
+        &input,
+        &[index("NAMED"), index("HUNGRY"), index("VERSIONED")],
+    );
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "bounded evaluation took {elapsed:?}"
+    );
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let error = &report.errors[0];
+    assert_eq!(error.rule, "HUNGRY");
+    assert_eq!(error.kind, RuleErrorKind::MemoryLimit, "{}", error.message);
+    assert!(
+        error
+            .message
+            .starts_with("rule `HUNGRY` exceeded the memory limit (it asked for "),
+        "{}",
+        error.message
+    );
+    assert!(
+        error
+            .message
+            .ends_with(&format!("the limit is {} bytes)", 32 << 20)),
+        "{}",
+        error.message
+    );
+
+    let reference = eval::evaluate(
+        &program,
+        input.document(),
+        &Limits {
+            max_steps: 2_000_000,
+        },
+    );
+    let errors: Vec<&str> = reference.errors().collect();
+    assert!(
+        errors.contains(&"rule `HUNGRY` exceeded the evaluation budget of 2000000 steps"),
+        "{errors:?}"
+    );
+    assert_light_rules_report(&report, &reference, "HUNGRY");
+    eprintln!("the hungry rule hit the memory limit after {elapsed:?}");
+}
+
+#[test]
+fn the_reference_evaluator_keeps_the_outcomes_it_finished() {
+    // The step budget stops the heavy rule part-way; the evaluator keeps
+    // the outcomes of the buckets it finished (none, here: the first
+    // bucket alone needs far more than the budget) and every other rule
+    // reports in full.
+    let program = program();
+    let document = template();
+    let reference = eval::evaluate(
+        &program,
+        &document,
+        &Limits {
+            max_steps: 2_000_000,
+        },
+    );
+    for rule in &reference.rules {
+        match rule.rule_id.as_str() {
+            "HEAVY" | "HUNGRY" => {
+                assert!(
+                    rule.error
+                        .as_deref()
+                        .is_some_and(|e| e.contains(&rule.rule_id))
+                );
+                assert!(rule.resources.len() < BUCKETS);
+            }
+            _ => {
+                assert_eq!(rule.error, None);
+                assert_eq!(rule.resources.len(), BUCKETS);
+            }
+        }
+    }
+}
