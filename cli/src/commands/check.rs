@@ -43,7 +43,7 @@ pub fn run(
         parameters,
         kind: None,
     };
-    let inputs = match load_inputs(inputs, &options) {
+    let mut inputs = match load_inputs(inputs, &options) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
@@ -65,7 +65,7 @@ pub fn run(
                 Ok(policy) => policy,
                 Err(message) => return fail(&message),
             };
-            crate::wasm::evaluate(&policy, &inputs)
+            crate::wasm::evaluate(&policy, &mut inputs)
         }
         EngineArg::Reference => reference_report(&program, &inputs),
     };

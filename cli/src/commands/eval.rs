@@ -28,14 +28,14 @@ pub fn run(
         Ok(policy) => policy,
         Err(message) => return fail(&message),
     };
-    let inputs = match load_inputs(inputs, &LoadOptions::default()) {
+    let mut inputs = match load_inputs(inputs, &LoadOptions::default()) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);
-    let run = crate::wasm::evaluate(&policy, &inputs);
+    let run = crate::wasm::evaluate(&policy, &mut inputs);
     print_report(&run, &inputs.texts, format, verbose);
     if !inputs.errors.is_empty() || !run.errors.is_empty() {
         return EXIT_ERROR;
