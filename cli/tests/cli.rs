@@ -231,15 +231,9 @@ fn build_then_eval_reports_what_check_reports() {
     assert_eq!(check_out, reference_out);
 }
 
-/// The shared third-party corpus beside the repository.
+/// The shared third-party corpus.
 fn corpus() -> PathBuf {
-    let path = repository_root().join("../shared/corpus");
-    assert!(
-        path.join("cfn").is_dir(),
-        "the third-party corpus is missing at {}",
-        path.display()
-    );
-    path
+    ward_tests::corpus_root()
 }
 
 #[test]

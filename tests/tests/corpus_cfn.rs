@@ -15,13 +15,7 @@ use ward_model::{Document, EdgeKind, InputKind, LoadError, LoadOptions, load};
 const TIME_LIMIT: Duration = Duration::from_secs(3);
 
 fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    assert!(
-        root.join("cfn").is_dir(),
-        "the third-party corpus is missing: expected it at {} (the `shared/corpus` folder beside the repository)",
-        root.display()
-    );
-    root
+    ward_tests::corpus_root()
 }
 
 fn files_under(directory: &Path) -> Vec<PathBuf> {

@@ -22,7 +22,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value as Json;
 use ward_compiler::Compiler;
@@ -408,13 +408,7 @@ fn agrees(checkov: Checkov, ward: Ward) -> bool {
 }
 
 fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/checkov-cfn");
-    assert!(
-        root.join("expected.json").is_file(),
-        "the Checkov corpus is missing: expected {} (the `shared/corpus` folder beside the repository)",
-        root.display()
-    );
-    root
+    ward_tests::corpus_root().join("checkov-cfn")
 }
 
 fn expected() -> BTreeMap<String, Json> {

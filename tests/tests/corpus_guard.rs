@@ -24,7 +24,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value as Json;
 use ward_compiler::Compiler;
@@ -562,13 +562,7 @@ fn agrees(guard: Guard, ward: Ward) -> bool {
 }
 
 fn corpus() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/guard-registry");
-    assert!(
-        root.join("expected.json").is_file(),
-        "the Guard registry corpus is missing: expected {} (the `shared/corpus` folder beside the repository)",
-        root.display()
-    );
-    root
+    ward_tests::corpus_root().join("guard-registry")
 }
 
 fn expected() -> BTreeMap<String, Json> {
