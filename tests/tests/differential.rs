@@ -818,10 +818,67 @@ impl TemplateGen<'_> {
     }
 }
 
+/// The same resources as AWS Config configuration items: `configuration`
+/// for the properties, tags as an object or a list of `key`/`value`,
+/// `DependsOn` as relationships. Intrinsic functions stay plain objects.
+fn as_config_items(template: &Json, c: &mut Choices) -> Json {
+    let mut items = Vec::new();
+    let resources = template["Resources"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for (id, resource) in resources {
+        let mut configuration = resource["Properties"].as_object().cloned();
+        let tags = configuration
+            .as_mut()
+            .and_then(|properties| properties.remove("Tags"))
+            .and_then(|tags| tags.as_array().cloned());
+        let mut item = Map::new();
+        item.insert("resourceType".to_string(), resource["Type"].clone());
+        item.insert("resourceId".to_string(), json!(id));
+        item.insert("awsRegion".to_string(), json!("eu-west-1"));
+        if let Some(configuration) = configuration {
+            item.insert("configuration".to_string(), Json::Object(configuration));
+        }
+        if let Some(tags) = tags {
+            let tags = if c.below(2) == 0 {
+                let entries: Map<String, Json> = tags
+                    .iter()
+                    .map(|tag| {
+                        (
+                            tag["Key"].as_str().unwrap_or_default().to_string(),
+                            tag["Value"].clone(),
+                        )
+                    })
+                    .collect();
+                Json::Object(entries)
+            } else {
+                let list: Vec<Json> = tags
+                    .iter()
+                    .map(|tag| json!({ "key": tag["Key"], "value": tag["Value"] }))
+                    .collect();
+                Json::Array(list)
+            };
+            item.insert("tags".to_string(), tags);
+        }
+        if let Some(other) = resource["DependsOn"][0].as_str() {
+            let other_type = template["Resources"][other]["Type"].clone();
+            item.insert(
+                "relationships".to_string(),
+                json!([{ "resourceType": other_type, "resourceId": other, "relationshipName": "Is attached to" }]),
+            );
+        }
+        items.push(Json::Object(item));
+    }
+    json!({ "configurationItems": items })
+}
+
 /// A CloudFormation template from a stream of choices: up to seven
-/// resources, parameters with and without defaults, a condition that the
-/// template cannot decide.
-fn template(choices: &[u16]) -> String {
+/// resources (sometimes many more), parameters with and without defaults, a
+/// condition that the template cannot decide. One time in four the same
+/// resources come as AWS Config items instead. Returns the file name and
+/// the text.
+fn template(choices: &[u16]) -> (&'static str, String) {
     let mut generator = TemplateGen {
         c: Choices::new(choices),
         resources: 0,
@@ -848,7 +905,18 @@ fn template(choices: &[u16]) -> String {
         },
         "Resources": resources,
     });
-    serde_json::to_string_pretty(&template).expect("serialises")
+    if generator.c.one_in(4) && generator.resources > 0 {
+        let items = as_config_items(&template, &mut generator.c);
+        (
+            "inventory.json",
+            serde_json::to_string_pretty(&items).expect("serialises"),
+        )
+    } else {
+        (
+            "template.json",
+            serde_json::to_string_pretty(&template).expect("serialises"),
+        )
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1056,7 +1124,14 @@ fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
         agreement.located += reference
             .findings
             .iter()
-            .filter(|f| f.contains(".Properties"))
+            .filter(|f| {
+                // Located at a value rather than at the resource itself.
+                let path = f.split(' ').nth(2).unwrap_or("");
+                path != "$"
+                    && (!path.starts_with("$.Resources.")
+                        || path.contains('[')
+                        || path.matches('.').count() > 2)
+            })
             .count();
     }
     let summary = &module_report.summary;
@@ -1120,8 +1195,8 @@ fn generated_policies_agree() {
             }
             return Err(TestCaseError::reject("the policy has diagnostics"));
         }
-        let input = template(&input_choices);
-        match compare(&source, "template.json", &input) {
+        let (file, input) = template(&input_choices);
+        match compare(&source, file, &input) {
             Ok(agreement) => {
                 let mut totals = totals.borrow_mut();
                 let sum = &mut totals.0;
@@ -1134,13 +1209,13 @@ fn generated_policies_agree() {
                 Ok(())
             }
             Err(difference) => Err(TestCaseError::fail(format!(
-                "{difference}\n--- policy.ward\n{source}\n--- template.json\n{input}\n"
+                "{difference}\n--- policy.ward\n{source}\n--- {file}\n{input}\n"
             ))),
         }
     });
     let (sum, rejected, examples) = totals.into_inner();
     eprintln!(
-        "{} rules agreed: outcomes {:?}, {} findings ({} located in properties); {rejected} policies rejected",
+        "{} rules agreed: outcomes {:?}, {} findings ({} located at a value); {rejected} policies rejected",
         sum.rules, sum.outcomes, sum.findings, sum.located
     );
     match result {
@@ -1160,7 +1235,7 @@ fn generated_policies_agree() {
             sum.outcomes
         );
     }
-    assert!(sum.located > 0, "no finding was located inside properties");
+    assert!(sum.located > 0, "no finding was located at a value");
     assert!(
         rejected < cases as usize,
         "{rejected} policies rejected for {cases} cases:\n{}",
