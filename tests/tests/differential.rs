@@ -1,10 +1,21 @@
 //! Differential testing of the two backends.
 //!
-//! Random well-typed policies and random CloudFormation templates are
-//! evaluated by the reference evaluator (`ward_compiler::eval`) and by the
-//! compiled module under `ward-runtime`; the two must agree on the outcome of
-//! every rule on every resource, on every finding (rule, resource, outcome,
-//! message, path, line, column) and on the counts.
+//! Random well-typed policies and random CloudFormation templates (now and
+//! then the same resources as AWS Config items) are evaluated by the
+//! reference evaluator (`ward_compiler::eval`) and by the compiled module
+//! under `ward-runtime`; the two must agree on the outcome of every rule on
+//! every resource, on every finding (rule, resource, outcome, message, path,
+//! line, column) and on the counts.
+//!
+//! Policies use `let`, `require`, `deny`, `when` (in the header, at the top
+//! and inside loops), nested `for`, the quantifiers, comparisons, `in`,
+//! `matches` with literal patterns, interpolated messages, `at`, helper
+//! functions and the builtins; templates have resources of six types with
+//! random property trees (absent properties, numeric strings, lists and
+//! single values, keys the policy never names or must quote), `Ref`,
+//! `Fn::GetAtt`, `Fn::Sub` and `DependsOn` between resources (edges for
+//! `refs` and `referrers`), tags, and parameters without defaults and an
+//! undecidable condition (unknown values).
 //!
 //! Policies and templates are built from streams of choices that proptest
 //! generates and shrinks. Choice 0 is always the simplest option and a
@@ -90,7 +101,7 @@ const TYPE_PATTERNS: &[&str] = &[
 ];
 
 const KEYS: &[&str] = &[
-    "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "Missing",
+    "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "Missing", "Open",
 ];
 
 const TAG_KEYS: &[&str] = &["env", "Name", "owner"];
@@ -549,7 +560,9 @@ impl PolicyGen<'_> {
     }
 
     fn check(&mut self, scope: &mut Vec<Var>, pad: &str) -> String {
-        let kind = self.c.pick(&["require", "deny"]);
+        // `deny` twice as often: random conditions are rarely true, so more
+        // resources pass and the unknown results are not hidden by failures.
+        let kind = self.c.pick(&["require", "deny", "deny"]);
         let depth = self.c.below(4);
         let condition = self.expr(Sort::Bool, depth, scope);
         let mut text = format!("{pad}{kind} {condition}");
@@ -801,6 +814,11 @@ impl TemplateGen<'_> {
                     .map(|i| json!({ "Key": TAG_KEYS[i], "Value": self.value(0) }))
                     .collect();
                 properties.insert("Tags".to_string(), Json::Array(tags));
+            }
+            if self.c.one_in(2) {
+                // A value the template cannot determine, under a key the
+                // policies read.
+                properties.insert("Open".to_string(), json!({ "Ref": "Open" }));
             }
             if self.c.one_in(3) {
                 // Rotation schedules refer to secrets as the policies expect.
