@@ -290,7 +290,7 @@ impl<'p, 'd> Machine<'p, 'd> {
             resource_id,
             resource_type,
             path: record.location.path,
-            message: record.message,
+            message: cut_message(record.message),
             line: record.location.pos.line,
             column: record.location.pos.column,
             file: self.document.file.clone(),
@@ -619,4 +619,23 @@ fn set<'d>(frame: &mut Frame<'d>, local: LocalId, value: Value<'d>) {
     if let Some(slot) = frame.get_mut(local.0 as usize) {
         *slot = value;
     }
+}
+
+/// The longest message a finding carries, in bytes: a module's host reads
+/// at most this much of each message (`docs/abi.md`, section 3.3), and the
+/// reference evaluator reports what a host reports.
+const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// Cuts a message longer than [`MAX_MESSAGE_BYTES`] at a character boundary
+/// and marks the cut with `…`, as hosts do.
+fn cut_message(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE_BYTES {
+        let mut cut = MAX_MESSAGE_BYTES;
+        while cut > 0 && !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
 }
