@@ -36,3 +36,31 @@ pub fn corpus_root() -> PathBuf {
         "the third-party corpus is missing: put the `shared/corpus` folder beside the repository (or beside a parent folder of it), or set WARD_CORPUS to its path"
     );
 }
+
+/// Reads a JSON file of the corpus, panicking with its path when it cannot.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("can not read {}: {error}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not valid JSON: {error}", path.display()))
+}
+
+/// The standard library in a compiler, asserted free of errors.
+pub fn stdlib_compiler() -> ward_compiler::Compiler {
+    let mut compiler = ward_compiler::Compiler::default();
+    for (path, text) in ward_stdlib::FILES {
+        compiler.set_file(path, (*text).to_string());
+    }
+    let errors: Vec<String> = compiler
+        .diagnostics()
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .map(|diagnostic| format!("{diagnostic:?}"))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the standard library has errors:\n{}",
+        errors.join("\n")
+    );
+    compiler
+}

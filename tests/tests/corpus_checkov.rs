@@ -412,31 +412,12 @@ fn corpus() -> PathBuf {
 }
 
 fn expected() -> BTreeMap<String, Json> {
-    let path = corpus().join("expected.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("can not read {}: {error}", path.display()));
-    serde_json::from_str(&text)
-        .unwrap_or_else(|error| panic!("{} is not valid JSON: {error}", path.display()))
+    ward_tests::read_json(&corpus().join("expected.json"))
 }
 
 /// The standard library, compiled.
 fn stdlib() -> Compiler {
-    let mut compiler = Compiler::default();
-    for (path, text) in ward_stdlib::FILES {
-        compiler.set_file(path, (*text).to_string());
-    }
-    let errors: Vec<String> = compiler
-        .diagnostics()
-        .iter()
-        .filter(|diagnostic| diagnostic.is_error())
-        .map(|diagnostic| format!("{diagnostic:?}"))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "the standard library has errors:\n{}",
-        errors.join("\n")
-    );
-    compiler
+    ward_tests::stdlib_compiler()
 }
 
 fn strings(value: &Json) -> Vec<String> {
