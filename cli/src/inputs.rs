@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use ward_compiler::diagnostics::render::{Snippet, SnippetKind, render_snippet};
 use ward_model::{Document, LoadError, LoadOptions};
-use ward_syntax::LineIndex;
 use ward_syntax::ast::Span;
+use ward_syntax::{LineCol, LineIndex};
 
 use crate::sources::{collect_files, display_name};
 
@@ -108,20 +108,11 @@ pub fn report_load_errors(inputs: &Inputs, color: bool) {
 
 /// A one-character span at a 1-based line and character column.
 fn position_span(text: &str, line: u32, column: u32) -> Span {
-    let index = LineIndex::new(text);
-    let line_start = index.offset_of_utf16(text, line.saturating_sub(1), 0) as usize;
-    let rest = text.get(line_start..).unwrap_or("");
-    let start = rest
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map(|(offset, _)| line_start + offset)
-        .unwrap_or(line_start)
-        .min(text.len());
+    let start = LineIndex::new(text).offset_of(text, LineCol { line, column }) as usize;
     let end = text
         .get(start..)
         .and_then(|tail| tail.chars().next())
-        .map(|ch| start + ch.len_utf8())
-        .unwrap_or(start);
+        .map_or(start, |ch| start + ch.len_utf8());
     Span::new(start, end)
 }
 

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use ward_compiler::diagnostics::render::{Snippet, SnippetKind, render_snippet};
-use ward_syntax::LineIndex;
 use ward_syntax::ast::Span;
+use ward_syntax::{LineCol, LineIndex};
 
 use super::RunReport;
 
@@ -98,16 +98,16 @@ fn plural(count: usize) -> &'static str {
 /// content.
 fn line_span(text: &str, line: u32, column: u32) -> Span {
     let index = LineIndex::new(text);
-    let (line0, col0) = (line.saturating_sub(1), column.saturating_sub(1));
-    let line_start = index.offset_of_utf16(text, line0, 0) as usize;
-    let line_text = text.get(line_start..).unwrap_or("");
-    let line_text = line_text.split('\n').next().unwrap_or("");
-    let start = line_text
-        .char_indices()
-        .nth(col0 as usize)
-        .map(|(offset, _)| line_start + offset)
-        .unwrap_or(line_start);
-    let end = (line_start + line_text.trim_end().len())
+    let start = index.offset_of(text, LineCol { line, column }) as usize;
+    let line_end = index.offset_of(
+        text,
+        LineCol {
+            line,
+            column: u32::MAX,
+        },
+    ) as usize;
+    let line_text = text.get(start..line_end).unwrap_or("");
+    let end = (start + line_text.trim_end().len())
         .max(start + 1)
         .min(text.len());
     Span::new(start, end)

@@ -90,6 +90,21 @@ impl LineIndex {
         end
     }
 
+    /// The byte offset of a 1-based line and character column (the inverse
+    /// of [`LineIndex::line_col`]); columns past the end of the line clamp
+    /// to its end.
+    pub fn offset_of(&self, text: &str, position: LineCol) -> u32 {
+        let start = self.line_start(position.line.saturating_sub(1) as usize);
+        let line = text.get(start as usize..).unwrap_or("");
+        let line = line.split('\n').next().unwrap_or("");
+        let column = position.column.saturating_sub(1) as usize;
+        let within = line
+            .char_indices()
+            .nth(column)
+            .map_or(line.len(), |(offset, _)| offset);
+        start + to_u32(within)
+    }
+
     /// Number of lines.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
@@ -114,6 +129,8 @@ mod tests {
         assert_eq!(index.line_col(text, 5), LineCol { line: 2, column: 2 });
         assert_eq!(index.line_col(text, 8), LineCol { line: 4, column: 1 });
         assert_eq!(index.line_count(), 4);
+        assert_eq!(index.offset_of(text, LineCol { line: 2, column: 2 }), 5);
+        assert_eq!(index.offset_of(text, LineCol { line: 1, column: 9 }), 2);
     }
 
     #[test]
