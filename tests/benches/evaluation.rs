@@ -514,16 +514,16 @@ impl RawModule {
         document: &Document,
         encoded: &EncodedInput,
     ) -> RawModule {
-        // Compiled as `ward-runtime` compiles it: optimised for speed, with
-        // fuel metering.
+        // Compiled as `ward-runtime` compiles it by default: optimised for
+        // speed, with epoch interruption.
         let mut config = wasmtime::Config::new();
         config
-            .consume_fuel(true)
+            .epoch_interruption(true)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
         let engine = wasmtime::Engine::new(&config).expect("engine");
         let module = wasmtime::Module::new(&engine, wasm).expect("compiles");
         let mut store = wasmtime::Store::new(&engine, ());
-        store.set_fuel(u64::MAX).expect("fuel");
+        store.set_epoch_deadline(u64::MAX);
         let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
         let memory = instance.get_memory(&mut store, "memory").expect("memory");
         let reset = instance
@@ -564,7 +564,7 @@ impl RawModule {
     /// Every rule's results; returns the number of findings.
     fn run(&mut self) -> usize {
         let mut findings = 0;
-        self.store.set_fuel(u64::MAX).expect("fuel");
+        self.store.set_epoch_deadline(u64::MAX);
         for (index, limits) in self.limits.iter().enumerate() {
             let address = self
                 .eval

@@ -6,7 +6,7 @@
 //! The template has 2,000 S3 buckets. The heavy rule quantifies over all of
 //! them three deep (8·10⁹ comparisons per bucket); the hungry rule builds a
 //! copy of the list of every bucket id for each pair of buckets. Under
-//! `ward-runtime` they run out of fuel and exceed the memory limit; under
+//! `ward-runtime` they run out of fuel or time and exceed the memory limit; under
 //! the reference evaluator they exceed the step budget.
 
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ use ward_compiler::Compiler;
 use ward_compiler::eval::{self, Limits};
 use ward_compiler::ir::Program;
 use ward_model::Document;
-use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy, RuleErrorKind};
+use ward_runtime::{Budget, Engine, EngineConfig, Input, ModuleCache, Policy, RuleErrorKind};
 
 const BUCKETS: usize = 2_000;
 
@@ -95,9 +95,9 @@ fn program() -> std::sync::Arc<Program> {
     ward_compiler::ir::program(&compiler.db, compiler.workspace).expect("a program")
 }
 
-fn policy(program: &Program, fuel_per_rule: u64, memory_limit: usize) -> Policy {
+fn policy(program: &Program, budget: Budget, memory_limit: usize) -> Policy {
     let engine = Engine::new(EngineConfig {
-        fuel_per_rule,
+        budget,
         memory_limit,
         pooling: false,
         cache: ModuleCache::Disabled,
@@ -163,9 +163,28 @@ fn assert_light_rules_report(
 
 #[test]
 fn fuel_stops_the_heavy_rule_and_the_others_report() {
+    heavy_rule_is_stopped(
+        Budget::Fuel(50_000_000),
+        RuleErrorKind::OutOfFuel,
+        "rule `HEAVY` ran out of fuel (limit 50000000)",
+    );
+}
+
+#[test]
+fn time_stops_the_heavy_rule_and_the_others_report() {
+    heavy_rule_is_stopped(
+        Budget::Time(Duration::from_millis(50)),
+        RuleErrorKind::Timeout,
+        "rule `HEAVY` ran out of time (limit 50 ms)",
+    );
+}
+
+fn heavy_rule_is_stopped(budget: Budget, kind: RuleErrorKind, message: &str) {
     let program = program();
     let document = template();
-    let policy = policy(&program, 50_000_000, 256 << 20);
+    // The heavy rule also allocates as it goes: the memory limit is far
+    // above what it reaches within its budget.
+    let policy = policy(&program, budget, 1 << 30);
     let heavy = policy
         .rules()
         .iter()
@@ -192,11 +211,8 @@ fn fuel_stops_the_heavy_rule_and_the_others_report() {
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     let error = &report.errors[0];
     assert_eq!(error.rule, "HEAVY");
-    assert_eq!(error.kind, RuleErrorKind::OutOfFuel);
-    assert_eq!(
-        error.message,
-        "rule `HEAVY` ran out of fuel (limit 50000000)"
-    );
+    assert_eq!(error.kind, kind);
+    assert_eq!(error.message, message);
     assert_eq!(report.summary.errors, 1);
 
     let reference = eval::evaluate(
@@ -212,7 +228,7 @@ fn fuel_stops_the_heavy_rule_and_the_others_report() {
         "{errors:?}"
     );
     assert_light_rules_report(&report, &reference, "HEAVY");
-    eprintln!("the heavy rule ran out of fuel after {elapsed:?}");
+    eprintln!("the heavy rule was stopped by its budget ({budget:?}) after {elapsed:?}");
 
     // The policy is still usable: the light rules alone, on a fresh input.
     let again = policy.evaluate_rules(&input, &[versioned, named]);
@@ -227,8 +243,8 @@ fn fuel_stops_the_heavy_rule_and_the_others_report() {
 fn the_memory_limit_stops_the_hungry_rule_and_the_others_report() {
     let program = program();
     let document = template();
-    // Fuel enough to fill far more memory than the limit allows.
-    let policy = policy(&program, 20_000_000_000, 32 << 20);
+    // Time enough to fill far more memory than the limit allows.
+    let policy = policy(&program, Budget::default(), 32 << 20);
     let index = |id: &str| {
         policy
             .rules()

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use wasmtime::{Config, InstanceAllocationStrategy, Module, PoolingAllocationConfig};
 
@@ -22,13 +23,54 @@ pub enum ModuleCache {
     Directory(PathBuf),
 }
 
+/// How much work one rule may do in one evaluation. A rule that goes over
+/// it is stopped and reported as an error; the other rules still run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Budget {
+    /// Wall-clock time, checked by wasmtime's epoch interruption: compiled
+    /// code tests a counter at loop heads and function entries, and a
+    /// thread of the engine advances it every [`Budget::TICK`]. Cheap (a
+    /// load and a compare), but where exactly a rule stops depends on the
+    /// machine. The default, with [`Budget::DEFAULT_TIME`].
+    Time(Duration),
+    /// Fuel: roughly one unit per WebAssembly instruction. Deterministic
+    /// (the same rule on the same input stops at the same place on every
+    /// machine), but the metering makes compiled code about a third slower.
+    Fuel(u64),
+}
+
+impl Budget {
+    /// The default time per rule.
+    pub const DEFAULT_TIME: Duration = Duration::from_secs(10);
+    /// How often the engine's clock advances under [`Budget::Time`]: a rule
+    /// is stopped at most about one tick after its time is up.
+    pub const TICK: Duration = Duration::from_millis(5);
+
+    /// Whether compiled code must test the epoch counter.
+    pub(crate) fn uses_epochs(self) -> bool {
+        matches!(self, Budget::Time(_))
+    }
+
+    /// Ticks beyond the current one that make up a time budget: the
+    /// current tick may be nearly over, so one more is added.
+    pub(crate) fn ticks(time: Duration) -> u64 {
+        let tick = Budget::TICK.as_nanos().max(1);
+        let whole = time.as_nanos().div_ceil(tick);
+        u64::try_from(whole).unwrap_or(u64::MAX).saturating_add(1)
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::Time(Budget::DEFAULT_TIME)
+    }
+}
+
 /// The limits and settings of an [`Engine`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EngineConfig {
-    /// Fuel each rule gets for one evaluation: roughly one unit per
-    /// WebAssembly instruction. A rule that uses it up is reported as an
-    /// error and the other rules still run.
-    pub fuel_per_rule: u64,
+    /// How much work each rule may do in one evaluation.
+    pub budget: Budget,
     /// The most linear memory an instance may have, in bytes (the encoded
     /// input included). Rounded up to whole 64 KiB pages, at most 4 GiB.
     pub memory_limit: usize,
@@ -45,8 +87,6 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
-    /// The default fuel per rule: a few seconds of work at most.
-    pub const DEFAULT_FUEL_PER_RULE: u64 = 4_000_000_000;
     /// The default memory limit: 1 GiB.
     pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 }
@@ -54,7 +94,7 @@ impl EngineConfig {
 impl Default for EngineConfig {
     fn default() -> EngineConfig {
         EngineConfig {
-            fuel_per_rule: Self::DEFAULT_FUEL_PER_RULE,
+            budget: Budget::default(),
             memory_limit: Self::DEFAULT_MEMORY_LIMIT,
             pooling: true,
             max_instances: 128,
@@ -128,6 +168,9 @@ impl Engine {
             ModuleCache::Default => default_cache_dir().map(DiskCache::new),
             ModuleCache::Directory(dir) => Some(DiskCache::new(dir.clone())),
         };
+        if config.budget.uses_epochs() {
+            start_clock(&wasmtime)?;
+        }
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 wasmtime,
@@ -199,7 +242,10 @@ impl Engine {
 
 fn wasmtime_config(config: &EngineConfig, memory_limit: usize, pooling: bool) -> Config {
     let mut wasmtime = Config::new();
-    wasmtime.consume_fuel(true);
+    match config.budget {
+        Budget::Time(_) => wasmtime.epoch_interruption(true),
+        Budget::Fuel(_) => wasmtime.consume_fuel(true),
+    };
     wasmtime.parallel_compilation(true);
     wasmtime.cranelift_opt_level(wasmtime::OptLevel::Speed);
     if pooling {
@@ -212,6 +258,27 @@ fn wasmtime_config(config: &EngineConfig, memory_limit: usize, pooling: bool) ->
         wasmtime.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     wasmtime
+}
+
+/// Advances the engine's epoch every [`Budget::TICK`] on a thread of its
+/// own, which ends once the engine is dropped. Without it no rule could be
+/// stopped, so an engine that cannot start it is not created.
+fn start_clock(engine: &wasmtime::Engine) -> Result<(), EngineError> {
+    let weak = engine.weak();
+    let started = std::thread::Builder::new()
+        .name("ward-clock".to_string())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Budget::TICK);
+                match weak.upgrade() {
+                    Some(engine) => engine.increment_epoch(),
+                    None => return,
+                }
+            }
+        });
+    started.map(drop).map_err(|error| EngineError {
+        message: format!("cannot start the clock that bounds rule time: {error}"),
+    })
 }
 
 fn default_cache_dir() -> Option<PathBuf> {

@@ -23,7 +23,8 @@
 //!   [`Report`]: findings located in the input file, outcomes per resource,
 //!   a summary, and an error for each rule that could not finish.
 //!
-//! Every rule runs with its own fuel budget and the instance under a memory
+//! Every rule runs with its own [`Budget`] (time by default, fuel when
+//! results must not depend on the machine) and the instance under a memory
 //! limit: a rule that loops or exhausts memory becomes a [`RuleError`] naming
 //! it, and the other rules still run and report. Nothing here panics on bad
 //! modules, bad inputs or bad results.
@@ -56,7 +57,7 @@ mod input;
 mod policy;
 mod report;
 
-pub use engine::{Engine, EngineConfig, ModuleCache};
+pub use engine::{Budget, Engine, EngineConfig, ModuleCache};
 pub use error::{EngineError, PolicyError};
 pub use input::Input;
 pub use policy::{ModuleOrigin, Policy, PolicyStats, read_metadata};

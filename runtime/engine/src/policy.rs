@@ -15,7 +15,7 @@ use wasmtime::{
 };
 
 use crate::cache::hex;
-use crate::engine::Engine;
+use crate::engine::{Budget, Engine};
 use crate::error::{PolicyError, describe};
 use crate::input::{EncodingKey, Input};
 use crate::report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
@@ -195,7 +195,7 @@ impl Policy {
 
     /// Evaluates every rule over the input.
     ///
-    /// Each rule runs with its own fuel budget; a rule that runs out of fuel,
+    /// Each rule runs with its own [`Budget`]; a rule that uses it up,
     /// exceeds the memory limit, traps or writes invalid results is reported
     /// in [`Report::errors`] and the next rule runs on a fresh instance. The
     /// input is encoded once per key table and written once per instance.
@@ -326,9 +326,7 @@ impl Policy {
             kind: RuleErrorKind::Instantiate,
             detail: format!("the module cannot be instantiated: {}", describe(&error)),
         };
-        store
-            .set_fuel(inner.config.fuel_per_rule)
-            .map_err(instantiate_failure)?;
+        arm(&mut store, inner.config.budget).map_err(instantiate_failure)?;
         let instance = self
             .pre
             .instantiate(&mut store)
@@ -385,12 +383,10 @@ impl Policy {
         };
         let store = &mut worker.store;
         store.data_mut().limiter.denied = None;
-        store
-            .set_fuel(inner.config.fuel_per_rule)
-            .map_err(|error| Failure {
-                kind: RuleErrorKind::Input,
-                detail: describe(&error),
-            })?;
+        arm(store, inner.config.budget).map_err(|error| Failure {
+            kind: RuleErrorKind::Input,
+            detail: describe(&error),
+        })?;
         if let Err(error) = worker.reset.call(&mut worker.store, ()) {
             return Err(call_failure(worker, error));
         }
@@ -431,7 +427,7 @@ impl Policy {
         resource_count: usize,
     ) -> Result<Results, RunFailure> {
         let inner = &self.engine.inner;
-        let fuel = inner.config.fuel_per_rule;
+        let budget = inner.config.budget;
         let Some((_, address)) = worker.loaded else {
             return Err(RunFailure::new(
                 RuleErrorKind::Input,
@@ -448,7 +444,7 @@ impl Policy {
             ));
         };
         worker.store.data_mut().limiter.denied = None;
-        if let Err(error) = worker.store.set_fuel(fuel) {
+        if let Err(error) = arm(&mut worker.store, budget) {
             return Err(RunFailure::new(
                 RuleErrorKind::Trap,
                 describe(&error),
@@ -462,7 +458,7 @@ impl Policy {
             Ok(results_address) => results_address as u32,
             Err(error) => {
                 let denied = worker.store.data().limiter.denied;
-                return Err(classify(&error, denied, fuel, inner.memory_limit));
+                return Err(classify(&error, denied, budget, inner.memory_limit));
             }
         };
         let limits = ResultsLimits::new(
@@ -603,18 +599,40 @@ fn default_message(rule: &RuleMeta, outcome: Outcome) -> String {
     }
 }
 
+/// Gives the store a full budget for the next call.
+fn arm(store: &mut Store<StoreState>, budget: Budget) -> wasmtime::Result<()> {
+    match budget {
+        Budget::Time(time) => {
+            store.set_epoch_deadline(Budget::ticks(time));
+            Ok(())
+        }
+        Budget::Fuel(fuel) => store.set_fuel(fuel),
+    }
+}
+
 /// Why a rule stopped, from the error of its call.
 fn classify(
     error: &wasmtime::Error,
     denied: Option<usize>,
-    fuel: u64,
+    budget: Budget,
     memory_limit: usize,
 ) -> RunFailure {
     let trap = error.downcast_ref::<Trap>();
-    if matches!(trap, Some(Trap::OutOfFuel)) {
+    let over_budget = match (trap, budget) {
+        (Some(Trap::OutOfFuel), Budget::Fuel(fuel)) => Some((
+            RuleErrorKind::OutOfFuel,
+            format!("ran out of fuel (limit {fuel})"),
+        )),
+        (Some(Trap::Interrupt), Budget::Time(time)) => Some((
+            RuleErrorKind::Timeout,
+            format!("ran out of time (limit {} ms)", time.as_millis()),
+        )),
+        _ => None,
+    };
+    if let Some((kind, message)) = over_budget {
         return RunFailure {
-            kind: RuleErrorKind::OutOfFuel,
-            message: format!("ran out of fuel (limit {fuel})"),
+            kind,
+            message,
             instance_is_sound: false,
             phrase: Phrase::Plain,
         };

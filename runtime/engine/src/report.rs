@@ -59,8 +59,10 @@ pub struct ResourceOutcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleErrorKind {
-    /// The rule used up its fuel.
+    /// The rule used up its fuel ([`Budget::Fuel`](crate::Budget::Fuel)).
     OutOfFuel,
+    /// The rule used up its time ([`Budget::Time`](crate::Budget::Time)).
+    Timeout,
     /// The rule needed more memory than the limit.
     MemoryLimit,
     /// The module trapped for another reason.

@@ -1,11 +1,12 @@
 //! The host against hand-written modules that follow `docs/abi.md`.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use ward_abi::{CheckKind, CheckMeta, Metadata, RuleMeta, Severity, SourceSpan};
 use ward_model::{LoadOptions, load};
 use ward_runtime::{
-    Engine, EngineConfig, Input, ModuleCache, ModuleOrigin, Outcome, Policy, PolicyError,
+    Budget, Engine, EngineConfig, Input, ModuleCache, ModuleOrigin, Outcome, Policy, PolicyError,
     RuleErrorKind,
 };
 
@@ -124,7 +125,7 @@ fn module(wat: &str, metadata: &Metadata) -> Vec<u8> {
 
 fn config() -> EngineConfig {
     EngineConfig {
-        fuel_per_rule: FUEL,
+        budget: Budget::Fuel(FUEL),
         memory_limit: MEMORY,
         max_instances: 16,
         cache: ModuleCache::Disabled,
@@ -220,6 +221,52 @@ fn a_finding_is_located_at_the_input_node_and_bad_rules_do_not_hide_good_ones() 
 
     // One instance for rules 0 and 1, a new one after each trap.
     assert_eq!(policy.stats().instantiations, 3);
+}
+
+#[test]
+fn a_time_budget_stops_a_rule_that_loops_and_the_others_report() {
+    let limit = Duration::from_millis(200);
+    let engine = Engine::new(EngineConfig {
+        budget: Budget::Time(limit),
+        ..config()
+    })
+    .unwrap();
+    let policy = Policy::load(&engine, &module(POLICY, &four_rules())).unwrap();
+    let started = Instant::now();
+    let report = policy.evaluate(&input(TEMPLATE));
+    let elapsed = started.elapsed();
+
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["NET-001", "DOC-001"], "{report:#?}");
+    let error = &report.errors[0];
+    assert_eq!(error.rule, "LOOP-001");
+    assert_eq!(error.kind, RuleErrorKind::Timeout);
+    assert_eq!(
+        error.message,
+        "rule `LOOP-001` ran out of time (limit 200 ms)"
+    );
+    assert_eq!(report.errors[1].kind, RuleErrorKind::MemoryLimit);
+    // Stopped after its time, not long after (generous for a loaded machine).
+    assert!(elapsed >= limit, "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+}
+
+#[test]
+fn the_default_budget_is_time() {
+    assert_eq!(
+        EngineConfig::default().budget,
+        Budget::Time(Budget::DEFAULT_TIME)
+    );
+    // A rule that finishes well within its time reports normally.
+    let engine = Engine::new(EngineConfig {
+        budget: Budget::default(),
+        ..config()
+    })
+    .unwrap();
+    let policy = Policy::load(&engine, &module(POLICY, &metadata(&[("NET-001", "t")]))).unwrap();
+    let report = policy.evaluate(&input(TEMPLATE));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.findings.len(), 1);
 }
 
 #[test]

@@ -302,28 +302,38 @@ pub fn render_path(segments: &[PathSegment]) -> String {
 
 /// Renders a path like [`render_path`] but with `root` in place of `$`.
 pub fn render_path_from(root: &str, segments: &[PathSegment]) -> String {
-    let mut out = String::with_capacity(root.len() + segments.len() * 8);
+    let mut out = String::with_capacity(root.len() + segments.len() * 12);
     out.push_str(root);
+    push_path_segments(&mut out, segments);
+    out
+}
+
+/// Appends each segment as [`render_path`] renders it.
+fn push_path_segments(out: &mut String, segments: &[PathSegment]) {
     for segment in segments {
         match segment {
-            PathSegment::Key(key) => push_path_key(&mut out, key),
-            PathSegment::Index(index) => {
-                out.push('[');
-                out.push_str(&index.to_string());
-                out.push(']');
-            }
+            PathSegment::Key(key) => push_path_key(out, key),
+            PathSegment::Index(index) => push_path_index(out, *index),
         }
     }
-    out
+}
+
+/// Appends `[index]`.
+fn push_path_index(out: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    // Writing into a `String` cannot fail.
+    let _ = write!(out, "[{index}]");
 }
 
 /// Appends `.key`, or `["key"]` for keys that are not identifiers.
 pub(crate) fn push_path_key(out: &mut String, key: &str) {
-    let plain = key
-        .chars()
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let bytes = key.as_bytes();
+    let plain = bytes
+        .first()
+        .is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_')
+        && bytes
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_');
     if plain {
         out.push('.');
         out.push_str(key);
@@ -503,17 +513,16 @@ impl Document {
             };
             return render_path_from(root, segments);
         }
-        let mut full = vec![
-            PathSegment::Key(Arc::from("Resources")),
-            PathSegment::Key(Arc::from(found.id.as_str())),
-        ];
+        // Rendered straight into one string: this runs once per finding.
+        let mut out = String::with_capacity(32 + found.id.len() + segments.len() * 12);
+        out.push_str("$.Resources");
+        push_path_key(&mut out, &found.id);
         match part {
-            ResourcePart::Resource => return render_path(&full),
-            ResourcePart::Props => full.push(PathSegment::Key(Arc::from("Properties"))),
+            ResourcePart::Resource => return out,
+            ResourcePart::Props => out.push_str(".Properties"),
             ResourcePart::Metadata => {}
             ResourcePart::Tags => {
-                full.push(PathSegment::Key(Arc::from("Properties")));
-                full.push(PathSegment::Key(Arc::from("Tags")));
+                out.push_str(".Properties.Tags");
                 // Tags written as a list of `{Key, Value}` are an object in
                 // the model: point at the list entry of the tag.
                 let listed = found.props.get("Tags").and_then(|tags| tags.as_list());
@@ -522,16 +531,16 @@ impl Document {
                         entry.get("Key").and_then(|key| key.as_str()) == Some(&**tag)
                     });
                     if let Some(position) = position {
-                        full.push(PathSegment::Index(position));
-                        full.push(PathSegment::Key(Arc::from("Value")));
-                        full.extend(segments.iter().skip(1).cloned());
+                        push_path_index(&mut out, position);
+                        out.push_str(".Value");
+                        push_path_segments(&mut out, segments.get(1..).unwrap_or(&[]));
                     }
-                    return render_path(&full);
+                    return out;
                 }
             }
         }
-        full.extend(segments.iter().cloned());
-        render_path(&full)
+        push_path_segments(&mut out, segments);
+        out
     }
 }
 
