@@ -209,6 +209,9 @@ impl Func {
     pub(crate) fn ge_u(&mut self) -> &mut Func {
         self.ins(Instruction::I32GeU)
     }
+    pub(crate) fn le_u(&mut self) -> &mut Func {
+        self.ins(Instruction::I32LeU)
+    }
     pub(crate) fn lt_s(&mut self) -> &mut Func {
         self.ins(Instruction::I32LtS)
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use ward_abi::layout::{RESOURCE_NODE, TAG_UNKNOWN};
+use ward_abi::layout::{RESOURCE_NODE, RESOURCE_SIZE, RESOURCE_TYPE_KEY, TAG_UNKNOWN};
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
 use ward_compiler::ir::{
@@ -547,18 +547,28 @@ impl<'c, 'p> Body<'c, 'p> {
             .add()
             .call(Rt::Alloc.index())
             .set(p);
+        // The resource records, for the type keys of constant patterns.
+        let (records, record) = (self.f.i32_local(), self.f.i32_local());
+        self.f.i32c(0).call(Rt::Record.index()).set(records);
         self.f.block().loop_();
         self.f.get(index).get(n).ge_u().br_if(1);
         self.f.i32c(0).set(matched);
+        self.f
+            .element(records, index, RESOURCE_SIZE as i32)
+            .set(record);
         for (value, key) in &values {
-            self.f
-                .get(matched)
-                .get(index)
-                .get(*value)
-                .u32c(*key)
-                .call(Rt::TypeMatch.index())
-                .or()
-                .set(matched);
+            self.f.get(matched);
+            if *key == KEY_UNKNOWN {
+                self.f
+                    .get(index)
+                    .get(*value)
+                    .u32c(*key)
+                    .call(Rt::TypeMatch.index());
+            } else {
+                // A constant exact type: compare interned ids in place.
+                self.f.get(record).load32(RESOURCE_TYPE_KEY).u32c(*key).eq();
+            }
+            self.f.or().set(matched);
         }
         self.f.get(matched).if_();
         self.f
@@ -576,8 +586,7 @@ impl<'c, 'p> Body<'c, 'p> {
             .store32(0);
         self.f
             .get(item)
-            .get(index)
-            .call(Rt::Record.index())
+            .get(record)
             .load32(RESOURCE_NODE)
             .store32(4);
         self.f.get(item).get(index).store32(8);

@@ -50,7 +50,8 @@ use ward_compiler::ir::{Const, Expr, Program, Rule, SourceRange, Stmt};
 use ward_syntax::ast::CheckKind;
 use wasm_encoder::{
     CodeSection, ConstExpr, CustomSection, DataSection, ExportKind, ExportSection, FunctionSection,
-    GlobalSection, GlobalType, MemorySection, MemoryType, Module, TypeSection, ValType,
+    GlobalSection, GlobalType, MemorySection, MemoryType, Module, NameMap, NameSection,
+    TypeSection, ValType,
 };
 
 use crate::asm::Func;
@@ -111,8 +112,12 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
 
     let mut cx = Ctx::new(program, pool, texts, keys.clone(), regex_tables);
     let mut bodies: Vec<(Func, Signature)> = Vec::new();
+    // Function names for the `name` section: profilers and trap
+    // backtraces show them.
+    let mut names: Vec<String> = Vec::new();
     for rt in Rt::ALL {
         bodies.push((rt.emit(&cx.texts), rt.signature()));
+        names.push(format!("rt::{rt:?}"));
     }
     for function in &program.functions {
         let params = vec![ValType::I32; function.params as usize];
@@ -120,11 +125,13 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
             emit::function(&mut cx, function),
             (params, vec![ValType::I32]),
         ));
+        names.push(format!("fn {}.{}", function.package, function.name));
     }
     let first_rule =
         u32::try_from(bodies.len()).map_err(|_| CodegenError::TooLarge("functions".into()))?;
     for rule in &program.rules {
         bodies.push((emit::rule(&mut cx, rule), (vec![], vec![ValType::I32])));
+        names.push(format!("rule {}.{}", rule.info.package, rule.info.name));
     }
     let heap_base = cx.pool.heap_base();
     let reset_index =
@@ -137,6 +144,11 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
         ward_eval(first_rule, rule_count, rejected, no_rule),
         (vec![ValType::I32; 3], vec![ValType::I32]),
     ));
+    names.extend([
+        ward_abi::exports::RESET.to_string(),
+        ward_abi::exports::ALLOC.to_string(),
+        ward_abi::exports::EVAL.to_string(),
+    ]);
 
     let mut module = Module::new();
     let mut types = TypeSection::new();
@@ -212,6 +224,14 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
     let mut data_section = DataSection::new();
     data_section.active(0, &ConstExpr::i32_const(0), data);
     module.section(&data_section);
+
+    let mut function_names = NameMap::new();
+    for (index, name) in (0u32..).zip(&names) {
+        function_names.append(index, name);
+    }
+    let mut name_section = NameSection::new();
+    name_section.functions(&function_names);
+    module.section(&name_section);
 
     let metadata = metadata(program, keys);
     module.section(&CustomSection {

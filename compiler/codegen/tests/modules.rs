@@ -211,3 +211,34 @@ fn a_program_without_rules_compiles() {
     assert!(metadata.rules.is_empty());
     assert_eq!(metadata.regex_count, 0);
 }
+
+/// The `name` section names every function, so that profilers and trap
+/// backtraces show `rule pkg.name`, `fn pkg.name` and `rt::...`.
+#[test]
+fn functions_are_named() {
+    let program = program(&[(
+        "p.ward".to_string(),
+        "package p\n\nfn helper(x) = x\n\n@id(\"R-1\")\nrule named for b in resources(\"AWS::S3::Bucket\") {\n  require helper(b.props.BucketName) != null\n}\n".to_string(),
+    )]);
+    let wasm = ward_codegen::compile(&program).expect("compiles");
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&wasm) {
+        if let wasmparser::Payload::CustomSection(section) = payload.expect("valid")
+            && let wasmparser::KnownCustom::Name(reader) = section.as_known()
+        {
+            for name in reader {
+                if let wasmparser::Name::Function(map) = name.expect("names") {
+                    for naming in map {
+                        names.push(naming.expect("naming").name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    for expected in ["rule p.named", "fn p.helper", "rt::Field", "ward_eval"] {
+        assert!(
+            names.iter().any(|name| name == expected),
+            "{expected} in {names:?}"
+        );
+    }
+}

@@ -170,11 +170,22 @@ pub(crate) fn truth(f: &mut Func) {
     f.end();
 }
 
-/// `lookup_id(object, key) -> address of the value, or 0`: binary search
-/// over the entries, sorted by key id.
+/// `lookup_id(object, key) -> address of the value, or 0`.
 pub(crate) fn lookup_id(f: &mut Func) {
     let (object, key) = (0, 1);
-    let (base, n, lo, hi, mid, entry) = (
+    lookup_and_return(f, object, key, 0);
+}
+
+/// Emits a lookup of the key id in `key` among the entries of the object in
+/// `object` that returns from the function: the value's address, or
+/// `missing`. The entries are sorted by key id: a binary search narrows
+/// them down to a few, then a scan finds the first entry whose id is not
+/// below `key` (most objects of a template are small enough to skip the
+/// search). Emitted in place where it is hot rather than called: a call
+/// costs more than the work for small objects.
+fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
+    let (base, n, lo, hi, mid, entry, found) = (
+        f.i32_local(),
         f.i32_local(),
         f.i32_local(),
         f.i32_local(),
@@ -182,28 +193,50 @@ pub(crate) fn lookup_id(f: &mut Func) {
         f.i32_local(),
         f.i32_local(),
     );
-    f.get(object).call(Rt::Addr.index()).set(base);
+    // The entries' address: relative to the input unless flagged absolute
+    // (as `addr`).
+    f.get(object)
+        .load32(8)
+        .i32c(0)
+        .gget(global::INPUT)
+        .get(object)
+        .load8(1)
+        .select()
+        .add()
+        .set(base);
     f.get(object).load32(12).tee(n).set(hi);
+    // Invariant: entries below `lo` have smaller ids, entries from `hi` on
+    // have ids not below `key`.
     f.block().loop_();
-    f.get(lo).get(hi).ge_u().br_if(1);
+    f.get(hi).get(lo).sub().i32c(LINEAR_SCAN).le_u().br_if(1);
     f.get(lo).get(hi).add().i32c(1).shr_u().set(mid);
     f.element(base, mid, 32).load32(0).get(key).lt_u().if_();
     f.get(mid).i32c(1).add().set(lo);
     f.else_();
     f.get(mid).set(hi);
     f.end().br(0).end().end();
-    f.get(lo).get(n).ge_u().if_().i32c(0).ret().end();
-    f.element(base, lo, 32)
-        .tee(entry)
-        .load32(0)
+    // The first entry from `lo` on whose id is not below `key` (at `hi` at
+    // the latest) is the only one that can match.
+    f.block().loop_();
+    f.get(lo).get(n).ge_u().br_if(1);
+    f.element(base, lo, 32).tee(entry).load32(0).tee(found);
+    f.get(key).ge_u().if_();
+    f.get(entry)
+        .i32c(16)
+        .add()
+        .u32c(missing)
+        .get(found)
         .get(key)
-        .ne()
-        .if_()
-        .i32c(0)
-        .ret()
-        .end();
-    f.get(entry).i32c(16).add();
+        .eq()
+        .select()
+        .ret();
+    f.end();
+    f.inc(lo, 1).br(0).end().end();
+    f.u32c(missing).ret();
 }
+
+/// Objects with at most this many entries are scanned, not searched.
+const LINEAR_SCAN: i32 = 8;
 
 /// `lookup_str(object, a, len) -> address of the value, or 0`: compares
 /// key strings.
@@ -247,17 +280,10 @@ pub(crate) fn lookup_str(f: &mut Func) {
 /// field the key is (0 id, 1 type, 2 props, 3 tags, 4 metadata, else none).
 pub(crate) fn field(f: &mut Func) {
     let (v, key, which) = (0, 1, 2);
-    let (found, rec) = (f.i32_local(), f.i32_local());
+    let rec = f.i32_local();
     tag(f, v);
     f.i32c(i32::from(TAG_OBJECT)).eq().if_();
-    f.get(v)
-        .get(key)
-        .call(Rt::LookupId.index())
-        .tee(found)
-        .u32c(NULL)
-        .get(found)
-        .select()
-        .ret();
+    lookup_and_return(f, v, key, NULL);
     f.end();
     return_if_tag(f, v, TAG_UNKNOWN, v);
     tag(f, v);
