@@ -1,6 +1,8 @@
 //! Running compiled modules: the runtime engine with its on-disk cache, and
 //! the conversion of its reports into the command's report.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use ward_runtime::{Engine, EngineConfig, Input, Policy};
 
@@ -23,11 +25,15 @@ pub fn load_policy(engine: &Engine, wasm: &[u8], name: &str) -> Result<Policy, S
 pub fn evaluate(policy: &Policy, inputs: &mut Inputs) -> RunReport {
     let input_count = inputs.documents.len();
     let documents = std::mem::take(&mut inputs.documents);
-    let reports: Vec<(String, Vec<String>, ward_runtime::Report)> = documents
+    let reports: Vec<(Arc<str>, Vec<Arc<str>>, ward_runtime::Report)> = documents
         .into_par_iter()
         .map(|document| {
-            let ids: Vec<String> = document.resources.iter().map(|r| r.id.clone()).collect();
-            let file = document.file.clone();
+            let ids: Vec<Arc<str>> = document
+                .resources
+                .iter()
+                .map(|r| Arc::from(r.id.as_str()))
+                .collect();
+            let file = Arc::from(document.file.as_str());
             let input = Input::new(document);
             let report = policy.evaluate(&input);
             // The process is about to exit: freeing a large document value by
@@ -53,6 +59,7 @@ pub fn evaluate(policy: &Policy, inputs: &mut Inputs) -> RunReport {
     };
     run.summary.inputs = input_count;
     run.summary.rules = policy.rules().len();
+    let empty: Arc<str> = Arc::from("");
     for (file, ids, report) in reports {
         run.summary.pass += report.summary.pass;
         run.summary.fail += report.summary.fail;
@@ -62,26 +69,26 @@ pub fn evaluate(policy: &Policy, inputs: &mut Inputs) -> RunReport {
             let resource = outcome
                 .resource
                 .and_then(|index| ids.get(index).cloned())
-                .unwrap_or_default();
+                .unwrap_or_else(|| empty.clone());
             run.outcomes.push(OutcomeEntry {
-                rule: outcome.rule.to_string(),
+                rule: outcome.rule.clone(),
                 file: file.clone(),
                 resource,
-                outcome: outcome.outcome.as_str().to_string(),
+                outcome: outcome.outcome.as_str(),
             });
         }
         for error in &report.errors {
             run.errors.push(RuleError {
                 rule: error.rule.clone(),
-                file: file.clone(),
+                file: file.to_string(),
                 message: error.message.clone(),
             });
         }
         for finding in report.findings {
             run.findings.push(Finding {
                 rule: finding.rule,
-                severity: finding.severity.as_str().to_string(),
-                outcome: finding.outcome.as_str().to_string(),
+                severity: finding.severity.as_str(),
+                outcome: finding.outcome.as_str(),
                 resource: finding.resource,
                 resource_type: finding.resource_type,
                 path: finding.path,

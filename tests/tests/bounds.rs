@@ -127,7 +127,7 @@ fn module_findings(report: &ward_runtime::Report, rules: &[&str]) -> Vec<String>
     report
         .findings
         .iter()
-        .filter(|f| rules.contains(&f.rule.as_str()))
+        .filter(|f| rules.contains(&&*f.rule))
         .map(|f| {
             format!(
                 "{} {} {} {}:{} {}",
@@ -156,7 +156,7 @@ fn assert_light_rules_report(
         );
     }
     assert!(
-        module.findings.iter().all(|f| f.rule != stopped),
+        module.findings.iter().all(|f| &*f.rule != stopped),
         "the stopped rule reports no findings"
     );
 }

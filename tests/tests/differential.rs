@@ -1087,7 +1087,7 @@ fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
         view.findings = module_report
             .findings
             .iter()
-            .filter(|f| f.rule == rule.id)
+            .filter(|f| *f.rule == *rule.id)
             .map(|f| {
                 finding_line(
                     f.outcome.as_str(),

@@ -1,6 +1,8 @@
 //! `ward check`: evaluate policies (the standard library by default) on
 //! templates, plans and inventory.
 
+use std::sync::Arc;
+
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -113,17 +115,19 @@ fn reference_report(
     run.summary.inputs = inputs.documents.len();
     run.summary.rules = program.rules.len();
     for report in &reports {
+        let file: Arc<str> = Arc::from(report.file.as_str());
         for rule in &report.rules {
+            let rule_id: Arc<str> = Arc::from(rule.rule_id.as_str());
             run.summary.pass += rule.counts.pass;
             run.summary.fail += rule.counts.fail;
             run.summary.skip += rule.counts.skip;
             run.summary.unknown += rule.counts.unknown;
             for resource in &rule.resources {
                 run.outcomes.push(OutcomeEntry {
-                    rule: rule.rule_id.clone(),
-                    file: report.file.clone(),
-                    resource: resource.resource_id.clone(),
-                    outcome: resource.outcome.as_str().to_string(),
+                    rule: rule_id.clone(),
+                    file: file.clone(),
+                    resource: Arc::from(resource.resource_id.as_str()),
+                    outcome: resource.outcome.as_str(),
                 });
             }
             if let Some(error) = &rule.error {
@@ -136,17 +140,17 @@ fn reference_report(
         }
         for finding in &report.findings {
             run.findings.push(Finding {
-                rule: finding.rule_id.clone(),
-                severity: finding.severity.as_str().to_string(),
+                rule: Arc::from(finding.rule_id.as_str()),
+                severity: finding.severity.as_str(),
                 outcome: match finding.outcome {
-                    eval::FindingOutcome::Fail => "fail".to_string(),
-                    eval::FindingOutcome::Unknown => "unknown".to_string(),
+                    eval::FindingOutcome::Fail => "fail",
+                    eval::FindingOutcome::Unknown => "unknown",
                 },
-                resource: finding.resource_id.clone(),
-                resource_type: finding.resource_type.clone(),
+                resource: Arc::from(finding.resource_id.as_str()),
+                resource_type: Arc::from(finding.resource_type.as_str()),
                 path: finding.path.clone(),
                 message: finding.message.clone(),
-                file: finding.file.clone(),
+                file: file.clone(),
                 line: finding.line,
                 column: finding.column,
             });

@@ -19,7 +19,7 @@ pub fn render(
 ) -> String {
     let mut out = String::new();
     for finding in &report.findings {
-        let word: &'static str = match (finding.outcome.as_str(), finding.severity.as_str()) {
+        let word: &'static str = match (finding.outcome, finding.severity) {
             ("unknown", _) => "unknown",
             (_, "critical") => "critical",
             (_, "high") => "high",
@@ -28,17 +28,17 @@ pub fn render(
             _ => "info",
         };
         let span = texts
-            .get(&finding.file)
+            .get(&*finding.file)
             .filter(|_| finding.line > 0)
             .map(|text| line_span(text, finding.line, finding.column))
             .unwrap_or_default();
         let headline = format!("{} {}", finding.rule, finding.message);
         let label = if finding.path.is_empty() {
-            finding.resource.clone()
+            finding.resource.to_string()
         } else {
             format!("{} ({})", finding.resource, finding.path)
         };
-        if finding.line > 0 && texts.contains_key(&finding.file) {
+        if finding.line > 0 && texts.contains_key(&*finding.file) {
             let snippet = Snippet {
                 kind: SnippetKind::Custom(word),
                 code: None,

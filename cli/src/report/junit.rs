@@ -10,7 +10,7 @@ use super::RunReport;
 pub fn render(report: &RunReport) -> String {
     let mut suites: BTreeMap<&str, Vec<&super::OutcomeEntry>> = BTreeMap::new();
     for entry in &report.outcomes {
-        suites.entry(entry.rule.as_str()).or_default().push(entry);
+        suites.entry(&*entry.rule).or_default().push(entry);
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
@@ -45,7 +45,7 @@ pub fn render(report: &RunReport) -> String {
                     f.rule == entry.rule && f.resource == entry.resource && f.file == entry.file
                 })
                 .collect();
-            match entry.outcome.as_str() {
+            match entry.outcome {
                 "fail" => {
                     out.push_str(">\n");
                     let text: Vec<String> = findings
@@ -65,12 +65,7 @@ pub fn render(report: &RunReport) -> String {
                     out.push_str(&format!(
                         "      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                         escape(first),
-                        escape(
-                            findings
-                                .first()
-                                .map(|f| f.severity.as_str())
-                                .unwrap_or("medium")
-                        ),
+                        escape(findings.first().map(|f| f.severity).unwrap_or("medium")),
                         escape(&text.join("\n"))
                     ));
                 }

@@ -9,6 +9,8 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// A rule as reports describe it.
@@ -28,25 +30,26 @@ pub struct RuleSummary {
     pub controls: Vec<String>,
 }
 
-/// One finding: a failing or unknown check of a rule on a resource.
+/// One finding: a failing or unknown check of a rule on a resource. Names
+/// that many findings repeat are shared, not copied.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Finding {
     /// Rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Severity word.
-    pub severity: String,
+    pub severity: &'static str,
     /// `fail` or `unknown`.
-    pub outcome: String,
+    pub outcome: &'static str,
     /// Logical id, Terraform address or ARN.
-    pub resource: String,
+    pub resource: Arc<str>,
     /// Resource type.
-    pub resource_type: String,
+    pub resource_type: Arc<str>,
     /// JSON path of the offending value.
     pub path: String,
     /// The message.
     pub message: String,
     /// The input file.
-    pub file: String,
+    pub file: Arc<str>,
     /// 1-based line, 0 when unknown.
     pub line: u32,
     /// 1-based column, 0 when unknown.
@@ -57,13 +60,13 @@ pub struct Finding {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct OutcomeEntry {
     /// Rule id.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Input file.
-    pub file: String,
+    pub file: Arc<str>,
     /// Resource id.
-    pub resource: String,
+    pub resource: Arc<str>,
     /// `pass`, `fail`, `skip` or `unknown`.
-    pub outcome: String,
+    pub outcome: &'static str,
 }
 
 /// Counts of outcomes.

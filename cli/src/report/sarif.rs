@@ -38,7 +38,10 @@ pub fn render(report: &RunReport) -> String {
         .findings
         .iter()
         .map(|finding| {
-            let rule_index = report.rules.iter().position(|rule| rule.id == finding.rule);
+            let rule_index = report
+                .rules
+                .iter()
+                .position(|rule| *rule.id == *finding.rule);
             let mut region = json!({});
             if finding.line > 0 {
                 region = json!({ "startLine": finding.line, "startColumn": finding.column.max(1) });

@@ -237,6 +237,7 @@ impl Policy {
                 return report;
             }
         };
+        let mut names = Names::new(document);
         let mut worker: Option<Worker> = None;
         for (position, &(index, rule)) in selected.iter().enumerate() {
             let ready = match worker.take() {
@@ -254,7 +255,7 @@ impl Policy {
             };
             match self.run_rule(&mut ready, index, rule, &encoded, document.resources.len()) {
                 Ok(results) => {
-                    self.collect(&mut report, index, rule, results, &encoded, document);
+                    self.collect(&mut report, index, rule, results, &encoded, &mut names);
                     worker = Some(ready);
                 }
                 Err(failure) => {
@@ -493,7 +494,7 @@ impl Policy {
         rule: &RuleMeta,
         results: Results,
         encoded: &EncodedInput,
-        document: &Document,
+        names: &mut Names<'_>,
     ) {
         let rule_id = self
             .rule_ids
@@ -511,8 +512,52 @@ impl Policy {
             results
                 .findings
                 .into_iter()
-                .map(|record| locate(rule, record, encoded, document)),
+                .map(|record| locate(rule, &rule_id, record, encoded, names)),
         );
+    }
+}
+
+/// The names findings share, made once per evaluation: the file, and each
+/// resource's id and type the first time a finding needs them.
+struct Names<'a> {
+    document: &'a Document,
+    file: Arc<str>,
+    empty: Arc<str>,
+    resources: Vec<Option<(Arc<str>, Arc<str>)>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(document: &'a Document) -> Names<'a> {
+        Names {
+            document,
+            file: Arc::from(document.file.as_str()),
+            empty: Arc::from(""),
+            resources: Vec::new(),
+        }
+    }
+
+    /// The id and type of a resource (empty for none).
+    fn resource(&mut self, index: Option<usize>) -> (Arc<str>, Arc<str>) {
+        let empty = || (self.empty.clone(), self.empty.clone());
+        let Some(index) = index else {
+            return empty();
+        };
+        let Some(resource) = self.document.resources.get(index) else {
+            return empty();
+        };
+        if self.resources.is_empty() {
+            self.resources = vec![None; self.document.resources.len()];
+        }
+        let Some(slot) = self.resources.get_mut(index) else {
+            return empty();
+        };
+        slot.get_or_insert_with(|| {
+            (
+                Arc::from(resource.id.as_str()),
+                Arc::from(resource.resource_type.as_str()),
+            )
+        })
+        .clone()
     }
 }
 
@@ -535,22 +580,25 @@ fn fail_rules(
 /// Turns a finding record into a finding located in the input.
 fn locate(
     rule: &RuleMeta,
+    rule_id: &Arc<str>,
     record: FindingRecord,
     encoded: &EncodedInput,
-    document: &Document,
+    names: &mut Names<'_>,
 ) -> Finding {
+    let document = names.document;
     let node = if record.node == NONE {
         None
     } else {
         encoded.node(record.node)
     };
     let resource_index = if record.resource != NONE {
-        Some(record.resource)
+        Some(record.resource as usize)
     } else {
         node.map(|info| info.resource)
             .filter(|&resource| resource != NONE)
+            .map(|resource| resource as usize)
     };
-    let resource = resource_index.and_then(|index| document.resources.get(index as usize));
+    let resource = resource_index.and_then(|index| document.resources.get(index));
     let (pos, path) = match (node, resource) {
         (Some(info), _) => (
             info.pos,
@@ -559,7 +607,7 @@ fn locate(
         (None, Some(resource)) => (
             resource.pos,
             document.value_path(
-                resource_index.map_or(usize::MAX, |index| index as usize),
+                resource_index.unwrap_or(usize::MAX),
                 ResourcePart::Resource,
                 &[],
             ),
@@ -571,19 +619,16 @@ fn locate(
     } else {
         record.message
     };
+    let (resource, resource_type) = names.resource(resource.and(resource_index));
     Finding {
-        rule: rule.id.clone(),
+        rule: rule_id.clone(),
         severity: rule.severity,
         outcome: record.outcome,
-        resource: resource
-            .map(|resource| resource.id.clone())
-            .unwrap_or_default(),
-        resource_type: resource
-            .map(|resource| resource.resource_type.clone())
-            .unwrap_or_default(),
+        resource,
+        resource_type,
         path,
         message,
-        file: document.file.clone(),
+        file: names.file.clone(),
         line: pos.line,
         column: pos.column,
     }

@@ -8,11 +8,12 @@ use ward_abi::{Outcome, Severity};
 /// One finding: a rule that failed (or could not be decided) on a value of
 /// the input, located in the input file.
 ///
-/// Serialised to JSON with exactly these field names.
+/// Names that many findings repeat (rule, resource, type, file) are shared,
+/// not copied. Serialised to JSON with exactly these field names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule's id (`NET-001`), or its qualified name when it has none.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// The rule's severity: `info`, `low`, `medium`, `high`, `critical`.
     #[serde(with = "severity_words")]
     pub severity: Severity,
@@ -21,9 +22,9 @@ pub struct Finding {
     pub outcome: Outcome,
     /// The resource: CloudFormation logical id, Terraform address or ARN;
     /// empty for findings on plain data.
-    pub resource: String,
+    pub resource: Arc<str>,
     /// The resource's type, empty for findings on plain data.
-    pub resource_type: String,
+    pub resource_type: Arc<str>,
     /// The path of the offending value, as `ward_model::Document::value_path`
     /// renders it: for CloudFormation its place in the template
     /// (`$.Resources.Sg.Properties.SecurityGroupIngress[0]`, the resource
@@ -34,7 +35,7 @@ pub struct Finding {
     /// The message with its template filled in.
     pub message: String,
     /// The input file.
-    pub file: String,
+    pub file: Arc<str>,
     /// 1-based line of the offending value.
     pub line: u32,
     /// 1-based column of the offending value, in characters.
@@ -217,14 +218,14 @@ mod tests {
     #[test]
     fn finding_json_has_exactly_the_documented_fields() {
         let finding = Finding {
-            rule: "NET-001".to_string(),
+            rule: "NET-001".into(),
             severity: Severity::High,
             outcome: Outcome::Fail,
-            resource: "Sg".to_string(),
-            resource_type: "AWS::EC2::SecurityGroup".to_string(),
+            resource: "Sg".into(),
+            resource_type: "AWS::EC2::SecurityGroup".into(),
             path: "$.Resources.Sg.Properties.SecurityGroupIngress[0]".to_string(),
             message: "Sg allows SSH from 0.0.0.0/0".to_string(),
-            file: "template.yaml".to_string(),
+            file: "template.yaml".into(),
             line: 7,
             column: 9,
         };

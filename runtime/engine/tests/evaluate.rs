@@ -153,25 +153,25 @@ fn a_finding_is_located_at_the_input_node_and_bad_rules_do_not_hide_good_ones() 
 
     assert_eq!(report.findings.len(), 2, "{report:#?}");
     let finding = &report.findings[0];
-    assert_eq!(finding.rule, "NET-001");
+    assert_eq!(&*finding.rule, "NET-001");
     assert_eq!(finding.severity, Severity::High);
     assert_eq!(finding.outcome, Outcome::Fail);
-    assert_eq!(finding.resource, "Open");
-    assert_eq!(finding.resource_type, "AWS::EC2::SecurityGroup");
+    assert_eq!(&*finding.resource, "Open");
+    assert_eq!(&*finding.resource_type, "AWS::EC2::SecurityGroup");
     assert_eq!(
         finding.path,
         "$.Resources.Open.Properties.SecurityGroupIngress[1]"
     );
     assert_eq!(finding.message, "SSH open to the world");
-    assert_eq!(finding.file, "template.yaml");
+    assert_eq!(&*finding.file, "template.yaml");
     assert_eq!((finding.line, finding.column), (9, 11));
 
     // Rule 3 ran after two traps, on a fresh instance; the host found the
     // resource from the node id and used the title for the empty message.
     let located_by_node = &report.findings[1];
-    assert_eq!(located_by_node.rule, "DOC-001");
+    assert_eq!(&*located_by_node.rule, "DOC-001");
     assert_eq!(located_by_node.outcome, Outcome::Unknown);
-    assert_eq!(located_by_node.resource, "Open");
+    assert_eq!(&*located_by_node.resource, "Open");
     assert_eq!(located_by_node.path, "$.Resources.Open");
     assert_eq!(located_by_node.message, "The first resource is undecided");
     let open = &input.document().resources[0];
@@ -236,10 +236,10 @@ fn a_time_budget_stops_a_rule_that_loops_and_the_others_report() {
     let report = policy.evaluate(&input(TEMPLATE));
     let elapsed = started.elapsed();
 
-    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    let rules: Vec<&str> = report.findings.iter().map(|f| &*f.rule).collect();
     assert_eq!(rules, ["NET-001", "DOC-001"], "{report:#?}");
     let error = &report.errors[0];
-    assert_eq!(error.rule, "LOOP-001");
+    assert_eq!(&*error.rule, "LOOP-001");
     assert_eq!(error.kind, RuleErrorKind::Timeout);
     assert_eq!(
         error.message,
@@ -322,7 +322,7 @@ fn a_selection_of_rules_is_evaluated_and_reports_merge() {
     let rules: Vec<&str> = first
         .findings
         .iter()
-        .map(|finding| finding.rule.as_str())
+        .map(|finding| &*finding.rule)
         .collect();
     assert_eq!(rules, ["DOC-001", "NET-001"]);
     assert!(first.errors.is_empty());
