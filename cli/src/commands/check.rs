@@ -190,6 +190,6 @@ pub fn exceeds_threshold(run: &RunReport, fail_on: SeverityArg) -> bool {
         SeverityArg::Never => return false,
     };
     run.findings.iter().any(|finding| {
-        finding.outcome == "fail" && report::severity_rank(&finding.severity) >= threshold
+        finding.outcome == "fail" && report::severity_rank(finding.severity) >= threshold
     })
 }

@@ -51,7 +51,7 @@ pub fn render(report: &RunReport) -> String {
                 "ruleId": finding.rule,
                 "ruleIndex": rule_index,
                 "kind": if unknown { "review" } else { "fail" },
-                "level": if unknown { "note" } else { level(&finding.severity) },
+                "level": if unknown { "note" } else { level(finding.severity) },
                 "message": { "text": finding.message },
                 "locations": [{
                     "physicalLocation": {
