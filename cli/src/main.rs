@@ -2,6 +2,15 @@
 //! serve the language server. This crate and the language server are the
 //! only places that read and write files.
 
+/// mimalloc rather than the system allocator: loading a large template
+/// makes millions of small allocations, and mimalloc both serves them
+/// faster and takes fresh memory from the system in large pieces, which
+/// costs far fewer page faults (on a 10,000-resource template, 2,100
+/// instead of 14,000, about a sixth of the whole run's time; see
+/// docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 mod inputs;
 mod report;
