@@ -20,6 +20,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -162,11 +163,15 @@ def run_once(command, cwd, stdout_path):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+        # `wait(timeout=...)` polls with sleeps of up to 50 ms, which would
+        # round every wall time up to the next poll: block in `waitpid`
+        # instead and let a timer kill a run that takes too long.
+        killer = threading.Timer(RUN_TIMEOUT_SECONDS, process.kill)
+        killer.start()
         try:
-            process.wait(timeout=RUN_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
             process.wait()
+        finally:
+            killer.cancel()
         elapsed = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # User and system time of the tool (and of GNU time, a few hundred
