@@ -15,6 +15,7 @@ mod commands;
 mod inputs;
 mod report;
 mod sources;
+mod suppressions;
 mod wasm;
 
 use std::path::PathBuf;
@@ -76,6 +77,17 @@ enum Command {
         /// reference interpreter of the compiler (for comparison).
         #[arg(long, value_enum, default_value_t = EngineArg::Wasm)]
         engine: EngineArg,
+        /// Suppressions to apply, each with its reason (see
+        /// `ward check --write-baseline`).
+        #[arg(long, conflicts_with = "write_baseline")]
+        baseline: Option<PathBuf>,
+        /// Write a baseline that suppresses every current finding, with
+        /// `--reason`, then report as if it had been given.
+        #[arg(long, requires = "reason")]
+        write_baseline: Option<PathBuf>,
+        /// The reason written into each suppression of `--write-baseline`.
+        #[arg(long, requires = "write_baseline")]
+        reason: Option<String>,
         /// Input files or directories.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -200,15 +212,22 @@ fn main() -> ExitCode {
             parameters,
             verbose,
             engine,
+            baseline,
+            write_baseline,
+            reason,
             inputs,
         } => commands::check::run(
             &policies,
             &inputs,
-            format,
-            fail_on,
-            parameters.as_deref(),
-            verbose,
-            engine,
+            &commands::check::Options {
+                format,
+                fail_on,
+                parameters: parameters.as_deref(),
+                verbose,
+                engine,
+                baseline: baseline.as_deref(),
+                write_baseline: write_baseline.as_deref().zip(reason.as_deref()),
+            },
         ),
         Command::Eval {
             module,

@@ -291,3 +291,61 @@ fn the_whole_cloudformation_corpus_is_judged_or_refused_with_a_location() {
         assert!(finding["line"].as_u64().unwrap_or(0) >= 1, "{finding}");
     }
 }
+
+/// `--write-baseline` suppresses every current finding with the reason
+/// given; checking again with that baseline reports no finding, and a new
+/// finding (another file) still fails.
+#[test]
+fn a_written_baseline_accepts_the_current_findings_and_only_them() {
+    let dir = repository_root().join("target/cli-test-baseline");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let baseline = dir.join("baseline.json");
+    let _ = std::fs::remove_file(&baseline);
+    let args =
+        |text: String| -> Vec<String> { text.split_whitespace().map(str::to_string).collect() };
+    let (code, stdout, stderr) = run_ward(&args(format!(
+        "check --policy examples/policies --format json --write-baseline {} --reason accepted-at-adoption examples/templates/app.yaml",
+        baseline.display()
+    )));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("wrote 5 suppressions"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(report["suppressed"].as_array().map(Vec::len), Some(5));
+    assert_eq!(report["summary"]["suppressed"], 5);
+
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).expect("baseline written"))
+            .expect("baseline JSON");
+    let entries = written["suppressions"].as_array().expect("suppressions");
+    assert_eq!(entries.len(), 5);
+    assert!(
+        entries
+            .iter()
+            .all(|entry| entry["reason"] == "accepted-at-adoption"
+                && entry["file"] == "examples/templates/app.yaml")
+    );
+
+    let (code, stdout, _) = run_ward(&args(format!(
+        "check --policy examples/policies --format json --baseline {} examples/templates/app.yaml cli/tests/inputs/suppressed.yaml",
+        baseline.display()
+    )));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["cli/tests/inputs/suppressed.yaml"; 2]);
+
+    // A baseline entry without a reason is refused before anything runs.
+    std::fs::write(&baseline, r#"{"suppressions": [{"rule": "S3-001"}]}"#).expect("write");
+    let (code, _, stderr) = run_ward(&args(format!(
+        "check --policy examples/policies --baseline {} examples/templates/app.yaml",
+        baseline.display()
+    )));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("gives no `reason`"), "{stderr}");
+}

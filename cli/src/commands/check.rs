@@ -12,19 +12,43 @@ use ward_model::LoadOptions;
 use crate::inputs::{load_inputs, load_parameters, report_load_errors};
 use crate::report::{self, Finding, OutcomeEntry, RuleError, RuleSummary, RunReport};
 use crate::sources::{fail, load_policies, report_diagnostics};
+use crate::suppressions;
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
 };
 
-pub fn run(
-    policies: &[PathBuf],
-    inputs: &[PathBuf],
-    format: ReportFormat,
-    fail_on: SeverityArg,
-    parameters: Option<&Path>,
-    verbose: bool,
-    engine: EngineArg,
-) -> u8 {
+/// The options of `ward check` besides policies and inputs.
+pub struct Options<'a> {
+    /// Report format.
+    pub format: ReportFormat,
+    /// The lowest severity that makes the exit code 1.
+    pub fail_on: SeverityArg,
+    /// A CloudFormation parameters file.
+    pub parameters: Option<&'a Path>,
+    /// List passes, skips and suppressed findings too.
+    pub verbose: bool,
+    /// The module or the reference evaluator.
+    pub engine: EngineArg,
+    /// A baseline of suppressions to apply.
+    pub baseline: Option<&'a Path>,
+    /// Where to write a baseline of the current findings, and its reason.
+    pub write_baseline: Option<(&'a Path, &'a str)>,
+}
+
+pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
+    let Options {
+        format,
+        fail_on,
+        parameters,
+        verbose,
+        engine,
+        baseline,
+        write_baseline,
+    } = *options;
+    let mut suppressions = match baseline.map(suppressions::read_baseline).transpose() {
+        Ok(found) => found.unwrap_or_default(),
+        Err(message) => return fail(&message),
+    };
     let loaded = match load_policies(policies) {
         Ok(loaded) => loaded,
         Err(message) => return fail(&message),
@@ -49,6 +73,13 @@ pub fn run(
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
+    // Suppressions in the templates are read before the documents move
+    // into the runtime.
+    for document in &inputs.documents {
+        let (found, errors) = suppressions::from_document(document);
+        suppressions.extend(found);
+        inputs.errors.extend(errors);
+    }
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);
@@ -72,6 +103,20 @@ pub fn run(
         EngineArg::Reference => reference_report(&program, &inputs),
     };
     run.sort();
+    suppressions::apply(&mut run, &suppressions);
+    if let Some((path, reason)) = write_baseline {
+        let (text, written) = suppressions::baseline_of(&run, reason);
+        if let Err(error) = std::fs::write(path, text) {
+            return fail(&format!("{}: {error}", path.display()));
+        }
+        eprintln!(
+            "wrote {} suppression{} to {}",
+            written.len(),
+            if written.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+        suppressions::apply(&mut run, &written);
+    }
     print_report(&run, &inputs.texts, format, verbose);
 
     if !inputs.errors.is_empty() || !run.errors.is_empty() {

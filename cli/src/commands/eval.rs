@@ -32,10 +32,17 @@ pub fn run(
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
+    let mut suppressions = Vec::new();
+    for document in &inputs.documents {
+        let (found, errors) = crate::suppressions::from_document(document);
+        suppressions.extend(found);
+        inputs.errors.extend(errors);
+    }
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);
-    let run = crate::wasm::evaluate(&policy, &mut inputs);
+    let mut run = crate::wasm::evaluate(&policy, &mut inputs);
+    crate::suppressions::apply(&mut run, &suppressions);
     print_report(&run, &inputs.texts, format, verbose);
     if !inputs.errors.is_empty() || !run.errors.is_empty() {
         return EXIT_ERROR;

@@ -61,6 +61,19 @@ pub fn render(
         out.push_str(&format!("{}: error: {}\n", error.file, error.message));
     }
     if verbose {
+        for entry in &report.suppressed {
+            let finding = &entry.finding;
+            out.push_str(&format!(
+                "{}:{}:{}: suppressed: {} on {}: {} (reason: {})\n",
+                finding.file,
+                finding.line,
+                finding.column,
+                finding.rule,
+                finding.resource,
+                finding.message,
+                entry.suppression.reason
+            ));
+        }
         for entry in &report.outcomes {
             out.push_str(&format!(
                 "{} {} {} {}\n",
@@ -81,7 +94,16 @@ pub fn render(
         summary.skip,
         summary.findings,
         plural(summary.findings),
-        if summary.errors > 0 {
+        if report.suppressed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {} suppressed in {} rule-resource pair{}",
+                report.suppressed.len(),
+                summary.suppressed,
+                plural(summary.suppressed)
+            )
+        } + &if summary.errors > 0 {
             format!(", {} rule errors", summary.errors)
         } else {
             String::new()

@@ -1,14 +1,18 @@
-//! The JSON report: `{"findings": [...], "summary": {...}, "errors": [...]}`,
-//! plus `"outcomes"` when verbose.
+//! The JSON report: `{"findings": [...], "suppressed": [...], "summary":
+//! {...}, "errors": [...]}`, plus `"outcomes"` when verbose. A suppressed
+//! finding has the fields of a finding and `"suppression": {"source",
+//! "reason"}`.
 
 use serde::Serialize;
 
 use super::{Finding, OutcomeEntry, RuleError, RunReport, Summary};
+use crate::suppressions::Suppressed;
 
 /// The document, serialised straight from the report.
 #[derive(Serialize)]
 struct Document<'a> {
     findings: &'a [Finding],
+    suppressed: &'a [Suppressed],
     summary: &'a Summary,
     errors: &'a [RuleError],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -19,6 +23,7 @@ struct Document<'a> {
 pub fn render(report: &RunReport, verbose: bool) -> String {
     let document = Document {
         findings: &report.findings,
+        suppressed: &report.suppressed,
         summary: &report.summary,
         errors: &report.errors,
         outcomes: verbose.then_some(report.outcomes.as_slice()),

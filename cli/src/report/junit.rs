@@ -1,8 +1,8 @@
 //! JUnit XML: one test suite per rule, one test case per resource the rule
-//! ran on; failures for failing resources, skips for skipped and unknown
-//! ones (with the reason).
+//! ran on; failures for failing resources, skips for skipped, unknown and
+//! suppressed ones (with the reason).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::RunReport;
 
@@ -12,19 +12,36 @@ pub fn render(report: &RunReport) -> String {
     for entry in &report.outcomes {
         suites.entry(&*entry.rule).or_default().push(entry);
     }
+    // Findings and suppressions by (rule, resource, file), looked up once
+    // per test case.
+    type Pair<'a> = (&'a str, &'a str, &'a str);
+    let mut by_pair: HashMap<Pair<'_>, Vec<&super::Finding>> = HashMap::new();
+    for finding in &report.findings {
+        by_pair
+            .entry((&finding.rule, &finding.resource, &finding.file))
+            .or_default()
+            .push(finding);
+    }
+    let mut reasons: HashMap<Pair<'_>, &str> = HashMap::new();
+    for entry in &report.suppressed {
+        let finding = &entry.finding;
+        reasons
+            .entry((&finding.rule, &finding.resource, &finding.file))
+            .or_insert(&entry.suppression.reason);
+    }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"ward\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"{}\">\n",
         report.outcomes.len(),
         report.summary.fail,
-        report.summary.skip + report.summary.unknown,
+        report.summary.skip + report.summary.unknown + report.summary.suppressed,
         report.errors.len()
     ));
     for (rule, entries) in &suites {
         let failures = entries.iter().filter(|e| e.outcome == "fail").count();
         let skipped = entries
             .iter()
-            .filter(|e| e.outcome == "skip" || e.outcome == "unknown")
+            .filter(|e| matches!(e.outcome, "skip" | "unknown" | "suppressed"))
             .count();
         out.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
@@ -38,13 +55,8 @@ pub fn render(report: &RunReport) -> String {
                 escape(&entry.resource),
                 escape(&entry.file)
             ));
-            let findings: Vec<&super::Finding> = report
-                .findings
-                .iter()
-                .filter(|f| {
-                    f.rule == entry.rule && f.resource == entry.resource && f.file == entry.file
-                })
-                .collect();
+            let pair: Pair<'_> = (&entry.rule, &entry.resource, &entry.file);
+            let findings: &[&super::Finding] = by_pair.get(&pair).map_or(&[], Vec::as_slice);
             match entry.outcome {
                 "fail" => {
                     out.push_str(">\n");
@@ -79,6 +91,13 @@ pub fn render(report: &RunReport) -> String {
                         .unwrap_or("unknown");
                     out.push_str(&format!(
                         ">\n      <skipped message=\"unknown: {}\"/>\n    </testcase>\n",
+                        escape(reason)
+                    ));
+                }
+                "suppressed" => {
+                    let reason = reasons.get(&pair).copied().unwrap_or("");
+                    out.push_str(&format!(
+                        ">\n      <skipped message=\"suppressed: {}\"/>\n    </testcase>\n",
                         escape(reason)
                     ));
                 }

@@ -65,7 +65,7 @@ pub struct OutcomeEntry {
     pub file: Arc<str>,
     /// Resource id.
     pub resource: Arc<str>,
-    /// `pass`, `fail`, `skip` or `unknown`.
+    /// `pass`, `fail`, `skip`, `unknown` or `suppressed`.
     pub outcome: &'static str,
 }
 
@@ -84,6 +84,9 @@ pub struct Summary {
     pub skip: usize,
     /// ... that were unknown.
     pub unknown: usize,
+    /// ... whose findings were all suppressed (counted here instead of as
+    /// failed or unknown).
+    pub suppressed: usize,
     /// Number of findings.
     pub findings: usize,
     /// Rules stopped by an error (fuel, memory).
@@ -108,6 +111,8 @@ pub struct RunReport {
     pub rules: Vec<RuleSummary>,
     /// Findings, ordered by file, line, column, rule.
     pub findings: Vec<Finding>,
+    /// Findings taken out by a suppression, with its reason.
+    pub suppressed: Vec<crate::suppressions::Suppressed>,
     /// Every outcome (for `--verbose` and JUnit).
     pub outcomes: Vec<OutcomeEntry>,
     /// Counts.

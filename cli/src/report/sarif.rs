@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::RunReport;
+use crate::suppressions::Source;
 
 /// The SARIF level of a severity: critical and high are errors, medium a
 /// warning, low and info notes.
@@ -34,10 +35,16 @@ pub fn render(report: &RunReport) -> String {
             })
         })
         .collect();
+    let suppressed = report
+        .suppressed
+        .iter()
+        .map(|entry| (&entry.finding, Some(&entry.suppression)));
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|finding| {
+        .map(|finding| (finding, None))
+        .chain(suppressed)
+        .map(|(finding, suppression)| {
             let rule_index = report
                 .rules
                 .iter()
@@ -47,7 +54,7 @@ pub fn render(report: &RunReport) -> String {
                 region = json!({ "startLine": finding.line, "startColumn": finding.column.max(1) });
             }
             let unknown = finding.outcome == "unknown";
-            json!({
+            let mut result = json!({
                 "ruleId": finding.rule,
                 "ruleIndex": rule_index,
                 "kind": if unknown { "review" } else { "fail" },
@@ -68,7 +75,20 @@ pub fn render(report: &RunReport) -> String {
                     "resourceType": finding.resource_type,
                     "path": finding.path,
                 },
-            })
+            });
+            // SARIF's own field: code scanning shows the result as
+            // dismissed, with the justification.
+            if let (Some(suppression), Some(object)) = (suppression, result.as_object_mut()) {
+                let kind = match suppression.source {
+                    Source::Template => "inSource",
+                    Source::Baseline => "external",
+                };
+                object.insert(
+                    "suppressions".to_string(),
+                    json!([{ "kind": kind, "justification": suppression.reason }]),
+                );
+            }
+            result
         })
         .collect();
     let notifications: Vec<Value> = report

@@ -1,0 +1,289 @@
+//! Suppressions: findings a team has reviewed and accepted, each with the
+//! reason why, written in the template or in a baseline file.
+//!
+//! In a CloudFormation template, on the resource:
+//!
+//! ```yaml
+//! Metadata:
+//!   ward:
+//!     suppress:
+//!       - rule: NET-001
+//!         reason: bastion host, reviewed with security in 2026-10
+//! ```
+//!
+//! In a baseline file (`ward check --baseline FILE`), for any kind of input:
+//!
+//! ```json
+//! {"suppressions": [{"rule": "NET-001", "file": "app.yaml", "resource": "Bastion", "reason": "..."}]}
+//! ```
+//!
+//! `file` and `resource` are optional in a baseline (absent, they match
+//! every file or resource); `rule` and a non-empty `reason` are required
+//! everywhere. A suppression matches a rule by its id and covers every
+//! finding of that rule on that resource. Suppressed findings leave the
+//! findings (and the exit code) but stay in the report, with their reason.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Serialize;
+use ward_model::{Document, InputKind, LoadError, Node};
+
+use crate::report::{Finding, RunReport};
+
+/// Where a suppression is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// In the template, on the resource.
+    Template,
+    /// In a baseline file.
+    Baseline,
+}
+
+/// One accepted rule on one resource (or on all, from a baseline).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The rule id.
+    pub rule: String,
+    /// The input file, or every file when `None`.
+    pub file: Option<String>,
+    /// The resource, or every resource when `None`.
+    pub resource: Option<String>,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Where it is written.
+    pub source: Source,
+}
+
+impl Suppression {
+    fn matches(&self, finding: &Finding) -> bool {
+        self.rule == *finding.rule
+            && self
+                .file
+                .as_deref()
+                .is_none_or(|file| file == &*finding.file)
+            && self
+                .resource
+                .as_deref()
+                .is_none_or(|resource| resource == &*finding.resource)
+    }
+}
+
+/// A finding taken out of the findings by a suppression.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Suppressed {
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Why and where.
+    pub suppression: Justification,
+}
+
+/// The reason of a suppressed finding and where it is written.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Justification {
+    /// `template` or `baseline`.
+    pub source: Source,
+    /// The reason given.
+    pub reason: String,
+}
+
+/// The suppressions written in a document's resources. Malformed ones (no
+/// rule, no reason, not a list of mappings) are errors located in the file,
+/// and are not applied.
+pub fn from_document(document: &Document) -> (Vec<Suppression>, Vec<LoadError>) {
+    let mut suppressions = Vec::new();
+    let mut errors = Vec::new();
+    if document.kind != InputKind::CloudFormation {
+        return (suppressions, errors);
+    }
+    for resource in &document.resources {
+        let Some(list) = resource
+            .metadata
+            .get("Metadata")
+            .and_then(|metadata| metadata.get("ward"))
+            .and_then(|ward| ward.get("suppress"))
+        else {
+            continue;
+        };
+        let entries: &[Node] = match list.as_list() {
+            Some(entries) => entries,
+            None => std::slice::from_ref(list),
+        };
+        for entry in entries {
+            let error = |message: String| LoadError::new(&document.file, entry.pos, message);
+            if entry.as_object().is_none() {
+                errors.push(error(format!(
+                    "a suppression on `{}` must be a mapping with `rule` and `reason`",
+                    resource.id
+                )));
+                continue;
+            }
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(Node::as_str)
+                    .map(str::trim)
+                    .filter(|text| !text.is_empty())
+            };
+            let Some(rule) = text("rule") else {
+                errors.push(error(format!(
+                    "a suppression on `{}` names no `rule`",
+                    resource.id
+                )));
+                continue;
+            };
+            let Some(reason) = text("reason") else {
+                errors.push(error(format!(
+                    "the suppression of `{rule}` on `{}` gives no `reason`: say why the finding is accepted",
+                    resource.id
+                )));
+                continue;
+            };
+            suppressions.push(Suppression {
+                rule: rule.to_string(),
+                file: Some(document.file.clone()),
+                resource: Some(resource.id.clone()),
+                reason: reason.to_string(),
+                source: Source::Template,
+            });
+        }
+    }
+    (suppressions, errors)
+}
+
+/// Reads a baseline file.
+pub fn read_baseline(path: &Path) -> Result<Vec<Suppression>, String> {
+    let name = path.display();
+    let bytes = std::fs::read(path).map_err(|error| format!("{name}: {error}"))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|error| {
+        format!(
+            "{name}:{}:{}: not a baseline: {error}",
+            error.line(),
+            error.column()
+        )
+    })?;
+    let entries = value
+        .get("suppressions")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| format!("{name}: a baseline is an object with a `suppressions` list"))?;
+    let mut suppressions = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let text = |key: &str| {
+            entry
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_string)
+        };
+        let Some(rule) = text("rule") else {
+            return Err(format!("{name}: suppression {} names no `rule`", index + 1));
+        };
+        let Some(reason) = text("reason") else {
+            return Err(format!(
+                "{name}: suppression {} (`{rule}`) gives no `reason`: say why the finding is accepted",
+                index + 1
+            ));
+        };
+        suppressions.push(Suppression {
+            rule,
+            file: text("file"),
+            resource: text("resource"),
+            reason,
+            source: Source::Baseline,
+        });
+    }
+    Ok(suppressions)
+}
+
+/// A baseline that suppresses every finding of the report with one reason:
+/// the file's text, and the suppressions it holds.
+pub fn baseline_of(report: &RunReport, reason: &str) -> (String, Vec<Suppression>) {
+    let mut pairs: Vec<(&str, &str, &str)> = report
+        .findings
+        .iter()
+        .map(|finding| (&*finding.rule, &*finding.file, &*finding.resource))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let suppressions: Vec<Suppression> = pairs
+        .into_iter()
+        .map(|(rule, file, resource)| Suppression {
+            rule: rule.to_string(),
+            file: Some(file.to_string()),
+            resource: Some(resource.to_string()),
+            reason: reason.to_string(),
+            source: Source::Baseline,
+        })
+        .collect();
+    let entries: Vec<serde_json::Value> = suppressions
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "rule": s.rule,
+                "file": s.file,
+                "resource": s.resource,
+                "reason": s.reason,
+            })
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&serde_json::json!({ "suppressions": entries }))
+        .unwrap_or_default()
+        + "\n";
+    (text, suppressions)
+}
+
+/// Moves the findings that a suppression covers from `report.findings` to
+/// `report.suppressed`, and counts a (rule, resource) pair `suppressed`
+/// instead of failed (or unknown) once none of its findings is left.
+pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
+    if suppressions.is_empty() {
+        return;
+    }
+    let findings = std::mem::take(&mut report.findings);
+    for finding in findings {
+        match suppressions.iter().find(|s| s.matches(&finding)) {
+            Some(suppression) => report.suppressed.push(Suppressed {
+                finding,
+                suppression: Justification {
+                    source: suppression.source,
+                    reason: suppression.reason.clone(),
+                },
+            }),
+            None => report.findings.push(finding),
+        }
+    }
+    // A (rule, resource) pair is suppressed when findings of it were and
+    // none is left.
+    let key = |finding: &Finding| {
+        (
+            finding.rule.clone(),
+            finding.file.clone(),
+            finding.resource.clone(),
+        )
+    };
+    let remaining: HashSet<_> = report.findings.iter().map(key).collect();
+    let covered: HashSet<_> = report.suppressed.iter().map(|s| key(&s.finding)).collect();
+    for entry in &mut report.outcomes {
+        if entry.outcome != "fail" && entry.outcome != "unknown" {
+            continue;
+        }
+        let pair = (
+            entry.rule.clone(),
+            entry.file.clone(),
+            entry.resource.clone(),
+        );
+        if remaining.contains(&pair) || !covered.contains(&pair) {
+            continue;
+        }
+        match entry.outcome {
+            "fail" => report.summary.fail = report.summary.fail.saturating_sub(1),
+            _ => report.summary.unknown = report.summary.unknown.saturating_sub(1),
+        }
+        entry.outcome = "suppressed";
+        report.summary.suppressed += 1;
+    }
+    report.summary.findings = report.findings.len();
+}
