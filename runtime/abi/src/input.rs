@@ -90,7 +90,8 @@ pub enum NodeStep {
     Metadata,
     /// The document root; no parent.
     Root,
-    /// The entry of the parent object at this position in document order.
+    /// An entry of the parent object, whose key is
+    /// [`EncodedInput::keys`]`[k]`.
     Key(u32),
     /// A list index of the parent.
     Index(u32),
@@ -118,6 +119,9 @@ pub struct EncodedInput {
     pub bytes: Vec<u8>,
     /// Node id to position and path.
     pub nodes: Vec<NodeInfo>,
+    /// The distinct object keys, as [`NodeStep::Key`] numbers them: paths
+    /// are rendered from these, without walking the document.
+    pub keys: Vec<Arc<str>>,
     /// The input's file name.
     pub file: String,
 }
@@ -134,46 +138,34 @@ impl EncodedInput {
     /// the document root. `document` is the one this input was encoded
     /// from: keys are read from it.
     pub fn path(&self, document: &Document, id: u32) -> Option<String> {
-        let mut steps = Vec::new();
+        let mut segments = Vec::new();
         let mut current = self.node(id)?;
         // Parents always have smaller ids than their children, so the walk
         // ends; the bound only guards against a hand-built side table.
         let mut budget = self.nodes.len();
-        while let NodeStep::Key(_) | NodeStep::Index(_) = current.step {
-            steps.push(current.step);
+        loop {
+            match current.step {
+                NodeStep::Key(key) => {
+                    segments.push(PathSegment::Key(self.keys.get(key as usize)?.clone()));
+                }
+                NodeStep::Index(index) => segments.push(PathSegment::Index(index as usize)),
+                _ => break,
+            }
             current = self.node(current.parent)?;
             budget = budget.checked_sub(1)?;
         }
+        segments.reverse();
         let index = current.resource as usize;
-        let resource = || document.resources.get(index);
-        let (part, mut node) = match current.step {
-            NodeStep::Resource => {
-                return Some(document.value_path(index, ResourcePart::Resource, &[]));
-            }
-            NodeStep::Props => (ResourcePart::Props, &resource()?.props),
-            NodeStep::Tags => (ResourcePart::Tags, &resource()?.tags),
-            NodeStep::Metadata => (ResourcePart::Metadata, &resource()?.metadata),
-            NodeStep::Root => (ResourcePart::Props, &document.root),
+        let part = match current.step {
+            NodeStep::Resource => ResourcePart::Resource,
+            NodeStep::Props => ResourcePart::Props,
+            NodeStep::Tags => ResourcePart::Tags,
+            NodeStep::Metadata => ResourcePart::Metadata,
+            NodeStep::Root => return Some(render_path_from("$", &segments)),
             NodeStep::Key(_) | NodeStep::Index(_) => return None,
         };
-        let root = matches!(current.step, NodeStep::Root);
-        let mut segments = Vec::with_capacity(steps.len());
-        for step in steps.iter().rev() {
-            match *step {
-                NodeStep::Key(position) => {
-                    let (key, child) = node.as_object()?.get(position as usize)?;
-                    segments.push(PathSegment::Key(key.clone()));
-                    node = child;
-                }
-                NodeStep::Index(index) => {
-                    node = node.as_list()?.get(index as usize)?;
-                    segments.push(PathSegment::Index(index as usize));
-                }
-                _ => return None,
-            }
-        }
-        if root {
-            return Some(render_path_from("$", &segments));
+        if index >= document.resources.len() {
+            return None;
         }
         Some(document.value_path(index, part, &segments))
     }
@@ -231,6 +223,7 @@ pub fn encode_input_with(
         nodes: Vec::new(),
         keys,
         key_cache: HashMap::default(),
+        placed: Vec::new(),
         pending: Vec::new(),
         sorted: Vec::new(),
     };
@@ -246,6 +239,7 @@ pub fn encode_input_with(
     Ok(EncodedInput {
         bytes: encoder.out,
         nodes: encoder.nodes,
+        keys: encoder.placed,
         file: document.file.clone(),
     })
 }
@@ -281,6 +275,8 @@ struct PlacedKey {
     id: u32,
     offset: u32,
     len: u32,
+    /// Its number in [`EncodedInput::keys`].
+    index: u32,
 }
 
 /// Hashes addresses: a multiplication, folded so that the low bits (zero in
@@ -324,6 +320,8 @@ struct Encoder<'a, 'k> {
     /// loaders intern keys, so one lookup finds the key id and the string.
     /// Addresses are not chosen by the input, so a cheap hash is safe here.
     key_cache: HashMap<usize, PlacedKey, BuildHasherDefault<AddressHasher>>,
+    /// The keys placed so far, in the order they were first seen.
+    placed: Vec<Arc<str>>,
     pending: Vec<PendingValue<'a>>,
     sorted: Vec<(u32, usize)>,
 }
@@ -358,7 +356,9 @@ impl<'a> Encoder<'a, '_> {
             id: self.keys.id(key),
             offset,
             len,
+            index: to_u32(self.placed.len()),
         };
+        self.placed.push(key.clone());
         self.key_cache.insert(address, placed);
         placed
     }
@@ -576,7 +576,7 @@ impl<'a> Encoder<'a, '_> {
             };
             let entry = first + sorted_position * ENTRY_SIZE as usize;
             let placed = self.key(key);
-            let (key_off, key_len) = (placed.offset, placed.len);
+            let (key_off, key_len, key_index) = (placed.offset, placed.len, placed.index);
             self.put(entry + ENTRY_KEY_ID as usize, key_id);
             self.put(entry + ENTRY_KEY_OFF as usize, key_off);
             self.put(entry + ENTRY_KEY_LEN as usize, key_len);
@@ -586,7 +586,7 @@ impl<'a> Encoder<'a, '_> {
                 node: value,
                 slot: entry + ENTRY_VALUE as usize,
                 parent: node,
-                step: NodeStep::Key(to_u32(position)),
+                step: NodeStep::Key(key_index),
             });
         }
         self.sorted = sorted;
