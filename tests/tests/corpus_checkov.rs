@@ -269,20 +269,6 @@ const DIFFERENCES: &[Difference] = &[
         "sharper: an API key identifies a client for usage plans but is not authorization (AWS says so); the Guard registry rule agrees",
     ),
     differ(
-        "CKV_AWS_60",
-        "example_IAMRoleAllowsPublicAssume/FAILED-2.yml",
-        "AWSStarPrincipal2",
-        (Checkov::Failed, Ward::Pass),
-        "missed: the trust policy is written as JSON text, which Ward does not parse yet, so it sees no statement",
-    ),
-    differ(
-        "CKV_AWS_60",
-        "example_IAMRoleAllowsPublicAssume/FAILED-2.yml",
-        "AWSStarPrincipalInList2",
-        (Checkov::Failed, Ward::Pass),
-        "missed: the trust policy is written as JSON text, which Ward does not parse yet, so it sees no statement",
-    ),
-    differ(
         "CKV_AWS_62",
         "example_IAMAdminPolicyDocument/iam_policy.fail.json",
         "CFNUserGroup",
@@ -307,8 +293,8 @@ const DIFFERENCES: &[Difference] = &[
         "CKV_AWS_62",
         "example_IAMAdminPolicyDocument/iam_role.unknown.yaml",
         "ExecRole",
-        (Checkov::Unknown, Ward::Pass),
-        "missed: the inline policy is JSON text (`!Sub |`), which Ward does not parse yet; it allows `*` on `*`",
+        (Checkov::Unknown, Ward::Fail),
+        "sharper: the inline policy is JSON text (`!Sub |` under an `!If` whose condition is always true); Ward reads it and finds `*` on `*` where Checkov reports unknown",
     ),
     differ(
         "CKV_AWS_63",
@@ -335,8 +321,8 @@ const DIFFERENCES: &[Difference] = &[
         "CKV_AWS_63",
         "example_IAMStarActionPolicyDocument/iam_role.unknown.yaml",
         "RootRole",
-        (Checkov::Unknown, Ward::Pass),
-        "missed: the inline policy is JSON text (`!Sub |`), which Ward does not parse yet; it allows `*`",
+        (Checkov::Unknown, Ward::Fail),
+        "sharper: the inline policy is JSON text (`!Sub |`); Ward reads it and finds it allows `*`, where Checkov reports unknown",
     ),
     differ(
         "CKV_AWS_76",

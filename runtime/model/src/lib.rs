@@ -108,6 +108,7 @@
 
 mod cfn;
 mod config;
+mod embedded;
 mod json;
 mod model;
 mod params;
@@ -245,6 +246,14 @@ fn from_yaml_documents(mut documents: Vec<Node>) -> Parsed {
 }
 
 fn build(file: &str, parsed: Parsed, options: &LoadOptions) -> Result<Document, LoadError> {
+    let mut document = build_kind(file, parsed, options)?;
+    for resource in &mut document.resources {
+        embedded::expand(&mut resource.props);
+    }
+    Ok(document)
+}
+
+fn build_kind(file: &str, parsed: Parsed, options: &LoadOptions) -> Result<Document, LoadError> {
     match parsed {
         Parsed::One(root) => {
             let kind = options.kind.unwrap_or_else(|| detect_kind(&root));
