@@ -26,13 +26,20 @@ pub(crate) fn expand(node: &mut Node) {
         match &mut current.value {
             Value::Object(entries) => {
                 for (key, value) in entries.iter_mut() {
-                    if is_policy_key(key)
-                        && let Some(document) = document_in(value)
-                    {
-                        *value = document;
-                        continue;
+                    match &value.value {
+                        Value::String(text) => {
+                            // Cheapest test first: most strings are not
+                            // objects, most keys not policies.
+                            if text.trim_start().starts_with('{')
+                                && is_policy_key(key)
+                                && let Some(document) = document_in(value)
+                            {
+                                *value = document;
+                            }
+                        }
+                        Value::List(_) | Value::Object(_) => pending.push(value),
+                        _ => {}
                     }
-                    pending.push(value);
                 }
             }
             Value::List(items) => pending.extend(items.iter_mut()),
@@ -43,11 +50,14 @@ pub(crate) fn expand(node: &mut Node) {
 
 /// Whether a property name says it holds a policy document.
 fn is_policy_key(key: &str) -> bool {
-    key.len() <= 64
-        && key
-            .as_bytes()
-            .windows(6)
-            .any(|window| window.eq_ignore_ascii_case(b"policy"))
+    let bytes = key.as_bytes();
+    bytes.len() <= 64
+        && bytes.iter().enumerate().any(|(at, byte)| {
+            byte.eq_ignore_ascii_case(&b'p')
+                && bytes
+                    .get(at..at + 6)
+                    .is_some_and(|word| word.eq_ignore_ascii_case(b"policy"))
+        })
 }
 
 /// The JSON object that a string value holds, located at the string.
