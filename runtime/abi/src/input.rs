@@ -218,8 +218,77 @@ pub fn encode_input_with(
     keys: &KeyTable,
     options: &EncodeOptions,
 ) -> Result<EncodedInput, EncodeError> {
+    let size = encoding_size(document, options);
+    let (out, side) = encode(document, keys, options, size, Out::Grown(Vec::new()))?;
+    let Out::Grown(bytes) = out else {
+        return Err(EncodeError::TooLarge { bytes: 0 });
+    };
+    Ok(EncodedInput { bytes, ..side })
+}
+
+/// An upper bound of an input's encoded size, and its exact node count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EncodingSize {
+    /// At least the bytes the encoding takes (key strings are shared, so
+    /// the encoding is usually smaller).
+    pub bytes: usize,
+    /// The number of node ids.
+    pub nodes: usize,
+}
+
+/// The size to reserve for [`encode_input_into`].
+pub fn encoding_size(document: &Document, options: &EncodeOptions) -> EncodingSize {
+    // Each edge gives at most one adjacency entry in each direction.
+    let (bytes, nodes) = encoded_size(document, options, document.edges.len().saturating_mul(2));
+    EncodingSize { bytes, nodes }
+}
+
+/// Encodes a document straight into `region`, for example a module's
+/// linear memory from `ward_alloc(size.bytes)` on: no intermediate buffer,
+/// no copy. `size` comes from [`encoding_size`] for the same document and
+/// options. Returns the number of bytes written (the input's length for
+/// `ward_eval`) and the side table; its `bytes` are empty.
+///
+/// # Errors
+///
+/// [`EncodeError::TooLarge`] when the encoding does not fit the region or
+/// 32-bit offsets, [`EncodeError::TooManyNodes`] as [`encode_input`].
+pub fn encode_input_into(
+    document: &Document,
+    keys: &KeyTable,
+    options: &EncodeOptions,
+    size: EncodingSize,
+    region: &mut [u8],
+) -> Result<(usize, EncodedInput), EncodeError> {
+    let out = Out::Fixed {
+        region,
+        len: 0,
+        overflow: false,
+    };
+    let (out, side) = encode(document, keys, options, size, out)?;
+    match out {
+        Out::Fixed {
+            len,
+            overflow: false,
+            ..
+        } => Ok((len, side)),
+        Out::Fixed { region, .. } => Err(EncodeError::TooLarge {
+            bytes: region.len(),
+        }),
+        Out::Grown(_) => Err(EncodeError::TooLarge { bytes: 0 }),
+    }
+}
+
+/// Runs the encoder into `out`; the side table comes back without bytes.
+fn encode<'m>(
+    document: &Document,
+    keys: &KeyTable,
+    options: &EncodeOptions,
+    size: EncodingSize,
+    out: Out<'m>,
+) -> Result<(Out<'m>, EncodedInput), EncodeError> {
     let mut encoder = Encoder {
-        out: Vec::new(),
+        out,
         nodes: Vec::new(),
         keys,
         key_cache: HashMap::default(),
@@ -227,7 +296,7 @@ pub fn encode_input_with(
         pending: Vec::new(),
         sorted: Vec::new(),
     };
-    encoder.document(document, options);
+    encoder.document(document, options, size);
     if encoder.out.len() > u32::MAX as usize {
         return Err(EncodeError::TooLarge {
             bytes: encoder.out.len(),
@@ -236,12 +305,13 @@ pub fn encode_input_with(
     if encoder.nodes.len() >= NONE as usize {
         return Err(EncodeError::TooManyNodes);
     }
-    Ok(EncodedInput {
-        bytes: encoder.out,
+    let side = EncodedInput {
+        bytes: Vec::new(),
         nodes: encoder.nodes,
         keys: encoder.placed,
         file: document.file.clone(),
-    })
+    };
+    Ok((encoder.out, side))
 }
 
 fn edge_kind_bit(kind: EdgeKind) -> u32 {
@@ -305,6 +375,78 @@ impl Hasher for AddressHasher {
     }
 }
 
+/// Where the encoder writes: a vector it grows, or a region of fixed size
+/// (in a module's linear memory) that it fills from the start. A region
+/// may hold old bytes: everything the encoding covers is written.
+enum Out<'m> {
+    Grown(Vec<u8>),
+    Fixed {
+        region: &'m mut [u8],
+        len: usize,
+        /// Set when the encoding did not fit; nothing past the region is
+        /// written.
+        overflow: bool,
+    },
+}
+
+impl Out<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Out::Grown(bytes) => bytes.len(),
+            Out::Fixed { len, .. } => *len,
+        }
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        if let Out::Grown(bytes) = self {
+            bytes.reserve(additional);
+        }
+    }
+
+    /// Extends to `new_len` with zero bytes.
+    fn zero_to(&mut self, new_len: usize) {
+        match self {
+            Out::Grown(bytes) => bytes.resize(new_len, 0),
+            Out::Fixed {
+                region,
+                len,
+                overflow,
+            } => match region.get_mut(*len..new_len) {
+                Some(gap) => {
+                    gap.fill(0);
+                    *len = new_len;
+                }
+                None => *overflow = true,
+            },
+        }
+    }
+
+    fn extend(&mut self, data: &[u8]) {
+        match self {
+            Out::Grown(bytes) => bytes.extend_from_slice(data),
+            Out::Fixed {
+                region,
+                len,
+                overflow,
+            } => match region.get_mut(*len..len.saturating_add(data.len())) {
+                Some(gap) => {
+                    gap.copy_from_slice(data);
+                    *len += data.len();
+                }
+                None => *overflow = true,
+            },
+        }
+    }
+
+    /// The bytes written so far.
+    fn written(&mut self) -> &mut [u8] {
+        match self {
+            Out::Grown(bytes) => bytes,
+            Out::Fixed { region, len, .. } => region.get_mut(..*len).unwrap_or_default(),
+        }
+    }
+}
+
 struct PendingValue<'a> {
     node: &'a Node,
     slot: usize,
@@ -312,8 +454,8 @@ struct PendingValue<'a> {
     step: NodeStep,
 }
 
-struct Encoder<'a, 'k> {
-    out: Vec<u8>,
+struct Encoder<'a, 'k, 'm> {
+    out: Out<'m>,
     nodes: Vec<NodeInfo>,
     keys: &'k KeyTable,
     /// Object keys already placed, by the address of their shared string:
@@ -326,21 +468,21 @@ struct Encoder<'a, 'k> {
     sorted: Vec<(u32, usize)>,
 }
 
-impl<'a> Encoder<'a, '_> {
+impl<'a> Encoder<'a, '_, '_> {
     fn align8(&mut self) {
         let padded = self.out.len().next_multiple_of(8);
-        self.out.resize(padded, 0);
+        self.out.zero_to(padded);
     }
 
     fn reserve(&mut self, len: usize) -> usize {
         let start = self.out.len();
-        self.out.resize(start.saturating_add(len), 0);
+        self.out.zero_to(start.saturating_add(len));
         start
     }
 
     fn string(&mut self, text: &str) -> (u32, u32) {
         let offset = to_u32(self.out.len());
-        self.out.extend_from_slice(text.as_bytes());
+        self.out.extend(text.as_bytes());
         (offset, to_u32(text.len()))
     }
 
@@ -364,7 +506,7 @@ impl<'a> Encoder<'a, '_> {
     }
 
     fn put(&mut self, offset: usize, value: u32) {
-        write_u32(&mut self.out, offset, value);
+        write_u32(self.out.written(), offset, value);
     }
 
     fn adjacency_array(&mut self, entries: &[(u32, u32)]) -> usize {
@@ -372,8 +514,8 @@ impl<'a> Encoder<'a, '_> {
         self.out
             .reserve(entries.len().saturating_mul(ADJACENCY_SIZE as usize));
         for &(other, kinds) in entries {
-            self.out.extend_from_slice(&other.to_le_bytes());
-            self.out.extend_from_slice(&kinds.to_le_bytes());
+            self.out.extend(&other.to_le_bytes());
+            self.out.extend(&kinds.to_le_bytes());
         }
         start
     }
@@ -384,17 +526,12 @@ impl<'a> Encoder<'a, '_> {
         id
     }
 
-    fn document(&mut self, document: &'a Document, options: &EncodeOptions) {
+    fn document(&mut self, document: &'a Document, options: &EncodeOptions, size: EncodingSize) {
         let resource_count = document.resources.len();
         let outgoing = adjacency(document, resource_count, true);
         let incoming = adjacency(document, resource_count, false);
-        let (bytes, nodes) = encoded_size(
-            document,
-            options,
-            outgoing.entries.len() + incoming.entries.len(),
-        );
-        self.out.reserve(bytes);
-        self.nodes.reserve(nodes);
+        self.out.reserve(size.bytes);
+        self.nodes.reserve(size.nodes);
 
         let header = self.reserve(HEADER_SIZE as usize);
         let root_slot = self.reserve(SLOT_SIZE as usize);
@@ -457,14 +594,14 @@ impl<'a> Encoder<'a, '_> {
             flags |= FLAG_ROOT;
             self.tree(&document.root, root_slot, NONE, NodeStep::Root);
         } else {
-            write_u8(&mut self.out, root_slot, TAG_NULL);
+            write_u8(self.out.written(), root_slot, TAG_NULL);
             self.put(root_slot + SLOT_NODE as usize, NONE);
         }
         self.align8();
 
         let total = to_u32(self.out.len());
         let node_count = to_u32(self.nodes.len());
-        if let Some(magic) = self.out.get_mut(header..header + 4) {
+        if let Some(magic) = self.out.written().get_mut(header..header + 4) {
             magic.copy_from_slice(&INPUT_MAGIC);
         }
         let fields = [
@@ -510,29 +647,29 @@ impl<'a> Encoder<'a, '_> {
             let payload = slot + SLOT_PAYLOAD as usize;
             let payload_len = slot + SLOT_PAYLOAD_LEN as usize;
             match &pending.node.value {
-                Value::Null => write_u8(&mut self.out, slot, TAG_NULL),
+                Value::Null => write_u8(self.out.written(), slot, TAG_NULL),
                 Value::Bool(flag) => {
-                    write_u8(&mut self.out, slot, TAG_BOOL);
+                    write_u8(self.out.written(), slot, TAG_BOOL);
                     self.put(payload, u32::from(*flag));
                 }
                 Value::Number(number) => {
-                    write_u8(&mut self.out, slot, TAG_NUMBER);
-                    write_u64(&mut self.out, payload, number.to_bits());
+                    write_u8(self.out.written(), slot, TAG_NUMBER);
+                    write_u64(self.out.written(), payload, number.to_bits());
                 }
                 Value::String(text) => {
-                    write_u8(&mut self.out, slot, TAG_STRING);
+                    write_u8(self.out.written(), slot, TAG_STRING);
                     let (offset, len) = self.string(text);
                     self.put(payload, offset);
                     self.put(payload_len, len);
                 }
                 Value::Unknown(reason) => {
-                    write_u8(&mut self.out, slot, TAG_UNKNOWN);
+                    write_u8(self.out.written(), slot, TAG_UNKNOWN);
                     let (offset, len) = self.string(reason);
                     self.put(payload, offset);
                     self.put(payload_len, len);
                 }
                 Value::List(items) => {
-                    write_u8(&mut self.out, slot, TAG_LIST);
+                    write_u8(self.out.written(), slot, TAG_LIST);
                     self.align8();
                     let first = self.reserve(items.len().saturating_mul(SLOT_SIZE as usize));
                     self.put(payload, to_u32(first));
@@ -547,7 +684,7 @@ impl<'a> Encoder<'a, '_> {
                     }
                 }
                 Value::Object(entries) => {
-                    write_u8(&mut self.out, slot, TAG_OBJECT);
+                    write_u8(self.out.written(), slot, TAG_OBJECT);
                     self.object(entries, payload, node);
                 }
             }
@@ -795,6 +932,32 @@ Resources:
         assert!(queue.referrers.is_empty());
         assert_eq!(queue.type_key, 0);
         assert_eq!(decoded.resources[0].type_key, KEY_UNKNOWN);
+    }
+
+    #[test]
+    fn encoding_into_a_dirty_region_gives_the_same_bytes() {
+        let document = document();
+        let keys = KeyTable::new(["SecurityGroupIngress", "CidrIp"]);
+        for include_root in [false, true] {
+            let options = EncodeOptions { include_root };
+            let expected = encode_input_with(&document, &keys, &options).unwrap();
+            let size = encoding_size(&document, &options);
+            assert!(size.bytes >= expected.bytes.len());
+            assert_eq!(size.nodes, expected.nodes.len());
+            let mut region = vec![0xAA; size.bytes];
+            let (len, side) =
+                encode_input_into(&document, &keys, &options, size, &mut region).unwrap();
+            assert_eq!(&region[..len], expected.bytes.as_slice());
+            assert_eq!(side.nodes, expected.nodes);
+            assert_eq!(side.keys, expected.keys);
+            assert!(side.bytes.is_empty());
+
+            let mut small = vec![0; expected.bytes.len() - 1];
+            assert!(matches!(
+                encode_input_into(&document, &keys, &options, size, &mut small),
+                Err(EncodeError::TooLarge { .. })
+            ));
+        }
     }
 
     #[test]

@@ -35,8 +35,8 @@ mod meta;
 mod results;
 
 pub use input::{
-    EncodeError, EncodeOptions, EncodedInput, KeyTable, NodeInfo, NodeStep, encode_input,
-    encode_input_with,
+    EncodeError, EncodeOptions, EncodedInput, EncodingSize, KeyTable, NodeInfo, NodeStep,
+    encode_input, encode_input_into, encode_input_with, encoding_size,
 };
 pub use inspect::{
     DecodedEntry, DecodedInput, DecodedKind, DecodedResource, DecodedValue, InputError,

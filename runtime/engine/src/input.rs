@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ward_abi::{EncodeError, EncodeOptions, EncodedInput, KeyTable};
+use ward_abi::EncodedInput;
 use ward_model::Document;
 
 static NEXT_INPUT_ID: AtomicU64 = AtomicU64::new(1);
@@ -14,10 +14,10 @@ pub(crate) type EncodingKey = ([u8; 32], bool);
 
 /// A document to evaluate.
 ///
-/// The document is encoded for a policy the first time that policy (or any
-/// policy with the same key table) evaluates it, and the encoding is kept:
-/// evaluating many policies over one input encodes it once per distinct key
-/// table. An `Input` may be shared between threads.
+/// The document is encoded straight into the memory of each instance that
+/// evaluates it (an instance keeps it for later evaluations of the same
+/// input); the side table that locates findings is made once per distinct
+/// key table and kept here. An `Input` may be shared between threads.
 #[derive(Debug)]
 pub struct Input {
     document: Document,
@@ -50,26 +50,30 @@ impl Input {
         self.id
     }
 
-    /// The encoding for a key table, made on first use. The lock is held
-    /// while encoding so that concurrent evaluations do not encode twice.
-    pub(crate) fn encoding(
-        &self,
-        key: EncodingKey,
-        keys: &KeyTable,
-    ) -> Result<Arc<EncodedInput>, EncodeError> {
+    /// The side table of this input's encoding for a key table, if it has
+    /// been encoded for it before.
+    pub(crate) fn side_table(&self, key: EncodingKey) -> Option<Arc<EncodedInput>> {
+        self.encodings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|(found, _)| *found == key)
+            .map(|(_, encoded)| encoded.clone())
+    }
+
+    /// Keeps the side table of an encoding (the first one made for this
+    /// key table wins: encoding is deterministic, so they are equal).
+    pub(crate) fn remember(&self, key: EncodingKey, encoded: EncodedInput) -> Arc<EncodedInput> {
         let mut encodings = self
             .encodings
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, encoded)) = encodings.iter().find(|(found, _)| *found == key) {
-            return Ok(encoded.clone());
+        if let Some((_, found)) = encodings.iter().find(|(found, _)| *found == key) {
+            return found.clone();
         }
-        let options = EncodeOptions {
-            include_root: key.1,
-        };
-        let encoded = Arc::new(ward_abi::encode_input_with(&self.document, keys, &options)?);
+        let encoded = Arc::new(encoded);
         encodings.push((key, encoded.clone()));
-        Ok(encoded)
+        encoded
     }
 }
 

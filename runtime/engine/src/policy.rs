@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use ward_abi::{
-    EncodedInput, FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE, Outcome,
-    Results, ResultsLimits, RuleMeta, Status, decode_results, exports,
+    EncodeOptions, EncodedInput, FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE,
+    Outcome, Results, ResultsLimits, RuleMeta, Status, decode_results, encode_input_into,
+    encoding_size, exports,
 };
 use ward_model::{Document, ResourcePart};
 use wasmtime::{
@@ -224,38 +225,38 @@ impl Policy {
             },
             ..Report::default()
         };
-        let encoded = match input.encoding(self.encoding_key, &self.keys) {
-            Ok(encoded) => encoded,
-            Err(error) => {
-                fail_rules(
-                    &mut report,
-                    &selected,
-                    RuleErrorKind::Input,
-                    &error.to_string(),
-                );
-                report.recount();
-                return report;
-            }
-        };
+        let mut encoded = input.side_table(self.encoding_key);
         let mut names = Names::new(document);
         let mut worker: Option<Worker> = None;
         for (position, &(index, rule)) in selected.iter().enumerate() {
             let ready = match worker.take() {
                 Some(ready) => Ok(ready),
-                None => self.worker(input, &encoded),
+                None => self.worker(input, &mut encoded),
             };
-            let mut ready = match ready {
-                Ok(ready) => ready,
-                Err(failure) => {
+            let (mut ready, side) = match (ready, &encoded) {
+                (Ok(ready), Some(side)) => (ready, side.clone()),
+                (Ok(_), None) => {
+                    // A worker always leaves the side table behind.
+                    let rest = selected.get(position..).unwrap_or(&[]);
+                    fail_rules(
+                        &mut report,
+                        rest,
+                        RuleErrorKind::Input,
+                        "the input was not encoded",
+                    );
+                    break;
+                }
+                (Err(failure), _) => {
                     // Loading the input fails the same way for every rule.
                     let rest = selected.get(position..).unwrap_or(&[]);
                     fail_rules(&mut report, rest, failure.kind, &failure.detail);
                     break;
                 }
             };
-            match self.run_rule(&mut ready, index, rule, &encoded, document.resources.len()) {
+            let encoded = &side;
+            match self.run_rule(&mut ready, index, rule, encoded, document.resources.len()) {
                 Ok(results) => {
-                    self.collect(&mut report, index, rule, results, &encoded, &mut names);
+                    self.collect(&mut report, index, rule, results, encoded, &mut names);
                     worker = Some(ready);
                 }
                 Err(failure) => {
@@ -281,7 +282,11 @@ impl Policy {
 
     /// An instance with the input written into it: an idle one when there
     /// is one, else a new one.
-    fn worker(&self, input: &Input, encoded: &EncodedInput) -> Result<Worker, Failure> {
+    fn worker(
+        &self,
+        input: &Input,
+        encoded: &mut Option<Arc<EncodedInput>>,
+    ) -> Result<Worker, Failure> {
         let idle = self
             .idle
             .lock()
@@ -291,8 +296,8 @@ impl Policy {
             Some(worker) => worker,
             None => self.instantiate()?,
         };
-        if worker.loaded.map(|(id, _)| id) != Some(input.id()) {
-            self.write_input(&mut worker, input.id(), encoded)?;
+        if worker.loaded.map(|loaded| loaded.id) != Some(input.id()) || encoded.is_none() {
+            self.write_input(&mut worker, input, encoded)?;
         }
         Ok(worker)
     }
@@ -354,20 +359,27 @@ impl Policy {
         })
     }
 
+    /// Encodes the input straight into the worker's memory, and keeps the
+    /// side table (the first time for this key table).
     fn write_input(
         &self,
         worker: &mut Worker,
-        id: u64,
-        encoded: &EncodedInput,
+        input: &Input,
+        encoded: &mut Option<Arc<EncodedInput>>,
     ) -> Result<(), Failure> {
         self.input_writes.fetch_add(1, Ordering::Relaxed);
         worker.loaded = None;
         let inner = &self.engine.inner;
-        let len = encoded.bytes.len();
+        let options = EncodeOptions {
+            include_root: self.encoding_key.1,
+        };
+        let document = input.document();
+        let size = encoding_size(document, &options);
+        let len = size.bytes;
         let too_big = || Failure {
             kind: RuleErrorKind::MemoryLimit,
             detail: format!(
-                "the encoded input takes {len} bytes, more than the memory limit of {} bytes allows",
+                "the encoded input takes up to {len} bytes, more than the memory limit of {} bytes allows",
                 inner.memory_limit
             ),
         };
@@ -406,16 +418,30 @@ impl Policy {
                 ),
             });
         }
-        worker
+        let start = address as usize;
+        let region = worker
             .memory
-            .write(&mut worker.store, address as usize, &encoded.bytes)
-            .map_err(|_| Failure {
+            .data_mut(&mut worker.store)
+            .get_mut(start..start.saturating_add(len))
+            .ok_or_else(|| Failure {
                 kind: RuleErrorKind::Input,
                 detail: format!(
                     "the module placed the input at address {address}, outside its memory"
                 ),
             })?;
-        worker.loaded = Some((id, address));
+        let (written, side) = encode_input_into(document, &self.keys, &options, size, region)
+            .map_err(|error| Failure {
+                kind: RuleErrorKind::Input,
+                detail: error.to_string(),
+            })?;
+        worker.loaded = Some(Loaded {
+            id: input.id(),
+            address,
+            len: u32::try_from(written).unwrap_or(u32::MAX),
+        });
+        if encoded.is_none() {
+            *encoded = Some(input.remember(self.encoding_key, side));
+        }
         Ok(())
     }
 
@@ -429,15 +455,14 @@ impl Policy {
     ) -> Result<Results, RunFailure> {
         let inner = &self.engine.inner;
         let budget = inner.config.budget;
-        let Some((_, address)) = worker.loaded else {
+        let Some(Loaded { address, len, .. }) = worker.loaded else {
             return Err(RunFailure::new(
                 RuleErrorKind::Input,
                 "the input is not loaded".to_string(),
                 false,
             ));
         };
-        let (Ok(rule_index), Ok(len)) = (i32::try_from(index), i32::try_from(encoded.bytes.len()))
-        else {
+        let (Ok(rule_index), Ok(len)) = (i32::try_from(index), i32::try_from(len)) else {
             return Err(RunFailure::new(
                 RuleErrorKind::Input,
                 "the input is too large".to_string(),
@@ -811,8 +836,19 @@ struct Worker {
     reset: TypedFunc<(), ()>,
     alloc: TypedFunc<i32, i32>,
     eval: TypedFunc<(i32, i32, i32), i32>,
-    /// The id of the input written into memory and its address.
-    loaded: Option<(u64, u32)>,
+    /// The input written into memory.
+    loaded: Option<Loaded>,
+}
+
+/// An input in a worker's memory.
+#[derive(Clone, Copy)]
+struct Loaded {
+    /// [`Input::id`].
+    id: u64,
+    /// Where it starts.
+    address: u32,
+    /// Its length in bytes.
+    len: u32,
 }
 
 /// Checks imports and exports against the ABI.
