@@ -23,7 +23,7 @@
 //! finding of that rule on that resource. Suppressed findings leave the
 //! findings (and the exit code) but stay in the report, with their reason.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
@@ -235,6 +235,25 @@ pub fn baseline_of(report: &RunReport, reason: &str) -> (String, Vec<Suppression
     (text, suppressions)
 }
 
+/// The suppression that covers a finding, if any.
+fn justification(
+    by_target: &HashMap<(&str, Option<&str>), Vec<&Suppression>>,
+    finding: &Finding,
+) -> Option<Justification> {
+    [Some(&*finding.resource), None]
+        .into_iter()
+        .find_map(|resource| {
+            by_target
+                .get(&(&*finding.rule, resource))?
+                .iter()
+                .find(|s| s.matches(finding))
+        })
+        .map(|suppression| Justification {
+            source: suppression.source,
+            reason: suppression.reason.clone(),
+        })
+}
+
 /// Moves the findings that a suppression covers from `report.findings` to
 /// `report.suppressed`, and counts a (rule, resource) pair `suppressed`
 /// instead of failed (or unknown) once none of its findings is left.
@@ -242,15 +261,22 @@ pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
     if suppressions.is_empty() {
         return;
     }
+    // By rule and resource: a large baseline is looked up, not scanned, for
+    // each finding. One that names the resource wins over one that does
+    // not; among equals, the first given.
+    let mut by_target: HashMap<(&str, Option<&str>), Vec<&Suppression>> = HashMap::new();
+    for suppression in suppressions {
+        by_target
+            .entry((suppression.rule.as_str(), suppression.resource.as_deref()))
+            .or_default()
+            .push(suppression);
+    }
     let findings = std::mem::take(&mut report.findings);
     for finding in findings {
-        match suppressions.iter().find(|s| s.matches(&finding)) {
+        match justification(&by_target, &finding) {
             Some(suppression) => report.suppressed.push(Suppressed {
                 finding,
-                suppression: Justification {
-                    source: suppression.source,
-                    reason: suppression.reason.clone(),
-                },
+                suppression,
             }),
             None => report.findings.push(finding),
         }
@@ -286,4 +312,69 @@ pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
         report.summary.suppressed += 1;
     }
     report.summary.findings = report.findings.len();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::report::OutcomeEntry;
+
+    fn finding(rule: &str, resource: &str) -> Finding {
+        Finding {
+            rule: Arc::from(rule),
+            severity: "high",
+            outcome: "fail",
+            resource: Arc::from(resource),
+            resource_type: Arc::from("AWS::S3::Bucket"),
+            path: String::new(),
+            message: format!("{resource} fails {rule}"),
+            file: Arc::from("t.yaml"),
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn suppression(rule: &str, resource: Option<&str>, reason: &str) -> Suppression {
+        Suppression {
+            rule: rule.to_string(),
+            file: None,
+            resource: resource.map(str::to_string),
+            reason: reason.to_string(),
+            source: Source::Baseline,
+        }
+    }
+
+    #[test]
+    fn the_suppression_naming_the_resource_wins_and_pairs_are_recounted() {
+        let mut report = RunReport::default();
+        for (rule, resource) in [("S3-001", "A"), ("S3-001", "B"), ("NET-001", "A")] {
+            report.findings.push(finding(rule, resource));
+            report.outcomes.push(OutcomeEntry {
+                rule: Arc::from(rule),
+                file: Arc::from("t.yaml"),
+                resource: Arc::from(resource),
+                outcome: "fail",
+            });
+        }
+        report.summary.fail = 3;
+        apply(
+            &mut report,
+            &[
+                suppression("S3-001", None, "every bucket"),
+                suppression("S3-001", Some("B"), "bucket B"),
+            ],
+        );
+        let reasons: Vec<(&str, &str)> = report
+            .suppressed
+            .iter()
+            .map(|s| (&*s.finding.resource, s.suppression.reason.as_str()))
+            .collect();
+        assert_eq!(reasons, [("A", "every bucket"), ("B", "bucket B")]);
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(&*report.findings[0].rule, "NET-001");
+        assert_eq!((report.summary.fail, report.summary.suppressed), (1, 2));
+        assert_eq!(report.summary.findings, 1);
+    }
 }
