@@ -19,7 +19,7 @@ use ward_syntax::ast::{CheckKind, QuantifierKind};
 use crate::asm::Func;
 use crate::layout::{FALSE, NULL, Pool, TRUE, global};
 use crate::rt::builtins::list_header;
-use crate::rt::core::head;
+use crate::rt::core::{head, truth_of};
 use crate::rt::{Rt, Texts};
 
 /// What every body being generated shares.
@@ -314,13 +314,8 @@ impl<'c, 'p> Body<'c, 'p> {
     /// Three-valued `not` of the value in `value`.
     fn not(&mut self, value: u32) {
         let truth = self.f.i32_local();
-        self.f
-            .get(value)
-            .call(Rt::Truth.index())
-            .tee(truth)
-            .i32c(2)
-            .eq()
-            .if_i32();
+        truth_of(&mut self.f, value);
+        self.f.tee(truth).i32c(2).eq().if_i32();
         self.f.get(value);
         self.f.else_();
         self.f.u32c(TRUE).u32c(FALSE).get(truth).eqz().select();
@@ -332,24 +327,14 @@ impl<'c, 'p> Body<'c, 'p> {
         let (stop, stop_value) = if is_and { (0, FALSE) } else { (1, TRUE) };
         let lv = self.eval_into_local(left);
         let lt = self.f.i32_local();
-        self.f
-            .get(lv)
-            .call(Rt::Truth.index())
-            .tee(lt)
-            .i32c(stop)
-            .eq()
-            .if_i32();
+        truth_of(&mut self.f, lv);
+        self.f.tee(lt).i32c(stop).eq().if_i32();
         self.f.u32c(stop_value);
         self.f.else_();
         let rv = self.eval_into_local(right);
         let rt = self.f.i32_local();
-        self.f
-            .get(rv)
-            .call(Rt::Truth.index())
-            .tee(rt)
-            .i32c(stop)
-            .eq()
-            .if_i32();
+        truth_of(&mut self.f, rv);
+        self.f.tee(rt).i32c(stop).eq().if_i32();
         self.f.u32c(stop_value);
         self.f.else_();
         self.f.get(lt).i32c(2).eq().if_i32().get(lv).else_();
@@ -477,7 +462,8 @@ impl<'c, 'p> Body<'c, 'p> {
         self.f.get(i).get(count).ge_u().br_if(1);
         self.f.element(base, i, 16).set(element);
         let body_value = self.eval_into_local(body);
-        self.f.get(body_value).call(Rt::Truth.index()).tee(truth);
+        truth_of(&mut self.f, body_value);
+        self.f.tee(truth);
         // The truth that decides: false for `all`, true for `any` and `none`.
         let (decides, decided) = match kind {
             QuantifierKind::All => (0, FALSE),
@@ -724,12 +710,8 @@ impl<'c, 'p> Body<'c, 'p> {
                 Stmt::When { cond, scope, .. } => {
                     let value = self.eval_into_local(cond);
                     let truth = self.f.i32_local();
-                    self.f
-                        .get(value)
-                        .call(Rt::Truth.index())
-                        .tee(truth)
-                        .i32c(1)
-                        .ne();
+                    truth_of(&mut self.f, value);
+                    self.f.tee(truth).i32c(1).ne();
                     self.open_if();
                     self.f.get(truth).i32c(2).eq();
                     self.open_if();
@@ -782,12 +764,8 @@ impl<'c, 'p> Body<'c, 'p> {
     fn check(&mut self, _rule: &Rule, check: &Check) {
         let value = self.eval_into_local(&check.cond);
         let truth = self.f.i32_local();
-        self.f
-            .get(value)
-            .call(Rt::Truth.index())
-            .tee(truth)
-            .i32c(2)
-            .eq();
+        truth_of(&mut self.f, value);
+        self.f.tee(truth).i32c(2).eq();
         self.open_if();
         self.f
             .u32c(check.id.0)
@@ -903,7 +881,8 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     if let Some(guard) = &rule.guard {
         let value = body.eval_into_local(guard);
         let truth = body.f.i32_local();
-        body.f.get(value).call(Rt::Truth.index()).tee(truth).eqz();
+        truth_of(&mut body.f, value);
+        body.f.tee(truth).eqz();
         body.open_if();
         body.f.i32c(1).set(body.skipped);
         body.br_to(checks);

@@ -152,7 +152,14 @@ pub(crate) fn record(f: &mut Func) {
 
 /// `truth(v) -> 0 false, 1 true, 2 unknown`.
 pub(crate) fn truth(f: &mut Func) {
-    let (v, t) = (0, f.i32_local());
+    truth_of(f, 0);
+}
+
+/// Pushes the truth of the value in local `v` (0 false, 1 true, 2
+/// unknown), emitted in place: conditions test it on every resource, and
+/// the work is smaller than a call.
+pub(crate) fn truth_of(f: &mut Func, v: u32) {
+    let t = f.i32_local();
     f.get(v)
         .load8(0)
         .tee(t)
