@@ -563,18 +563,26 @@ impl RawModule {
 
     /// Every rule's results; returns the number of findings.
     fn run(&mut self) -> usize {
-        let mut findings = 0;
+        (0..self.limits.len())
+            .map(|index| self.run_rule(index))
+            .sum()
+    }
+
+    /// One rule's results; returns its number of findings.
+    fn run_rule(&mut self, index: usize) -> usize {
         self.store.set_epoch_deadline(u64::MAX);
-        for (index, limits) in self.limits.iter().enumerate() {
-            let address = self
-                .eval
-                .call(&mut self.store, (index as i32, self.input.0, self.input.1))
-                .expect("evaluates");
-            let results = decode_results(self.memory.data(&self.store), address as u32, limits)
-                .expect("valid results");
-            findings += results.findings.len();
-        }
-        findings
+        let address = self
+            .eval
+            .call(&mut self.store, (index as i32, self.input.0, self.input.1))
+            .expect("evaluates");
+        decode_results(
+            self.memory.data(&self.store),
+            address as u32,
+            &self.limits[index],
+        )
+        .expect("valid results")
+        .findings
+        .len()
     }
 }
 
@@ -666,6 +674,14 @@ fn evaluation(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("module_calls", size), |b| {
             b.iter(|| raw.run())
         });
+        // Each rule alone, at one size: where the calls' time goes.
+        if size == 10_000 {
+            for (index, rule) in metadata.rules.iter().enumerate() {
+                group.bench_function(BenchmarkId::new(format!("rule/{}", rule.id), size), |b| {
+                    b.iter(|| raw.run_rule(index))
+                });
+            }
+        }
         group.bench_with_input(
             BenchmarkId::new("reference", size),
             &document,

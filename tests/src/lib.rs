@@ -45,8 +45,8 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
         .unwrap_or_else(|error| panic!("{} is not valid JSON: {error}", path.display()))
 }
 
-/// The standard library in a compiler, asserted free of errors.
-pub fn stdlib_compiler() -> ward_compiler::Compiler {
+/// The standard library lowered to one program, asserted free of errors.
+pub fn stdlib_program() -> std::sync::Arc<ward_compiler::ir::Program> {
     let mut compiler = ward_compiler::Compiler::default();
     for (path, text) in ward_stdlib::FILES {
         compiler.set_file(path, (*text).to_string());
@@ -62,5 +62,6 @@ pub fn stdlib_compiler() -> ward_compiler::Compiler {
         "the standard library has errors:\n{}",
         errors.join("\n")
     );
-    compiler
+    ward_compiler::ir::program(&compiler.db, compiler.workspace)
+        .expect("the standard library lowers to a program")
 }

@@ -27,7 +27,6 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
-use ward_compiler::Compiler;
 use ward_compiler::eval::{Evaluator, Limits, Outcome, Report};
 use ward_model::{LoadOptions, from_json_value};
 
@@ -570,10 +569,6 @@ fn expected() -> BTreeMap<String, Json> {
 }
 
 /// The standard library, compiled.
-fn stdlib() -> Compiler {
-    ward_tests::stdlib_compiler()
-}
-
 /// Whether a case's input suppresses rules for Guard or cfn-nag on some
 /// resource: Guard skips such resources, Ward does not know the convention.
 fn suppressed_for_guard(input: &Json, rule: &str) -> bool {
@@ -656,9 +651,7 @@ struct Tally {
 #[test]
 fn stdlib_agrees_with_the_guard_registry_on_its_unit_tests() {
     let expected = expected();
-    let compiler = stdlib();
-    let program = ward_compiler::ir::program(&compiler.db, compiler.workspace)
-        .expect("the standard library lowers to a program");
+    let program = ward_tests::stdlib_program();
     let evaluator = Evaluator::new(&program);
     let rule_ids: Vec<&str> = program
         .rules

@@ -218,11 +218,9 @@ pub fn encode_input_with(
     keys: &KeyTable,
     options: &EncodeOptions,
 ) -> Result<EncodedInput, EncodeError> {
+    let mut bytes = Vec::new();
     let size = encoding_size(document, options);
-    let (out, side) = encode(document, keys, options, size, Out::Grown(Vec::new()))?;
-    let Out::Grown(bytes) = out else {
-        return Err(EncodeError::TooLarge { bytes: 0 });
-    };
+    let (_, side) = encode(document, keys, options, size, Out::Grown(&mut bytes))?;
     Ok(EncodedInput { bytes, ..side })
 }
 
@@ -265,28 +263,18 @@ pub fn encode_input_into(
         len: 0,
         overflow: false,
     };
-    let (out, side) = encode(document, keys, options, size, out)?;
-    match out {
-        Out::Fixed {
-            len,
-            overflow: false,
-            ..
-        } => Ok((len, side)),
-        Out::Fixed { region, .. } => Err(EncodeError::TooLarge {
-            bytes: region.len(),
-        }),
-        Out::Grown(_) => Err(EncodeError::TooLarge { bytes: 0 }),
-    }
+    encode(document, keys, options, size, out)
 }
 
-/// Runs the encoder into `out`; the side table comes back without bytes.
-fn encode<'m>(
+/// Runs the encoder into `out`: the length written, and the side table
+/// without bytes.
+fn encode(
     document: &Document,
     keys: &KeyTable,
     options: &EncodeOptions,
     size: EncodingSize,
-    out: Out<'m>,
-) -> Result<(Out<'m>, EncodedInput), EncodeError> {
+    out: Out<'_>,
+) -> Result<(usize, EncodedInput), EncodeError> {
     let mut encoder = Encoder {
         out,
         nodes: Vec::new(),
@@ -297,10 +285,19 @@ fn encode<'m>(
         sorted: Vec::new(),
     };
     encoder.document(document, options, size);
-    if encoder.out.len() > u32::MAX as usize {
+    let len = encoder.out.len();
+    if let Out::Fixed {
+        region,
+        overflow: true,
+        ..
+    } = &encoder.out
+    {
         return Err(EncodeError::TooLarge {
-            bytes: encoder.out.len(),
+            bytes: region.len(),
         });
+    }
+    if len > u32::MAX as usize {
+        return Err(EncodeError::TooLarge { bytes: len });
     }
     if encoder.nodes.len() >= NONE as usize {
         return Err(EncodeError::TooManyNodes);
@@ -311,7 +308,7 @@ fn encode<'m>(
         keys: encoder.placed,
         file: document.file.clone(),
     };
-    Ok((encoder.out, side))
+    Ok((len, side))
 }
 
 fn edge_kind_bit(kind: EdgeKind) -> u32 {
@@ -379,7 +376,7 @@ impl Hasher for AddressHasher {
 /// (in a module's linear memory) that it fills from the start. A region
 /// may hold old bytes: everything the encoding covers is written.
 enum Out<'m> {
-    Grown(Vec<u8>),
+    Grown(&'m mut Vec<u8>),
     Fixed {
         region: &'m mut [u8],
         len: usize,

@@ -199,7 +199,8 @@ impl Policy {
     /// Each rule runs with its own [`Budget`]; a rule that uses it up,
     /// exceeds the memory limit, traps or writes invalid results is reported
     /// in [`Report::errors`] and the next rule runs on a fresh instance. The
-    /// input is encoded once per key table and written once per instance.
+    /// input is encoded straight into each instance that evaluates it, once;
+    /// the side table that locates findings is made once per key table.
     pub fn evaluate(&self, input: &Input) -> Report {
         let all: Vec<usize> = (0..self.metadata.rules.len()).collect();
         self.evaluate_rules(input, &all)
@@ -225,39 +226,27 @@ impl Policy {
             },
             ..Report::default()
         };
-        let mut encoded = input.side_table(self.encoding_key);
         let mut names = Names::new(document);
-        let mut worker: Option<Worker> = None;
+        // The worker holding the input, with the input's side table.
+        let mut worker: Option<(Worker, Arc<EncodedInput>)> = None;
         for (position, &(index, rule)) in selected.iter().enumerate() {
             let ready = match worker.take() {
                 Some(ready) => Ok(ready),
-                None => self.worker(input, &mut encoded),
+                None => self.worker(input),
             };
-            let (mut ready, side) = match (ready, &encoded) {
-                (Ok(ready), Some(side)) => (ready, side.clone()),
-                (Ok(_), None) => {
-                    // A worker always leaves the side table behind.
-                    let rest = selected.get(position..).unwrap_or(&[]);
-                    fail_rules(
-                        &mut report,
-                        rest,
-                        RuleErrorKind::Input,
-                        "the input was not encoded",
-                    );
-                    break;
-                }
-                (Err(failure), _) => {
+            let (mut ready, encoded) = match ready {
+                Ok(ready) => ready,
+                Err(failure) => {
                     // Loading the input fails the same way for every rule.
                     let rest = selected.get(position..).unwrap_or(&[]);
                     fail_rules(&mut report, rest, failure.kind, &failure.detail);
                     break;
                 }
             };
-            let encoded = &side;
-            match self.run_rule(&mut ready, index, rule, encoded, document.resources.len()) {
+            match self.run_rule(&mut ready, index, rule, &encoded, document.resources.len()) {
                 Ok(results) => {
-                    self.collect(&mut report, index, rule, results, encoded, &mut names);
-                    worker = Some(ready);
+                    self.collect(&mut report, index, rule, results, &encoded, &mut names);
+                    worker = Some((ready, encoded));
                 }
                 Err(failure) => {
                     report.errors.push(RuleError {
@@ -268,25 +257,21 @@ impl Policy {
                     // After a trap the instance is dropped: the next rule
                     // gets a fresh one.
                     if failure.instance_is_sound {
-                        worker = Some(ready);
+                        worker = Some((ready, encoded));
                     }
                 }
             }
         }
-        if let Some(worker) = worker {
+        if let Some((worker, _)) = worker {
             self.release(worker);
         }
         report.recount();
         report
     }
 
-    /// An instance with the input written into it: an idle one when there
-    /// is one, else a new one.
-    fn worker(
-        &self,
-        input: &Input,
-        encoded: &mut Option<Arc<EncodedInput>>,
-    ) -> Result<Worker, Failure> {
+    /// An instance with the input written into it (an idle one when there
+    /// is one, else a new one), and the input's side table.
+    fn worker(&self, input: &Input) -> Result<(Worker, Arc<EncodedInput>), Failure> {
         let idle = self
             .idle
             .lock()
@@ -296,10 +281,12 @@ impl Policy {
             Some(worker) => worker,
             None => self.instantiate()?,
         };
-        if worker.loaded.map(|loaded| loaded.id) != Some(input.id()) || encoded.is_none() {
-            self.write_input(&mut worker, input, encoded)?;
+        let holds_input = worker.loaded.map(|loaded| loaded.id) == Some(input.id());
+        if holds_input && let Some(side) = input.side_table(self.encoding_key) {
+            return Ok((worker, side));
         }
-        Ok(worker)
+        let side = self.write_input(&mut worker, input)?;
+        Ok((worker, side))
     }
 
     fn release(&self, worker: Worker) {
@@ -359,14 +346,13 @@ impl Policy {
         })
     }
 
-    /// Encodes the input straight into the worker's memory, and keeps the
-    /// side table (the first time for this key table).
+    /// Encodes the input straight into the worker's memory; the input keeps
+    /// the side table (the first one made for this key table).
     fn write_input(
         &self,
         worker: &mut Worker,
         input: &Input,
-        encoded: &mut Option<Arc<EncodedInput>>,
-    ) -> Result<(), Failure> {
+    ) -> Result<Arc<EncodedInput>, Failure> {
         self.input_writes.fetch_add(1, Ordering::Relaxed);
         worker.loaded = None;
         let inner = &self.engine.inner;
@@ -439,10 +425,7 @@ impl Policy {
             address,
             len: u32::try_from(written).unwrap_or(u32::MAX),
         });
-        if encoded.is_none() {
-            *encoded = Some(input.remember(self.encoding_key, side));
-        }
-        Ok(())
+        Ok(input.remember(self.encoding_key, side))
     }
 
     fn run_rule(
@@ -644,7 +627,7 @@ fn locate(
     } else {
         record.message
     };
-    let (resource, resource_type) = names.resource(resource.and(resource_index));
+    let (resource, resource_type) = names.resource(resource_index);
     Finding {
         rule: rule_id.clone(),
         severity: rule.severity,

@@ -65,8 +65,7 @@ fn document_in(value: &Node) -> Option<Node> {
     let Value::String(text) = &value.value else {
         return None;
     };
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('{') || text.len() > MAX_TEXT {
+    if text.len() > MAX_TEXT {
         return None;
     }
     let mut document = json::parse(text).ok()?;
