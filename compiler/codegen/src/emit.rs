@@ -7,7 +7,10 @@
 
 use std::collections::HashMap;
 
-use ward_abi::layout::{RESOURCE_NODE, RESOURCE_SIZE, RESOURCE_TYPE_KEY, TAG_UNKNOWN};
+use ward_abi::layout::{
+    RESOURCE_NODE, RESOURCE_SIZE, RESOURCE_TYPE_KEY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING,
+    TAG_UNKNOWN,
+};
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
 use ward_compiler::ir::{
@@ -15,6 +18,7 @@ use ward_compiler::ir::{
     Rule, Stmt, WhenScope,
 };
 use ward_syntax::ast::{CheckKind, QuantifierKind};
+use wasm_encoder::Instruction;
 
 use crate::asm::Func;
 use crate::layout::{FALSE, NULL, Pool, TRUE, global};
@@ -193,9 +197,18 @@ impl<'c, 'p> Body<'c, 'p> {
             Expr::Or(left, right) => self.and_or(left, right, false),
             Expr::Compare { op, left, right } => match op {
                 CompareOp::Eq | CompareOp::Ne => {
-                    self.expr(left);
-                    self.expr(right);
-                    self.call(Rt::Eq);
+                    match (left.as_ref(), right.as_ref()) {
+                        (other, Expr::Const(constant)) | (Expr::Const(constant), other)
+                            if !matches!(other, Expr::Const(_)) =>
+                        {
+                            self.eq_constant(other, constant)
+                        }
+                        _ => {
+                            self.expr(left);
+                            self.expr(right);
+                            self.call(Rt::Eq);
+                        }
+                    }
                     if *op == CompareOp::Ne {
                         let value = self.f.i32_local();
                         self.f.set(value);
@@ -309,6 +322,61 @@ impl<'c, 'p> Body<'c, 'p> {
             Expr::Const(Const::String(text)) if !text.ends_with('*') => self.cx.key_id(text),
             _ => KEY_UNKNOWN,
         }
+    }
+
+    /// `other == constant`, emitted in place rather than through `rt::Eq`:
+    /// the same result (unknown stays unknown, values of different kinds
+    /// are unequal) with the constant's kind known here.
+    fn eq_constant(&mut self, other: &Expr, constant: &Const) {
+        let v = self.eval_into_local(other);
+        let (t, equal) = (self.f.i32_local(), self.f.i32_local());
+        self.f
+            .get(v)
+            .load8(0)
+            .tee(t)
+            .i32c(i32::from(TAG_UNKNOWN))
+            .eq()
+            .if_i32()
+            .get(v)
+            .else_();
+        match constant {
+            Const::Null => {
+                self.f.get(t).i32c(i32::from(TAG_NULL)).eq();
+            }
+            Const::Bool(flag) => {
+                self.f.get(t).i32c(i32::from(TAG_BOOL)).eq().if_i32();
+                self.f.get(v).load32(8).i32c(i32::from(*flag)).eq();
+                self.f.else_().i32c(0).end();
+            }
+            Const::Number(number) => {
+                self.f.get(t).i32c(i32::from(TAG_NUMBER)).eq().if_i32();
+                self.f.get(v).loadf(8).f64c(*number).ins(Instruction::F64Eq);
+                self.f.else_().i32c(0).end();
+            }
+            Const::String(text) => {
+                let (address, len) = self.cx.pool.string(text);
+                self.f
+                    .get(t)
+                    .i32c(i32::from(TAG_STRING))
+                    .eq()
+                    .get(v)
+                    .load32(12)
+                    .u32c(len)
+                    .eq()
+                    .and()
+                    .if_i32();
+                self.f
+                    .get(v)
+                    .call(Rt::Addr.index())
+                    .u32c(len)
+                    .u32c(address)
+                    .u32c(len);
+                self.call(Rt::StrEq);
+                self.f.else_().i32c(0).end();
+            }
+        }
+        self.f.set(equal).u32c(TRUE).u32c(FALSE).get(equal).select();
+        self.f.end();
     }
 
     /// Three-valued `not` of the value in `value`.

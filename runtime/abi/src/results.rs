@@ -132,7 +132,10 @@ fn text(
             "{what} of {len} bytes at address {address} lies outside memory"
         ))
     })?;
-    let mut message = String::from_utf8_lossy(bytes).into_owned();
+    let mut message = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    };
     if message.len() > max as usize {
         let mut cut = max as usize;
         while cut > 0 && !message.is_char_boundary(cut) {

@@ -4,12 +4,13 @@ use ward_abi::NONE;
 use ward_abi::layout::{
     HEADER_IN_OFF, HEADER_OUT_OFF, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST, RESOURCE_NODE,
     RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_TYPE_KEY, RESOURCE_TYPE_LEN,
-    RESOURCE_TYPE_OFF, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+    RESOURCE_TYPE_OFF, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING,
+    TAG_UNKNOWN,
 };
 use wasm_encoder::Instruction;
 
 use super::core::{bool_value, head};
-use super::{Rt, return_if_tag, tag};
+use super::{Rt, Texts, return_if_tag, tag};
 use crate::asm::Func;
 use crate::layout::{EMPTY_LIST, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
 
@@ -236,13 +237,29 @@ pub(crate) fn case(f: &mut Func) {
         .end();
     f.get(v).load32(12).set(n);
     f.get(v).call(Rt::Addr.index()).set(source);
-    f.get(n).call(Rt::Alloc.index()).set(p);
     // The first letter of the range that changes: `a` for upper, `A` for lower.
     f.i32c(i32::from(b'a'))
         .i32c(i32::from(b'A'))
         .get(upper)
         .select()
         .set(from);
+    // A string with nothing to change shares its bytes.
+    f.block().loop_();
+    f.get(i).get(n).ge_u().if_();
+    unlocated_string(f, v);
+    f.ret().end();
+    f.get(source)
+        .get(i)
+        .add()
+        .load8(0)
+        .get(from)
+        .sub()
+        .i32c(26)
+        .lt_u()
+        .br_if(1);
+    f.inc(i, 1).br(0).end().end();
+    f.get(n).call(Rt::Alloc.index()).set(p);
+    f.i32c(0).set(i);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(source).get(i).add().load8(0).set(b);
@@ -312,11 +329,35 @@ pub(crate) fn number_of(f: &mut Func) {
     f.u32c(NULL);
 }
 
-/// `string_of(v) -> value`: `string(v)`.
-pub(crate) fn string_of(f: &mut Func) {
+/// Pushes a new slot for the string in slot `v` that shares its bytes and
+/// is located nowhere, like every string an operation makes.
+fn unlocated_string(f: &mut Func, v: u32) {
+    let p = f.i32_local();
+    f.i32c(16).call(Rt::Alloc.index()).set(p);
+    f.copy_slot(p, 0, v);
+    f.get(p).u32c(NONE).store32(4);
+    f.get(p);
+}
+
+/// `string_of(v) -> value`: `string(v)`. Strings share their bytes and
+/// booleans are constants; everything else is rendered.
+pub(crate) fn string_of(f: &mut Func, texts: &Texts) {
     let v = 0;
     let start = f.i32_local();
     return_if_tag(f, v, TAG_UNKNOWN, v);
+    tag(f, v);
+    f.i32c(i32::from(TAG_STRING)).eq().if_();
+    unlocated_string(f, v);
+    f.ret().end();
+    tag(f, v);
+    f.i32c(i32::from(TAG_BOOL)).eq().if_();
+    f.u32c(texts.true_slot)
+        .u32c(texts.false_slot)
+        .get(v)
+        .load32(8)
+        .select()
+        .ret();
+    f.end();
     f.gget(global::HEAP).set(start);
     f.get(v).i32c(1).call(Rt::Render.index());
     f.get(start).call(Rt::SbFinish.index());

@@ -391,6 +391,23 @@ pub(crate) fn str_eq(f: &mut Func) {
     let (a, la, b, lb) = (0, 1, 2, 3);
     let i = f.i32_local();
     f.get(la).get(lb).ne().if_().i32c(0).ret().end();
+    // Eight bytes at a time while eight remain, then byte by byte.
+    f.block().loop_();
+    f.get(la).get(i).sub().i32c(8).lt_u().br_if(1);
+    f.get(a)
+        .get(i)
+        .add()
+        .load64(0)
+        .get(b)
+        .get(i)
+        .add()
+        .load64(0)
+        .ins(Instruction::I64Ne)
+        .if_()
+        .i32c(0)
+        .ret()
+        .end();
+    f.inc(i, 8).br(0).end().end();
     f.block().loop_();
     f.get(i).get(la).ge_u().br_if(1);
     f.get(a)

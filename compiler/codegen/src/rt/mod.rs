@@ -266,7 +266,7 @@ impl Rt {
             Rt::Case => builtins::case(&mut f),
             Rt::Affix => builtins::affix(&mut f),
             Rt::NumberOf => builtins::number_of(&mut f),
-            Rt::StringOf => builtins::string_of(&mut f),
+            Rt::StringOf => builtins::string_of(&mut f, texts),
             Rt::ParseDecimal => net::parse_decimal(&mut f),
             Rt::ParseIpv4 => net::parse_ipv4(&mut f),
             Rt::ParseGroups => net::parse_groups(&mut f),
@@ -299,6 +299,9 @@ pub(crate) struct Texts {
     pub(crate) failed_for: (u32, u32),
     pub(crate) unknown_for: (u32, u32),
     pub(crate) reason: (u32, u32),
+    /// The strings `"true"` and `"false"` as value slots.
+    pub(crate) true_slot: u32,
+    pub(crate) false_slot: u32,
 }
 
 impl Texts {
@@ -315,6 +318,8 @@ impl Texts {
             failed_for: pool.string("` failed for `"),
             unknown_for: pool.string("` is unknown for `"),
             reason: pool.string("`: "),
+            true_slot: pool.string_slot("true"),
+            false_slot: pool.string_slot("false"),
         }
     }
 }
