@@ -38,6 +38,11 @@ use ward_compiler::ir::Program;
 use ward_model::Document;
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, ModuleOrigin, Policy};
 
+/// The allocator the `ward` command uses, for the benchmark and the native
+/// checks alike.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SIZES: &[usize] = &[1_000, 10_000, 50_000];
 
 // ---------------------------------------------------------------------------

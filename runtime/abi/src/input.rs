@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use ward_model::{
-    Document, EdgeKind, InputKind, Node, PathSegment, Pos, ResourcePart, Value, render_path_from,
+    Document, EdgeKind, InputKind, Node, PathStep, Pos, ResourcePart, Value, write_path,
 };
 
 use crate::bytes::{write_u8, write_u32, write_u64};
@@ -138,36 +138,76 @@ impl EncodedInput {
     /// the document root. `document` is the one this input was encoded
     /// from: keys are read from it.
     pub fn path(&self, document: &Document, id: u32) -> Option<String> {
-        let mut segments = Vec::new();
-        let mut current = self.node(id)?;
+        let mut out = String::new();
+        self.write_path(document, id, &mut out).then_some(out)
+    }
+
+    /// Appends the path of a node to `out`, as [`EncodedInput::path`]
+    /// renders it, without building anything else; returns `false` (and
+    /// leaves `out` as it was) for a node the side table cannot place.
+    pub fn write_path(&self, document: &Document, id: u32, out: &mut String) -> bool {
+        // The steps from the node up to its tree's root, innermost first:
+        // on the stack for the depths templates have, else in a vector.
+        const INLINE: usize = 24;
+        let mut inline = [NONE; INLINE];
+        let mut spilled: Vec<u32> = Vec::new();
+        let mut depth = 0usize;
+        let Some(mut current) = self.node(id) else {
+            return false;
+        };
+        let mut current_id = id;
         // Parents always have smaller ids than their children, so the walk
         // ends; the bound only guards against a hand-built side table.
         let mut budget = self.nodes.len();
-        loop {
-            match current.step {
-                NodeStep::Key(key) => {
-                    segments.push(PathSegment::Key(self.keys.get(key as usize)?.clone()));
+        while let NodeStep::Key(_) | NodeStep::Index(_) = current.step {
+            match inline.get_mut(depth) {
+                Some(slot) => *slot = current_id,
+                None => {
+                    if spilled.is_empty() {
+                        spilled.extend_from_slice(&inline);
+                    }
+                    spilled.push(current_id);
                 }
-                NodeStep::Index(index) => segments.push(PathSegment::Index(index as usize)),
-                _ => break,
             }
-            current = self.node(current.parent)?;
-            budget = budget.checked_sub(1)?;
+            depth += 1;
+            current_id = current.parent;
+            let (Some(parent), Some(left)) = (self.node(current_id), budget.checked_sub(1)) else {
+                return false;
+            };
+            current = parent;
+            budget = left;
         }
-        segments.reverse();
+        let chain: &[u32] = if spilled.is_empty() {
+            inline.get(..depth).unwrap_or(&[])
+        } else {
+            &spilled
+        };
+        let step_of = |node: &u32| match self.node(*node).map(|info| info.step) {
+            Some(NodeStep::Key(key)) => self.keys.get(key as usize).map(|key| PathStep::Key(key)),
+            Some(NodeStep::Index(index)) => Some(PathStep::Index(index as usize)),
+            _ => None,
+        };
+        // Every step must name a known key before anything is written.
+        if chain.iter().any(|node| step_of(node).is_none()) {
+            return false;
+        }
         let index = current.resource as usize;
         let part = match current.step {
             NodeStep::Resource => ResourcePart::Resource,
             NodeStep::Props => ResourcePart::Props,
             NodeStep::Tags => ResourcePart::Tags,
             NodeStep::Metadata => ResourcePart::Metadata,
-            NodeStep::Root => return Some(render_path_from("$", &segments)),
-            NodeStep::Key(_) | NodeStep::Index(_) => return None,
+            NodeStep::Root => {
+                write_path("$", chain.iter().rev().filter_map(step_of), out);
+                return true;
+            }
+            NodeStep::Key(_) | NodeStep::Index(_) => return false,
         };
         if index >= document.resources.len() {
-            return None;
+            return false;
         }
-        Some(document.value_path(index, part, &segments))
+        document.write_value_path(index, part, chain.iter().rev().filter_map(step_of), out);
+        true
     }
 }
 
@@ -1048,6 +1088,38 @@ Resources:
             );
         }
         assert_eq!(encoded.path(&document, u32::MAX), None);
+    }
+
+    #[test]
+    fn deep_paths_are_whole() {
+        // Deeper than the steps a path keeps on the stack.
+        let mut text = String::from("x");
+        for depth in 0..40 {
+            text = if depth % 2 == 0 {
+                format!("{{\"k{depth}\": {text}}}")
+            } else {
+                format!("[0, {text}]")
+            };
+        }
+        let template = format!(
+            "{{\"Resources\": {{\"R\": {{\"Type\": \"T\", \"Properties\": {{\"p\": {text}}}}}}}}}"
+        );
+        let text = template.replace('x', "\"leaf\"");
+        let document = ward_model::load("deep.json", text.as_bytes(), &Default::default()).unwrap();
+        let encoded = encode_input(&document, &KeyTable::default()).unwrap();
+        let deepest = (0..encoded.nodes.len() as u32)
+            .map(|id| encoded.path(&document, id).unwrap())
+            .max_by_key(String::len)
+            .unwrap();
+        let mut expected = String::from("$.Resources.R.Properties.p");
+        for depth in (0..40).rev() {
+            if depth % 2 == 0 {
+                expected.push_str(&format!(".k{depth}"));
+            } else {
+                expected.push_str("[1]");
+            }
+        }
+        assert_eq!(deepest, expected);
     }
 
     #[test]

@@ -608,10 +608,11 @@ fn locate(
     };
     let resource = resource_index.and_then(|index| document.resources.get(index));
     let (pos, path) = match (node, resource) {
-        (Some(info), _) => (
-            info.pos,
-            encoded.path(document, record.node).unwrap_or_default(),
-        ),
+        (Some(info), _) => {
+            let mut path = String::with_capacity(64);
+            encoded.write_path(document, record.node, &mut path);
+            (info.pos, path)
+        }
         (None, Some(resource)) => (
             resource.pos,
             document.value_path(

@@ -293,6 +293,25 @@ pub enum PathSegment {
     Index(usize),
 }
 
+impl PathSegment {
+    /// The segment as a borrowed step.
+    pub fn as_step(&self) -> PathStep<'_> {
+        match self {
+            PathSegment::Key(key) => PathStep::Key(key),
+            PathSegment::Index(index) => PathStep::Index(*index),
+        }
+    }
+}
+
+/// A [`PathSegment`] that borrows its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PathStep<'a> {
+    /// An object key.
+    Key(&'a str),
+    /// A list index, starting at 0.
+    Index(usize),
+}
+
 /// Renders a path in the `$.a.b[0]` style.
 ///
 /// Keys that are not plain identifiers are quoted: `$["AWS::CloudFormation::Init"]`.
@@ -308,21 +327,52 @@ pub fn render_path_from(root: &str, segments: &[PathSegment]) -> String {
     out
 }
 
+/// Appends to `out` a path like [`render_path_from`] renders it, from
+/// borrowed steps.
+pub fn write_path<'s>(root: &str, steps: impl IntoIterator<Item = PathStep<'s>>, out: &mut String) {
+    out.push_str(root);
+    push_path_steps(out, steps);
+}
+
 /// Appends each segment as [`render_path`] renders it.
 fn push_path_segments(out: &mut String, segments: &[PathSegment]) {
-    for segment in segments {
-        match segment {
-            PathSegment::Key(key) => push_path_key(out, key),
-            PathSegment::Index(index) => push_path_index(out, *index),
+    push_path_steps(out, segments.iter().map(PathSegment::as_step));
+}
+
+/// Appends each step as [`render_path`] renders it.
+fn push_path_steps<'s>(out: &mut String, steps: impl IntoIterator<Item = PathStep<'s>>) {
+    for step in steps {
+        match step {
+            PathStep::Key(key) => push_path_key(out, key),
+            PathStep::Index(index) => push_path_index(out, index),
         }
     }
 }
 
 /// Appends `[index]`.
 fn push_path_index(out: &mut String, index: usize) {
-    use std::fmt::Write as _;
-    // Writing into a `String` cannot fail.
-    let _ = write!(out, "[{index}]");
+    // Digits from the right, without the formatting machinery: this runs
+    // for most findings.
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = index;
+    for digit in digits.iter_mut() {
+        *digit = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push('[');
+    out.extend(
+        digits
+            .iter()
+            .take(len)
+            .rev()
+            .map(|&digit| char::from(digit)),
+    );
+    out.push(']');
 }
 
 /// Appends `.key`, or `["key"]` for keys that are not identifiers.
@@ -501,24 +551,50 @@ impl Document {
         part: ResourcePart,
         segments: &[PathSegment],
     ) -> String {
+        let mut out = String::new();
+        self.write_value_path(
+            resource,
+            part,
+            segments.iter().map(PathSegment::as_step),
+            &mut out,
+        );
+        out
+    }
+
+    /// Appends [`Document::value_path`] to `out`, reading the segments from
+    /// an iterator of borrowed steps: a host renders many paths this way
+    /// without building a segment list for each.
+    pub fn write_value_path<'s>(
+        &self,
+        resource: usize,
+        part: ResourcePart,
+        steps: impl IntoIterator<Item = PathStep<'s>>,
+        out: &mut String,
+    ) {
+        let mut steps = steps.into_iter();
         let Some(found) = self.resources.get(resource) else {
-            return render_path(segments);
+            out.push('$');
+            push_path_steps(out, steps);
+            return;
         };
         if self.kind != InputKind::CloudFormation {
-            let root = match part {
-                ResourcePart::Resource => return "$".to_string(),
-                ResourcePart::Props => "$",
-                ResourcePart::Tags => "tags",
-                ResourcePart::Metadata => "metadata",
-            };
-            return render_path_from(root, segments);
+            match part {
+                ResourcePart::Resource => {
+                    out.push('$');
+                    return;
+                }
+                ResourcePart::Props => out.push('$'),
+                ResourcePart::Tags => out.push_str("tags"),
+                ResourcePart::Metadata => out.push_str("metadata"),
+            }
+            push_path_steps(out, steps);
+            return;
         }
-        // Rendered straight into one string: this runs once per finding.
-        let mut out = String::with_capacity(32 + found.id.len() + segments.len() * 12);
+        out.reserve(48 + found.id.len());
         out.push_str("$.Resources");
-        push_path_key(&mut out, &found.id);
+        push_path_key(out, &found.id);
         match part {
-            ResourcePart::Resource => return out,
+            ResourcePart::Resource => return,
             ResourcePart::Props => out.push_str(".Properties"),
             ResourcePart::Metadata => {}
             ResourcePart::Tags => {
@@ -526,21 +602,23 @@ impl Document {
                 // Tags written as a list of `{Key, Value}` are an object in
                 // the model: point at the list entry of the tag.
                 let listed = found.props.get("Tags").and_then(|tags| tags.as_list());
-                if let (Some(entries), Some(PathSegment::Key(tag))) = (listed, segments.first()) {
+                let first = steps.next();
+                if let (Some(entries), Some(PathStep::Key(tag))) = (listed, first) {
                     let position = entries.iter().position(|entry| {
-                        entry.get("Key").and_then(|key| key.as_str()) == Some(&**tag)
+                        entry.get("Key").and_then(|key| key.as_str()) == Some(tag)
                     });
                     if let Some(position) = position {
-                        push_path_index(&mut out, position);
+                        push_path_index(out, position);
                         out.push_str(".Value");
-                        push_path_segments(&mut out, segments.get(1..).unwrap_or(&[]));
+                        push_path_steps(out, steps);
                     }
-                    return out;
+                    return;
                 }
+                push_path_steps(out, first.into_iter().chain(steps));
+                return;
             }
         }
-        push_path_segments(&mut out, segments);
-        out
+        push_path_steps(out, steps);
     }
 }
 

@@ -204,6 +204,8 @@ fn paths_render_in_dollar_style() {
         r#"$.Properties["AWS::CloudFormation::Init"][0]["a\"b"]"#
     );
     assert_eq!(render_path(&[]), "$");
+    let indexes = [0, 7, 10, 123, 4_294_967_296usize].map(PathSegment::Index);
+    assert_eq!(render_path(&indexes), "$[0][7][10][123][4294967296]");
 }
 
 #[test]
