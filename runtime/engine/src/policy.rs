@@ -226,9 +226,11 @@ impl Policy {
             },
             ..Report::default()
         };
-        let mut names = Names::new(document);
         // The worker holding the input, with the input's side table.
         let mut worker: Option<(Worker, Arc<EncodedInput>)> = None;
+        // Every rule's results, located once all have run: the report's
+        // lists are then allocated once, at their final size.
+        let mut done: Vec<(usize, &RuleMeta, Results, Arc<EncodedInput>)> = Vec::new();
         for (position, &(index, rule)) in selected.iter().enumerate() {
             let ready = match worker.take() {
                 Some(ready) => Ok(ready),
@@ -245,7 +247,7 @@ impl Policy {
             };
             match self.run_rule(&mut ready, index, rule, &encoded, document.resources.len()) {
                 Ok(results) => {
-                    self.collect(&mut report, index, rule, results, &encoded, &mut names);
+                    done.push((index, rule, results, encoded.clone()));
                     worker = Some((ready, encoded));
                 }
                 Err(failure) => {
@@ -264,6 +266,20 @@ impl Policy {
         }
         if let Some((worker, _)) = worker {
             self.release(worker);
+        }
+        report.outcomes.reserve(
+            done.iter()
+                .map(|(.., results, _)| results.outcomes.len())
+                .sum(),
+        );
+        report.findings.reserve(
+            done.iter()
+                .map(|(.., results, _)| results.findings.len())
+                .sum(),
+        );
+        let mut names = Names::new(document);
+        for (index, rule, results, encoded) in done {
+            self.collect(&mut report, index, rule, results, &encoded, &mut names);
         }
         report.recount();
         report
@@ -525,13 +541,21 @@ impl Policy {
     }
 }
 
+/// How many resource types an evaluation's findings share names for.
+const SHARED_TYPES: usize = 64;
+
 /// The names findings share, made once per evaluation: the file, and each
 /// resource's id and type the first time a finding needs them.
 struct Names<'a> {
     document: &'a Document,
     file: Arc<str>,
     empty: Arc<str>,
-    resources: Vec<Option<(Arc<str>, Arc<str>)>>,
+    /// By resource index: 1 + the position of its names in `made`, or 0.
+    made_for: Vec<u32>,
+    made: Vec<(Arc<str>, Arc<str>)>,
+    /// Resource types, shared by all resources of a type (documents have
+    /// few; past [`SHARED_TYPES`] each resource gets its own).
+    types: Vec<(&'a str, Arc<str>)>,
 }
 
 impl<'a> Names<'a> {
@@ -540,7 +564,9 @@ impl<'a> Names<'a> {
             document,
             file: Arc::from(document.file.as_str()),
             empty: Arc::from(""),
-            resources: Vec::new(),
+            made_for: Vec::new(),
+            made: Vec::new(),
+            types: Vec::new(),
         }
     }
 
@@ -553,19 +579,34 @@ impl<'a> Names<'a> {
         let Some(resource) = self.document.resources.get(index) else {
             return empty();
         };
-        if self.resources.is_empty() {
-            self.resources = vec![None; self.document.resources.len()];
+        if self.made_for.is_empty() {
+            self.made_for = vec![0; self.document.resources.len()];
         }
-        let Some(slot) = self.resources.get_mut(index) else {
+        let Some(slot) = self.made_for.get_mut(index) else {
             return empty();
         };
-        slot.get_or_insert_with(|| {
-            (
-                Arc::from(resource.id.as_str()),
-                Arc::from(resource.resource_type.as_str()),
-            )
-        })
-        .clone()
+        if let Some(names) = slot
+            .checked_sub(1)
+            .and_then(|made| self.made.get(made as usize))
+        {
+            return names.clone();
+        }
+        let type_name = resource.resource_type.as_str();
+        let shared = self.types.iter().find(|(name, _)| *name == type_name);
+        let resource_type = match shared {
+            Some((_, shared)) => shared.clone(),
+            None => {
+                let made: Arc<str> = Arc::from(type_name);
+                if self.types.len() < SHARED_TYPES {
+                    self.types.push((type_name, made.clone()));
+                }
+                made
+            }
+        };
+        let names = (Arc::from(resource.id.as_str()), resource_type);
+        self.made.push(names.clone());
+        *slot = u32::try_from(self.made.len()).unwrap_or(0);
+        names
     }
 }
 
