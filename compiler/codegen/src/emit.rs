@@ -8,14 +8,14 @@
 use std::collections::HashMap;
 
 use ward_abi::layout::{
-    RESOURCE_NODE, RESOURCE_SIZE, RESOURCE_TYPE_KEY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING,
-    TAG_UNKNOWN,
+    RESOURCE_METADATA, RESOURCE_NODE, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS,
+    RESOURCE_TYPE_KEY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
 use ward_compiler::ir::{
-    ArithOp, Check, CompareOp, Const, Direction, Expr, FormatPart, Function, LocalId, Program,
-    Rule, Stmt, WhenScope,
+    ArithOp, Check, CompareOp, Const, Direction, Expr, FormatPart, Function, KeyId, LocalId,
+    Program, Rule, Stmt, WhenScope,
 };
 use ward_syntax::ast::{CheckKind, QuantifierKind};
 use wasm_encoder::Instruction;
@@ -75,6 +75,10 @@ pub(crate) struct Body<'c, 'p> {
     /// Labels opened by statements, counted from the function's body.
     depth: u32,
     skipped: u32,
+    /// In a rule: its resource variable and the local holding the address
+    /// of that resource's record, so that `r.props`, `r.tags` and
+    /// `r.metadata` are one addition.
+    record: Option<(LocalId, u32)>,
 }
 
 /// The resource field a key names: 0 `id`, 1 `type`, 2 `props`, 3 `tags`,
@@ -104,6 +108,7 @@ impl<'c, 'p> Body<'c, 'p> {
             locals: slots,
             depth: 0,
             skipped,
+            record: None,
         }
     }
 
@@ -177,13 +182,7 @@ impl<'c, 'p> Body<'c, 'p> {
             }
             Expr::List(items) => self.list(items),
             Expr::Object(entries) => self.object(entries),
-            Expr::Field { base, key } => {
-                let text = self.cx.program.key(*key).to_string();
-                self.expr(base);
-                let id = self.cx.key_id(&text);
-                self.f.u32c(id).i32c(resource_field(&text));
-                self.call(Rt::Field);
-            }
+            Expr::Field { base, key } => self.field(base, *key),
             Expr::Index { base, index } => {
                 self.expr(base);
                 self.expr(index);
@@ -324,6 +323,28 @@ impl<'c, 'p> Body<'c, 'p> {
         }
     }
 
+    /// `base.key`: a resource's part in place, else `rt::Field`.
+    fn field(&mut self, base: &Expr, key: KeyId) {
+        let text = self.cx.program.key(key).to_string();
+        let offset = match text.as_str() {
+            "props" => Some(RESOURCE_PROPS),
+            "tags" => Some(RESOURCE_TAGS),
+            "metadata" => Some(RESOURCE_METADATA),
+            _ => None,
+        };
+        if let (Expr::Local(local), Some((variable, record)), Some(offset)) =
+            (base, self.record, offset)
+            && *local == variable
+        {
+            self.f.get(record).u32c(offset).add();
+            return;
+        }
+        self.expr(base);
+        let id = self.cx.key_id(&text);
+        self.f.u32c(id).i32c(resource_field(&text));
+        self.call(Rt::Field);
+    }
+
     /// `other == constant`, emitted in place rather than through `rt::Eq`:
     /// the same result (unknown stays unknown, values of different kinds
     /// are unequal) with the constant's kind known here.
@@ -428,7 +449,7 @@ impl<'c, 'p> Body<'c, 'p> {
         self.f.get(p);
     }
 
-    fn object(&mut self, entries: &[(ward_compiler::ir::KeyId, Expr)]) {
+    fn object(&mut self, entries: &[(KeyId, Expr)]) {
         let mut built: Vec<(u32, String, usize, u32)> = Vec::new();
         for (position, (key, value)) in entries.iter().enumerate() {
             let text = self.cx.program.key(*key).to_string();
@@ -945,6 +966,13 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.f.i32c(0).set(body.skipped);
     body.f.gget(global::HEAP).set(mark);
     body.f.get(element).set(binding);
+    let record = body.f.i32_local();
+    body.f
+        .get(element)
+        .load32(8)
+        .call(Rt::Record.index())
+        .set(record);
+    body.record = Some((rule.binding, record));
     let checks = body.open_block();
     if let Some(guard) = &rule.guard {
         let value = body.eval_into_local(guard);
