@@ -81,6 +81,16 @@ pub(crate) struct Body<'c, 'p> {
     record: Option<(LocalId, u32)>,
 }
 
+/// The other operand and the constant of a comparison with exactly one
+/// constant operand.
+fn constant_operand<'e>(left: &'e Expr, right: &'e Expr) -> Option<(&'e Expr, &'e Const)> {
+    match (left, right) {
+        (Expr::Const(_), Expr::Const(_)) => None,
+        (other, Expr::Const(constant)) | (Expr::Const(constant), other) => Some((other, constant)),
+        _ => None,
+    }
+}
+
 /// The resource field a key names: 0 `id`, 1 `type`, 2 `props`, 3 `tags`,
 /// 4 `metadata`, 5 none.
 fn resource_field(key: &str) -> i32 {
@@ -188,30 +198,24 @@ impl<'c, 'p> Body<'c, 'p> {
                 self.expr(index);
                 self.call(Rt::Index);
             }
-            Expr::Not(inner) => {
-                let value = self.eval_into_local(inner);
-                self.not(value);
-            }
-            Expr::And(left, right) => self.and_or(left, right, true),
-            Expr::Or(left, right) => self.and_or(left, right, false),
+            Expr::Not(_) | Expr::And(..) | Expr::Or(..) => self.boolean(expr),
             Expr::Compare { op, left, right } => match op {
                 CompareOp::Eq | CompareOp::Ne => {
-                    match (left.as_ref(), right.as_ref()) {
-                        (other, Expr::Const(constant)) | (Expr::Const(constant), other)
-                            if !matches!(other, Expr::Const(_)) =>
-                        {
-                            self.eq_constant(other, constant)
-                        }
-                        _ => {
-                            self.expr(left);
-                            self.expr(right);
-                            self.call(Rt::Eq);
-                        }
+                    if constant_operand(left, right).is_some() {
+                        self.boolean(expr);
+                        return;
                     }
+                    self.expr(left);
+                    self.expr(right);
+                    self.call(Rt::Eq);
                     if *op == CompareOp::Ne {
                         let value = self.f.i32_local();
                         self.f.set(value);
-                        self.not(value);
+                        let unknown = self.f.i32_local();
+                        self.f.get(value).set(unknown);
+                        truth_of(&mut self.f, value);
+                        self.not_truth();
+                        self.materialize(unknown);
                     }
                 }
                 CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
@@ -345,21 +349,116 @@ impl<'c, 'p> Body<'c, 'p> {
         self.call(Rt::Field);
     }
 
-    /// `other == constant`, emitted in place rather than through `rt::Eq`:
-    /// the same result (unknown stays unknown, values of different kinds
-    /// are unequal) with the constant's kind known here.
-    fn eq_constant(&mut self, other: &Expr, constant: &Const) {
+    /// The value of a boolean expression: its truth, made a value once.
+    fn boolean(&mut self, expr: &Expr) {
+        let unknown = self.f.i32_local();
+        self.truth(expr, unknown);
+        self.materialize(unknown);
+    }
+
+    /// Turns the truth on the stack into a value: `true`, `false`, or the
+    /// unknown value in `unknown`.
+    fn materialize(&mut self, unknown: u32) {
+        let truth = self.f.i32_local();
+        self.f.tee(truth).i32c(2).eq().if_i32();
+        self.f.get(unknown);
+        self.f.else_();
+        self.f.u32c(TRUE).u32c(FALSE).get(truth).select();
+        self.f.end();
+    }
+
+    /// Evaluates a condition into two new locals: its truth (0 false,
+    /// 1 true, 2 unknown) and, when unknown, the unknown value.
+    fn condition(&mut self, expr: &Expr) -> (u32, u32) {
+        let (truth, unknown) = (self.f.i32_local(), self.f.i32_local());
+        self.truth(expr, unknown);
+        self.f.set(truth);
+        (truth, unknown)
+    }
+
+    /// Pushes the truth of a condition: 0 false, 1 true, 2 unknown, in
+    /// which case `unknown` holds the unknown value (the reason reported).
+    /// `not`, `and`, `or` and equality with a constant are decided on
+    /// truths, without making a boolean value at each step.
+    fn truth(&mut self, expr: &Expr, unknown: u32) {
+        match expr {
+            Expr::Not(inner) => {
+                self.truth(inner, unknown);
+                self.not_truth();
+            }
+            Expr::And(left, right) => self.and_or_truth(left, right, true, unknown),
+            Expr::Or(left, right) => self.and_or_truth(left, right, false, unknown),
+            Expr::Compare {
+                op: op @ (CompareOp::Eq | CompareOp::Ne),
+                left,
+                right,
+            } if constant_operand(left, right).is_some() => {
+                if let Some((other, constant)) = constant_operand(left, right) {
+                    self.eq_constant_truth(other, constant, unknown);
+                }
+                if *op == CompareOp::Ne {
+                    self.not_truth();
+                }
+            }
+            _ => {
+                self.expr(expr);
+                self.f.set(unknown);
+                truth_of(&mut self.f, unknown);
+            }
+        }
+    }
+
+    /// Three-valued `not` of the truth on the stack (unknown stays unknown).
+    fn not_truth(&mut self) {
+        let truth = self.f.i32_local();
+        self.f
+            .set(truth)
+            .i32c(2)
+            .i32c(1)
+            .get(truth)
+            .sub()
+            .get(truth)
+            .i32c(2)
+            .eq()
+            .select();
+    }
+
+    /// The truth of `left and right` or `left or right`: `and` stops at
+    /// false, `or` at true; otherwise an unknown side makes the result
+    /// unknown, the left one's reason first.
+    fn and_or_truth(&mut self, left: &Expr, right: &Expr, is_and: bool, unknown: u32) {
+        let stop = if is_and { 0 } else { 1 };
+        let (lt, rt, right_unknown) = (self.f.i32_local(), self.f.i32_local(), self.f.i32_local());
+        self.truth(left, unknown);
+        self.f.tee(lt).i32c(stop).eq().if_i32();
+        self.f.i32c(stop);
+        self.f.else_();
+        self.truth(right, right_unknown);
+        self.f.tee(rt).i32c(stop).eq().if_i32();
+        self.f.i32c(stop);
+        self.f.else_();
+        self.f.get(lt).i32c(2).eq().if_i32().i32c(2).else_();
+        self.f.get(rt).i32c(2).eq().if_i32();
+        self.f.get(right_unknown).set(unknown).i32c(2);
+        self.f.else_().i32c(1 - stop).end();
+        self.f.end().end().end();
+    }
+
+    /// The truth of `other == constant`, decided in place rather than by
+    /// `rt::Eq`: the same result (unknown stays unknown, values of
+    /// different kinds are unequal) with the constant's kind known here.
+    fn eq_constant_truth(&mut self, other: &Expr, constant: &Const, unknown: u32) {
         let v = self.eval_into_local(other);
-        let (t, equal) = (self.f.i32_local(), self.f.i32_local());
+        let t = self.f.i32_local();
         self.f
             .get(v)
             .load8(0)
             .tee(t)
             .i32c(i32::from(TAG_UNKNOWN))
             .eq()
-            .if_i32()
-            .get(v)
-            .else_();
+            .if_i32();
+        self.f.get(v).set(unknown).i32c(2);
+        self.f.else_();
         match constant {
             Const::Null => {
                 self.f.get(t).i32c(i32::from(TAG_NULL)).eq();
@@ -396,40 +495,7 @@ impl<'c, 'p> Body<'c, 'p> {
                 self.f.else_().i32c(0).end();
             }
         }
-        self.f.set(equal).u32c(TRUE).u32c(FALSE).get(equal).select();
         self.f.end();
-    }
-
-    /// Three-valued `not` of the value in `value`.
-    fn not(&mut self, value: u32) {
-        let truth = self.f.i32_local();
-        truth_of(&mut self.f, value);
-        self.f.tee(truth).i32c(2).eq().if_i32();
-        self.f.get(value);
-        self.f.else_();
-        self.f.u32c(TRUE).u32c(FALSE).get(truth).eqz().select();
-        self.f.end();
-    }
-
-    fn and_or(&mut self, left: &Expr, right: &Expr, is_and: bool) {
-        // `and` stops at false (truth 0), `or` at true (truth 1).
-        let (stop, stop_value) = if is_and { (0, FALSE) } else { (1, TRUE) };
-        let lv = self.eval_into_local(left);
-        let lt = self.f.i32_local();
-        truth_of(&mut self.f, lv);
-        self.f.tee(lt).i32c(stop).eq().if_i32();
-        self.f.u32c(stop_value);
-        self.f.else_();
-        let rv = self.eval_into_local(right);
-        let rt = self.f.i32_local();
-        truth_of(&mut self.f, rv);
-        self.f.tee(rt).i32c(stop).eq().if_i32();
-        self.f.u32c(stop_value);
-        self.f.else_();
-        self.f.get(lt).i32c(2).eq().if_i32().get(lv).else_();
-        self.f.get(rt).i32c(2).eq().if_i32().get(rv).else_();
-        self.f.u32c(if is_and { TRUE } else { FALSE });
-        self.f.end().end().end().end();
     }
 
     fn list(&mut self, items: &[Expr]) {
@@ -797,10 +863,8 @@ impl<'c, 'p> Body<'c, 'p> {
                 }
                 Stmt::Check(check) => self.check(rule, check),
                 Stmt::When { cond, scope, .. } => {
-                    let value = self.eval_into_local(cond);
-                    let truth = self.f.i32_local();
-                    truth_of(&mut self.f, value);
-                    self.f.tee(truth).i32c(1).ne();
+                    let (truth, value) = self.condition(cond);
+                    self.f.get(truth).i32c(1).ne();
                     self.open_if();
                     self.f.get(truth).i32c(2).eq();
                     self.open_if();
@@ -851,10 +915,8 @@ impl<'c, 'p> Body<'c, 'p> {
     }
 
     fn check(&mut self, _rule: &Rule, check: &Check) {
-        let value = self.eval_into_local(&check.cond);
-        let truth = self.f.i32_local();
-        truth_of(&mut self.f, value);
-        self.f.tee(truth).i32c(2).eq();
+        let (truth, value) = self.condition(&check.cond);
+        self.f.get(truth).i32c(2).eq();
         self.open_if();
         self.f
             .u32c(check.id.0)
@@ -975,10 +1037,8 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.record = Some((rule.binding, record));
     let checks = body.open_block();
     if let Some(guard) = &rule.guard {
-        let value = body.eval_into_local(guard);
-        let truth = body.f.i32_local();
-        truth_of(&mut body.f, value);
-        body.f.tee(truth).eqz();
+        let (truth, value) = body.condition(guard);
+        body.f.get(truth).eqz();
         body.open_if();
         body.f.i32c(1).set(body.skipped);
         body.br_to(checks);
