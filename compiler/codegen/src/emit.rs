@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use ward_abi::layout::{
-    RESOURCE_METADATA, RESOURCE_NODE, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS,
-    RESOURCE_TYPE_KEY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
+    RESOURCE_METADATA, RESOURCE_NODE, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, TAG_BOOL,
+    TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
@@ -688,15 +688,14 @@ impl<'c, 'p> Body<'c, 'p> {
             .add()
             .call(Rt::Alloc.index())
             .set(p);
-        // The resource records, for the type keys of constant patterns.
-        let (records, record) = (self.f.i32_local(), self.f.i32_local());
+        // The type column (made by `ward_eval`), for the type keys of
+        // constant patterns.
+        let (records, record, types) = (self.f.i32_local(), self.f.i32_local(), self.f.i32_local());
         self.f.i32c(0).call(Rt::Record.index()).set(records);
+        self.f.gget(global::TYPES).set(types);
         self.f.block().loop_();
         self.f.get(index).get(n).ge_u().br_if(1);
         self.f.i32c(0).set(matched);
-        self.f
-            .element(records, index, RESOURCE_SIZE as i32)
-            .set(record);
         for (value, key) in &values {
             self.f.get(matched);
             if *key == KEY_UNKNOWN {
@@ -707,11 +706,14 @@ impl<'c, 'p> Body<'c, 'p> {
                     .call(Rt::TypeMatch.index());
             } else {
                 // A constant exact type: compare interned ids in place.
-                self.f.get(record).load32(RESOURCE_TYPE_KEY).u32c(*key).eq();
+                self.f.element(types, index, 4).load32(0).u32c(*key).eq();
             }
             self.f.or().set(matched);
         }
         self.f.get(matched).if_();
+        self.f
+            .element(records, index, RESOURCE_SIZE as i32)
+            .set(record);
         self.f
             .get(p)
             .i32c(16)

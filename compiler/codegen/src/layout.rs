@@ -89,8 +89,14 @@ pub(crate) mod global {
     pub(crate) const RULE_ID_LEN: u32 = 11;
     /// The result of `to_number` (`f64`).
     pub(crate) const NUMBER: u32 = 12;
+    /// The type column of the input: each resource's type key, 4 bytes
+    /// apiece, made by the first `ward_eval` after `ward_alloc` and kept
+    /// below `INPUT_END` until the next `ward_alloc` or `ward_reset`.
+    pub(crate) const TYPES: u32 = 13;
+    /// The input address the type column was made for, 0 for none.
+    pub(crate) const TYPES_FOR: u32 = 14;
     /// How many globals there are; all are `i32` but [`NUMBER`].
-    pub(crate) const COUNT: u32 = 13;
+    pub(crate) const COUNT: u32 = 15;
 }
 
 /// The data segment being built: constants at fixed addresses.

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{compare, program, validate};
-use ward_abi::{EncodeOptions, KeyTable, ResultsLimits, Status, decode_results, encode_input_with};
+use common::{Instance, compare, encode, program, validate};
+use ward_abi::{KeyTable, ResultsLimits, Status, decode_results};
 
 fn core_cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/eval")
@@ -147,25 +147,15 @@ fn rejected_inputs_and_unknown_rules() {
     )]);
     let wasm = ward_codegen::compile(&program).expect("compiles");
     validate(&wasm);
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, &wasm).expect("module");
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
-    let memory = instance.get_memory(&mut store, "memory").expect("memory");
-    let reset = instance
-        .get_typed_func::<(), ()>(&mut store, "ward_reset")
-        .expect("reset");
-    let alloc = instance
-        .get_typed_func::<i32, i32>(&mut store, "ward_alloc")
-        .expect("alloc");
-    let eval = instance
-        .get_typed_func::<(i32, i32, i32), i32>(&mut store, "ward_eval")
-        .expect("eval");
-    reset.call(&mut store, ()).expect("reset");
-    let at = alloc.call(&mut store, 64).expect("alloc");
-    memory
-        .write(&mut store, at as usize, &[0u8; 64])
-        .expect("write");
+    let mut instance = Instance::new(&wasmtime::Engine::default(), &wasm);
+    let at = instance.write_input(&[0u8; 64]);
+    let Instance {
+        mut store,
+        memory,
+        reset,
+        alloc,
+        eval,
+    } = instance;
     let limits = ResultsLimits::new(0, 0, 1);
     let address = eval.call(&mut store, (0, at, 64)).expect("eval");
     let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
@@ -179,14 +169,7 @@ fn rejected_inputs_and_unknown_rules() {
     )
     .expect("loads");
     let keys = KeyTable::new(["T"]);
-    let encoded = encode_input_with(
-        &document,
-        &keys,
-        &EncodeOptions {
-            include_root: false,
-        },
-    )
-    .expect("encodes");
+    let encoded = encode(&document, &keys);
     reset.call(&mut store, ()).expect("reset");
     let len = encoded.bytes.len() as i32;
     let at = alloc.call(&mut store, len).expect("alloc");
@@ -201,6 +184,59 @@ fn rejected_inputs_and_unknown_rules() {
     let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
     assert_eq!(results.status, Status::Ok);
     assert_eq!(results.outcomes.len(), 1);
+}
+
+/// One instance, inputs written one after another at the same address:
+/// what a module keeps of an input between calls (its type column) belongs
+/// to that input only.
+#[test]
+fn each_input_is_read_afresh() {
+    let program = program(&[(
+        "p.ward".to_string(),
+        "@severity(low) rule r for x in resources(\"T::A\") { require false }".to_string(),
+    )]);
+    let wasm = ward_codegen::compile(&program).expect("compiles");
+    let metadata = validate(&wasm);
+    let keys = KeyTable::new(metadata.keys.iter().map(String::as_str));
+    let mut instance = Instance::new(&wasmtime::Engine::default(), &wasm);
+    let first = br#"{"Resources": {"a1": {"Type": "T::A"}, "b1": {"Type": "T::B"}, "a2": {"Type": "T::A"}}}"#;
+    let second = br#"{"Resources": {"x": {"Type": "T::B"}, "y": {"Type": "T::A"}}}"#;
+    let mut addresses = Vec::new();
+    for (text, failing) in [
+        (&first[..], vec!["a1", "a2"]),
+        (&second[..], vec!["y"]),
+        (&first[..], vec!["a1", "a2"]),
+    ] {
+        let document = ward_model::load("t.json", text, &Default::default()).expect("loads");
+        let encoded = encode(&document, &keys);
+        let at = instance.write_input(&encoded.bytes);
+        let len = encoded.bytes.len() as i32;
+        addresses.push(at);
+        let limits = ResultsLimits::new(
+            document.resources.len() as u32,
+            encoded.nodes.len() as u32,
+            1,
+        );
+        // Twice: the second call reuses what the first kept.
+        for _ in 0..2 {
+            let address = instance
+                .eval
+                .call(&mut instance.store, (0, at, len))
+                .expect("eval");
+            let memory = instance.memory.data(&instance.store);
+            let results = decode_results(memory, address as u32, &limits).expect("results");
+            let found: Vec<&str> = results
+                .findings
+                .iter()
+                .map(|finding| document.resources[finding.resource as usize].id.as_str())
+                .collect();
+            assert_eq!(found, failing);
+        }
+    }
+    assert!(
+        addresses.iter().all(|&at| at == addresses[0]),
+        "{addresses:?}"
+    );
 }
 
 #[test]

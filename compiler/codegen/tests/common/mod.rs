@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use ward_abi::{
-    EncodeOptions, KeyTable, META_SECTION, Metadata, NONE, ResultsLimits, Status, decode_results,
-    encode_input_with,
+    EncodeOptions, EncodedInput, KeyTable, META_SECTION, Metadata, NONE, ResultsLimits, Status,
+    decode_results, encode_input_with,
 };
 use ward_compiler::Compiler;
 use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
@@ -58,6 +58,65 @@ pub fn validate(wasm: &[u8]) -> Metadata {
     metadata.expect("a metadata section")
 }
 
+/// A module instantiated under wasmtime, with its exports.
+pub struct Instance {
+    pub store: wasmtime::Store<()>,
+    pub memory: wasmtime::Memory,
+    pub reset: wasmtime::TypedFunc<(), ()>,
+    pub alloc: wasmtime::TypedFunc<i32, i32>,
+    pub eval: wasmtime::TypedFunc<(i32, i32, i32), i32>,
+}
+
+impl Instance {
+    pub fn new(engine: &wasmtime::Engine, wasm: &[u8]) -> Instance {
+        let module = wasmtime::Module::new(engine, wasm).expect("module");
+        let mut store = wasmtime::Store::new(engine, ());
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
+        let memory = instance.get_memory(&mut store, "memory").expect("memory");
+        let reset = instance
+            .get_typed_func::<(), ()>(&mut store, "ward_reset")
+            .expect("ward_reset");
+        let alloc = instance
+            .get_typed_func::<i32, i32>(&mut store, "ward_alloc")
+            .expect("ward_alloc");
+        let eval = instance
+            .get_typed_func::<(i32, i32, i32), i32>(&mut store, "ward_eval")
+            .expect("ward_eval");
+        Instance {
+            store,
+            memory,
+            reset,
+            alloc,
+            eval,
+        }
+    }
+
+    /// `ward_reset`, `ward_alloc` and the input written: its address.
+    pub fn write_input(&mut self, bytes: &[u8]) -> i32 {
+        self.reset.call(&mut self.store, ()).expect("reset");
+        let len = i32::try_from(bytes.len()).expect("fits");
+        let at = self.alloc.call(&mut self.store, len).expect("alloc");
+        assert_ne!(at, 0);
+        self.memory
+            .write(&mut self.store, at as usize, bytes)
+            .expect("write");
+        at
+    }
+}
+
+/// A document encoded as the runtime encodes it for a module that does not
+/// read the document root.
+pub fn encode(document: &Document, keys: &KeyTable) -> EncodedInput {
+    encode_input_with(
+        document,
+        keys,
+        &EncodeOptions {
+            include_root: false,
+        },
+    )
+    .expect("encodes")
+}
+
 /// One rule's results in a form both backends produce.
 #[derive(Debug, PartialEq)]
 pub struct RuleRun {
@@ -81,38 +140,20 @@ fn finding_line(
 pub fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
     let metadata = validate(wasm);
     let keys = KeyTable::new(metadata.keys.iter().map(String::as_str));
-    let encoded = encode_input_with(
-        document,
-        &keys,
-        &EncodeOptions {
-            include_root: false,
-        },
-    )
-    .expect("encodes");
+    let encoded = encode(document, &keys);
     let mut config = wasmtime::Config::new();
     config.consume_fuel(true);
     let engine = wasmtime::Engine::new(&config).expect("engine");
-    let module = wasmtime::Module::new(&engine, wasm).expect("module");
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
-    let memory = instance.get_memory(&mut store, "memory").expect("memory");
-    let reset = instance
-        .get_typed_func::<(), ()>(&mut store, "ward_reset")
-        .expect("ward_reset");
-    let alloc = instance
-        .get_typed_func::<i32, i32>(&mut store, "ward_alloc")
-        .expect("ward_alloc");
-    let eval = instance
-        .get_typed_func::<(i32, i32, i32), i32>(&mut store, "ward_eval")
-        .expect("ward_eval");
-    store.set_fuel(u64::MAX / 2).expect("fuel");
-    reset.call(&mut store, ()).expect("reset");
+    let mut instance = Instance::new(&engine, wasm);
+    instance.store.set_fuel(u64::MAX / 2).expect("fuel");
+    let at = instance.write_input(&encoded.bytes);
     let len = i32::try_from(encoded.bytes.len()).expect("fits");
-    let at = alloc.call(&mut store, len).expect("alloc");
-    assert_ne!(at, 0);
-    memory
-        .write(&mut store, at as usize, &encoded.bytes)
-        .expect("write");
+    let Instance {
+        mut store,
+        memory,
+        eval,
+        ..
+    } = instance;
     let resource_count = u32::try_from(document.resources.len()).expect("fits");
     let node_count = u32::try_from(encoded.nodes.len()).expect("fits");
     let mut runs = Vec::new();
