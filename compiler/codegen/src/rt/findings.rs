@@ -1,7 +1,7 @@
 //! Findings: records appended to the current resource's failure or
 //! unknown list, with their messages, and results headers.
 
-use ward_abi::layout::{RESOURCE_ID_LEN, RESOURCE_ID_OFF};
+use ward_abi::layout::{RESOURCE_ID_LEN, RESOURCE_ID_OFF, TAG_STRING};
 
 use super::{Rt, Texts, text};
 use crate::asm::Func;
@@ -95,6 +95,30 @@ pub(crate) fn add_unknown(f: &mut Func, texts: &Texts) {
 pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
     let (check, node, message) = (0, 1, 2);
     let start = f.i32_local();
+    // A message that is a non-empty string (what a message template makes)
+    // is pointed at where it is, not copied.
+    f.get(message).if_();
+    f.get(message)
+        .load8(0)
+        .i32c(i32::from(TAG_STRING))
+        .eq()
+        .get(message)
+        .load32(12)
+        .i32c(0)
+        .ne()
+        .and()
+        .if_();
+    f.i32c(1)
+        .get(check)
+        .get(node)
+        .get(message)
+        .call(Rt::Addr.index())
+        .get(message)
+        .load32(12)
+        .call(Rt::AddFinding.index())
+        .ret();
+    f.end();
+    f.end();
     f.gget(global::HEAP).set(start);
     f.get(message).if_();
     f.get(message).i32c(1).call(Rt::Render.index());
