@@ -108,6 +108,7 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
         regex_tables.push(pool.raw(&table.to_bytes(), 8));
     }
     let rejected = pool.string("the input is not a ward input of ABI version 1");
+    let outside = pool.string("the input's resource table lies outside the input");
     let no_rule = pool.string("the module has no rule with this index");
 
     let mut cx = Ctx::new(program, pool, texts, keys.clone(), regex_tables);
@@ -141,7 +142,7 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
     let rule_count =
         u32::try_from(program.rules.len()).map_err(|_| CodegenError::TooLarge("rules".into()))?;
     bodies.push((
-        ward_eval(first_rule, rule_count, rejected, no_rule),
+        ward_eval(first_rule, rule_count, [rejected, outside], no_rule),
         (vec![ValType::I32; 3], vec![ValType::I32]),
     ));
     names.extend([
@@ -437,29 +438,52 @@ fn type_column(f: &mut Func, input: u32) {
 }
 
 /// `ward_eval(rule, input, len) -> results address`.
-fn ward_eval(first_rule: u32, rule_count: u32, rejected: (u32, u32), no_rule: (u32, u32)) -> Func {
+/// The messages of a rejected input: not a Ward input of this version, and
+/// a resource table that does not fit in the input.
+type Rejections = [(u32, u32); 2];
+
+fn ward_eval(first_rule: u32, rule_count: u32, rejected: Rejections, no_rule: (u32, u32)) -> Func {
     let (rule, input, len) = (0, 1, 2);
     let mut f = Func::new(3);
     f.get(input).gset(global::INPUT);
     f.gget(global::INPUT_END).gset(global::HEAP);
-    let reject = |f: &mut Func| {
+    let [wrong, outside] = rejected;
+    let reject = |f: &mut Func, message: (u32, u32)| {
         f.if_()
             .i32c(1)
-            .u32c(rejected.0)
-            .u32c(rejected.1)
+            .u32c(message.0)
+            .u32c(message.1)
             .call(Rt::StatusResults.index())
             .ret()
             .end();
     };
     f.get(len).i32c(64).lt_u();
-    reject(&mut f);
+    reject(&mut f, wrong);
     f.get(input)
         .load32(0)
         .u32c(u32::from_le_bytes(INPUT_MAGIC))
         .ne();
-    reject(&mut f);
+    reject(&mut f, wrong);
     f.get(input).load32(4).u32c(ABI_VERSION).ne();
-    reject(&mut f);
+    reject(&mut f, wrong);
+    // Every resource record inside the input, before anything reads one:
+    // offset <= len and count <= (len - offset) / record size.
+    let offset = f.i32_local();
+    f.get(input)
+        .load32(ward_abi::layout::HEADER_RESOURCES_OFF)
+        .tee(offset)
+        .get(len)
+        .gt_u();
+    reject(&mut f, outside);
+    f.get(input)
+        .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
+        .get(len)
+        .get(offset)
+        .sub()
+        .u32c(ward_abi::layout::RESOURCE_SIZE)
+        .ins(wasm_encoder::Instruction::I32DivU)
+        .gt_u();
+    reject(&mut f, outside);
     type_column(&mut f, input);
     // One block per rule plus the default; `br_table` leaves block `k` for
     // rule `k`.

@@ -184,6 +184,31 @@ fn rejected_inputs_and_unknown_rules() {
     let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
     assert_eq!(results.status, Status::Ok);
     assert_eq!(results.outcomes.len(), 1);
+
+    // A header whose resource table does not fit in the input is refused
+    // before any record is read, whatever the count or offset.
+    for (field, value) in [
+        (ward_abi::layout::HEADER_RESOURCE_COUNT, u32::MAX),
+        (ward_abi::layout::HEADER_RESOURCE_COUNT, 2),
+        (ward_abi::layout::HEADER_RESOURCES_OFF, u32::MAX - 8),
+    ] {
+        let mut bytes = encoded.bytes.clone();
+        bytes[field as usize..field as usize + 4].copy_from_slice(&value.to_le_bytes());
+        reset.call(&mut store, ()).expect("reset");
+        let at = alloc.call(&mut store, len).expect("alloc");
+        memory
+            .write(&mut store, at as usize, &bytes)
+            .expect("write");
+        let address = eval.call(&mut store, (0, at, len)).expect("eval");
+        let results =
+            decode_results(memory.data(&store), address as u32, &limits).expect("results");
+        assert_eq!(results.status, Status::InputRejected, "{field} = {value}");
+        assert!(
+            results.message.contains("resource table"),
+            "{}",
+            results.message
+        );
+    }
 }
 
 /// One instance, inputs written one after another at the same address:
