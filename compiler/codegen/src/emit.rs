@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use ward_abi::layout::{
-    RESOURCE_METADATA, RESOURCE_NODE, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, TAG_BOOL,
-    TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
+    RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE, RESOURCE_PROPS,
+    RESOURCE_SIZE, RESOURCE_TAGS, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
@@ -559,25 +559,41 @@ impl<'c, 'p> Body<'c, 'p> {
     }
 
     fn format(&mut self, parts: &[FormatPart]) {
+        // The rule's resource (`{r}`, in most messages) is written from its
+        // record, which the rule already holds; other values are rendered.
+        let record = self.record;
+        let is_resource = |value: &Expr| matches!((value, record), (Expr::Local(local), Some((variable, _))) if *local == variable);
         let values: Vec<Option<u32>> = parts
             .iter()
             .map(|part| match part {
-                FormatPart::Text(_) => None,
-                FormatPart::Value(value) => Some(self.eval_into_local(value)),
+                FormatPart::Value(value) if !is_resource(value) => {
+                    Some(self.eval_into_local(value))
+                }
+                _ => None,
             })
             .collect();
         let start = self.f.i32_local();
         self.f.gget(global::HEAP).set(start);
         for (part, value) in parts.iter().zip(values) {
-            match (part, value) {
-                (FormatPart::Text(text), _) => {
+            match (part, value, record) {
+                (FormatPart::Text(text), ..) => {
                     let (at, len) = self.cx.pool.string(text);
                     self.f.u32c(at).u32c(len).call(Rt::SbBytes.index());
                 }
-                (FormatPart::Value(_), Some(local)) => {
+                (FormatPart::Value(_), Some(local), _) => {
                     self.f.get(local).i32c(1).call(Rt::Render.index());
                 }
-                (FormatPart::Value(_), None) => {}
+                (FormatPart::Value(_), None, Some((_, record))) => {
+                    self.f
+                        .gget(global::INPUT)
+                        .get(record)
+                        .load32(RESOURCE_ID_OFF)
+                        .add()
+                        .get(record)
+                        .load32(RESOURCE_ID_LEN)
+                        .call(Rt::SbBytes.index());
+                }
+                (FormatPart::Value(_), None, None) => {}
             }
         }
         self.f.get(start).call(Rt::SbFinish.index());
