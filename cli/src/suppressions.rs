@@ -29,6 +29,7 @@ use std::path::Path;
 use serde::Serialize;
 use ward_model::{Document, InputKind, LoadError, Node};
 
+use crate::inputs::Inputs;
 use crate::report::{Finding, RunReport};
 
 /// Where a suppression is written.
@@ -89,10 +90,23 @@ pub struct Justification {
     pub reason: String,
 }
 
+/// The suppressions written in the loaded templates; malformed ones join
+/// the inputs' load errors. Read before the documents move into the
+/// runtime.
+pub fn from_inputs(inputs: &mut Inputs) -> Vec<Suppression> {
+    let mut suppressions = Vec::new();
+    for document in &inputs.documents {
+        let (found, errors) = from_document(document);
+        suppressions.extend(found);
+        inputs.errors.extend(errors);
+    }
+    suppressions
+}
+
 /// The suppressions written in a document's resources. Malformed ones (no
 /// rule, no reason, not a list of mappings) are errors located in the file,
 /// and are not applied.
-pub fn from_document(document: &Document) -> (Vec<Suppression>, Vec<LoadError>) {
+fn from_document(document: &Document) -> (Vec<Suppression>, Vec<LoadError>) {
     let mut suppressions = Vec::new();
     let mut errors = Vec::new();
     if document.kind != InputKind::CloudFormation {

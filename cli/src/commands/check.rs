@@ -73,13 +73,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
-    // Suppressions in the templates are read before the documents move
-    // into the runtime.
-    for document in &inputs.documents {
-        let (found, errors) = suppressions::from_document(document);
-        suppressions.extend(found);
-        inputs.errors.extend(errors);
-    }
+    suppressions.extend(suppressions::from_inputs(&mut inputs));
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);

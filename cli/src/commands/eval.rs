@@ -32,12 +32,7 @@ pub fn run(
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
-    let mut suppressions = Vec::new();
-    for document in &inputs.documents {
-        let (found, errors) = crate::suppressions::from_document(document);
-        suppressions.extend(found);
-        inputs.errors.extend(errors);
-    }
+    let suppressions = crate::suppressions::from_inputs(&mut inputs);
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);

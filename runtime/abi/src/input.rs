@@ -136,7 +136,8 @@ impl EncodedInput {
     /// (for CloudFormation the place in the template, e.g.
     /// `$.Resources.Sg.Properties.SecurityGroupIngress[0]`), or `$...` inside
     /// the document root. `document` is the one this input was encoded
-    /// from: keys are read from it.
+    /// from: resource ids and tag lists are read from it, keys from the
+    /// side table.
     pub fn path(&self, document: &Document, id: u32) -> Option<String> {
         let mut out = String::new();
         self.write_path(document, id, &mut out).then_some(out)

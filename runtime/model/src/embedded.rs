@@ -50,14 +50,11 @@ pub(crate) fn expand(node: &mut Node) {
 
 /// Whether a property name says it holds a policy document.
 fn is_policy_key(key: &str) -> bool {
-    let bytes = key.as_bytes();
-    bytes.len() <= 64
-        && bytes.iter().enumerate().any(|(at, byte)| {
-            byte.eq_ignore_ascii_case(&b'p')
-                && bytes
-                    .get(at..at + 6)
-                    .is_some_and(|word| word.eq_ignore_ascii_case(b"policy"))
-        })
+    key.len() <= 64
+        && key
+            .as_bytes()
+            .windows(6)
+            .any(|word| word.eq_ignore_ascii_case(b"policy"))
 }
 
 /// The JSON object that a string value holds, located at the string.

@@ -376,7 +376,7 @@ fn push_path_index(out: &mut String, index: usize) {
 }
 
 /// Appends `.key`, or `["key"]` for keys that are not identifiers.
-pub(crate) fn push_path_key(out: &mut String, key: &str) {
+fn push_path_key(out: &mut String, key: &str) {
     let bytes = key.as_bytes();
     let plain = bytes
         .first()

@@ -17,7 +17,8 @@ pub(crate) use convert::format_number;
 
 use crate::json::FastBuild;
 use crate::model::{
-    Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, Pos, Value, push_path_key,
+    Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathStep, Pos, Value,
+    write_path,
 };
 
 /// The pseudo parameters of CloudFormation.
@@ -138,14 +139,6 @@ enum Memo {
     Done(Truth),
 }
 
-/// One step of the path to the value being resolved; keys borrow from the
-/// template so that walking does not allocate.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
 struct Template<'a> {
     file: &'a str,
     root: &'a Node,
@@ -161,7 +154,9 @@ struct Template<'a> {
     current: Option<usize>,
     /// `$` while resolving properties, `metadata` for the other attributes.
     path_root: &'static str,
-    path: Vec<Step<'a>>,
+    /// The path to the value being resolved; keys borrow from the template
+    /// so that walking does not allocate.
+    path: Vec<PathStep<'a>>,
     /// Above zero while resolving the arguments of a function: the path then
     /// stays at the function, where the reference stands in the result.
     frozen: usize,
@@ -396,7 +391,7 @@ impl<'a> Template<'a> {
                     continue;
                 }
                 self.path.clear();
-                self.path.push(Step::Key(key));
+                self.path.push(PathStep::Key(key));
                 if &**key == "DependsOn" {
                     self.depends_on(value);
                 }
@@ -423,7 +418,7 @@ impl<'a> Template<'a> {
             Value::List(items) => {
                 for (index, item) in items.iter().enumerate() {
                     if let Some(name) = item.as_str() {
-                        self.path.push(Step::Index(index));
+                        self.path.push(PathStep::Index(index));
                         self.edge_to_name(name, EdgeKind::DependsOn);
                         self.path.pop();
                     }
@@ -448,7 +443,8 @@ impl<'a> Template<'a> {
         let Some(from) = self.current else {
             return;
         };
-        let path = render_steps(self.path_root, &self.path);
+        let mut path = String::with_capacity(self.path_root.len() + self.path.len() * 12);
+        write_path(self.path_root, self.path.iter().copied(), &mut path);
         let own = self.edges.get(self.first_edge..).unwrap_or_default();
         let duplicate = if own.len() < SCAN_LIMIT {
             own.iter()
@@ -483,7 +479,7 @@ impl<'a> Template<'a> {
             Value::List(items) => {
                 let mut resolved = Vec::with_capacity(items.len());
                 for item in items {
-                    let entered = self.enter(Step::Index(resolved.len()));
+                    let entered = self.enter(PathStep::Index(resolved.len()));
                     let value = self.resolve(item);
                     self.leave(entered);
                     if let Some(value) = value {
@@ -506,7 +502,7 @@ impl<'a> Template<'a> {
                 }
                 let mut resolved = Vec::with_capacity(entries.len());
                 for (key, value) in entries {
-                    let entered = self.enter(Step::Key(key));
+                    let entered = self.enter(PathStep::Key(key));
                     let value = self.resolve(value);
                     self.leave(entered);
                     if let Some(value) = value {
@@ -546,7 +542,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn enter(&mut self, step: Step<'a>) -> bool {
+    fn enter(&mut self, step: PathStep<'a>) -> bool {
         if self.frozen > 0 {
             return false;
         }
@@ -772,23 +768,6 @@ fn substitute_loop_variable(key: &str, identifier: &str, value: &str) -> String 
     let alphanumeric: String = value.chars().filter(char::is_ascii_alphanumeric).collect();
     key.replace(&format!("${{{identifier}}}"), value)
         .replace(&format!("&{{{identifier}}}"), &alphanumeric)
-}
-
-/// Renders a path of steps like [`crate::model::render_path_from`] does.
-fn render_steps(root: &str, steps: &[Step<'_>]) -> String {
-    let mut out = String::with_capacity(root.len() + steps.len() * 12);
-    out.push_str(root);
-    for step in steps {
-        match step {
-            Step::Key(key) => push_path_key(&mut out, key),
-            Step::Index(index) => {
-                out.push('[');
-                out.push_str(&index.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
 }
 
 /// The `{{resolve:...}}` reference inside a string, if any.
