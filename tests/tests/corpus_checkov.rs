@@ -400,7 +400,6 @@ fn expected() -> BTreeMap<String, Json> {
     ward_tests::read_json(&corpus().join("expected.json"))
 }
 
-/// The standard library, compiled.
 fn strings(value: &Json) -> Vec<String> {
     value
         .as_array()

@@ -568,7 +568,6 @@ fn expected() -> BTreeMap<String, Json> {
     ward_tests::read_json(&corpus().join("expected.json"))
 }
 
-/// The standard library, compiled.
 /// Whether a case's input suppresses rules for Guard or cfn-nag on some
 /// resource: Guard skips such resources, Ward does not know the convention.
 fn suppressed_for_guard(input: &Json, rule: &str) -> bool {

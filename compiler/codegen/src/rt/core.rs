@@ -79,7 +79,12 @@ pub(crate) fn ensure(f: &mut Func) {
 /// `addr(v) -> address` of a slot's payload: relative to the input unless
 /// the slot is flagged absolute.
 pub(crate) fn addr(f: &mut Func) {
-    let v = 0;
+    payload_address(f, 0);
+}
+
+/// Pushes the address of the payload of the slot in local `v`, as `addr`
+/// returns it, emitted in place.
+fn payload_address(f: &mut Func, v: u32) {
     f.get(v)
         .load32(8)
         .i32c(0)
@@ -200,17 +205,8 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
         f.i32_local(),
         f.i32_local(),
     );
-    // The entries' address: relative to the input unless flagged absolute
-    // (as `addr`).
-    f.get(object)
-        .load32(8)
-        .i32c(0)
-        .gget(global::INPUT)
-        .get(object)
-        .load8(1)
-        .select()
-        .add()
-        .set(base);
+    payload_address(f, object);
+    f.set(base);
     f.get(object).load32(12).tee(n).set(hi);
     // Invariant: entries below `lo` have smaller ids, entries from `hi` on
     // have ids not below `key`.
