@@ -4,7 +4,9 @@
 //! - as a compiled module under `ward-runtime` (the input already loaded and
 //!   encoded, the instance reused: `Policy::evaluate` alone), with the
 //!   encoding measured on its own, and the module's calls alone under
-//!   wasmtime (results decoded, findings not located);
+//!   wasmtime (results decoded, findings not located: `module_calls`;
+//!   results not decoded: `module_run`; and at 10,000 resources compiled
+//!   without wasmtime's interruption checks: `module_run_unchecked`);
 //! - by the reference evaluator;
 //! - by a hand-written native Rust implementation of the same six checks
 //!   over the same `ward_model::Document`, which must find exactly the
@@ -503,8 +505,10 @@ fn lower(files: &[(String, String)]) -> Arc<Program> {
 /// The module under wasmtime without `ward-runtime`: the calls of
 /// `ward_eval` for every rule and the results blocks decoded, but no
 /// finding located in the input. What the host adds shows as the
-/// difference with `Policy::evaluate`.
+/// difference with `Policy::evaluate`; what decoding costs, as the
+/// difference with [`RawModule::run_undecoded`].
 struct RawModule {
+    interruptible: bool,
     store: wasmtime::Store<()>,
     memory: wasmtime::Memory,
     eval: wasmtime::TypedFunc<(i32, i32, i32), i32>,
@@ -518,17 +522,22 @@ impl RawModule {
         metadata: &Metadata,
         document: &Document,
         encoded: &EncodedInput,
+        interruptible: bool,
     ) -> RawModule {
         // Compiled as `ward-runtime` compiles it by default: optimised for
-        // speed, with epoch interruption.
+        // speed, with epoch interruption (checks on entry to every function
+        // and at every loop). Without it only to measure what the checks
+        // cost: `ward-runtime` never runs a module unbounded.
         let mut config = wasmtime::Config::new();
         config
-            .epoch_interruption(true)
+            .epoch_interruption(interruptible)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
         let engine = wasmtime::Engine::new(&config).expect("engine");
         let module = wasmtime::Module::new(&engine, wasm).expect("compiles");
         let mut store = wasmtime::Store::new(&engine, ());
-        store.set_epoch_deadline(u64::MAX);
+        if interruptible {
+            store.set_epoch_deadline(u64::MAX);
+        }
         let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
         let memory = instance.get_memory(&mut store, "memory").expect("memory");
         let reset = instance
@@ -558,6 +567,7 @@ impl RawModule {
             })
             .collect();
         RawModule {
+            interruptible,
             store,
             memory,
             eval,
@@ -573,21 +583,31 @@ impl RawModule {
             .sum()
     }
 
+    /// Every rule's calls, their results left undecoded; returns the
+    /// results' addresses added up.
+    fn run_undecoded(&mut self) -> u32 {
+        (0..self.limits.len())
+            .map(|index| self.call(index))
+            .fold(0, u32::wrapping_add)
+    }
+
+    /// One rule's call; returns the address of its results.
+    fn call(&mut self, index: usize) -> u32 {
+        if self.interruptible {
+            self.store.set_epoch_deadline(u64::MAX);
+        }
+        self.eval
+            .call(&mut self.store, (index as i32, self.input.0, self.input.1))
+            .expect("evaluates") as u32
+    }
+
     /// One rule's results; returns its number of findings.
     fn run_rule(&mut self, index: usize) -> usize {
-        self.store.set_epoch_deadline(u64::MAX);
-        let address = self
-            .eval
-            .call(&mut self.store, (index as i32, self.input.0, self.input.1))
-            .expect("evaluates");
-        decode_results(
-            self.memory.data(&self.store),
-            address as u32,
-            &self.limits[index],
-        )
-        .expect("valid results")
-        .findings
-        .len()
+        let address = self.call(index);
+        decode_results(self.memory.data(&self.store), address, &self.limits[index])
+            .expect("valid results")
+            .findings
+            .len()
     }
 }
 
@@ -674,13 +694,22 @@ fn evaluation(c: &mut Criterion) {
             include_root: metadata.uses_root,
         };
         let encoded = encode_input_with(&document, &keys, &options).expect("encodes");
-        let mut raw = RawModule::new(&wasm, metadata, &document, &encoded);
+        let mut raw = RawModule::new(&wasm, metadata, &document, &encoded, true);
         assert_eq!(raw.run(), report.findings.len());
         group.bench_function(BenchmarkId::new("module_calls", size), |b| {
             b.iter(|| raw.run())
         });
-        // Each rule alone, at one size: where the calls' time goes.
+        group.bench_function(BenchmarkId::new("module_run", size), |b| {
+            b.iter(|| raw.run_undecoded())
+        });
+        // At one size: the calls without interruption checks, and each
+        // rule alone.
         if size == 10_000 {
+            let mut unchecked = RawModule::new(&wasm, metadata, &document, &encoded, false);
+            assert_eq!(unchecked.run(), report.findings.len());
+            group.bench_function(BenchmarkId::new("module_run_unchecked", size), |b| {
+                b.iter(|| unchecked.run_undecoded())
+            });
             for (index, rule) in metadata.rules.iter().enumerate() {
                 group.bench_function(BenchmarkId::new(format!("rule/{}", rule.id), size), |b| {
                     b.iter(|| raw.run_rule(index))
