@@ -229,8 +229,10 @@ impl Policy {
         // The worker holding the input, with the input's side table.
         let mut worker: Option<(Worker, Arc<EncodedInput>)> = None;
         // Every rule's results, located once all have run: the report's
-        // lists are then allocated once, at their final size.
-        let mut done: Vec<(usize, &RuleMeta, Results, Arc<EncodedInput>)> = Vec::new();
+        // lists are then allocated once, at their final size. The side
+        // table is the input's, the same for every worker.
+        let mut done: Vec<(usize, &RuleMeta, Results)> = Vec::new();
+        let mut side: Option<Arc<EncodedInput>> = None;
         for (position, &(index, rule)) in selected.iter().enumerate() {
             let ready = match worker.take() {
                 Some(ready) => Ok(ready),
@@ -247,7 +249,8 @@ impl Policy {
             };
             match self.run_rule(&mut ready, index, rule, &encoded, document.resources.len()) {
                 Ok(results) => {
-                    done.push((index, rule, results, encoded.clone()));
+                    done.push((index, rule, results));
+                    side.get_or_insert_with(|| encoded.clone());
                     worker = Some((ready, encoded));
                 }
                 Err(failure) => {
@@ -267,19 +270,23 @@ impl Policy {
         if let Some((worker, _)) = worker {
             self.release(worker);
         }
-        report.outcomes.reserve(
-            done.iter()
-                .map(|(.., results, _)| results.outcomes.len())
-                .sum(),
-        );
-        report.findings.reserve(
-            done.iter()
-                .map(|(.., results, _)| results.findings.len())
-                .sum(),
-        );
-        let mut names = Names::new(document);
-        for (index, rule, results, encoded) in done {
-            self.collect(&mut report, index, rule, results, &encoded, &mut names);
+        // Results exist only from a worker that held the input, so with
+        // its side table.
+        if let Some(encoded) = side {
+            report.outcomes.reserve(
+                done.iter()
+                    .map(|(.., results)| results.outcomes.len())
+                    .sum(),
+            );
+            report.findings.reserve(
+                done.iter()
+                    .map(|(.., results)| results.findings.len())
+                    .sum(),
+            );
+            let mut names = Names::new(document);
+            for (index, rule, results) in done {
+                self.collect(&mut report, index, rule, results, &encoded, &mut names);
+            }
         }
         report.recount();
         report
