@@ -589,12 +589,21 @@ impl<'a> Encoder<'a, '_, '_> {
 
         let (file_off, file_len) = self.string(&document.file);
 
-        for (index, resource) in document.resources.iter().enumerate() {
+        let type_keys: Vec<u32> = document
+            .resources
+            .iter()
+            .map(|resource| self.keys.id(&resource.resource_type))
+            .collect();
+        for &index in &by_type(&type_keys, self.keys.len()) {
+            let (Some(resource), Some(&type_key)) =
+                (document.resources.get(index), type_keys.get(index))
+            else {
+                continue;
+            };
             let record = resources_off + index * RESOURCE_SIZE as usize;
             let resource_index = to_u32(index);
             let (id_off, id_len) = self.string(&resource.id);
             let (type_off, type_len) = self.string(&resource.resource_type);
-            let type_key = self.keys.id(&resource.resource_type);
             let node = self.new_node(NodeInfo {
                 resource: resource_index,
                 parent: NONE,
@@ -766,6 +775,34 @@ impl<'a> Encoder<'a, '_, '_> {
         }
         self.sorted = sorted;
     }
+}
+
+/// Resource indexes grouped by type key (in key id order, unknown types
+/// last), input order kept within a group: a counting sort.
+fn by_type(type_keys: &[u32], key_count: usize) -> Vec<usize> {
+    let group = |key: u32| (key as usize).min(key_count);
+    let mut starts = vec![0usize; key_count + 2];
+    for &key in type_keys {
+        if let Some(count) = starts.get_mut(group(key) + 1) {
+            *count += 1;
+        }
+    }
+    for index in 1..starts.len() {
+        let before = starts.get(index - 1).copied().unwrap_or(0);
+        if let Some(start) = starts.get_mut(index) {
+            *start += before;
+        }
+    }
+    let mut order = vec![0usize; type_keys.len()];
+    for (index, &key) in type_keys.iter().enumerate() {
+        if let Some(next) = starts.get_mut(group(key)) {
+            if let Some(place) = order.get_mut(*next) {
+                *place = index;
+            }
+            *next += 1;
+        }
+    }
+    order
 }
 
 /// An upper bound of the encoded size (key strings are shared, so the real
@@ -995,6 +1032,41 @@ Resources:
                 encode_input_into(&document, &keys, &options, size, &mut small),
                 Err(EncodeError::TooLarge { .. })
             ));
+        }
+    }
+
+    #[test]
+    fn values_are_grouped_by_resource_type() {
+        let text = r#"{"Resources": {
+            "A1": {"Type": "AWS::S3::Bucket", "Properties": {"N": 1}},
+            "B1": {"Type": "AWS::KMS::Key", "Properties": {"N": 2}},
+            "A2": {"Type": "AWS::S3::Bucket", "Properties": {"N": 3}},
+            "C1": {"Type": "Custom::Thing", "Properties": {"N": 4}},
+            "B2": {"Type": "AWS::KMS::Key", "Properties": {"N": 5}},
+            "A3": {"Type": "AWS::S3::Bucket", "Properties": {"N": 6}}
+        }}"#;
+        let document = load("t.json", text.as_bytes(), &LoadOptions::default()).unwrap();
+        // Key ids: the key, then the bucket; the custom type is unknown.
+        let keys = KeyTable::new(["AWS::KMS::Key", "AWS::S3::Bucket", "N"]);
+        let encoded = encode_input(&document, &keys).unwrap();
+        let bytes = &encoded.bytes;
+        let resources = header_field(bytes, HEADER_RESOURCES_OFF).unwrap() as usize;
+        let props_at = |index: usize| {
+            let slot = resources + index * RESOURCE_SIZE as usize + RESOURCE_PROPS as usize;
+            read_u32(bytes, slot + 8).unwrap()
+        };
+        // Records stay in input order; their values are laid out by type
+        // (key id order, unknown types last), input order within a type.
+        let ids: Vec<&str> = document.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["A1", "B1", "A2", "C1", "B2", "A3"]);
+        let mut by_address: Vec<(u32, &str)> = (0..6).map(|i| (props_at(i), ids[i])).collect();
+        by_address.sort();
+        let laid_out: Vec<&str> = by_address.iter().map(|&(_, id)| id).collect();
+        assert_eq!(laid_out, ["B1", "B2", "A1", "A2", "A3", "C1"]);
+        // The values read back the same.
+        let decoded = decode_input(bytes).unwrap();
+        for (resource, model) in decoded.resources.iter().zip(&document.resources) {
+            same(&resource.props, &model.props, &encoded, &keys);
         }
     }
 
