@@ -196,11 +196,16 @@ pub fn decode_results(
             "{outcome_count} outcomes at address {outcomes_address} lie outside memory"
         )));
     }
+    // The whole array was checked to lie in memory: read it as one slice.
+    let outcome_bytes = usize::try_from(outcome_bytes).unwrap_or(usize::MAX);
+    let start = outcomes_address as usize;
+    let array = memory
+        .get(start..start.saturating_add(outcome_bytes))
+        .ok_or_else(|| invalid("the outcomes lie outside memory"))?;
     let mut outcomes = Vec::with_capacity((outcome_count as usize).min(65_536));
-    for index in 0..u64::from(outcome_count) {
-        let entry = u64::from(outcomes_address) + index * u64::from(OUTCOME_SIZE);
-        let resource = word(memory, entry, "an outcome")?;
-        let code = word(memory, entry + 4, "an outcome")?;
+    for entry in array.chunks_exact(OUTCOME_SIZE as usize) {
+        let resource = word_of(entry, 0);
+        let code = word_of(entry, 4);
         check_resource(resource, limits)?;
         let outcome = Outcome::from_code(code)
             .ok_or_else(|| invalid(format!("outcome code {code} is not 0 to 3")))?;
@@ -230,16 +235,18 @@ pub fn decode_results(
                 findings.len()
             )));
         }
-        let record = u64::from(next);
-        let at = |offset: u32| word(memory, record + u64::from(offset), "a finding");
-        let resource = at(FINDING_RESOURCE)?;
-        let node = at(FINDING_NODE)?;
-        let check = at(FINDING_CHECK)?;
-        let code = at(FINDING_OUTCOME)?;
-        let message_address = at(FINDING_MESSAGE)?;
-        let message_len = at(FINDING_MESSAGE_LEN)?;
-        // The last word of the record must be in memory too.
-        at(FINDING_SIZE - 4)?;
+        // One bounds check for the whole record.
+        let start = next as usize;
+        let record = memory
+            .get(start..start.saturating_add(FINDING_SIZE as usize))
+            .ok_or_else(|| invalid(format!("a finding at address {next} lies outside memory")))?;
+        let at = |offset: u32| word_of(record, offset as usize);
+        let resource = at(FINDING_RESOURCE);
+        let node = at(FINDING_NODE);
+        let check = at(FINDING_CHECK);
+        let code = at(FINDING_OUTCOME);
+        let message_address = at(FINDING_MESSAGE);
+        let message_len = at(FINDING_MESSAGE_LEN);
         check_resource(resource, limits)?;
         if node != NONE && node >= limits.node_count {
             return Err(invalid(format!(
@@ -275,7 +282,7 @@ pub fn decode_results(
             outcome,
             message,
         });
-        next = at(FINDING_NEXT)?;
+        next = at(FINDING_NEXT);
     }
     if next != 0 {
         return Err(invalid(format!(
@@ -288,6 +295,12 @@ pub fn decode_results(
         outcomes,
         findings,
     })
+}
+
+/// The little-endian word at `offset` of a record already checked to hold
+/// it (zero otherwise, which cannot happen for the offsets used here).
+fn word_of(record: &[u8], offset: usize) -> u32 {
+    read_u32(record, offset).unwrap_or(0)
 }
 
 fn check_resource(resource: u32, limits: &ResultsLimits) -> Result<(), ResultsError> {
