@@ -15,6 +15,7 @@ mod commands;
 mod inputs;
 mod report;
 mod sources;
+mod stdout;
 mod suppressions;
 mod wasm;
 

@@ -185,6 +185,46 @@ fn json_report_fields_and_threshold() {
     }
 }
 
+/// A reader that goes away before the report ends (`ward check … | head`)
+/// cuts the output short, nothing more: no panic, and the exit code still
+/// tells the result.
+#[test]
+fn a_reader_gone_away_ends_the_output_quietly() {
+    use std::process::Stdio;
+    for (args, exit) in [
+        (
+            "check --policy examples/policies --format json examples/templates/app.yaml",
+            1,
+        ),
+        (
+            "check --policy examples/policies examples/templates/app.yaml",
+            1,
+        ),
+        ("rules --policy examples/policies", 0),
+        ("test examples/policies", 0),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
+            .args(args.split_whitespace())
+            .current_dir(repository_root())
+            .env("NO_COLOR", "1")
+            .env(
+                "XDG_CACHE_HOME",
+                repository_root().join("target/cli-test-cache"),
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ward runs");
+        // Close the reading end before ward writes anything.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("ward ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args}: {stderr}");
+        assert!(!stderr.contains("standard output"), "{args}: {stderr}");
+        assert_eq!(output.status.code(), Some(exit), "{args}: {stderr}");
+    }
+}
+
 #[test]
 fn no_orphan_snapshots() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");

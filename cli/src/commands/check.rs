@@ -111,7 +111,9 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         );
         suppressions::apply(&mut run, &written);
     }
-    print_report(&run, &inputs.texts, format, verbose);
+    if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
+        return fail(&message);
+    }
 
     if !inputs.errors.is_empty() || !run.errors.is_empty() {
         return EXIT_ERROR;
@@ -200,13 +202,13 @@ fn reference_report(
     run
 }
 
-/// Prints a report in the chosen format to stdout.
+/// Prints a report in the chosen format to stdout (see [`crate::stdout`]).
 pub fn print_report(
     run: &RunReport,
     texts: &std::collections::HashMap<String, String>,
     format: ReportFormat,
     verbose: bool,
-) {
+) -> Result<(), String> {
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let text = match format {
@@ -215,7 +217,7 @@ pub fn print_report(
         ReportFormat::Sarif => report::sarif::render(run),
         ReportFormat::Junit => report::junit::render(run),
     };
-    print!("{text}");
+    crate::stdout::print(&text)
 }
 
 /// Whether a failing finding reaches the `--fail-on` threshold.

@@ -38,7 +38,9 @@ pub fn run(
     report_load_errors(&inputs, color);
     let mut run = crate::wasm::evaluate(&policy, &mut inputs);
     crate::suppressions::apply(&mut run, &suppressions);
-    print_report(&run, &inputs.texts, format, verbose);
+    if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
+        return fail(&message);
+    }
     if !inputs.errors.is_empty() || !run.errors.is_empty() {
         return EXIT_ERROR;
     }

@@ -45,12 +45,16 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             }
         }
     }
+    let mut out = crate::stdout::Stdout::new();
     for name in &changed {
         if check {
-            println!("would reformat {name}");
+            out.line(&format!("would reformat {name}"));
         } else {
-            println!("formatted {name}");
+            out.line(&format!("formatted {name}"));
         }
+    }
+    if let Err(message) = out.finish() {
+        return fail(&message);
     }
     if errors > 0 {
         EXIT_ERROR

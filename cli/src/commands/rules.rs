@@ -27,8 +27,10 @@ pub fn run(policies: &[PathBuf], format: RulesFormat) -> u8 {
         RulesFormat::Table => table(&rules),
         RulesFormat::Markdown => markdown(&rules),
     };
-    print!("{output}");
-    EXIT_CLEAN
+    match crate::stdout::print(&output) {
+        Ok(()) => EXIT_CLEAN,
+        Err(message) => fail(&message),
+    }
 }
 
 fn table(rules: &[RuleInfo]) -> String {

@@ -34,14 +34,15 @@ pub fn run(paths: &[PathBuf], filter: Option<String>) -> u8 {
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let (mut passed, mut failed, mut errors) = (0, 0, 0);
+    let mut out = crate::stdout::Stdout::new();
     for result in &results {
         match result.status {
             TestStatus::Passed => {
                 passed += 1;
-                println!(
+                out.line(&format!(
                     "ok      {}::{} ({})",
                     result.package, result.name, result.file
-                );
+                ));
             }
             TestStatus::Failed | TestStatus::Error => {
                 if result.status == TestStatus::Failed {
@@ -54,10 +55,10 @@ pub fn run(paths: &[PathBuf], filter: Option<String>) -> u8 {
                 } else {
                     "ERROR"
                 };
-                println!(
+                out.line(&format!(
                     "{word:<7} {}::{} ({})",
                     result.package, result.name, result.file
-                );
+                ));
                 for failure in &result.failures {
                     let snippet = Snippet {
                         kind: SnippetKind::Error,
@@ -69,21 +70,24 @@ pub fn run(paths: &[PathBuf], filter: Option<String>) -> u8 {
                         labels: Vec::new(),
                         help: None,
                     };
-                    print!("{}", render_snippet(&snippet, compiler, color));
+                    out.write(&render_snippet(&snippet, compiler, color));
                 }
                 if !result.explanation.is_empty() {
                     for line in result.explanation.lines() {
-                        println!("    {line}");
+                        out.line(&format!("    {line}"));
                     }
                 }
             }
         }
     }
-    println!(
+    out.line(&format!(
         "{} test{}: {passed} passed, {failed} failed, {errors} errors",
         results.len(),
         if results.len() == 1 { "" } else { "s" }
-    );
+    ));
+    if let Err(message) = out.finish() {
+        return fail(&message);
+    }
     if errors > 0 {
         EXIT_ERROR
     } else if failed > 0 {
