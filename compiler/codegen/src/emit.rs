@@ -22,7 +22,7 @@ use wasm_encoder::Instruction;
 
 use crate::asm::Func;
 use crate::layout::{FALSE, NULL, Pool, TRUE, global};
-use crate::rt::builtins::list_header;
+use crate::rt::builtins::{alloc_list, list_header, list_item};
 use crate::rt::core::{head, truth_of};
 use crate::rt::{Rt, Texts};
 
@@ -100,9 +100,12 @@ fn resource_field(key: &str) -> i32 {
         "props" => 2,
         "tags" => 3,
         "metadata" => 4,
-        _ => 5,
+        _ => NOT_A_RESOURCE_PART,
     }
 }
+
+/// [`resource_field`] of a key that names no part of a resource.
+const NOT_A_RESOURCE_PART: i32 = 5;
 
 impl<'c, 'p> Body<'c, 'p> {
     fn new(cx: &'c mut Ctx<'p>, params: u32, locals: u32) -> Body<'c, 'p> {
@@ -345,8 +348,14 @@ impl<'c, 'p> Body<'c, 'p> {
         }
         self.expr(base);
         let id = self.cx.key_id(&text);
-        self.f.u32c(id).i32c(resource_field(&text));
-        self.call(Rt::Field);
+        let which = resource_field(&text);
+        if which == NOT_A_RESOURCE_PART {
+            self.f.u32c(id);
+            self.call(Rt::Prop);
+        } else {
+            self.f.u32c(id).i32c(which);
+            self.call(Rt::Field);
+        }
     }
 
     /// The value of a boolean expression: its truth, made a value once.
@@ -692,22 +701,22 @@ impl<'c, 'p> Body<'c, 'p> {
         // Locals keep their values between evaluations of the same
         // expression (once per resource): start afresh.
         self.f.i32c(0).set(index).i32c(0).set(count);
+        let (records, record, types) = (self.f.i32_local(), self.f.i32_local(), self.f.i32_local());
+        self.f.i32c(0).call(Rt::Record.index()).set(records);
+        if !values.is_empty() && values.iter().all(|&(_, key)| key != KEY_UNKNOWN) {
+            let mut keys: Vec<u32> = values.iter().map(|&(_, key)| key).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            self.exact_types(&keys, [n, p, count, item], records, record);
+            return;
+        }
         self.f
             .gget(global::INPUT)
             .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
             .set(n);
-        self.f
-            .get(n)
-            .i32c(16)
-            .mul()
-            .i32c(16)
-            .add()
-            .call(Rt::Alloc.index())
-            .set(p);
+        alloc_list(&mut self.f, n, p);
         // The type column (made by `ward_eval`), for the type keys of
         // constant patterns.
-        let (records, record, types) = (self.f.i32_local(), self.f.i32_local(), self.f.i32_local());
-        self.f.i32c(0).call(Rt::Record.index()).set(records);
         self.f.gget(global::TYPES).set(types);
         self.f.block().loop_();
         self.f.get(index).get(n).ge_u().br_if(1);
@@ -727,18 +736,20 @@ impl<'c, 'p> Body<'c, 'p> {
             self.f.or().set(matched);
         }
         self.f.get(matched).if_();
+        self.resource_item([p, index, count, item], records, record);
+        self.f.end();
+        self.f.inc(index, 1).br(0).end().end();
+        list_header(&mut self.f, p, count);
+        self.f.get(p);
+        self.f.end();
+    }
+
+    /// Appends resource `index` as item `count` of the list at `p`.
+    fn resource_item(&mut self, [p, index, count, item]: [u32; 4], records: u32, record: u32) {
         self.f
             .element(records, index, RESOURCE_SIZE as i32)
             .set(record);
-        self.f
-            .get(p)
-            .i32c(16)
-            .add()
-            .get(count)
-            .i32c(16)
-            .mul()
-            .add()
-            .set(item);
+        list_item(&mut self.f, p, count, item);
         self.f
             .get(item)
             .i32c(head(crate::layout::TAG_RESOURCE))
@@ -751,8 +762,27 @@ impl<'c, 'p> Body<'c, 'p> {
         self.f.get(item).get(index).store32(8);
         self.f.get(item).i32c(0).store32(12);
         self.f.inc(count, 1);
-        self.f.end();
-        self.f.inc(index, 1).br(0).end().end();
+    }
+
+    /// `resources(...)` of exact types with key ids `keys` (at least one,
+    /// distinct): the types' groups of the type index, merged into input
+    /// order (see [`TypeCursors`]). Ends the block `resources` opened.
+    fn exact_types(
+        &mut self,
+        keys: &[u32],
+        [n, p, count, item]: [u32; 4],
+        records: u32,
+        record: u32,
+    ) {
+        let cursors = TypeCursors::new(&mut self.f, keys);
+        cursors.total(&mut self.f, n);
+        alloc_list(&mut self.f, n, p);
+        self.f.block().loop_();
+        cursors.next(&mut self.f);
+        self.f.get(cursors.index).i32c(-1).eq().br_if(1);
+        self.resource_item([p, cursors.index, count, item], records, record);
+        cursors.advance(&mut self.f);
+        self.f.br(0).end().end();
         list_header(&mut self.f, p, count);
         self.f.get(p);
         self.f.end();
@@ -975,6 +1005,85 @@ pub(crate) fn function(cx: &mut Ctx<'_>, function: &Function) -> Func {
     body.f
 }
 
+/// Cursors over the type index's groups of some exact types (made by
+/// `ward_eval`), stepped in input order: each step takes the smallest
+/// resource index under a cursor, so only those types' resources are
+/// visited, in the order a scan of all resources would give.
+struct TypeCursors {
+    /// A cursor and its group's end, per type.
+    cursors: Vec<(u32, u32)>,
+    /// The resource of the current step; all bits set when none is left.
+    index: u32,
+    candidate: u32,
+    /// Which cursor the current step took.
+    which: u32,
+}
+
+impl TypeCursors {
+    fn new(f: &mut Func, keys: &[u32]) -> TypeCursors {
+        let cursors = keys
+            .iter()
+            .map(|&key| {
+                let (at, end) = (f.i32_local(), f.i32_local());
+                let group = key.saturating_mul(4);
+                f.gget(global::TYPE_GROUPS).load32(group).set(at);
+                f.gget(global::TYPE_GROUPS)
+                    .load32(group.saturating_add(4))
+                    .set(end);
+                (at, end)
+            })
+            .collect();
+        TypeCursors {
+            cursors,
+            index: f.i32_local(),
+            candidate: f.i32_local(),
+            which: f.i32_local(),
+        }
+    }
+
+    /// Sets `n` to how many resources the cursors will give.
+    fn total(&self, f: &mut Func, n: u32) {
+        f.i32c(0).set(n);
+        for &(at, end) in &self.cursors {
+            f.get(n).get(end).get(at).sub().add().set(n);
+        }
+    }
+
+    /// Sets `index` to the next resource, all bits set when none is left.
+    fn next(&self, f: &mut Func) {
+        f.i32c(-1).set(self.index);
+        for (position, &(at, end)) in self.cursors.iter().enumerate() {
+            f.get(at).get(end).lt_u().if_();
+            f.gget(global::TYPE_ORDER)
+                .get(at)
+                .i32c(4)
+                .mul()
+                .add()
+                .load32(0)
+                .tee(self.candidate)
+                .get(self.index)
+                .lt_u()
+                .if_();
+            f.get(self.candidate).set(self.index);
+            f.u32c(u32::try_from(position).unwrap_or(u32::MAX))
+                .set(self.which);
+            f.end().end();
+        }
+    }
+
+    /// Moves past the resource [`TypeCursors::next`] gave.
+    fn advance(&self, f: &mut Func) {
+        for (position, &(at, _)) in self.cursors.iter().enumerate() {
+            f.get(at)
+                .get(self.which)
+                .u32c(u32::try_from(position).unwrap_or(u32::MAX))
+                .eq()
+                .add()
+                .set(at);
+        }
+    }
+}
+
 /// The function of a rule: `() -> results address`, run by `ward_eval`
 /// after it has set the input and reset the heap.
 pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
@@ -1018,6 +1127,9 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
         .mul()
         .call(Rt::Alloc.index())
         .set(outcomes);
+    // The resource table's address, for each resource's record below.
+    let records = body.f.i32_local();
+    body.f.i32c(0).call(Rt::Record.index()).set(records);
 
     let exit = body.open_block();
     body.f.loop_();
@@ -1048,9 +1160,12 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.f.get(element).set(binding);
     let record = body.f.i32_local();
     body.f
+        .get(records)
         .get(element)
         .load32(8)
-        .call(Rt::Record.index())
+        .u32c(RESOURCE_SIZE)
+        .mul()
+        .add()
         .set(record);
     body.record = Some((rule.binding, record));
     let checks = body.open_block();

@@ -95,8 +95,15 @@ pub(crate) mod global {
     pub(crate) const TYPES: u32 = 13;
     /// The input address the type column was made for, 0 for none.
     pub(crate) const TYPES_FOR: u32 = 14;
+    /// The type index, made with the type column: the resource indexes
+    /// grouped by type key (input order within a type), 4 bytes apiece.
+    pub(crate) const TYPE_ORDER: u32 = 15;
+    /// Where each type's group starts in [`TYPE_ORDER`]: entry `k` for
+    /// key id `k` (types the key table lacks count as key id `K`, the
+    /// table's length), entry `k + 1` where it ends; `K + 2` entries.
+    pub(crate) const TYPE_GROUPS: u32 = 16;
     /// How many globals there are; all are `i32` but [`NUMBER`].
-    pub(crate) const COUNT: u32 = 15;
+    pub(crate) const COUNT: u32 = 17;
 }
 
 /// The data segment being built: constants at fixed addresses.

@@ -142,7 +142,13 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
     let rule_count =
         u32::try_from(program.rules.len()).map_err(|_| CodegenError::TooLarge("rules".into()))?;
     bodies.push((
-        ward_eval(first_rule, rule_count, [rejected, outside], no_rule),
+        ward_eval(
+            first_rule,
+            rule_count,
+            u32::try_from(keys.len()).map_err(|_| CodegenError::TooLarge("keys".into()))?,
+            [rejected, outside],
+            no_rule,
+        ),
         (vec![ValType::I32; 3], vec![ValType::I32]),
     ));
     names.extend([
@@ -409,11 +415,15 @@ fn ward_alloc() -> Func {
     f
 }
 
-/// Makes the input's type column on the first `ward_eval` for an input:
-/// filtering resources by type then reads 4 bytes per resource instead of
-/// a line of its 96-byte record, and every rule shares the pass. It stays
-/// below `INPUT_END`, so the scratch heap of later calls starts after it.
-fn type_column(f: &mut Func, input: u32) {
+/// Makes the input's type column and type index on the first `ward_eval`
+/// for an input: filtering resources by type then reads 4 bytes per
+/// resource instead of a line of its 96-byte record, and selecting one
+/// type (`resources("AWS::KMS::Key")`) visits only that type's resources;
+/// every rule shares the passes. Both stay below `INPUT_END`, so the
+/// scratch heap of later calls starts after them. `key_count` is the
+/// length of the module's key table: type keys at or past it (the
+/// unknown key, or a hostile input's) share the last group.
+fn type_column(f: &mut Func, input: u32, key_count: u32) {
     let (n, i) = (f.i32_local(), f.i32_local());
     f.gget(global::TYPES_FOR).get(input).ne().if_();
     f.get(input)
@@ -432,9 +442,81 @@ fn type_column(f: &mut Func, input: u32) {
         .load32(ward_abi::layout::RESOURCE_TYPE_KEY)
         .store32(0);
     f.inc(i, 1).br(0).end().end();
+    type_index(f, n, key_count);
     f.gget(global::HEAP).gset(global::INPUT_END);
     f.get(input).gset(global::TYPES_FOR);
     f.end();
+}
+
+/// Groups the resource indexes by type key (a counting sort over the type
+/// column) into [`global::TYPE_ORDER`], with the groups' bounds in
+/// [`global::TYPE_GROUPS`].
+fn type_index(f: &mut Func, n: u32, key_count: u32) {
+    let (i, group, at) = (f.i32_local(), f.i32_local(), f.i32_local());
+    let (column, groups, order) = (f.i32_local(), f.i32_local(), f.i32_local());
+    let group_count = key_count.saturating_add(2);
+    // Loops `i` from `from` to the count in `to` (a local, or a constant).
+    let each = |f: &mut Func, from: i32, to: Result<u32, u32>, body: &dyn Fn(&mut Func)| {
+        f.i32c(from).set(i);
+        f.block().loop_();
+        f.get(i);
+        match to {
+            Ok(local) => f.get(local),
+            Err(constant) => f.u32c(constant),
+        };
+        f.ge_u().br_if(1);
+        body(f);
+        f.inc(i, 1).br(0).end().end();
+    };
+    // The group of resource `i`: its type key, at most `key_count`.
+    let group_of = |f: &mut Func| {
+        f.element(column, i, 4).load32(0).set(group);
+        f.u32c(key_count)
+            .get(group)
+            .get(group)
+            .u32c(key_count)
+            .gt_u()
+            .select()
+            .set(group);
+    };
+    f.gget(global::TYPES).set(column);
+    f.u32c(group_count)
+        .i32c(4)
+        .mul()
+        .call(Rt::Alloc.index())
+        .tee(groups)
+        .gset(global::TYPE_GROUPS);
+    // The heap is reused: clear the counts.
+    each(f, 0, Err(group_count), &|f| {
+        f.element(groups, i, 4).i32c(0).store32(0);
+    });
+    // Count each group into entry `group + 2`.
+    each(f, 0, Ok(n), &|f| {
+        group_of(f);
+        f.element(groups, group, 4).tee(at);
+        f.get(at).load32(8).i32c(1).add().store32(8);
+    });
+    // Running sums: entry `group + 1` is where the group starts.
+    each(f, 2, Err(group_count), &|f| {
+        f.element(groups, i, 4).tee(at);
+        f.get(at).load32(0).get(at).i32c(-4).add().load32(0).add();
+        f.store32(0);
+    });
+    // Place each index; entry `group + 1` moves to the group's end, so
+    // group `k` ends up at entries `k` to `k + 1`.
+    f.get(n)
+        .i32c(4)
+        .mul()
+        .call(Rt::Alloc.index())
+        .tee(order)
+        .gset(global::TYPE_ORDER);
+    each(f, 0, Ok(n), &|f| {
+        group_of(f);
+        f.element(groups, group, 4).set(at);
+        f.get(at).load32(4).set(group);
+        f.element(order, group, 4).get(i).store32(0);
+        f.get(at).get(group).i32c(1).add().store32(4);
+    });
 }
 
 /// `ward_eval(rule, input, len) -> results address`.
@@ -442,7 +524,13 @@ fn type_column(f: &mut Func, input: u32) {
 /// a resource table that does not fit in the input.
 type Rejections = [(u32, u32); 2];
 
-fn ward_eval(first_rule: u32, rule_count: u32, rejected: Rejections, no_rule: (u32, u32)) -> Func {
+fn ward_eval(
+    first_rule: u32,
+    rule_count: u32,
+    key_count: u32,
+    rejected: Rejections,
+    no_rule: (u32, u32),
+) -> Func {
     let (rule, input, len) = (0, 1, 2);
     let mut f = Func::new(3);
     f.get(input).gset(global::INPUT);
@@ -484,7 +572,7 @@ fn ward_eval(first_rule: u32, rule_count: u32, rejected: Rejections, no_rule: (u
         .ins(wasm_encoder::Instruction::I32DivU)
         .gt_u();
     reject(&mut f, outside);
-    type_column(&mut f, input);
+    type_column(&mut f, input, key_count);
     // One block per rule plus the default; `br_table` leaves block `k` for
     // rule `k`.
     for _ in 0..=rule_count {

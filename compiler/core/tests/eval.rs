@@ -194,6 +194,7 @@ cases! {
     locations,
     budget,
     terraform,
+    type_selection,
 }
 
 #[test]

@@ -15,6 +15,30 @@ use crate::asm::Func;
 use crate::layout::{EMPTY_LIST, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
 
 /// Writes a list slot at the address in `p` whose items start at `p + 16`.
+/// Allocates a list of `n` items (its header slot, then the items) and
+/// sets `p` to it; [`list_header`] fills the header once the items are in.
+pub(crate) fn alloc_list(f: &mut Func, n: u32, p: u32) {
+    f.get(n)
+        .i32c(16)
+        .mul()
+        .i32c(16)
+        .add()
+        .call(Rt::Alloc.index())
+        .set(p);
+}
+
+/// Sets `item` to the address of item `i` of the list at `p`.
+pub(crate) fn list_item(f: &mut Func, p: u32, i: u32, item: u32) {
+    f.get(p)
+        .i32c(16)
+        .add()
+        .get(i)
+        .i32c(16)
+        .mul()
+        .add()
+        .set(item);
+}
+
 pub(crate) fn list_header(f: &mut Func, p: u32, count: u32) {
     f.get(p).i32c(head(TAG_LIST)).store32(0);
     f.get(p).u32c(NONE).store32(4);
@@ -127,13 +151,7 @@ pub(crate) fn keys(f: &mut Func) {
     f.get(v).load32(12).set(n);
     f.get(v).call(Rt::Addr.index()).set(base);
     f.get(base).get(n).i32c(32).mul().add().set(order);
-    f.get(n)
-        .i32c(16)
-        .mul()
-        .i32c(16)
-        .add()
-        .call(Rt::Alloc.index())
-        .set(p);
+    alloc_list(f, n, p);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(base)
@@ -147,14 +165,7 @@ pub(crate) fn keys(f: &mut Func) {
         .mul()
         .add()
         .set(entry);
-    f.get(p)
-        .i32c(16)
-        .add()
-        .get(i)
-        .i32c(16)
-        .mul()
-        .add()
-        .set(item);
+    list_item(f, p, i, item);
     f.get(values).if_();
     f.get(entry).i32c(16).add().set(entry);
     f.copy_slot(item, 0, entry);
@@ -499,13 +510,7 @@ pub(crate) fn traverse(f: &mut Func) {
         .add()
         .set(adjacency);
     f.end();
-    f.get(n)
-        .i32c(16)
-        .mul()
-        .i32c(16)
-        .add()
-        .call(Rt::Alloc.index())
-        .set(p);
+    alloc_list(f, n, p);
     f.block().loop_();
     f.get(k).get(n).ge_u().br_if(1);
     f.get(adjacency)
@@ -528,14 +533,7 @@ pub(crate) fn traverse(f: &mut Func) {
         .call(Rt::TypeMatch.index())
         .end();
     f.if_();
-    f.get(p)
-        .i32c(16)
-        .add()
-        .get(count)
-        .i32c(16)
-        .mul()
-        .add()
-        .set(item);
+    list_item(f, p, count, item);
     f.get(item).i32c(head(TAG_RESOURCE)).store32(0);
     f.get(item)
         .get(other)

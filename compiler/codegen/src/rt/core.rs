@@ -331,6 +331,20 @@ pub(crate) fn field(f: &mut Func) {
     f.u32c(NULL);
 }
 
+/// `prop(v, key) -> value`: `v.key` for a key that names no part of a
+/// resource (not `id`, `type`, `props`, `tags` or `metadata`), which is
+/// what `field` gives for it, without `field`'s branches for resources:
+/// the common `r.props.Key` and `x.Key` run a smaller function.
+pub(crate) fn prop(f: &mut Func) {
+    let (v, key) = (0, 1);
+    tag(f, v);
+    f.i32c(i32::from(TAG_OBJECT)).eq().if_();
+    lookup_and_return(f, v, key, NULL);
+    f.end();
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    f.u32c(NULL);
+}
+
 /// `index(base, index) -> value`.
 pub(crate) fn index(f: &mut Func) {
     let (b, i) = (0, 1);

@@ -33,6 +33,7 @@ pub(crate) enum Rt {
     LookupId,
     LookupStr,
     Field,
+    Prop,
     Index,
     StrEq,
     StrCmp,
@@ -101,6 +102,7 @@ impl Rt {
         Rt::LookupId,
         Rt::LookupStr,
         Rt::Field,
+        Rt::Prop,
         Rt::Index,
         Rt::StrEq,
         Rt::StrCmp,
@@ -183,6 +185,7 @@ impl Rt {
             Rt::NewString
             | Rt::NewStringRel
             | Rt::LookupId
+            | Rt::Prop
             | Rt::Index
             | Rt::Eq
             | Rt::Contains
@@ -235,6 +238,7 @@ impl Rt {
             Rt::LookupId => core::lookup_id(&mut f),
             Rt::LookupStr => core::lookup_str(&mut f),
             Rt::Field => core::field(&mut f),
+            Rt::Prop => core::prop(&mut f),
             Rt::Index => core::index(&mut f),
             Rt::StrEq => core::str_eq(&mut f),
             Rt::StrCmp => core::str_cmp(&mut f),
