@@ -193,8 +193,8 @@ pub(crate) fn lookup_id(f: &mut Func) {
 /// `missing`. The entries are sorted by key id: a binary search narrows
 /// them down to a few, then a scan finds the first entry whose id is not
 /// below `key` (most objects of a template are small enough to skip the
-/// search). Emitted in place where it is hot rather than called: a call
-/// costs more than the work for small objects.
+/// search). `rt::LookupId`'s body; `field` and `prop` scan small objects
+/// themselves ([`scan_and_return`]).
 fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
     let (base, n, lo, hi, mid, entry, found) = (
         f.i32_local(),
@@ -235,6 +235,54 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
         .ret();
     f.end();
     f.inc(lo, 1).br(0).end().end();
+    f.u32c(missing).ret();
+}
+
+/// Like [`lookup_and_return`], for the hot `field` and `prop`: objects of
+/// at most [`LINEAR_SCAN`] entries are scanned in place, larger ones are
+/// searched by a call to `rt::LookupId`. Keeping the search out of the
+/// function leaves it fewer live values, so its calls save and restore
+/// fewer registers.
+fn scan_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
+    let (base, n, i, entry, found) = (
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+        f.i32_local(),
+    );
+    f.get(object)
+        .load32(12)
+        .tee(n)
+        .i32c(LINEAR_SCAN)
+        .gt_u()
+        .if_();
+    f.get(object)
+        .get(key)
+        .call(Rt::LookupId.index())
+        .tee(found)
+        .u32c(missing)
+        .get(found)
+        .select()
+        .ret();
+    f.end();
+    payload_address(f, object);
+    f.set(base);
+    f.block().loop_();
+    f.get(i).get(n).ge_u().br_if(1);
+    f.element(base, i, 32).tee(entry).load32(0).tee(found);
+    f.get(key).ge_u().if_();
+    f.get(entry)
+        .i32c(16)
+        .add()
+        .u32c(missing)
+        .get(found)
+        .get(key)
+        .eq()
+        .select()
+        .ret();
+    f.end();
+    f.inc(i, 1).br(0).end().end();
     f.u32c(missing).ret();
 }
 
@@ -286,7 +334,7 @@ pub(crate) fn field(f: &mut Func) {
     let rec = f.i32_local();
     tag(f, v);
     f.i32c(i32::from(TAG_OBJECT)).eq().if_();
-    lookup_and_return(f, v, key, NULL);
+    scan_and_return(f, v, key, NULL);
     f.end();
     return_if_tag(f, v, TAG_UNKNOWN, v);
     tag(f, v);
@@ -339,7 +387,7 @@ pub(crate) fn prop(f: &mut Func) {
     let (v, key) = (0, 1);
     tag(f, v);
     f.i32c(i32::from(TAG_OBJECT)).eq().if_();
-    lookup_and_return(f, v, key, NULL);
+    scan_and_return(f, v, key, NULL);
     f.end();
     return_if_tag(f, v, TAG_UNKNOWN, v);
     f.u32c(NULL);
