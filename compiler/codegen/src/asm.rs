@@ -40,6 +40,11 @@ impl Func {
         self.local(ValType::I32)
     }
 
+    /// `N` new `i32` locals.
+    pub(crate) fn i32_locals<const N: usize>(&mut self) -> [u32; N] {
+        std::array::from_fn(|_| self.i32_local())
+    }
+
     /// A new `f64` local.
     pub(crate) fn f64_local(&mut self) -> u32 {
         self.local(ValType::F64)

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use ward_abi::layout::{
-    RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE, RESOURCE_PROPS,
-    RESOURCE_SIZE, RESOURCE_TAGS, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
+    RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE,
+    RESOURCE_TAGS, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
@@ -22,7 +22,7 @@ use wasm_encoder::Instruction;
 
 use crate::asm::Func;
 use crate::layout::{FALSE, NULL, Pool, TRUE, global};
-use crate::rt::builtins::{alloc_list, list_header, list_item};
+use crate::rt::builtins::{alloc_list, list_header, resource_item};
 use crate::rt::core::{head, truth_of};
 use crate::rt::{Rt, Texts};
 
@@ -670,6 +670,24 @@ impl<'c, 'p> Body<'c, 'p> {
     }
 
     fn resources(&mut self, patterns: &[Expr]) {
+        // Exact types: from the type index (made by `ward_eval`), only
+        // their resources visited, merged into input order.
+        let mut keys: Vec<u32> = patterns.iter().map(|p| self.pattern_key(p)).collect();
+        if !keys.is_empty() && !keys.contains(&KEY_UNKNOWN) {
+            keys.sort_unstable();
+            keys.dedup();
+            if let [key] = keys.as_slice() {
+                self.f.u32c(*key);
+                self.call(Rt::OfType);
+            } else {
+                let bytes: Vec<u8> = keys.iter().flat_map(|key| key.to_le_bytes()).collect();
+                let at = self.cx.pool.raw(&bytes, 4);
+                let count = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+                self.f.u32c(at).u32c(count);
+                self.call(Rt::OfTypes);
+            }
+            return;
+        }
         let values: Vec<(u32, u32)> = patterns
             .iter()
             .map(|pattern| {
@@ -703,13 +721,6 @@ impl<'c, 'p> Body<'c, 'p> {
         self.f.i32c(0).set(index).i32c(0).set(count);
         let (records, record, types) = (self.f.i32_local(), self.f.i32_local(), self.f.i32_local());
         self.f.i32c(0).call(Rt::Record.index()).set(records);
-        if !values.is_empty() && values.iter().all(|&(_, key)| key != KEY_UNKNOWN) {
-            let mut keys: Vec<u32> = values.iter().map(|&(_, key)| key).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            self.exact_types(&keys, [n, p, count, item], records, record);
-            return;
-        }
         self.f
             .gget(global::INPUT)
             .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
@@ -736,53 +747,9 @@ impl<'c, 'p> Body<'c, 'p> {
             self.f.or().set(matched);
         }
         self.f.get(matched).if_();
-        self.resource_item([p, index, count, item], records, record);
+        resource_item(&mut self.f, [p, index, count, item], records, record);
         self.f.end();
         self.f.inc(index, 1).br(0).end().end();
-        list_header(&mut self.f, p, count);
-        self.f.get(p);
-        self.f.end();
-    }
-
-    /// Appends resource `index` as item `count` of the list at `p`.
-    fn resource_item(&mut self, [p, index, count, item]: [u32; 4], records: u32, record: u32) {
-        self.f
-            .element(records, index, RESOURCE_SIZE as i32)
-            .set(record);
-        list_item(&mut self.f, p, count, item);
-        self.f
-            .get(item)
-            .i32c(head(crate::layout::TAG_RESOURCE))
-            .store32(0);
-        self.f
-            .get(item)
-            .get(record)
-            .load32(RESOURCE_NODE)
-            .store32(4);
-        self.f.get(item).get(index).store32(8);
-        self.f.get(item).i32c(0).store32(12);
-        self.f.inc(count, 1);
-    }
-
-    /// `resources(...)` of exact types with key ids `keys` (at least one,
-    /// distinct): the types' groups of the type index, merged into input
-    /// order (see [`TypeCursors`]). Ends the block `resources` opened.
-    fn exact_types(
-        &mut self,
-        keys: &[u32],
-        [n, p, count, item]: [u32; 4],
-        records: u32,
-        record: u32,
-    ) {
-        let cursors = TypeCursors::new(&mut self.f, keys);
-        cursors.total(&mut self.f, n);
-        alloc_list(&mut self.f, n, p);
-        self.f.block().loop_();
-        cursors.next(&mut self.f);
-        self.f.get(cursors.index).i32c(-1).eq().br_if(1);
-        self.resource_item([p, cursors.index, count, item], records, record);
-        cursors.advance(&mut self.f);
-        self.f.br(0).end().end();
         list_header(&mut self.f, p, count);
         self.f.get(p);
         self.f.end();
@@ -1003,85 +970,6 @@ pub(crate) fn function(cx: &mut Ctx<'_>, function: &Function) -> Func {
     let mut body = Body::new(cx, function.params, function.locals);
     body.expr(&function.body);
     body.f
-}
-
-/// Cursors over the type index's groups of some exact types (made by
-/// `ward_eval`), stepped in input order: each step takes the smallest
-/// resource index under a cursor, so only those types' resources are
-/// visited, in the order a scan of all resources would give.
-struct TypeCursors {
-    /// A cursor and its group's end, per type.
-    cursors: Vec<(u32, u32)>,
-    /// The resource of the current step; all bits set when none is left.
-    index: u32,
-    candidate: u32,
-    /// Which cursor the current step took.
-    which: u32,
-}
-
-impl TypeCursors {
-    fn new(f: &mut Func, keys: &[u32]) -> TypeCursors {
-        let cursors = keys
-            .iter()
-            .map(|&key| {
-                let (at, end) = (f.i32_local(), f.i32_local());
-                let group = key.saturating_mul(4);
-                f.gget(global::TYPE_GROUPS).load32(group).set(at);
-                f.gget(global::TYPE_GROUPS)
-                    .load32(group.saturating_add(4))
-                    .set(end);
-                (at, end)
-            })
-            .collect();
-        TypeCursors {
-            cursors,
-            index: f.i32_local(),
-            candidate: f.i32_local(),
-            which: f.i32_local(),
-        }
-    }
-
-    /// Sets `n` to how many resources the cursors will give.
-    fn total(&self, f: &mut Func, n: u32) {
-        f.i32c(0).set(n);
-        for &(at, end) in &self.cursors {
-            f.get(n).get(end).get(at).sub().add().set(n);
-        }
-    }
-
-    /// Sets `index` to the next resource, all bits set when none is left.
-    fn next(&self, f: &mut Func) {
-        f.i32c(-1).set(self.index);
-        for (position, &(at, end)) in self.cursors.iter().enumerate() {
-            f.get(at).get(end).lt_u().if_();
-            f.gget(global::TYPE_ORDER)
-                .get(at)
-                .i32c(4)
-                .mul()
-                .add()
-                .load32(0)
-                .tee(self.candidate)
-                .get(self.index)
-                .lt_u()
-                .if_();
-            f.get(self.candidate).set(self.index);
-            f.u32c(u32::try_from(position).unwrap_or(u32::MAX))
-                .set(self.which);
-            f.end().end();
-        }
-    }
-
-    /// Moves past the resource [`TypeCursors::next`] gave.
-    fn advance(&self, f: &mut Func) {
-        for (position, &(at, _)) in self.cursors.iter().enumerate() {
-            f.get(at)
-                .get(self.which)
-                .u32c(u32::try_from(position).unwrap_or(u32::MAX))
-                .eq()
-                .add()
-                .set(at);
-        }
-    }
 }
 
 /// The function of a rule: `() -> results address`, run by `ward_eval`

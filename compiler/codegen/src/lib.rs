@@ -452,8 +452,7 @@ fn type_column(f: &mut Func, input: u32, key_count: u32) {
 /// column) into [`global::TYPE_ORDER`], with the groups' bounds in
 /// [`global::TYPE_GROUPS`].
 fn type_index(f: &mut Func, n: u32, key_count: u32) {
-    let (i, group, at) = (f.i32_local(), f.i32_local(), f.i32_local());
-    let (column, groups, order) = (f.i32_local(), f.i32_local(), f.i32_local());
+    let [i, group, at, column, groups, order] = f.i32_locals();
     let group_count = key_count.saturating_add(2);
     // Loops `i` from `from` to the count in `to` (a local, or a constant).
     let each = |f: &mut Func, from: i32, to: Result<u32, u32>, body: &dyn Fn(&mut Func)| {

@@ -3,7 +3,7 @@
 use ward_abi::NONE;
 use ward_abi::layout::{
     HEADER_IN_OFF, HEADER_OUT_OFF, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST, RESOURCE_NODE,
-    RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_TYPE_KEY, RESOURCE_TYPE_LEN,
+    RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_SIZE, RESOURCE_TYPE_KEY, RESOURCE_TYPE_LEN,
     RESOURCE_TYPE_OFF, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING,
     TAG_UNKNOWN,
 };
@@ -14,7 +14,6 @@ use super::{Rt, Texts, return_if_tag, tag};
 use crate::asm::Func;
 use crate::layout::{EMPTY_LIST, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
 
-/// Writes a list slot at the address in `p` whose items start at `p + 16`.
 /// Allocates a list of `n` items (its header slot, then the items) and
 /// sets `p` to it; [`list_header`] fills the header once the items are in.
 pub(crate) fn alloc_list(f: &mut Func, n: u32, p: u32) {
@@ -39,6 +38,134 @@ pub(crate) fn list_item(f: &mut Func, p: u32, i: u32, item: u32) {
         .set(item);
 }
 
+/// Appends resource `index` (its record at `records + 96 * index`, set
+/// into `record`) as item `count` of the list at `p`, and counts it.
+pub(crate) fn resource_item(
+    f: &mut Func,
+    [p, index, count, item]: [u32; 4],
+    records: u32,
+    record: u32,
+) {
+    f.element(records, index, RESOURCE_SIZE as i32).set(record);
+    list_item(f, p, count, item);
+    f.get(item).i32c(head(TAG_RESOURCE)).store32(0);
+    f.get(item).get(record).load32(RESOURCE_NODE).store32(4);
+    f.get(item).get(index).store32(8);
+    f.get(item).i32c(0).store32(12);
+    f.inc(count, 1);
+}
+
+/// `of_type(key) -> list`: `resources("T")` for the exact type with key id
+/// `key`, the type's group of the type index (made by `ward_eval`): only
+/// its resources are visited, in input order.
+pub(crate) fn of_type(f: &mut Func) {
+    let key = 0;
+    let [at, end, n, p, index, count, item, records, record] = f.i32_locals();
+    f.gget(global::TYPE_GROUPS)
+        .get(key)
+        .i32c(4)
+        .mul()
+        .add()
+        .tee(at)
+        .load32(4)
+        .set(end);
+    f.get(at).load32(0).set(at);
+    f.get(end).get(at).sub().set(n);
+    alloc_list(f, n, p);
+    f.i32c(0).call(Rt::Record.index()).set(records);
+    f.block().loop_();
+    f.get(at).get(end).ge_u().br_if(1);
+    f.gget(global::TYPE_ORDER)
+        .get(at)
+        .i32c(4)
+        .mul()
+        .add()
+        .load32(0)
+        .set(index);
+    resource_item(f, [p, index, count, item], records, record);
+    f.inc(at, 1).br(0).end().end();
+    list_header(f, p, count);
+    f.get(p);
+}
+
+/// `of_types(keys, k) -> list`: `resources(...)` of `k` distinct exact
+/// types whose key ids are the `u32`s at `keys` (a constant): their
+/// groups of the type index merged into input order, each step taking the
+/// smallest resource index under a cursor.
+pub(crate) fn of_types(f: &mut Func) {
+    let (keys, k) = (0, 1);
+    let [
+        cursors,
+        j,
+        at,
+        n,
+        p,
+        index,
+        which,
+        candidate,
+        count,
+        item,
+        records,
+        record,
+    ] = f.i32_locals();
+    // A cursor and its group's end per type, 8 bytes each.
+    f.get(k).i32c(8).mul().call(Rt::Alloc.index()).set(cursors);
+    f.block().loop_();
+    f.get(j).get(k).ge_u().br_if(1);
+    f.gget(global::TYPE_GROUPS)
+        .get(keys)
+        .get(j)
+        .i32c(4)
+        .mul()
+        .add()
+        .load32(0)
+        .i32c(4)
+        .mul()
+        .add()
+        .set(at);
+    f.element(cursors, j, 8).get(at).load64(0).store64(0);
+    f.get(n)
+        .get(at)
+        .load32(4)
+        .get(at)
+        .load32(0)
+        .sub()
+        .add()
+        .set(n);
+    f.inc(j, 1).br(0).end().end();
+    alloc_list(f, n, p);
+    f.i32c(0).call(Rt::Record.index()).set(records);
+    f.block().loop_();
+    f.i32c(-1).set(index);
+    f.i32c(0).set(j);
+    f.block().loop_();
+    f.get(j).get(k).ge_u().br_if(1);
+    f.element(cursors, j, 8).tee(at).load32(0);
+    f.get(at).load32(4).lt_u().if_();
+    f.gget(global::TYPE_ORDER)
+        .get(at)
+        .load32(0)
+        .i32c(4)
+        .mul()
+        .add()
+        .load32(0)
+        .tee(candidate)
+        .get(index)
+        .lt_u()
+        .if_();
+    f.get(candidate).set(index);
+    f.get(at).set(which);
+    f.end().end();
+    f.inc(j, 1).br(0).end().end();
+    f.get(index).i32c(-1).eq().br_if(1);
+    resource_item(f, [p, index, count, item], records, record);
+    f.get(which).get(which).load32(0).i32c(1).add().store32(0);
+    f.br(0).end().end();
+    list_header(f, p, count);
+    f.get(p);
+}
+
+/// Writes a list slot at the address in `p` whose items start at `p + 16`.
 pub(crate) fn list_header(f: &mut Func, p: u32, count: u32) {
     f.get(p).i32c(head(TAG_LIST)).store32(0);
     f.get(p).u32c(NONE).store32(4);

@@ -244,13 +244,7 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
 /// function leaves it fewer live values, so its calls save and restore
 /// fewer registers.
 fn scan_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
-    let (base, n, i, entry, found) = (
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-    );
+    let [base, n, i, entry, found] = f.i32_locals();
     f.get(object)
         .load32(12)
         .tee(n)

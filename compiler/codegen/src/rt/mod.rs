@@ -75,6 +75,8 @@ pub(crate) enum Rt {
     CidrContains,
     PortInRange,
     TypeMatch,
+    OfType,
+    OfTypes,
     Traverse,
     AddFinding,
     AddUnknown,
@@ -144,6 +146,8 @@ impl Rt {
         Rt::CidrContains,
         Rt::PortInRange,
         Rt::TypeMatch,
+        Rt::OfType,
+        Rt::OfTypes,
         Rt::Traverse,
         Rt::AddFinding,
         Rt::AddUnknown,
@@ -180,7 +184,8 @@ impl Rt {
             | Rt::Exists
             | Rt::NumberOf
             | Rt::StringOf
-            | Rt::IsCidr => (&[I], &[I]),
+            | Rt::IsCidr
+            | Rt::OfType => (&[I], &[I]),
             Rt::NewNumber => (&[F], &[I]),
             Rt::NewString
             | Rt::NewStringRel
@@ -193,7 +198,8 @@ impl Rt {
             | Rt::Matches
             | Rt::Keys
             | Rt::Case
-            | Rt::CidrContains => (&[I, I], &[I]),
+            | Rt::CidrContains
+            | Rt::OfTypes => (&[I, I], &[I]),
             Rt::LookupStr
             | Rt::Field
             | Rt::Order
@@ -280,6 +286,8 @@ impl Rt {
             Rt::CidrContains => net::cidr_contains(&mut f),
             Rt::PortInRange => builtins::port_in_range(&mut f),
             Rt::TypeMatch => builtins::type_match(&mut f),
+            Rt::OfType => builtins::of_type(&mut f),
+            Rt::OfTypes => builtins::of_types(&mut f),
             Rt::Traverse => builtins::traverse(&mut f),
             Rt::AddFinding => findings::add_finding(&mut f),
             Rt::AddUnknown => findings::add_unknown(&mut f, texts),
