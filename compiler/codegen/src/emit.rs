@@ -494,12 +494,7 @@ impl<'c, 'p> Body<'c, 'p> {
                     .eq()
                     .and()
                     .if_i32();
-                self.f
-                    .get(v)
-                    .call(Rt::Addr.index())
-                    .u32c(len)
-                    .u32c(address)
-                    .u32c(len);
+                self.f.get(v).addr().u32c(len).u32c(address).u32c(len);
                 self.call(Rt::StrEq);
                 self.f.else_().i32c(0).end();
             }

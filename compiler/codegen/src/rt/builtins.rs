@@ -233,7 +233,7 @@ pub(crate) fn len(f: &mut Func) {
         .ret()
         .end();
     // Characters: bytes that are not UTF-8 continuation bytes.
-    f.get(v).call(Rt::Addr.index()).set(a);
+    f.get(v).addr().set(a);
     f.get(v).load32(12).set(n);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
@@ -276,7 +276,7 @@ pub(crate) fn keys(f: &mut Func) {
         .ret()
         .end();
     f.get(v).load32(12).set(n);
-    f.get(v).call(Rt::Addr.index()).set(base);
+    f.get(v).addr().set(base);
     f.get(base).get(n).i32c(32).mul().add().set(order);
     alloc_list(f, n, p);
     f.block().loop_();
@@ -374,7 +374,7 @@ pub(crate) fn case(f: &mut Func) {
         .ret()
         .end();
     f.get(v).load32(12).set(n);
-    f.get(v).call(Rt::Addr.index()).set(source);
+    f.get(v).addr().set(source);
     // The first letter of the range that changes: `a` for upper, `A` for lower.
     f.i32c(i32::from(b'a'))
         .i32c(i32::from(b'A'))
@@ -428,13 +428,9 @@ pub(crate) fn affix(f: &mut Func) {
     f.get(a).load32(12).set(la);
     f.get(b).load32(12).set(lb);
     f.get(lb).get(la).gt_u().if_().u32c(FALSE).ret().end();
-    f.get(a).call(Rt::Addr.index());
+    f.get(a).addr();
     f.get(la).get(lb).sub().i32c(0).get(ends).select().add();
-    f.get(lb)
-        .get(b)
-        .call(Rt::Addr.index())
-        .get(lb)
-        .call(Rt::StrEq.index());
+    f.get(lb).get(b).addr().get(lb).call(Rt::StrEq.index());
     bool_value(f);
 }
 
@@ -456,7 +452,7 @@ pub(crate) fn number_of(f: &mut Func) {
         .end();
     f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
     f.get(v)
-        .call(Rt::Addr.index())
+        .addr()
         .get(v)
         .load32(12)
         .call(Rt::ParseNumber.index())
@@ -561,7 +557,7 @@ pub(crate) fn type_match(f: &mut Func) {
     f.get(key).u32c(UNKNOWN_KEY).ne().if_();
     f.get(rec).load32(RESOURCE_TYPE_KEY).get(key).eq().ret();
     f.end();
-    f.get(pattern).call(Rt::Addr.index()).set(pa);
+    f.get(pattern).addr().set(pa);
     f.get(pattern).load32(12).set(pl);
     f.gget(global::INPUT)
         .get(rec)

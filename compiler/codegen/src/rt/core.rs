@@ -76,14 +76,21 @@ pub(crate) fn ensure(f: &mut Func) {
     grow_to(f, end, true);
 }
 
-/// `addr(v) -> address` of a slot's payload: relative to the input unless
-/// the slot is flagged absolute.
-pub(crate) fn addr(f: &mut Func) {
-    payload_address(f, 0);
+impl Func {
+    /// The address of the payload of the slot whose address is on the
+    /// stack (relative to the input unless the slot is flagged absolute),
+    /// emitted in place through a local of its own: it is too small to be
+    /// worth a call.
+    pub(crate) fn addr(&mut self) -> &mut Func {
+        let v = self.i32_local();
+        self.set(v);
+        payload_address(self, v);
+        self
+    }
 }
 
-/// Pushes the address of the payload of the slot in local `v`, as `addr`
-/// returns it, emitted in place.
+/// Pushes the address of the payload of the slot in local `v`, as
+/// [`Func::addr`] does.
 fn payload_address(f: &mut Func, v: u32) {
     f.get(v)
         .load32(8)
@@ -294,7 +301,7 @@ pub(crate) fn lookup_str(f: &mut Func) {
         f.i32_local(),
         f.i32_local(),
     );
-    f.get(object).call(Rt::Addr.index()).set(base);
+    f.get(object).addr().set(base);
     f.get(object).load32(12).set(n);
     f.i32c(0)
         .gget(global::INPUT)
@@ -412,7 +419,7 @@ pub(crate) fn index(f: &mut Func) {
         .and();
     f.if_();
     f.get(b)
-        .call(Rt::Addr.index())
+        .addr()
         .get(x)
         .ins(Instruction::I32TruncF64U)
         .i32c(16)
@@ -428,7 +435,7 @@ pub(crate) fn index(f: &mut Func) {
     f.i32c(i32::from(TAG_STRING)).eq().and().if_();
     f.get(b)
         .get(i)
-        .call(Rt::Addr.index())
+        .addr()
         .get(i)
         .load32(12)
         .call(Rt::LookupStr.index())
@@ -579,9 +586,9 @@ pub(crate) fn eq(f: &mut Func) {
     bool_value(f);
     f.ret().end();
     f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
-    f.get(a).call(Rt::Addr.index());
+    f.get(a).addr();
     count_of(f, a);
-    f.get(b).call(Rt::Addr.index());
+    f.get(b).addr();
     count_of(f, b);
     f.call(Rt::StrEq.index());
     bool_value(f);
@@ -604,8 +611,8 @@ pub(crate) fn eq(f: &mut Func) {
     f.tee(n);
     count_of(f, b);
     f.ne().if_().u32c(FALSE).ret().end();
-    f.get(a).call(Rt::Addr.index()).set(ba);
-    f.get(b).call(Rt::Addr.index()).set(bb);
+    f.get(a).addr().set(ba);
+    f.get(b).addr().set(bb);
     f.i32c(0).set(first);
     f.get(is_list).i32c(i32::from(TAG_OBJECT)).eq().if_();
     f.get(ba).get(n).i32c(32).mul().add().set(order);
@@ -714,9 +721,9 @@ pub(crate) fn order(f: &mut Func) {
     f.i32c(i32::from(TAG_STRING)).eq();
     tag(f, b);
     f.i32c(i32::from(TAG_STRING)).eq().and().if_();
-    f.get(a).call(Rt::Addr.index());
+    f.get(a).addr();
     count_of(f, a);
-    f.get(b).call(Rt::Addr.index());
+    f.get(b).addr();
     count_of(f, b);
     f.call(Rt::StrCmp.index()).set(c);
     for (code, instruction) in [
@@ -756,7 +763,7 @@ pub(crate) fn contains(f: &mut Func) {
     f.tee(t).i32c(i32::from(TAG_LIST)).eq().if_();
     count_of(f, container);
     f.set(n);
-    f.get(container).call(Rt::Addr.index()).set(base);
+    f.get(container).addr().set(base);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(item);
@@ -805,14 +812,14 @@ pub(crate) fn contains(f: &mut Func) {
         .ret()
         .end();
     f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
-    f.get(container).call(Rt::Addr.index());
+    f.get(container).addr();
     count_of(f, container);
-    f.get(item).call(Rt::Addr.index());
+    f.get(item).addr();
     count_of(f, item);
     f.call(Rt::StrFind.index());
     bool_value(f);
     f.ret().end();
-    f.get(container).get(item).call(Rt::Addr.index());
+    f.get(container).get(item).addr();
     count_of(f, item);
     f.call(Rt::LookupStr.index()).i32c(0).ne();
     bool_value(f);
@@ -884,19 +891,15 @@ pub(crate) fn arith(f: &mut Func) {
     count_of(f, b);
     f.set(lb);
     f.get(la).get(lb).add().call(Rt::Alloc.index()).set(p);
-    f.get(p)
-        .get(a)
-        .call(Rt::Addr.index())
-        .get(la)
-        .ins(Instruction::MemoryCopy {
-            src_mem: 0,
-            dst_mem: 0,
-        });
+    f.get(p).get(a).addr().get(la).ins(Instruction::MemoryCopy {
+        src_mem: 0,
+        dst_mem: 0,
+    });
     f.get(p)
         .get(la)
         .add()
         .get(b)
-        .call(Rt::Addr.index())
+        .addr()
         .get(lb)
         .ins(Instruction::MemoryCopy {
             src_mem: 0,
@@ -962,7 +965,7 @@ pub(crate) fn iter_base(f: &mut Func) {
     let v = 0;
     tag(f, v);
     f.i32c(i32::from(TAG_LIST)).eq().if_i32();
-    f.get(v).call(Rt::Addr.index());
+    f.get(v).addr();
     f.else_();
     f.get(v);
     f.end();

@@ -72,11 +72,7 @@ pub(crate) fn add_unknown(f: &mut Func, texts: &Texts) {
     bytes(f, texts.unknown_for);
     resource_id(f);
     bytes(f, texts.reason);
-    f.get(v)
-        .call(Rt::Addr.index())
-        .get(v)
-        .load32(12)
-        .call(Rt::SbBytes.index());
+    f.get(v).addr().get(v).load32(12).call(Rt::SbBytes.index());
     f.i32c(3)
         .get(check)
         .get(v)
@@ -112,7 +108,7 @@ pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
         .get(check)
         .get(node)
         .get(message)
-        .call(Rt::Addr.index())
+        .addr()
         .get(message)
         .load32(12)
         .call(Rt::AddFinding.index())

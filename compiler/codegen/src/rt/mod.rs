@@ -23,7 +23,6 @@ pub(crate) enum Rt {
     Alloc,
     AllocOrZero,
     Ensure,
-    Addr,
     NewNumber,
     NewString,
     NewStringRel,
@@ -94,7 +93,6 @@ impl Rt {
         Rt::Alloc,
         Rt::AllocOrZero,
         Rt::Ensure,
-        Rt::Addr,
         Rt::NewNumber,
         Rt::NewString,
         Rt::NewStringRel,
@@ -169,8 +167,7 @@ impl Rt {
         let (params, results): (&[ValType], &[ValType]) = match self {
             Rt::Alloc | Rt::AllocOrZero => (&[I], &[I]),
             Rt::Ensure | Rt::SbByte => (&[I], &[]),
-            Rt::Addr
-            | Rt::NewResource
+            Rt::NewResource
             | Rt::Record
             | Rt::Truth
             | Rt::Neg
@@ -234,7 +231,6 @@ impl Rt {
             Rt::Alloc => core::alloc(&mut f, true),
             Rt::AllocOrZero => core::alloc(&mut f, false),
             Rt::Ensure => core::ensure(&mut f),
-            Rt::Addr => core::addr(&mut f),
             Rt::NewNumber => core::new_number(&mut f),
             Rt::NewString => core::new_string(&mut f, true),
             Rt::NewStringRel => core::new_string(&mut f, false),

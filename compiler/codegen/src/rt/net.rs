@@ -494,7 +494,7 @@ pub(crate) fn is_cidr(f: &mut Func) {
         .ret()
         .end();
     f.get(v)
-        .call(Rt::Addr.index())
+        .addr()
         .get(v)
         .load32(12)
         .u32c(CIDR_A)
@@ -521,14 +521,14 @@ pub(crate) fn cidr_contains(f: &mut Func) {
         .ret()
         .end();
     f.get(outer)
-        .call(Rt::Addr.index())
+        .addr()
         .get(outer)
         .load32(12)
         .u32c(CIDR_A)
         .call(Rt::ParseBlock.index())
         .eqz();
     f.get(inner)
-        .call(Rt::Addr.index())
+        .addr()
         .get(inner)
         .load32(12)
         .u32c(CIDR_B)

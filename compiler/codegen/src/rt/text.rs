@@ -85,7 +85,7 @@ pub(crate) fn render(f: &mut Func, texts: &Texts) {
         .or()
         .if_();
     f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
-    f.get(v).call(Rt::Addr.index()).set(a);
+    f.get(v).addr().set(a);
     f.get(v).load32(12).set(len);
     f.else_();
     f.get(v).load32(8).call(Rt::Record.index()).set(entry);
@@ -119,7 +119,7 @@ pub(crate) fn render(f: &mut Func, texts: &Texts) {
     bytes(f, texts.unknown);
     f.ret().end();
     f.get(v).load32(12).set(n);
-    f.get(v).call(Rt::Addr.index()).set(base);
+    f.get(v).addr().set(base);
     f.get(t).i32c(i32::from(TAG_LIST)).eq().if_();
     byte(f, b'[');
     f.block().loop_();
@@ -446,7 +446,7 @@ pub(crate) fn to_number(f: &mut Func) {
     tag(f, v);
     f.i32c(i32::from(TAG_STRING)).eq().if_();
     f.get(v)
-        .call(Rt::Addr.index())
+        .addr()
         .get(v)
         .load32(12)
         .call(Rt::ParseNumber.index())
@@ -528,7 +528,7 @@ pub(crate) fn matches(f: &mut Func) {
         .end();
     f.get(table)
         .get(v)
-        .call(Rt::Addr.index())
+        .addr()
         .get(v)
         .load32(12)
         .call(Rt::DfaRun.index());
