@@ -190,18 +190,17 @@ pub fn decode_results(
         });
     }
 
+    // The whole array must lie in memory: read it as one slice.
     let outcome_bytes = u64::from(outcome_count) * u64::from(OUTCOME_SIZE);
-    if u64::from(outcomes_address) + outcome_bytes > memory.len() as u64 {
-        return Err(invalid(format!(
-            "{outcome_count} outcomes at address {outcomes_address} lie outside memory"
-        )));
-    }
-    // The whole array was checked to lie in memory: read it as one slice.
-    let outcome_bytes = usize::try_from(outcome_bytes).unwrap_or(usize::MAX);
     let start = outcomes_address as usize;
-    let array = memory
-        .get(start..start.saturating_add(outcome_bytes))
-        .ok_or_else(|| invalid("the outcomes lie outside memory"))?;
+    let array = usize::try_from(outcome_bytes)
+        .ok()
+        .and_then(|len| memory.get(start..start.checked_add(len)?))
+        .ok_or_else(|| {
+            invalid(format!(
+                "{outcome_count} outcomes at address {outcomes_address} lie outside memory"
+            ))
+        })?;
     let mut outcomes = Vec::with_capacity((outcome_count as usize).min(65_536));
     for entry in array.chunks_exact(OUTCOME_SIZE as usize) {
         let resource = word_of(entry, 0);

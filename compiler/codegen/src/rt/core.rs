@@ -203,15 +203,7 @@ pub(crate) fn lookup_id(f: &mut Func) {
 /// search). `rt::LookupId`'s body; `field` and `prop` scan small objects
 /// themselves ([`scan_and_return`]).
 fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
-    let (base, n, lo, hi, mid, entry, found) = (
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-    );
+    let [base, n, lo, hi, mid] = f.i32_locals();
     payload_address(f, object);
     f.set(base);
     f.get(object).load32(12).tee(n).set(hi);
@@ -227,9 +219,17 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
     f.end().br(0).end().end();
     // The first entry from `lo` on whose id is not below `key` (at `hi` at
     // the latest) is the only one that can match.
+    scan_and_return_from(f, [base, lo, n], key, missing);
+}
+
+/// Emits the scan that ends both lookups: from entry `i` on, the first
+/// entry whose key id is not below `key` returns its value's address if the
+/// ids are equal, else `missing`; so does running past entry `n`.
+fn scan_and_return_from(f: &mut Func, [base, i, n]: [u32; 3], key: u32, missing: u32) {
+    let [entry, found] = f.i32_locals();
     f.block().loop_();
-    f.get(lo).get(n).ge_u().br_if(1);
-    f.element(base, lo, 32).tee(entry).load32(0).tee(found);
+    f.get(i).get(n).ge_u().br_if(1);
+    f.element(base, i, 32).tee(entry).load32(0).tee(found);
     f.get(key).ge_u().if_();
     f.get(entry)
         .i32c(16)
@@ -241,7 +241,7 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
         .select()
         .ret();
     f.end();
-    f.inc(lo, 1).br(0).end().end();
+    f.inc(i, 1).br(0).end().end();
     f.u32c(missing).ret();
 }
 
@@ -251,7 +251,7 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
 /// function leaves it fewer live values, so its calls save and restore
 /// fewer registers.
 fn scan_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
-    let [base, n, i, entry, found] = f.i32_locals();
+    let [base, n, i, found] = f.i32_locals();
     f.get(object)
         .load32(12)
         .tee(n)
@@ -269,22 +269,7 @@ fn scan_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
     f.end();
     payload_address(f, object);
     f.set(base);
-    f.block().loop_();
-    f.get(i).get(n).ge_u().br_if(1);
-    f.element(base, i, 32).tee(entry).load32(0).tee(found);
-    f.get(key).ge_u().if_();
-    f.get(entry)
-        .i32c(16)
-        .add()
-        .u32c(missing)
-        .get(found)
-        .get(key)
-        .eq()
-        .select()
-        .ret();
-    f.end();
-    f.inc(i, 1).br(0).end().end();
-    f.u32c(missing).ret();
+    scan_and_return_from(f, [base, i, n], key, missing);
 }
 
 /// Objects with at most this many entries are scanned, not searched.
