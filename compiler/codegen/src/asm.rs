@@ -234,6 +234,16 @@ impl Func {
         self.get(local).i32c(delta).add().set(local)
     }
 
+    /// A loop emitting `body` once for each value of local `i` from
+    /// `from` up to the value of local `to`, excluded (unsigned).
+    pub(crate) fn count_up(&mut self, i: u32, from: i32, to: u32, body: impl FnOnce(&mut Func)) {
+        self.i32c(from).set(i);
+        self.block().loop_();
+        self.get(i).get(to).ge_u().br_if(1);
+        body(self);
+        self.inc(i, 1).br(0).end().end();
+    }
+
     /// Pushes `base + index * size`.
     pub(crate) fn element(&mut self, base: u32, index: u32, size: i32) -> &mut Func {
         self.get(base).get(index).i32c(size).mul().add()

@@ -203,24 +203,12 @@ impl<'c, 'p> Body<'c, 'p> {
             }
             Expr::Not(_) | Expr::And(..) | Expr::Or(..) => self.boolean(expr),
             Expr::Compare { op, left, right } => match op {
-                CompareOp::Eq | CompareOp::Ne => {
-                    if constant_operand(left, right).is_some() {
-                        self.boolean(expr);
-                        return;
-                    }
+                CompareOp::Eq if constant_operand(left, right).is_none() => {
                     self.expr(left);
                     self.expr(right);
                     self.call(Rt::Eq);
-                    if *op == CompareOp::Ne {
-                        let value = self.f.i32_local();
-                        self.f.set(value);
-                        let unknown = self.f.i32_local();
-                        self.f.get(value).set(unknown);
-                        truth_of(&mut self.f, value);
-                        self.not_truth();
-                        self.materialize(unknown);
-                    }
                 }
+                CompareOp::Eq | CompareOp::Ne => self.boolean(expr),
                 CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
                     let code = match op {
                         CompareOp::Lt => 0,
@@ -387,7 +375,7 @@ impl<'c, 'p> Body<'c, 'p> {
 
     /// Pushes the truth of a condition: 0 false, 1 true, 2 unknown, in
     /// which case `unknown` holds the unknown value (the reason reported).
-    /// `not`, `and`, `or` and equality with a constant are decided on
+    /// `not`, `and`, `or`, `!=` and equality with a constant are decided on
     /// truths, without making a boolean value at each step.
     fn truth(&mut self, expr: &Expr, unknown: u32) {
         match expr {
@@ -401,9 +389,16 @@ impl<'c, 'p> Body<'c, 'p> {
                 op: op @ (CompareOp::Eq | CompareOp::Ne),
                 left,
                 right,
-            } if constant_operand(left, right).is_some() => {
-                if let Some((other, constant)) = constant_operand(left, right) {
-                    self.eq_constant_truth(other, constant, unknown);
+            } => {
+                match constant_operand(left, right) {
+                    Some((other, constant)) => self.eq_constant_truth(other, constant, unknown),
+                    None => {
+                        self.expr(left);
+                        self.expr(right);
+                        self.call(Rt::Eq);
+                        self.f.set(unknown);
+                        truth_of(&mut self.f, unknown);
+                    }
                 }
                 if *op == CompareOp::Ne {
                     self.not_truth();

@@ -424,7 +424,7 @@ fn ward_alloc() -> Func {
 /// length of the module's key table: type keys at or past it (the
 /// unknown key, or a hostile input's) share the last group.
 fn type_column(f: &mut Func, input: u32, key_count: u32) {
-    let (n, i) = (f.i32_local(), f.i32_local());
+    let [n, i] = f.i32_locals();
     f.gget(global::TYPES_FOR).get(input).ne().if_();
     f.get(input)
         .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
@@ -434,14 +434,13 @@ fn type_column(f: &mut Func, input: u32, key_count: u32) {
         .mul()
         .call(Rt::Alloc.index())
         .gset(global::TYPES);
-    f.block().loop_();
-    f.get(i).get(n).ge_u().br_if(1);
-    f.gget(global::TYPES).get(i).i32c(4).mul().add();
-    f.get(i)
-        .call(Rt::Record.index())
-        .load32(ward_abi::layout::RESOURCE_TYPE_KEY)
-        .store32(0);
-    f.inc(i, 1).br(0).end().end();
+    f.count_up(i, 0, n, |f| {
+        f.gget(global::TYPES).get(i).i32c(4).mul().add();
+        f.get(i)
+            .call(Rt::Record.index())
+            .load32(ward_abi::layout::RESOURCE_TYPE_KEY)
+            .store32(0);
+    });
     type_index(f, n, key_count);
     f.gget(global::HEAP).gset(global::INPUT_END);
     f.get(input).gset(global::TYPES_FOR);
@@ -452,21 +451,8 @@ fn type_column(f: &mut Func, input: u32, key_count: u32) {
 /// column) into [`global::TYPE_ORDER`], with the groups' bounds in
 /// [`global::TYPE_GROUPS`].
 fn type_index(f: &mut Func, n: u32, key_count: u32) {
-    let [i, group, at, column, groups, order] = f.i32_locals();
-    let group_count = key_count.saturating_add(2);
-    // Loops `i` from `from` to the count in `to` (a local, or a constant).
-    let each = |f: &mut Func, from: i32, to: Result<u32, u32>, body: &dyn Fn(&mut Func)| {
-        f.i32c(from).set(i);
-        f.block().loop_();
-        f.get(i);
-        match to {
-            Ok(local) => f.get(local),
-            Err(constant) => f.u32c(constant),
-        };
-        f.ge_u().br_if(1);
-        body(f);
-        f.inc(i, 1).br(0).end().end();
-    };
+    let [i, group, at, column, groups, order, group_count] = f.i32_locals();
+    f.u32c(key_count.saturating_add(2)).set(group_count);
     // The group of resource `i`: its type key, at most `key_count`.
     let group_of = |f: &mut Func| {
         f.element(column, i, 4).load32(0).set(group);
@@ -479,24 +465,24 @@ fn type_index(f: &mut Func, n: u32, key_count: u32) {
             .set(group);
     };
     f.gget(global::TYPES).set(column);
-    f.u32c(group_count)
+    f.get(group_count)
         .i32c(4)
         .mul()
         .call(Rt::Alloc.index())
         .tee(groups)
         .gset(global::TYPE_GROUPS);
     // The heap is reused: clear the counts.
-    each(f, 0, Err(group_count), &|f| {
+    f.count_up(i, 0, group_count, |f| {
         f.element(groups, i, 4).i32c(0).store32(0);
     });
     // Count each group into entry `group + 2`.
-    each(f, 0, Ok(n), &|f| {
+    f.count_up(i, 0, n, |f| {
         group_of(f);
         f.element(groups, group, 4).tee(at);
         f.get(at).load32(8).i32c(1).add().store32(8);
     });
     // Running sums: entry `group + 1` is where the group starts.
-    each(f, 2, Err(group_count), &|f| {
+    f.count_up(i, 2, group_count, |f| {
         f.element(groups, i, 4).tee(at);
         f.get(at).load32(0).get(at).i32c(-4).add().load32(0).add();
         f.store32(0);
@@ -509,7 +495,7 @@ fn type_index(f: &mut Func, n: u32, key_count: u32) {
         .call(Rt::Alloc.index())
         .tee(order)
         .gset(global::TYPE_ORDER);
-    each(f, 0, Ok(n), &|f| {
+    f.count_up(i, 0, n, |f| {
         group_of(f);
         f.element(groups, group, 4).set(at);
         f.get(at).load32(4).set(group);
@@ -518,16 +504,14 @@ fn type_index(f: &mut Func, n: u32, key_count: u32) {
     });
 }
 
-/// `ward_eval(rule, input, len) -> results address`.
-/// The messages of a rejected input: not a Ward input of this version, and
-/// a resource table that does not fit in the input.
-type Rejections = [(u32, u32); 2];
-
+/// `ward_eval(rule, input, len) -> results address`. `rejected` holds the
+/// messages of a rejected input: not a Ward input of this version, and a
+/// resource table that does not fit in the input.
 fn ward_eval(
     first_rule: u32,
     rule_count: u32,
     key_count: u32,
-    rejected: Rejections,
+    rejected: [(u32, u32); 2],
     no_rule: (u32, u32),
 ) -> Func {
     let (rule, input, len) = (0, 1, 2);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 mod common;
 
 use common::{Instance, compare, encode, program, validate};
-use ward_abi::{KeyTable, ResultsLimits, Status, decode_results};
+use ward_abi::{KeyTable, ResultsLimits, Status};
 
 fn core_cases() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/eval")
@@ -149,16 +149,8 @@ fn rejected_inputs_and_unknown_rules() {
     validate(&wasm);
     let mut instance = Instance::new(&wasmtime::Engine::default(), &wasm);
     let at = instance.write_input(&[0u8; 64]);
-    let Instance {
-        mut store,
-        memory,
-        reset,
-        alloc,
-        eval,
-    } = instance;
     let limits = ResultsLimits::new(0, 0, 1);
-    let address = eval.call(&mut store, (0, at, 64)).expect("eval");
-    let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
+    let results = instance.results(0, at, 64, &limits);
     assert_eq!(results.status, Status::InputRejected);
     assert!(results.message.contains("ABI version 1"));
 
@@ -170,18 +162,12 @@ fn rejected_inputs_and_unknown_rules() {
     .expect("loads");
     let keys = KeyTable::new(["T"]);
     let encoded = encode(&document, &keys);
-    reset.call(&mut store, ()).expect("reset");
+    let at = instance.write_input(&encoded.bytes);
     let len = encoded.bytes.len() as i32;
-    let at = alloc.call(&mut store, len).expect("alloc");
-    memory
-        .write(&mut store, at as usize, &encoded.bytes)
-        .expect("write");
-    let address = eval.call(&mut store, (7, at, len)).expect("eval");
-    let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
+    let results = instance.results(7, at, len, &limits);
     assert_eq!(results.status, Status::Error);
-    let address = eval.call(&mut store, (0, at, len)).expect("eval");
     let limits = ResultsLimits::new(1, encoded.nodes.len() as u32, 1);
-    let results = decode_results(memory.data(&store), address as u32, &limits).expect("results");
+    let results = instance.results(0, at, len, &limits);
     assert_eq!(results.status, Status::Ok);
     assert_eq!(results.outcomes.len(), 1);
 
@@ -194,14 +180,8 @@ fn rejected_inputs_and_unknown_rules() {
     ] {
         let mut bytes = encoded.bytes.clone();
         bytes[field as usize..field as usize + 4].copy_from_slice(&value.to_le_bytes());
-        reset.call(&mut store, ()).expect("reset");
-        let at = alloc.call(&mut store, len).expect("alloc");
-        memory
-            .write(&mut store, at as usize, &bytes)
-            .expect("write");
-        let address = eval.call(&mut store, (0, at, len)).expect("eval");
-        let results =
-            decode_results(memory.data(&store), address as u32, &limits).expect("results");
+        let at = instance.write_input(&bytes);
+        let results = instance.results(0, at, len, &limits);
         assert_eq!(results.status, Status::InputRejected, "{field} = {value}");
         assert!(
             results.message.contains("resource table"),
@@ -244,12 +224,7 @@ fn each_input_is_read_afresh() {
         );
         // Twice: the second call reuses what the first kept.
         for _ in 0..2 {
-            let address = instance
-                .eval
-                .call(&mut instance.store, (0, at, len))
-                .expect("eval");
-            let memory = instance.memory.data(&instance.store);
-            let results = decode_results(memory, address as u32, &limits).expect("results");
+            let results = instance.results(0, at, len, &limits);
             let found: Vec<&str> = results
                 .findings
                 .iter()

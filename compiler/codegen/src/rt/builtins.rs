@@ -593,17 +593,19 @@ pub(crate) fn type_match(f: &mut Func) {
 /// `type_match`.
 pub(crate) fn traverse(f: &mut Func) {
     let (direction, r, filter, key) = (0, 1, 2, 3);
-    let (rec, first, n, adjacency, p, k, count, other, item) = (
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-    );
+    let [
+        rec,
+        first,
+        n,
+        adjacency,
+        p,
+        k,
+        count,
+        other,
+        item,
+        records,
+        record,
+    ] = f.i32_locals();
     return_if_tag(f, r, TAG_UNKNOWN, r);
     f.get(filter).if_();
     return_if_tag(f, filter, TAG_UNKNOWN, filter);
@@ -634,6 +636,7 @@ pub(crate) fn traverse(f: &mut Func) {
         .set(adjacency);
     f.end();
     alloc_list(f, n, p);
+    f.i32c(0).call(Rt::Record.index()).set(records);
     f.block().loop_();
     f.get(k).get(n).ge_u().br_if(1);
     f.get(adjacency)
@@ -656,16 +659,7 @@ pub(crate) fn traverse(f: &mut Func) {
         .call(Rt::TypeMatch.index())
         .end();
     f.if_();
-    list_item(f, p, count, item);
-    f.get(item).i32c(head(TAG_RESOURCE)).store32(0);
-    f.get(item)
-        .get(other)
-        .call(Rt::Record.index())
-        .load32(RESOURCE_NODE)
-        .store32(4);
-    f.get(item).get(other).store32(8);
-    f.get(item).i32c(0).store32(12);
-    f.inc(count, 1);
+    resource_item(f, [p, other, count, item], records, record);
     f.end();
     f.inc(k, 1).br(0).end().end();
     list_header(f, p, count);

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use ward_abi::{
-    EncodeOptions, EncodedInput, KeyTable, META_SECTION, Metadata, NONE, ResultsLimits, Status,
-    decode_results, encode_input_with,
+    EncodeOptions, EncodedInput, KeyTable, META_SECTION, Metadata, NONE, Results, ResultsLimits,
+    Status, decode_results, encode_input_with,
 };
 use ward_compiler::Compiler;
 use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
@@ -101,6 +101,16 @@ impl Instance {
             .write(&mut self.store, at as usize, bytes)
             .expect("write");
         at
+    }
+
+    /// `ward_eval` of rule `rule` on the input at `at`, its results
+    /// decoded.
+    pub fn results(&mut self, rule: i32, at: i32, len: i32, limits: &ResultsLimits) -> Results {
+        let address = self
+            .eval
+            .call(&mut self.store, (rule, at, len))
+            .expect("eval");
+        decode_results(self.memory.data(&self.store), address as u32, limits).expect("results")
     }
 }
 
