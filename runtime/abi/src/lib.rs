@@ -32,6 +32,7 @@ mod bytes;
 mod input;
 mod inspect;
 mod meta;
+mod report;
 mod results;
 
 pub use input::{
@@ -43,6 +44,7 @@ pub use inspect::{
     MAX_DECODE_DEPTH, decode_input,
 };
 pub use meta::{CheckKind, CheckMeta, MetaError, Metadata, RuleMeta, Severity, SourceSpan};
+pub use report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
 pub use results::{
     FindingRecord, OutcomeRecord, Results, ResultsError, ResultsLimits, Status, decode_results,
 };

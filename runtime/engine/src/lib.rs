@@ -55,11 +55,12 @@ mod engine;
 mod error;
 mod input;
 mod policy;
-mod report;
 
 pub use engine::{Budget, Engine, EngineConfig, ModuleCache};
 pub use error::{EngineError, PolicyError};
 pub use input::Input;
 pub use policy::{ModuleOrigin, Policy, PolicyStats, read_metadata};
-pub use report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
-pub use ward_abi::{Metadata, Outcome, RuleMeta, Severity};
+pub use ward_abi::{
+    Finding, Metadata, Outcome, Report, ResourceOutcome, RuleError, RuleErrorKind, RuleMeta,
+    Severity, Summary,
+};

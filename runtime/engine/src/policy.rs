@@ -19,7 +19,7 @@ use crate::cache::hex;
 use crate::engine::{Budget, Engine};
 use crate::error::{PolicyError, describe};
 use crate::input::{EncodingKey, Input};
-use crate::report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
+use ward_abi::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
 
 /// Where [`Policy::load`] got the compiled module from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,9 +1,11 @@
-//! Reports: findings, outcomes, errors and their summary.
+//! Reports: findings, outcomes, errors and their summary, the shared words
+//! every engine (the compiled module under a runtime, the reference
+//! evaluator) returns and every writer reads.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use ward_abi::{Outcome, Severity};
+use crate::{Outcome, Severity};
 
 /// One finding: a rule that failed (or could not be decided) on a value of
 /// the input, located in the input file.
@@ -60,9 +62,9 @@ pub struct ResourceOutcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleErrorKind {
-    /// The rule used up its fuel ([`Budget::Fuel`](crate::Budget::Fuel)).
+    /// The rule used up its fuel (the runtime's fuel budget).
     OutOfFuel,
-    /// The rule used up its time ([`Budget::Time`](crate::Budget::Time)).
+    /// The rule used up its time (the runtime's time budget).
     Timeout,
     /// The rule needed more memory than the limit.
     MemoryLimit,
