@@ -271,67 +271,6 @@ fn build_then_eval_reports_what_check_reports() {
     assert_eq!(check_out, reference_out);
 }
 
-/// The shared third-party corpus.
-fn corpus() -> PathBuf {
-    ward_tests::corpus_root()
-}
-
-#[test]
-fn the_whole_cloudformation_corpus_is_judged_or_refused_with_a_location() {
-    let cfn = corpus().join("cfn");
-    let args = vec![
-        "check".to_string(),
-        "--format".to_string(),
-        "json".to_string(),
-        "--fail-on".to_string(),
-        "never".to_string(),
-        cfn.to_string_lossy().to_string(),
-    ];
-    let (code, stdout, stderr) = run_ward(&args);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    // Some corpus files are broken on purpose (invalid JSON or YAML,
-    // duplicate keys): they are refused, the rest are still judged.
-    assert_eq!(code, 2, "{stderr}");
-    let report: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
-    let inputs = report["summary"]["inputs"].as_u64().expect("input count");
-    assert!(inputs >= 1_400, "only {inputs} inputs judged");
-    assert!(
-        report["summary"]["findings"]
-            .as_u64()
-            .expect("finding count")
-            > 1_000,
-        "{}",
-        report["summary"]
-    );
-    assert_eq!(
-        report["errors"].as_array().expect("errors").len(),
-        0,
-        "rules stopped: {}",
-        report["errors"]
-    );
-    // Every refused file is named with a line and column.
-    let refused: Vec<&str> = stderr
-        .lines()
-        .filter(|line| line.contains(": error[input]: "))
-        .collect();
-    assert!(
-        !refused.is_empty() && refused.len() <= 40,
-        "{} refused:\n{stderr}",
-        refused.len()
-    );
-    for line in &refused {
-        let location = line.split(": error[input]: ").next().unwrap_or("");
-        let mut parts = location.rsplitn(3, ':');
-        let column: u32 = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-        let line_number: u32 = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-        assert!(line_number >= 1 && column >= 1, "no position in `{line}`");
-    }
-    // Every finding points into its file.
-    for finding in report["findings"].as_array().expect("findings") {
-        assert!(finding["line"].as_u64().unwrap_or(0) >= 1, "{finding}");
-    }
-}
-
 /// `--write-baseline` suppresses every current finding with the reason
 /// given; checking again with that baseline reports no finding, and a new
 /// finding (another file) still fails.
