@@ -31,12 +31,11 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Map, Value as Json, json};
-use ward_abi::{
-    EncodeOptions, EncodedInput, Metadata, ResultsLimits, decode_results, encode_input_with,
-};
+use ward_abi::{Metadata, ResultsLimits, decode_results};
 use ward_compiler::Compiler;
 use ward_compiler::eval::{Evaluator, Limits};
 use ward_compiler::ir::Program;
+use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
 use ward_model::Document;
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, ModuleOrigin, Policy};
 

@@ -21,12 +21,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value as Json;
-use ward_abi::{
-    EncodeOptions, EncodedInput, KeyTable, Metadata, NONE, Outcome, Results, ResultsLimits, Status,
-    decode_results, encode_input_with,
-};
+use ward_abi::{KeyTable, Metadata, NONE, Outcome, Results, ResultsLimits, Status, decode_results};
 use ward_compiler::Compiler;
 use ward_compiler::testing::literal_to_json;
+use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
 use ward_model::{Document, ResourcePart};
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy};
 use ward_syntax::ast::{Item, TestStmt};

@@ -10,12 +10,10 @@ use std::fmt::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ward_abi::{
-    EncodeOptions, KeyTable, META_SECTION, Metadata, ResultsLimits, decode_results,
-    encode_input_with,
-};
+use ward_abi::{KeyTable, META_SECTION, Metadata, ResultsLimits, decode_results};
 use ward_compiler::Compiler;
 use ward_compiler::eval::{Evaluator, Limits};
+use ward_encode::{EncodeOptions, encode_input_with};
 
 fn template(count: usize) -> String {
     let mut out = String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {");

@@ -245,8 +245,8 @@ impl Func {
     }
 
     /// Pushes `base + index * size`.
-    pub(crate) fn element(&mut self, base: u32, index: u32, size: i32) -> &mut Func {
-        self.get(base).get(index).i32c(size).mul().add()
+    pub(crate) fn element(&mut self, base: u32, index: u32, size: u32) -> &mut Func {
+        self.get(base).get(index).u32c(size).mul().add()
     }
 
     /// Copies a 16-byte slot from the address in `from` to the address in

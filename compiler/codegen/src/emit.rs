@@ -8,8 +8,14 @@
 use std::collections::HashMap;
 
 use ward_abi::layout::{
-    RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE,
-    RESOURCE_TAGS, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_STRING, TAG_UNKNOWN,
+    ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_ORDER, ENTRY_SIZE, ENTRY_VALUE, FINDING_NEXT,
+    HEADER_RESOURCE_COUNT, ORDER_INDEX_SIZE, OUTCOME_FAIL, OUTCOME_PASS, OUTCOME_RESOURCE,
+    OUTCOME_SIZE, OUTCOME_SKIP, OUTCOME_UNKNOWN, OUTCOME_VALUE, RESOURCE_ID_LEN, RESOURCE_ID_OFF,
+    RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESULTS_FINDING_COUNT,
+    RESULTS_FIRST_FINDING, RESULTS_MESSAGE, RESULTS_MESSAGE_LEN, RESULTS_OUTCOME_COUNT,
+    RESULTS_OUTCOMES, RESULTS_RESERVED, RESULTS_SIZE, RESULTS_STATUS, SLOT_NODE, SLOT_PAYLOAD,
+    SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_OBJECT,
+    TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
@@ -456,7 +462,7 @@ impl<'c, 'p> Body<'c, 'p> {
         let t = self.f.i32_local();
         self.f
             .get(v)
-            .load8(0)
+            .load8(SLOT_TAG)
             .tee(t)
             .i32c(i32::from(TAG_UNKNOWN))
             .eq()
@@ -469,12 +475,20 @@ impl<'c, 'p> Body<'c, 'p> {
             }
             Const::Bool(flag) => {
                 self.f.get(t).i32c(i32::from(TAG_BOOL)).eq().if_i32();
-                self.f.get(v).load32(8).i32c(i32::from(*flag)).eq();
+                self.f
+                    .get(v)
+                    .load32(SLOT_PAYLOAD)
+                    .i32c(i32::from(*flag))
+                    .eq();
                 self.f.else_().i32c(0).end();
             }
             Const::Number(number) => {
                 self.f.get(t).i32c(i32::from(TAG_NUMBER)).eq().if_i32();
-                self.f.get(v).loadf(8).f64c(*number).ins(Instruction::F64Eq);
+                self.f
+                    .get(v)
+                    .loadf(SLOT_PAYLOAD)
+                    .f64c(*number)
+                    .ins(Instruction::F64Eq);
                 self.f.else_().i32c(0).end();
             }
             Const::String(text) => {
@@ -484,7 +498,7 @@ impl<'c, 'p> Body<'c, 'p> {
                     .i32c(i32::from(TAG_STRING))
                     .eq()
                     .get(v)
-                    .load32(12)
+                    .load32(SLOT_PAYLOAD_LEN)
                     .u32c(len)
                     .eq()
                     .and()
@@ -503,10 +517,15 @@ impl<'c, 'p> Body<'c, 'p> {
             .map(|item| self.eval_into_local(item))
             .collect();
         let (p, count) = (self.f.i32_local(), self.f.i32_local());
+        // The list's slot, then its items.
         let n = i32::try_from(values.len()).unwrap_or(i32::MAX);
-        self.f.i32c(16 + 16 * n).call(Rt::Alloc.index()).set(p);
+        let slot_size = SLOT_SIZE as i32;
+        self.f
+            .i32c(slot_size + slot_size * n)
+            .call(Rt::Alloc.index())
+            .set(p);
         for (position, value) in values.iter().enumerate() {
-            let offset = 16 + 16 * u32::try_from(position).unwrap_or(0);
+            let offset = SLOT_SIZE + SLOT_SIZE * u32::try_from(position).unwrap_or(0);
             self.f.copy_slot(p, offset, *value);
         }
         self.f.i32c(n).set(count);
@@ -522,38 +541,41 @@ impl<'c, 'p> Body<'c, 'p> {
             built.push((self.cx.key_id(&text), text, position, local));
         }
         built.sort_by_key(|(id, _, position, _)| (*id, *position));
+        // The object's slot, its entries, then its order array.
         let n = u32::try_from(built.len()).unwrap_or(0);
-        let order_at = 16 + 32 * n;
-        let size = (order_at + 4 * n + 7) & !7;
+        let order_at = SLOT_SIZE + ENTRY_SIZE * n;
+        let size = (order_at + ORDER_INDEX_SIZE * n + 7) & !7;
         let p = self.f.i32_local();
         self.f.u32c(size).call(Rt::Alloc.index()).set(p);
         let mut order = vec![0u32; built.len()];
         for (index, (id, text, position, local)) in built.iter().enumerate() {
-            let entry = 16 + 32 * u32::try_from(index).unwrap_or(0);
+            let entry = SLOT_SIZE + ENTRY_SIZE * u32::try_from(index).unwrap_or(0);
             let (key_at, key_len) = self.cx.pool.string(text);
-            self.f.get(p).u32c(*id).store32(entry);
-            self.f.get(p).u32c(key_at).store32(entry + 4);
-            self.f.get(p).u32c(key_len).store32(entry + 8);
+            self.f.get(p).u32c(*id).store32(entry + ENTRY_KEY_ID);
+            self.f.get(p).u32c(key_at).store32(entry + ENTRY_KEY_OFF);
+            self.f.get(p).u32c(key_len).store32(entry + ENTRY_KEY_LEN);
             self.f
                 .get(p)
                 .u32c(u32::try_from(*position).unwrap_or(0))
-                .store32(entry + 12);
-            self.f.copy_slot(p, entry + 16, *local);
+                .store32(entry + ENTRY_ORDER);
+            self.f.copy_slot(p, entry + ENTRY_VALUE, *local);
             if let Some(slot) = order.get_mut(*position) {
                 *slot = u32::try_from(index).unwrap_or(0);
             }
         }
         for (position, index) in order.iter().enumerate() {
-            let at = order_at + 4 * u32::try_from(position).unwrap_or(0);
+            let at = order_at + ORDER_INDEX_SIZE * u32::try_from(position).unwrap_or(0);
             self.f.get(p).u32c(*index).store32(at);
         }
+        self.f.get(p).i32c(head(TAG_OBJECT)).store32(SLOT_TAG);
+        self.f.get(p).u32c(NONE).store32(SLOT_NODE);
         self.f
             .get(p)
-            .i32c(head(ward_abi::layout::TAG_OBJECT))
-            .store32(0);
-        self.f.get(p).u32c(NONE).store32(4);
-        self.f.get(p).get(p).i32c(16).add().store32(8);
-        self.f.get(p).u32c(n).store32(12);
+            .get(p)
+            .u32c(SLOT_SIZE)
+            .add()
+            .store32(SLOT_PAYLOAD);
+        self.f.get(p).u32c(n).store32(SLOT_PAYLOAD_LEN);
         self.f.get(p);
     }
 
@@ -630,7 +652,7 @@ impl<'c, 'p> Body<'c, 'p> {
             .set(result);
         self.f.block().loop_();
         self.f.get(i).get(count).ge_u().br_if(1);
-        self.f.element(base, i, 16).set(element);
+        self.f.element(base, i, SLOT_SIZE).set(element);
         let body_value = self.eval_into_local(body);
         truth_of(&mut self.f, body_value);
         self.f.tee(truth);
@@ -698,7 +720,7 @@ impl<'c, 'p> Body<'c, 'p> {
         for (value, _) in &values {
             self.f
                 .get(*value)
-                .load8(0)
+                .load8(SLOT_TAG)
                 .i32c(i32::from(TAG_UNKNOWN))
                 .eq()
                 .if_()
@@ -713,7 +735,7 @@ impl<'c, 'p> Body<'c, 'p> {
         self.f.i32c(0).call(Rt::Record.index()).set(records);
         self.f
             .gget(global::INPUT)
-            .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
+            .load32(HEADER_RESOURCE_COUNT)
             .set(n);
         alloc_list(&mut self.f, n, p);
         // The type column (made by `ward_eval`), for the type keys of
@@ -779,7 +801,7 @@ impl<'c, 'p> Body<'c, 'p> {
             }
             Builtin::IsUnknown => {
                 arg(self, 0);
-                self.f.load8(0).i32c(i32::from(TAG_UNKNOWN)).eq();
+                self.f.load8(SLOT_TAG).i32c(i32::from(TAG_UNKNOWN)).eq();
                 let cond = self.f.i32_local();
                 self.f.set(cond).u32c(TRUE).u32c(FALSE).get(cond).select();
             }
@@ -906,7 +928,7 @@ impl<'c, 'p> Body<'c, 'p> {
                     self.f.get(i).get(count).ge_u();
                     let relative = self.depth - exit - 1;
                     self.f.br_if(relative);
-                    self.f.element(base, i, 16).set(element);
+                    self.f.element(base, i, SLOT_SIZE).set(element);
                     let iteration = self.open_block();
                     self.stmts(rule, body, iteration);
                     self.close();
@@ -937,7 +959,7 @@ impl<'c, 'p> Body<'c, 'p> {
         match &check.at {
             Some(at) => {
                 self.expr(at);
-                self.f.load32(4);
+                self.f.load32(SLOT_NODE);
             }
             None => {
                 self.f.u32c(NONE);
@@ -986,7 +1008,10 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
         .gset(global::RULE_ID)
         .u32c(id_len)
         .gset(global::RULE_ID_LEN);
-    body.f.i32c(32).call(Rt::Alloc.index()).set(results);
+    body.f
+        .u32c(RESULTS_SIZE)
+        .call(Rt::Alloc.index())
+        .set(results);
     body.expr(&rule.source);
     body.f.set(source);
     body.f.get(source).call(Rt::IterCount.index()).set(count);
@@ -1001,7 +1026,7 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.f.get(source).call(Rt::IterBase.index()).set(base);
     body.f
         .get(count)
-        .i32c(8)
+        .u32c(OUTCOME_SIZE)
         .mul()
         .call(Rt::Alloc.index())
         .set(outcomes);
@@ -1016,13 +1041,16 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     let relative = body.depth - exit - 1;
     body.f.br_if(relative);
     body.f
-        .element(base, i, 16)
+        .element(base, i, SLOT_SIZE)
         .tee(element)
-        .load8(0)
+        .load8(SLOT_TAG)
         .i32c(i32::from(crate::layout::TAG_RESOURCE))
         .eq();
     body.open_if();
-    body.f.get(element).load32(8).gset(global::RESOURCE);
+    body.f
+        .get(element)
+        .load32(SLOT_PAYLOAD)
+        .gset(global::RESOURCE);
     for g in [
         global::FAIL_HEAD,
         global::FAIL_TAIL,
@@ -1040,7 +1068,7 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.f
         .get(records)
         .get(element)
-        .load32(8)
+        .load32(SLOT_PAYLOAD)
         .u32c(RESOURCE_SIZE)
         .mul()
         .add()
@@ -1063,30 +1091,40 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.stmts(rule, &rule.body, checks);
     body.close();
     // The outcome: fail, else unknown, else skip, else pass.
-    body.f.i32c(0).set(outcome);
-    body.f.get(body.skipped).if_().i32c(2).set(outcome).end();
+    body.f.u32c(OUTCOME_PASS).set(outcome);
+    body.f
+        .get(body.skipped)
+        .if_()
+        .u32c(OUTCOME_SKIP)
+        .set(outcome)
+        .end();
     body.f
         .gget(global::UNKNOWN_COUNT)
         .if_()
-        .i32c(3)
+        .u32c(OUTCOME_UNKNOWN)
         .set(outcome)
         .end();
     body.f
         .gget(global::FAIL_COUNT)
         .if_()
-        .i32c(1)
+        .u32c(OUTCOME_FAIL)
         .set(outcome)
         .end();
     for (code, list_head, list_tail, list_count) in [
-        (1, global::FAIL_HEAD, global::FAIL_TAIL, global::FAIL_COUNT),
         (
-            3,
+            OUTCOME_FAIL,
+            global::FAIL_HEAD,
+            global::FAIL_TAIL,
+            global::FAIL_COUNT,
+        ),
+        (
+            OUTCOME_UNKNOWN,
             global::UNKNOWN_HEAD,
             global::UNKNOWN_TAIL,
             global::UNKNOWN_COUNT,
         ),
     ] {
-        body.f.get(outcome).i32c(code).eq().if_();
+        body.f.get(outcome).u32c(code).eq().if_();
         body.f
             .get(tail)
             .eqz()
@@ -1096,7 +1134,7 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
             .else_()
             .get(tail)
             .gget(list_head)
-            .store32(0)
+            .store32(FINDING_NEXT)
             .end();
         body.f.gget(list_tail).set(tail);
         body.f.get(findings).gget(list_count).add().set(findings);
@@ -1105,10 +1143,10 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     // A resource without findings leaves nothing behind on the heap.
     body.f
         .get(outcome)
-        .i32c(1)
+        .u32c(OUTCOME_FAIL)
         .ne()
         .get(outcome)
-        .i32c(3)
+        .u32c(OUTCOME_UNKNOWN)
         .ne()
         .and()
         .if_()
@@ -1116,33 +1154,34 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
         .gset(global::HEAP)
         .end();
     body.f
-        .get(outcomes)
-        .get(produced)
-        .i32c(8)
-        .mul()
-        .add()
+        .element(outcomes, produced, OUTCOME_SIZE)
         .gget(global::RESOURCE)
-        .store32(0);
+        .store32(OUTCOME_RESOURCE);
     body.f
-        .get(outcomes)
-        .get(produced)
-        .i32c(8)
-        .mul()
-        .add()
+        .element(outcomes, produced, OUTCOME_SIZE)
         .get(outcome)
-        .store32(4);
+        .store32(OUTCOME_VALUE);
     body.f.inc(produced, 1);
     body.close();
     body.f.inc(i, 1).br(0);
     body.close();
     body.close();
 
-    body.f.get(results).i32c(0).store32(0);
-    body.f.get(results).get(produced).store32(4);
-    body.f.get(results).get(outcomes).store32(8);
-    body.f.get(results).get(findings).store32(12);
-    body.f.get(results).get(head_).store32(16);
-    for offset in [20, 24, 28] {
+    body.f.get(results).u32c(STATUS_OK).store32(RESULTS_STATUS);
+    body.f
+        .get(results)
+        .get(produced)
+        .store32(RESULTS_OUTCOME_COUNT);
+    body.f.get(results).get(outcomes).store32(RESULTS_OUTCOMES);
+    body.f
+        .get(results)
+        .get(findings)
+        .store32(RESULTS_FINDING_COUNT);
+    body.f
+        .get(results)
+        .get(head_)
+        .store32(RESULTS_FIRST_FINDING);
+    for offset in [RESULTS_MESSAGE, RESULTS_MESSAGE_LEN, RESULTS_RESERVED] {
         body.f.get(results).i32c(0).store32(offset);
     }
     body.f.get(results);

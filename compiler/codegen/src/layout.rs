@@ -9,9 +9,9 @@
 //! builds are slots in the data segment (constants) or on the heap. Two
 //! additions:
 //!
-//! - byte `+1` of a slot is a flag: 0 (as the host writes it) means the
-//!   payload's offsets are relative to the input block, 1 means they are
-//!   absolute addresses. Lists, objects and strings built by the module set
+//! - byte [`SLOT_FLAG`] (`+1`) of a slot is a flag: 0 (as the host writes
+//!   it) means the payload's offsets are relative to the input block,
+//!   [`ABSOLUTE`] means they are absolute addresses. Lists, objects and strings built by the module set
 //!   it; [`crate::rt`]'s `addr` resolves either.
 //! - tag [`TAG_RESOURCE`] is a resource, payload `u32` its index, node id
 //!   the resource's own node id.
@@ -35,12 +35,17 @@
 use std::collections::HashMap;
 
 use ward_abi::layout::{
-    ENTRY_SIZE, SLOT_SIZE, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING,
+    ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_ORDER, ENTRY_SIZE, ENTRY_VALUE, SLOT_NODE,
+    SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER,
+    TAG_OBJECT, TAG_STRING,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 
 /// A resource value (not written by hosts).
 pub(crate) const TAG_RESOURCE: u8 = 16;
+
+/// The flag byte of a slot (a byte the ABI leaves 0).
+pub(crate) const SLOT_FLAG: u32 = 1;
 
 /// Flag byte value: the payload holds absolute addresses.
 pub(crate) const ABSOLUTE: u8 = 1;
@@ -157,16 +162,19 @@ impl Pool {
     }
 
     fn write_slot(&mut self, at: u32, tag: u8, node: u32, a: u32, b: u32) {
-        let at_usize = at as usize;
-        if self.bytes.len() < at_usize + 16 {
-            self.bytes.resize(at_usize + 16, 0);
+        let end = (at + SLOT_SIZE) as usize;
+        if self.bytes.len() < end {
+            self.bytes.resize(end, 0);
         }
-        if let Some(head) = self.bytes.get_mut(at_usize..at_usize + 2) {
-            head.copy_from_slice(&[tag, ABSOLUTE]);
+        if let Some(byte) = self.bytes.get_mut((at + SLOT_TAG) as usize) {
+            *byte = tag;
         }
-        self.put_u32(at + 4, node);
-        self.put_u32(at + 8, a);
-        self.put_u32(at + 12, b);
+        if let Some(byte) = self.bytes.get_mut((at + SLOT_FLAG) as usize) {
+            *byte = ABSOLUTE;
+        }
+        self.put_u32(at + SLOT_NODE, node);
+        self.put_u32(at + SLOT_PAYLOAD, a);
+        self.put_u32(at + SLOT_PAYLOAD_LEN, b);
     }
 
     /// Raw bytes, aligned to `align`; their address.
@@ -261,17 +269,21 @@ impl Pool {
         for ((position, (key, _, value)), (key_at, key_len)) in sorted.iter().zip(&keys) {
             let at = self.end();
             self.bytes.resize(self.bytes.len() + ENTRY_SIZE as usize, 0);
-            self.put_u32(at, *key);
-            self.put_u32(at + 4, *key_at);
-            self.put_u32(at + 8, *key_len);
-            self.put_u32(at + 12, u32::try_from(*position).unwrap_or(u32::MAX));
+            self.put_u32(at + ENTRY_KEY_ID, *key);
+            self.put_u32(at + ENTRY_KEY_OFF, *key_at);
+            self.put_u32(at + ENTRY_KEY_LEN, *key_len);
+            self.put_u32(
+                at + ENTRY_ORDER,
+                u32::try_from(*position).unwrap_or(u32::MAX),
+            );
             let source = *value as usize;
             let copy: Vec<u8> = self
                 .bytes
                 .get(source..source + SLOT_SIZE as usize)
                 .map(<[u8]>::to_vec)
                 .unwrap_or_default();
-            if let Some(target) = self.bytes.get_mut(at as usize + 16..at as usize + 32) {
+            let value_at = (at + ENTRY_VALUE) as usize;
+            if let Some(target) = self.bytes.get_mut(value_at..value_at + SLOT_SIZE as usize) {
                 target.copy_from_slice(&copy);
             }
         }

@@ -41,6 +41,10 @@ mod rt;
 use std::collections::HashMap;
 use std::fmt;
 
+use ward_abi::layout::{
+    HEADER_MAGIC, HEADER_RESOURCE_COUNT, HEADER_RESOURCES_OFF, HEADER_SIZE, HEADER_VERSION,
+    RESOURCE_SIZE, RESOURCE_TYPE_KEY, STATUS_ERROR, STATUS_INPUT_REJECTED,
+};
 use ward_abi::{
     ABI_VERSION, CheckKind as AbiCheckKind, CheckMeta, INPUT_MAGIC, META_SECTION, Metadata,
     RuleMeta, Severity as AbiSeverity, SourceSpan,
@@ -107,7 +111,9 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
         })?;
         regex_tables.push(pool.raw(&table.to_bytes(), 8));
     }
-    let rejected = pool.string("the input is not a ward input of ABI version 1");
+    let rejected = pool.string(&format!(
+        "the input is not a ward input of ABI version {ABI_VERSION}"
+    ));
     let outside = pool.string("the input's resource table lies outside the input");
     let no_rule = pool.string("the module has no rule with this index");
 
@@ -426,9 +432,7 @@ fn ward_alloc() -> Func {
 fn type_column(f: &mut Func, input: u32, key_count: u32) {
     let [n, i] = f.i32_locals();
     f.gget(global::TYPES_FOR).get(input).ne().if_();
-    f.get(input)
-        .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
-        .set(n);
+    f.get(input).load32(HEADER_RESOURCE_COUNT).set(n);
     f.get(n)
         .i32c(4)
         .mul()
@@ -438,7 +442,7 @@ fn type_column(f: &mut Func, input: u32, key_count: u32) {
         f.gget(global::TYPES).get(i).i32c(4).mul().add();
         f.get(i)
             .call(Rt::Record.index())
-            .load32(ward_abi::layout::RESOURCE_TYPE_KEY)
+            .load32(RESOURCE_TYPE_KEY)
             .store32(0);
     });
     type_index(f, n, key_count);
@@ -521,37 +525,37 @@ fn ward_eval(
     let [wrong, outside] = rejected;
     let reject = |f: &mut Func, message: (u32, u32)| {
         f.if_()
-            .i32c(1)
+            .u32c(STATUS_INPUT_REJECTED)
             .u32c(message.0)
             .u32c(message.1)
             .call(Rt::StatusResults.index())
             .ret()
             .end();
     };
-    f.get(len).i32c(64).lt_u();
+    f.get(len).u32c(HEADER_SIZE).lt_u();
     reject(&mut f, wrong);
     f.get(input)
-        .load32(0)
+        .load32(HEADER_MAGIC)
         .u32c(u32::from_le_bytes(INPUT_MAGIC))
         .ne();
     reject(&mut f, wrong);
-    f.get(input).load32(4).u32c(ABI_VERSION).ne();
+    f.get(input).load32(HEADER_VERSION).u32c(ABI_VERSION).ne();
     reject(&mut f, wrong);
     // Every resource record inside the input, before anything reads one:
     // offset <= len and count <= (len - offset) / record size.
     let offset = f.i32_local();
     f.get(input)
-        .load32(ward_abi::layout::HEADER_RESOURCES_OFF)
+        .load32(HEADER_RESOURCES_OFF)
         .tee(offset)
         .get(len)
         .gt_u();
     reject(&mut f, outside);
     f.get(input)
-        .load32(ward_abi::layout::HEADER_RESOURCE_COUNT)
+        .load32(HEADER_RESOURCE_COUNT)
         .get(len)
         .get(offset)
         .sub()
-        .u32c(ward_abi::layout::RESOURCE_SIZE)
+        .u32c(RESOURCE_SIZE)
         .ins(wasm_encoder::Instruction::I32DivU)
         .gt_u();
     reject(&mut f, outside);
@@ -571,7 +575,7 @@ fn ward_eval(
         f.call(first_rule + index).ret();
     }
     f.end();
-    f.i32c(2)
+    f.u32c(STATUS_ERROR)
         .u32c(no_rule.0)
         .u32c(no_rule.1)
         .call(Rt::StatusResults.index());

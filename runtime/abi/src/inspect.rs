@@ -172,7 +172,8 @@ enum Flat {
 ///
 /// [`InputError`] for anything out of bounds or inconsistent.
 pub fn decode_input(bytes: &[u8]) -> Result<DecodedInput, InputError> {
-    if bytes.get(0..4) != Some(&INPUT_MAGIC[..]) {
+    let magic = HEADER_MAGIC as usize;
+    if bytes.get(magic..magic + INPUT_MAGIC.len()) != Some(&INPUT_MAGIC[..]) {
         return Err(bad("the magic is not `WDIN`"));
     }
     let header = |offset: u32| {
@@ -206,11 +207,11 @@ pub fn decode_input(bytes: &[u8]) -> Result<DecodedInput, InputError> {
             for index in 0..u64::from(len) {
                 let entry =
                     u64::from(array) + (u64::from(first) + index) * u64::from(ADJACENCY_SIZE);
-                let other = reader.u32(entry)?;
+                let other = reader.u32(entry + u64::from(ADJACENCY_RESOURCE))?;
                 if other >= resource_count {
                     return Err(bad(format!("adjacency names resource {other}")));
                 }
-                out.push((other, reader.u32(entry + 4)?));
+                out.push((other, reader.u32(entry + u64::from(ADJACENCY_KINDS))?));
             }
             Ok(out)
         };
@@ -276,17 +277,17 @@ fn value(reader: &Bytes<'_>, slot: u64, budget: &mut usize) -> Result<DecodedVal
         if depth > MAX_DECODE_DEPTH {
             return Err(bad("values nest too deeply"));
         }
-        let first = reader.u32(slot)?;
+        let first = reader.u32(slot + u64::from(SLOT_TAG))?;
         let tag = (first & 0xFF) as u8;
         if first >> 8 != 0 {
             return Err(bad(format!("slot at {slot} has nonzero reserved bytes")));
         }
-        let node = reader.u32(slot + 4)?;
+        let node = reader.u32(slot + u64::from(SLOT_NODE))?;
         if node != NONE {
             reader.node(node)?;
         }
-        let word = reader.u32(slot + 8)?;
-        let len = reader.u32(slot + 12)?;
+        let word = reader.u32(slot + u64::from(SLOT_PAYLOAD))?;
+        let len = reader.u32(slot + u64::from(SLOT_PAYLOAD_LEN))?;
         let index = arena.len();
         if parent_link != usize::MAX {
             links.push((parent_link, index));
@@ -322,13 +323,14 @@ fn value(reader: &Bytes<'_>, slot: u64, budget: &mut usize) -> Result<DecodedVal
                     return Err(bad(format!("object entries at {word} are not 8-aligned")));
                 }
                 let count = u64::from(len);
-                reader.fits(word, count * u64::from(ENTRY_SIZE + 4))?;
+                reader.fits(word, count * u64::from(ENTRY_SIZE + ORDER_INDEX_SIZE))?;
                 let order_base = u64::from(word) + count * u64::from(ENTRY_SIZE);
                 let mut previous_key = 0u32;
                 let mut entries = Vec::new();
                 let mut object_values = Vec::new();
                 for position in 0..count {
-                    let sorted = u64::from(reader.u32(order_base + position * 4)?);
+                    let sorted =
+                        u64::from(reader.u32(order_base + position * u64::from(ORDER_INDEX_SIZE))?);
                     if sorted >= count {
                         return Err(bad("an object order index is out of range"));
                     }
@@ -336,13 +338,17 @@ fn value(reader: &Bytes<'_>, slot: u64, budget: &mut usize) -> Result<DecodedVal
                     if u64::from(reader.u32(entry + u64::from(ENTRY_ORDER))?) != position {
                         return Err(bad("an object's order array and entries disagree"));
                     }
-                    let key_id = reader.u32(entry)?;
-                    let key = reader.str(reader.u32(entry + 4)?, reader.u32(entry + 8)?)?;
+                    let key_id = reader.u32(entry + u64::from(ENTRY_KEY_ID))?;
+                    let key = reader.str(
+                        reader.u32(entry + u64::from(ENTRY_KEY_OFF))?,
+                        reader.u32(entry + u64::from(ENTRY_KEY_LEN))?,
+                    )?;
                     entries.push((key_id, key, 0usize));
                     object_values.push(entry + u64::from(ENTRY_VALUE));
                 }
                 for sorted in 0..count {
-                    let key_id = reader.u32(u64::from(word) + sorted * u64::from(ENTRY_SIZE))?;
+                    let entry = u64::from(word) + sorted * u64::from(ENTRY_SIZE);
+                    let key_id = reader.u32(entry + u64::from(ENTRY_KEY_ID))?;
                     if key_id < previous_key {
                         return Err(bad("object entries are not sorted by key id"));
                     }

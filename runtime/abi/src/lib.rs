@@ -17,32 +17,34 @@
 //!
 //! - [`Metadata`]: the `ward.meta` custom section, [`Metadata::encode`] for
 //!   the code generator and [`Metadata::decode`] for hosts and tools.
-//! - [`encode_input`]: a [`ward_model::Document`] in the binary form
-//!   generated code walks with plain loads, interned against a module's
-//!   [`KeyTable`], with the side table of node positions ([`NodeInfo`]).
+//! - [`KeyTable`]: the strings a module interned, which the metadata
+//!   carries and an input is encoded against.
+//! - [`layout`]: every size, offset, tag and code of the input and results
+//!   layouts, named once for the encoder, the decoders and the code
+//!   generator.
 //! - [`decode_results`]: what one `ward_eval` call wrote, read from a copy of
 //!   linear memory, bounds-checked.
 //! - [`decode_input`]: the reference reader of the input layout, for tests
 //!   and tools.
+//! - [`Severity`], [`Outcome`] and the report types ([`Finding`],
+//!   [`Report`]): the words every engine and writer shares.
 //!
 //! Every decoder takes untrusted bytes and returns an error instead of
-//! panicking.
+//! panicking. The crate depends on no other Ward crate: the encoder, which
+//! needs the input model, is `ward-encode`.
 
 mod bytes;
-mod input;
 mod inspect;
+mod keys;
 mod meta;
 mod report;
 mod results;
 
-pub use input::{
-    EncodeError, EncodeOptions, EncodedInput, EncodingSize, KeyTable, NodeInfo, NodeStep,
-    encode_input, encode_input_into, encode_input_with, encoding_size,
-};
 pub use inspect::{
     DecodedEntry, DecodedInput, DecodedKind, DecodedResource, DecodedValue, InputError,
     MAX_DECODE_DEPTH, decode_input,
 };
+pub use keys::KeyTable;
 pub use meta::{CheckKind, CheckMeta, MetaError, Metadata, RuleMeta, Severity, SourceSpan};
 pub use report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
 pub use results::{
@@ -80,10 +82,14 @@ pub const META_MAGIC: [u8; 8] = *b"\0wardmet";
 /// The magic at the start of an encoded input.
 pub const INPUT_MAGIC: [u8; 4] = *b"WDIN";
 
-/// Sizes and field offsets of the input layout, for the code generator.
+/// Sizes, field offsets, tags and codes of the input layout (`docs/abi.md`
+/// section 2) and the results layout (section 3): each number once, for the
+/// encoder, the decoders and the code generator.
 pub mod layout {
     /// Size of the input header.
     pub const HEADER_SIZE: u32 = 64;
+    /// Header: the magic, [`crate::INPUT_MAGIC`].
+    pub const HEADER_MAGIC: u32 = 0;
     /// Header: ABI version.
     pub const HEADER_VERSION: u32 = 4;
     /// Header: total length.
@@ -108,7 +114,7 @@ pub mod layout {
     pub const HEADER_NODE_COUNT: u32 = 44;
     /// Header: key table length.
     pub const HEADER_KEY_COUNT: u32 = 48;
-    /// Header: input kind.
+    /// Header: input kind, one of the `INPUT_KIND_*` codes.
     pub const HEADER_INPUT_KIND: u32 = 52;
     /// Header: offset of the file name.
     pub const HEADER_FILE_OFF: u32 = 56;
@@ -116,6 +122,15 @@ pub mod layout {
     pub const HEADER_FILE_LEN: u32 = 60;
     /// Header flag: the document root is encoded.
     pub const FLAG_ROOT: u32 = 1;
+
+    /// Input kind: a CloudFormation template.
+    pub const INPUT_KIND_CLOUDFORMATION: u32 = 0;
+    /// Input kind: a Terraform plan.
+    pub const INPUT_KIND_TERRAFORM_PLAN: u32 = 1;
+    /// Input kind: AWS Config configuration items.
+    pub const INPUT_KIND_CONFIG_ITEMS: u32 = 2;
+    /// Input kind: plain JSON or YAML data.
+    pub const INPUT_KIND_JSON: u32 = 3;
 
     /// Size of a value slot.
     pub const SLOT_SIZE: u32 = 16;
@@ -143,7 +158,9 @@ pub mod layout {
     /// Tag of an unknown value.
     pub const TAG_UNKNOWN: u8 = 6;
 
-    /// Size of an object entry.
+    /// Size of an object entry. An object's `count` entries are followed
+    /// directly by its order array: `count` entry indexes of
+    /// [`ORDER_INDEX_SIZE`] bytes, the entries in document order.
     pub const ENTRY_SIZE: u32 = 32;
     /// Entry: key id.
     pub const ENTRY_KEY_ID: u32 = 0;
@@ -155,6 +172,8 @@ pub mod layout {
     pub const ENTRY_ORDER: u32 = 12;
     /// Entry: the value slot.
     pub const ENTRY_VALUE: u32 = 16;
+    /// Size of an index of an object's order array (a `u32`).
+    pub const ORDER_INDEX_SIZE: u32 = 4;
 
     /// Size of a resource record.
     pub const RESOURCE_SIZE: u32 = 96;
@@ -189,12 +208,25 @@ pub mod layout {
     pub const ADJACENCY_SIZE: u32 = 8;
     /// Adjacency: index of the other resource.
     pub const ADJACENCY_RESOURCE: u32 = 0;
-    /// Adjacency: edge kinds bit set.
+    /// Adjacency: edge kinds bit set, of the `EDGE_*` bits.
     pub const ADJACENCY_KINDS: u32 = 4;
+
+    /// Edge kind bit: `Ref`.
+    pub const EDGE_REF: u32 = 1;
+    /// Edge kind bit: `Fn::GetAtt`.
+    pub const EDGE_GET_ATT: u32 = 1 << 1;
+    /// Edge kind bit: `Fn::Sub`.
+    pub const EDGE_SUB: u32 = 1 << 2;
+    /// Edge kind bit: `DependsOn`.
+    pub const EDGE_DEPENDS_ON: u32 = 1 << 3;
+    /// Edge kind bit: an AWS Config relationship.
+    pub const EDGE_RELATIONSHIP: u32 = 1 << 4;
+    /// Edge kind bit: a Terraform reference.
+    pub const EDGE_REFERENCE: u32 = 1 << 5;
 
     /// Size of the results header.
     pub const RESULTS_SIZE: u32 = 32;
-    /// Results: status.
+    /// Results: status, one of the `STATUS_*` codes.
     pub const RESULTS_STATUS: u32 = 0;
     /// Results: number of outcome entries.
     pub const RESULTS_OUTCOME_COUNT: u32 = 4;
@@ -208,13 +240,32 @@ pub mod layout {
     pub const RESULTS_MESSAGE: u32 = 20;
     /// Results: length of the status message.
     pub const RESULTS_MESSAGE_LEN: u32 = 24;
+    /// Results: reserved, 0.
+    pub const RESULTS_RESERVED: u32 = 28;
+
+    /// Status: the rule was evaluated.
+    pub const STATUS_OK: u32 = 0;
+    /// Status: the module refused the input (bad magic or version, or a
+    /// resource table outside the input).
+    pub const STATUS_INPUT_REJECTED: u32 = 1;
+    /// Status: the module reported an error.
+    pub const STATUS_ERROR: u32 = 2;
 
     /// Size of an outcome entry.
     pub const OUTCOME_SIZE: u32 = 8;
     /// Outcome entry: resource index.
     pub const OUTCOME_RESOURCE: u32 = 0;
-    /// Outcome entry: outcome.
+    /// Outcome entry: outcome, one of the `OUTCOME_*` codes.
     pub const OUTCOME_VALUE: u32 = 4;
+
+    /// Outcome code: pass.
+    pub const OUTCOME_PASS: u32 = 0;
+    /// Outcome code: fail.
+    pub const OUTCOME_FAIL: u32 = 1;
+    /// Outcome code: skip.
+    pub const OUTCOME_SKIP: u32 = 2;
+    /// Outcome code: unknown.
+    pub const OUTCOME_UNKNOWN: u32 = 3;
 
     /// Size of a finding record.
     pub const FINDING_SIZE: u32 = 32;
@@ -226,12 +277,14 @@ pub mod layout {
     pub const FINDING_NODE: u32 = 8;
     /// Finding: check index.
     pub const FINDING_CHECK: u32 = 12;
-    /// Finding: outcome.
+    /// Finding: outcome, [`OUTCOME_FAIL`] or [`OUTCOME_UNKNOWN`].
     pub const FINDING_OUTCOME: u32 = 16;
     /// Finding: address of the message.
     pub const FINDING_MESSAGE: u32 = 20;
     /// Finding: length of the message.
     pub const FINDING_MESSAGE_LEN: u32 = 24;
+    /// Finding: reserved, 0.
+    pub const FINDING_RESERVED: u32 = 28;
 }
 
 /// The outcome of a rule on one resource, or of a finding.
@@ -256,23 +309,24 @@ impl Outcome {
         Outcome::Unknown,
     ];
 
-    /// The code used in results (0 pass, 1 fail, 2 skip, 3 unknown).
+    /// The code used in results ([`layout::OUTCOME_PASS`] and the other
+    /// `OUTCOME_*` codes).
     pub fn code(self) -> u32 {
         match self {
-            Outcome::Pass => 0,
-            Outcome::Fail => 1,
-            Outcome::Skip => 2,
-            Outcome::Unknown => 3,
+            Outcome::Pass => layout::OUTCOME_PASS,
+            Outcome::Fail => layout::OUTCOME_FAIL,
+            Outcome::Skip => layout::OUTCOME_SKIP,
+            Outcome::Unknown => layout::OUTCOME_UNKNOWN,
         }
     }
 
     /// The outcome of a results code.
     pub fn from_code(code: u32) -> Option<Outcome> {
         match code {
-            0 => Some(Outcome::Pass),
-            1 => Some(Outcome::Fail),
-            2 => Some(Outcome::Skip),
-            3 => Some(Outcome::Unknown),
+            layout::OUTCOME_PASS => Some(Outcome::Pass),
+            layout::OUTCOME_FAIL => Some(Outcome::Fail),
+            layout::OUTCOME_SKIP => Some(Outcome::Skip),
+            layout::OUTCOME_UNKNOWN => Some(Outcome::Unknown),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use crate::{Outcome, Severity};
 
 /// One finding: a rule that failed (or could not be decided) on a value of

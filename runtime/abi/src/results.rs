@@ -162,9 +162,9 @@ pub fn decode_results(
     let base = u64::from(address);
     let field = |offset: u32, what: &str| word(memory, base + u64::from(offset), what);
     let status = match field(RESULTS_STATUS, "the results header")? {
-        0 => Status::Ok,
-        1 => Status::InputRejected,
-        2 => Status::Error,
+        STATUS_OK => Status::Ok,
+        STATUS_INPUT_REJECTED => Status::InputRejected,
+        STATUS_ERROR => Status::Error,
         other => return Err(invalid(format!("unknown status {other}"))),
     };
     let outcome_count = field(RESULTS_OUTCOME_COUNT, "the results header")?;
@@ -203,8 +203,8 @@ pub fn decode_results(
         })?;
     let mut outcomes = Vec::with_capacity((outcome_count as usize).min(65_536));
     for entry in array.chunks_exact(OUTCOME_SIZE as usize) {
-        let resource = word_of(entry, 0);
-        let code = word_of(entry, 4);
+        let resource = word_of(entry, OUTCOME_RESOURCE as usize);
+        let code = word_of(entry, OUTCOME_VALUE as usize);
         check_resource(resource, limits)?;
         let outcome = Outcome::from_code(code)
             .ok_or_else(|| invalid(format!("outcome code {code} is not 0 to 3")))?;

@@ -89,10 +89,10 @@ fn run() -> Result<ExitCode, String> {
     let parse_time = started.elapsed();
 
     let started = Instant::now();
-    let encoded = ward_abi::encode_input_with(
+    let encoded = ward_encode::encode_input_with(
         input.document(),
         &policy.metadata().key_table(),
-        &ward_abi::EncodeOptions {
+        &ward_encode::EncodeOptions {
             include_root: policy.metadata().uses_root,
         },
     )

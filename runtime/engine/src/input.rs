@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ward_abi::EncodedInput;
+use ward_encode::EncodedInput;
 use ward_model::Document;
 
 static NEXT_INPUT_ID: AtomicU64 = AtomicU64::new(1);

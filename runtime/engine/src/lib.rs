@@ -11,8 +11,9 @@
 //! The Ward runtime: loads compiled policies and evaluates them, bounded.
 //!
 //! A compiled policy is one WebAssembly module following the ABI of
-//! `docs/abi.md` (implemented on the host side by `ward-abi`). This crate
-//! runs such modules under wasmtime:
+//! `docs/abi.md` (implemented on the host side by `ward-abi`, and
+//! `ward-encode` for the input). This crate runs such modules under
+//! wasmtime:
 //!
 //! - [`Engine`] holds the wasmtime engine, the limits every evaluation gets
 //!   ([`EngineConfig`]) and the module caches, in memory and on disk.

@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use ward_abi::{
-    EncodeOptions, EncodedInput, FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE,
-    Outcome, Results, ResultsLimits, RuleMeta, Status, decode_results, encode_input_into,
-    encoding_size, exports,
+    FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE, Outcome, Results,
+    ResultsLimits, RuleMeta, Status, decode_results, exports,
 };
+use ward_encode::{EncodeOptions, EncodedInput, encode_input_into, encoding_size};
 use ward_model::{Document, ResourcePart};
 use wasmtime::{
     ExternType, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits,

@@ -2,25 +2,26 @@
 
 use ward_abi::NONE;
 use ward_abi::layout::{
-    HEADER_IN_OFF, HEADER_OUT_OFF, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST, RESOURCE_NODE,
-    RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_SIZE, RESOURCE_TYPE_KEY, RESOURCE_TYPE_LEN,
-    RESOURCE_TYPE_OFF, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING,
-    TAG_UNKNOWN,
+    ADJACENCY_RESOURCE, ADJACENCY_SIZE, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE,
+    HEADER_IN_OFF, HEADER_OUT_OFF, ORDER_INDEX_SIZE, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST,
+    RESOURCE_NODE, RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_SIZE, RESOURCE_TYPE_KEY,
+    RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE,
+    SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
 use wasm_encoder::Instruction;
 
 use super::core::{bool_value, head};
 use super::{Rt, Texts, return_if_tag, tag};
 use crate::asm::Func;
-use crate::layout::{EMPTY_LIST, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
+use crate::layout::{EMPTY_LIST, FALSE, NULL, SLOT_FLAG, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
 
 /// Allocates a list of `n` items (its header slot, then the items) and
 /// sets `p` to it; [`list_header`] fills the header once the items are in.
 pub(crate) fn alloc_list(f: &mut Func, n: u32, p: u32) {
     f.get(n)
-        .i32c(16)
+        .u32c(SLOT_SIZE)
         .mul()
-        .i32c(16)
+        .u32c(SLOT_SIZE)
         .add()
         .call(Rt::Alloc.index())
         .set(p);
@@ -29,29 +30,33 @@ pub(crate) fn alloc_list(f: &mut Func, n: u32, p: u32) {
 /// Sets `item` to the address of item `i` of the list at `p`.
 pub(crate) fn list_item(f: &mut Func, p: u32, i: u32, item: u32) {
     f.get(p)
-        .i32c(16)
+        .u32c(SLOT_SIZE)
         .add()
         .get(i)
-        .i32c(16)
+        .u32c(SLOT_SIZE)
         .mul()
         .add()
         .set(item);
 }
 
-/// Appends resource `index` (its record at `records + 96 * index`, set
-/// into `record`) as item `count` of the list at `p`, and counts it.
+/// Appends resource `index` (its record at `records + RESOURCE_SIZE *
+/// index`, set into `record`) as item `count` of the list at `p`, and
+/// counts it.
 pub(crate) fn resource_item(
     f: &mut Func,
     [p, index, count, item]: [u32; 4],
     records: u32,
     record: u32,
 ) {
-    f.element(records, index, RESOURCE_SIZE as i32).set(record);
+    f.element(records, index, RESOURCE_SIZE).set(record);
     list_item(f, p, count, item);
-    f.get(item).i32c(head(TAG_RESOURCE)).store32(0);
-    f.get(item).get(record).load32(RESOURCE_NODE).store32(4);
-    f.get(item).get(index).store32(8);
-    f.get(item).i32c(0).store32(12);
+    f.get(item).i32c(head(TAG_RESOURCE)).store32(SLOT_TAG);
+    f.get(item)
+        .get(record)
+        .load32(RESOURCE_NODE)
+        .store32(SLOT_NODE);
+    f.get(item).get(index).store32(SLOT_PAYLOAD);
+    f.get(item).i32c(0).store32(SLOT_PAYLOAD_LEN);
     f.inc(count, 1);
 }
 
@@ -165,12 +170,13 @@ pub(crate) fn of_types(f: &mut Func) {
     f.get(p);
 }
 
-/// Writes a list slot at the address in `p` whose items start at `p + 16`.
+/// Writes a list slot at the address in `p` whose items start right after
+/// it, at `p + SLOT_SIZE`.
 pub(crate) fn list_header(f: &mut Func, p: u32, count: u32) {
-    f.get(p).i32c(head(TAG_LIST)).store32(0);
-    f.get(p).u32c(NONE).store32(4);
-    f.get(p).get(p).i32c(16).add().store32(8);
-    f.get(p).get(count).store32(12);
+    f.get(p).i32c(head(TAG_LIST)).store32(SLOT_TAG);
+    f.get(p).u32c(NONE).store32(SLOT_NODE);
+    f.get(p).get(p).u32c(SLOT_SIZE).add().store32(SLOT_PAYLOAD);
+    f.get(p).get(count).store32(SLOT_PAYLOAD_LEN);
 }
 
 /// `count(v) -> value`.
@@ -220,7 +226,7 @@ pub(crate) fn len(f: &mut Func) {
         .or()
         .if_();
     f.get(v)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .ins(Instruction::F64ConvertI32U)
         .call(Rt::NewNumber.index())
         .ret();
@@ -234,7 +240,7 @@ pub(crate) fn len(f: &mut Func) {
         .end();
     // Characters: bytes that are not UTF-8 continuation bytes.
     f.get(v).addr().set(a);
-    f.get(v).load32(12).set(n);
+    f.get(v).load32(SLOT_PAYLOAD_LEN).set(n);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(a)
@@ -275,40 +281,46 @@ pub(crate) fn keys(f: &mut Func) {
         .u32c(EMPTY_LIST)
         .ret()
         .end();
-    f.get(v).load32(12).set(n);
+    f.get(v).load32(SLOT_PAYLOAD_LEN).set(n);
     f.get(v).addr().set(base);
-    f.get(base).get(n).i32c(32).mul().add().set(order);
+    f.get(base).get(n).u32c(ENTRY_SIZE).mul().add().set(order);
     alloc_list(f, n, p);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(base)
         .get(order)
         .get(i)
-        .i32c(4)
+        .u32c(ORDER_INDEX_SIZE)
         .mul()
         .add()
         .load32(0)
-        .i32c(32)
+        .u32c(ENTRY_SIZE)
         .mul()
         .add()
         .set(entry);
     list_item(f, p, i, item);
     f.get(values).if_();
-    f.get(entry).i32c(16).add().set(entry);
+    f.get(entry).u32c(ENTRY_VALUE).add().set(entry);
     f.copy_slot(item, 0, entry);
     f.else_();
     // A key string keeps the object's relative or absolute addressing.
     f.get(item)
         .i32c(i32::from(TAG_STRING))
         .get(v)
-        .load8(1)
-        .i32c(8)
+        .load8(SLOT_FLAG)
+        .u32c(SLOT_FLAG * 8)
         .shl()
         .or()
-        .store32(0);
-    f.get(item).u32c(NONE).store32(4);
-    f.get(item).get(entry).load32(4).store32(8);
-    f.get(item).get(entry).load32(8).store32(12);
+        .store32(SLOT_TAG);
+    f.get(item).u32c(NONE).store32(SLOT_NODE);
+    f.get(item)
+        .get(entry)
+        .load32(ENTRY_KEY_OFF)
+        .store32(SLOT_PAYLOAD);
+    f.get(item)
+        .get(entry)
+        .load32(ENTRY_KEY_LEN)
+        .store32(SLOT_PAYLOAD_LEN);
     f.end();
     f.inc(i, 1).br(0).end().end();
     list_header(f, p, n);
@@ -338,8 +350,8 @@ pub(crate) fn as_list(f: &mut Func) {
         .get(v)
         .ret()
         .end();
-    f.i32c(32).call(Rt::Alloc.index()).set(p);
-    f.copy_slot(p, 16, v);
+    f.u32c(2 * SLOT_SIZE).call(Rt::Alloc.index()).set(p);
+    f.copy_slot(p, SLOT_SIZE, v);
     f.i32c(1).set(one);
     list_header(f, p, one);
     f.get(p);
@@ -373,7 +385,7 @@ pub(crate) fn case(f: &mut Func) {
         .u32c(NULL)
         .ret()
         .end();
-    f.get(v).load32(12).set(n);
+    f.get(v).load32(SLOT_PAYLOAD_LEN).set(n);
     f.get(v).addr().set(source);
     // The first letter of the range that changes: `a` for upper, `A` for lower.
     f.i32c(i32::from(b'a'))
@@ -425,8 +437,8 @@ pub(crate) fn affix(f: &mut Func) {
         .u32c(FALSE)
         .ret()
         .end();
-    f.get(a).load32(12).set(la);
-    f.get(b).load32(12).set(lb);
+    f.get(a).load32(SLOT_PAYLOAD_LEN).set(la);
+    f.get(b).load32(SLOT_PAYLOAD_LEN).set(lb);
     f.get(lb).get(la).gt_u().if_().u32c(FALSE).ret().end();
     f.get(a).addr();
     f.get(la).get(lb).sub().i32c(0).get(ends).select().add();
@@ -454,7 +466,7 @@ pub(crate) fn number_of(f: &mut Func) {
     f.get(v)
         .addr()
         .get(v)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .call(Rt::ParseNumber.index())
         .if_();
     f.gget(global::NUMBER).call(Rt::NewNumber.index()).ret();
@@ -467,9 +479,9 @@ pub(crate) fn number_of(f: &mut Func) {
 /// is located nowhere, like every string an operation makes.
 fn unlocated_string(f: &mut Func, v: u32) {
     let p = f.i32_local();
-    f.i32c(16).call(Rt::Alloc.index()).set(p);
+    f.u32c(SLOT_SIZE).call(Rt::Alloc.index()).set(p);
     f.copy_slot(p, 0, v);
-    f.get(p).u32c(NONE).store32(4);
+    f.get(p).u32c(NONE).store32(SLOT_NODE);
     f.get(p);
 }
 
@@ -488,7 +500,7 @@ pub(crate) fn string_of(f: &mut Func, texts: &Texts) {
     f.u32c(texts.true_slot)
         .u32c(texts.false_slot)
         .get(v)
-        .load32(8)
+        .load32(SLOT_PAYLOAD)
         .select()
         .ret();
     f.end();
@@ -558,7 +570,7 @@ pub(crate) fn type_match(f: &mut Func) {
     f.get(rec).load32(RESOURCE_TYPE_KEY).get(key).eq().ret();
     f.end();
     f.get(pattern).addr().set(pa);
-    f.get(pattern).load32(12).set(pl);
+    f.get(pattern).load32(SLOT_PAYLOAD_LEN).set(pl);
     f.gget(global::INPUT)
         .get(rec)
         .load32(RESOURCE_TYPE_OFF)
@@ -617,7 +629,10 @@ pub(crate) fn traverse(f: &mut Func) {
         .u32c(EMPTY_LIST)
         .ret()
         .end();
-    f.get(r).load32(8).call(Rt::Record.index()).set(rec);
+    f.get(r)
+        .load32(SLOT_PAYLOAD)
+        .call(Rt::Record.index())
+        .set(rec);
     f.get(direction).if_();
     f.get(rec).load32(RESOURCE_IN_FIRST).set(first);
     f.get(rec).load32(RESOURCE_IN_COUNT).set(n);
@@ -643,10 +658,10 @@ pub(crate) fn traverse(f: &mut Func) {
         .get(first)
         .get(k)
         .add()
-        .i32c(8)
+        .u32c(ADJACENCY_SIZE)
         .mul()
         .add()
-        .load32(0)
+        .load32(ADJACENCY_RESOURCE)
         .set(other);
     f.get(filter)
         .eqz()

@@ -2,15 +2,17 @@
 
 use ward_abi::NONE;
 use ward_abi::layout::{
-    HEADER_RESOURCES_OFF, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE,
-    RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, TAG_BOOL,
-    TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+    ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE, HEADER_RESOURCES_OFF,
+    ORDER_INDEX_SIZE, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE,
+    RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_NODE,
+    SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER,
+    TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
 use wasm_encoder::Instruction;
 
 use super::{Rt, return_if_tag, tag};
 use crate::asm::Func;
-use crate::layout::{ABSOLUTE, FALSE, NULL, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
+use crate::layout::{ABSOLUTE, FALSE, NULL, SLOT_FLAG, TAG_RESOURCE, TRUE, UNKNOWN_KEY, global};
 
 /// The first word of a built slot: tag and the absolute flag.
 pub(crate) fn head(tag: u8) -> i32 {
@@ -93,11 +95,11 @@ impl Func {
 /// [`Func::addr`] does.
 fn payload_address(f: &mut Func, v: u32) {
     f.get(v)
-        .load32(8)
+        .load32(SLOT_PAYLOAD)
         .i32c(0)
         .gget(global::INPUT)
         .get(v)
-        .load8(1)
+        .load8(SLOT_FLAG)
         .select()
         .add();
 }
@@ -105,13 +107,13 @@ fn payload_address(f: &mut Func, v: u32) {
 /// `new_number(x) -> value`.
 pub(crate) fn new_number(f: &mut Func) {
     let (x, p) = (0, f.i32_local());
-    f.i32c(16)
+    f.u32c(SLOT_SIZE)
         .call(Rt::Alloc.index())
         .tee(p)
         .i32c(head(TAG_NUMBER))
-        .store32(0);
-    f.get(p).u32c(NONE).store32(4);
-    f.get(p).get(x).storef(8);
+        .store32(SLOT_TAG);
+    f.get(p).u32c(NONE).store32(SLOT_NODE);
+    f.get(p).get(x).storef(SLOT_PAYLOAD);
     f.get(p);
 }
 
@@ -123,32 +125,32 @@ pub(crate) fn new_string(f: &mut Func, absolute: bool) {
     } else {
         i32::from(TAG_STRING)
     };
-    f.i32c(16)
+    f.u32c(SLOT_SIZE)
         .call(Rt::Alloc.index())
         .tee(p)
         .i32c(first)
-        .store32(0);
-    f.get(p).u32c(NONE).store32(4);
-    f.get(p).get(a).store32(8);
-    f.get(p).get(len).store32(12);
+        .store32(SLOT_TAG);
+    f.get(p).u32c(NONE).store32(SLOT_NODE);
+    f.get(p).get(a).store32(SLOT_PAYLOAD);
+    f.get(p).get(len).store32(SLOT_PAYLOAD_LEN);
     f.get(p);
 }
 
 /// `new_resource(index) -> value`, located at the resource.
 pub(crate) fn new_resource(f: &mut Func) {
     let (index, p) = (0, f.i32_local());
-    f.i32c(16)
+    f.u32c(SLOT_SIZE)
         .call(Rt::Alloc.index())
         .tee(p)
         .i32c(head(TAG_RESOURCE))
-        .store32(0);
+        .store32(SLOT_TAG);
     f.get(p)
         .get(index)
         .call(Rt::Record.index())
         .load32(RESOURCE_NODE)
-        .store32(4);
-    f.get(p).get(index).store32(8);
-    f.get(p).i32c(0).store32(12);
+        .store32(SLOT_NODE);
+    f.get(p).get(index).store32(SLOT_PAYLOAD);
+    f.get(p).i32c(0).store32(SLOT_PAYLOAD_LEN);
     f.get(p);
 }
 
@@ -173,12 +175,12 @@ pub(crate) fn truth(f: &mut Func) {
 pub(crate) fn truth_of(f: &mut Func, v: u32) {
     let t = f.i32_local();
     f.get(v)
-        .load8(0)
+        .load8(SLOT_TAG)
         .tee(t)
         .i32c(i32::from(TAG_BOOL))
         .eq()
         .if_i32();
-    f.get(v).load32(8).i32c(0).ne();
+    f.get(v).load32(SLOT_PAYLOAD).i32c(0).ne();
     f.else_();
     f.i32c(2)
         .i32c(0)
@@ -206,13 +208,17 @@ fn lookup_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
     let [base, n, lo, hi, mid] = f.i32_locals();
     payload_address(f, object);
     f.set(base);
-    f.get(object).load32(12).tee(n).set(hi);
+    f.get(object).load32(SLOT_PAYLOAD_LEN).tee(n).set(hi);
     // Invariant: entries below `lo` have smaller ids, entries from `hi` on
     // have ids not below `key`.
     f.block().loop_();
     f.get(hi).get(lo).sub().i32c(LINEAR_SCAN).le_u().br_if(1);
     f.get(lo).get(hi).add().i32c(1).shr_u().set(mid);
-    f.element(base, mid, 32).load32(0).get(key).lt_u().if_();
+    f.element(base, mid, ENTRY_SIZE)
+        .load32(ENTRY_KEY_ID)
+        .get(key)
+        .lt_u()
+        .if_();
     f.get(mid).i32c(1).add().set(lo);
     f.else_();
     f.get(mid).set(hi);
@@ -229,10 +235,13 @@ fn scan_and_return_from(f: &mut Func, [base, i, n]: [u32; 3], key: u32, missing:
     let [entry, found] = f.i32_locals();
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
-    f.element(base, i, 32).tee(entry).load32(0).tee(found);
+    f.element(base, i, ENTRY_SIZE)
+        .tee(entry)
+        .load32(ENTRY_KEY_ID)
+        .tee(found);
     f.get(key).ge_u().if_();
     f.get(entry)
-        .i32c(16)
+        .u32c(ENTRY_VALUE)
         .add()
         .u32c(missing)
         .get(found)
@@ -253,7 +262,7 @@ fn scan_and_return_from(f: &mut Func, [base, i, n]: [u32; 3], key: u32, missing:
 fn scan_and_return(f: &mut Func, object: u32, key: u32, missing: u32) {
     let [base, n, i, found] = f.i32_locals();
     f.get(object)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .tee(n)
         .i32c(LINEAR_SCAN)
         .gt_u()
@@ -287,27 +296,27 @@ pub(crate) fn lookup_str(f: &mut Func) {
         f.i32_local(),
     );
     f.get(object).addr().set(base);
-    f.get(object).load32(12).set(n);
+    f.get(object).load32(SLOT_PAYLOAD_LEN).set(n);
     f.i32c(0)
         .gget(global::INPUT)
         .get(object)
-        .load8(1)
+        .load8(SLOT_FLAG)
         .select()
         .set(relative);
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
-    f.element(base, i, 32)
+    f.element(base, i, ENTRY_SIZE)
         .tee(entry)
-        .load32(4)
+        .load32(ENTRY_KEY_OFF)
         .get(relative)
         .add();
     f.get(entry)
-        .load32(8)
+        .load32(ENTRY_KEY_LEN)
         .get(a)
         .get(len)
         .call(Rt::StrEq.index())
         .if_();
-    f.get(entry).i32c(16).add().ret();
+    f.get(entry).u32c(ENTRY_VALUE).add().ret();
     f.end();
     f.inc(i, 1).br(0).end().end();
     f.i32c(0);
@@ -330,7 +339,10 @@ pub(crate) fn field(f: &mut Func) {
         .u32c(NULL)
         .ret()
         .end();
-    f.get(v).load32(8).call(Rt::Record.index()).set(rec);
+    f.get(v)
+        .load32(SLOT_PAYLOAD)
+        .call(Rt::Record.index())
+        .set(rec);
     f.get(which).eqz().if_();
     f.get(rec)
         .load32(RESOURCE_ID_OFF)
@@ -389,7 +401,7 @@ pub(crate) fn index(f: &mut Func) {
     f.i32c(i32::from(TAG_LIST)).eq();
     tag(f, i);
     f.i32c(i32::from(TAG_NUMBER)).eq().and().if_();
-    f.get(i).loadf(8).set(x);
+    f.get(i).loadf(SLOT_PAYLOAD).set(x);
     f.get(x).f64c(0.0).ins(Instruction::F64Ge);
     f.get(x)
         .ins(Instruction::F64Trunc)
@@ -398,7 +410,7 @@ pub(crate) fn index(f: &mut Func) {
         .and();
     f.get(x)
         .get(b)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .ins(Instruction::F64ConvertI32U)
         .ins(Instruction::F64Lt)
         .and();
@@ -407,7 +419,7 @@ pub(crate) fn index(f: &mut Func) {
         .addr()
         .get(x)
         .ins(Instruction::I32TruncF64U)
-        .i32c(16)
+        .u32c(SLOT_SIZE)
         .mul()
         .add()
         .ret();
@@ -422,7 +434,7 @@ pub(crate) fn index(f: &mut Func) {
         .get(i)
         .addr()
         .get(i)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .call(Rt::LookupStr.index())
         .tee(found);
     f.u32c(NULL).get(found).select().ret();
@@ -522,7 +534,7 @@ pub(crate) fn str_find(f: &mut Func) {
 
 /// Pushes the payload length (or count) of the slot in `local`.
 fn count_of(f: &mut Func, local: u32) {
-    f.get(local).load32(12);
+    f.get(local).load32(SLOT_PAYLOAD_LEN);
 }
 
 /// `eq(a, b) -> value`: three-valued deep equality.
@@ -563,11 +575,19 @@ pub(crate) fn eq(f: &mut Func) {
         .eq()
         .or()
         .if_();
-    f.get(a).load32(8).get(b).load32(8).eq();
+    f.get(a)
+        .load32(SLOT_PAYLOAD)
+        .get(b)
+        .load32(SLOT_PAYLOAD)
+        .eq();
     bool_value(f);
     f.ret().end();
     f.get(t).i32c(i32::from(TAG_NUMBER)).eq().if_();
-    f.get(a).loadf(8).get(b).loadf(8).ins(Instruction::F64Eq);
+    f.get(a)
+        .loadf(SLOT_PAYLOAD)
+        .get(b)
+        .loadf(SLOT_PAYLOAD)
+        .ins(Instruction::F64Eq);
     bool_value(f);
     f.ret().end();
     f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
@@ -600,52 +620,56 @@ pub(crate) fn eq(f: &mut Func) {
     f.get(b).addr().set(bb);
     f.i32c(0).set(first);
     f.get(is_list).i32c(i32::from(TAG_OBJECT)).eq().if_();
-    f.get(ba).get(n).i32c(32).mul().add().set(order);
+    f.get(ba).get(n).u32c(ENTRY_SIZE).mul().add().set(order);
     f.i32c(0)
         .gget(crate::layout::global::INPUT)
         .get(a)
-        .load8(1)
+        .load8(SLOT_FLAG)
         .select()
         .set(relative);
     f.end();
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(is_list).i32c(i32::from(TAG_LIST)).eq().if_();
-    f.element(ba, i, 16);
-    f.element(bb, i, 16);
+    f.element(ba, i, SLOT_SIZE);
+    f.element(bb, i, SLOT_SIZE);
     f.call(Rt::Eq.index()).set(r);
     f.else_();
     f.get(ba)
         .get(order)
         .get(i)
-        .i32c(4)
+        .u32c(ORDER_INDEX_SIZE)
         .mul()
         .add()
         .load32(0)
-        .i32c(32)
+        .u32c(ENTRY_SIZE)
         .mul()
         .add()
         .set(entry);
-    f.get(entry).load32(0).u32c(UNKNOWN_KEY).ne().if_();
+    f.get(entry)
+        .load32(ENTRY_KEY_ID)
+        .u32c(UNKNOWN_KEY)
+        .ne()
+        .if_();
     f.get(b)
         .get(entry)
-        .load32(0)
+        .load32(ENTRY_KEY_ID)
         .call(Rt::LookupId.index())
         .set(other);
     f.else_();
     f.get(b)
         .get(entry)
-        .load32(4)
+        .load32(ENTRY_KEY_OFF)
         .get(relative)
         .add()
         .get(entry)
-        .load32(8)
+        .load32(ENTRY_KEY_LEN)
         .call(Rt::LookupStr.index())
         .set(other);
     f.end();
     f.get(other).eqz().if_().u32c(FALSE).ret().end();
     f.get(entry)
-        .i32c(16)
+        .u32c(ENTRY_VALUE)
         .add()
         .get(other)
         .call(Rt::Eq.index())
@@ -683,8 +707,8 @@ pub(crate) fn order(f: &mut Func) {
     f.i32c(i32::from(TAG_NUMBER)).eq();
     tag(f, b);
     f.i32c(i32::from(TAG_NUMBER)).eq().and().if_();
-    f.get(a).loadf(8).set(x);
-    f.get(b).loadf(8).set(y);
+    f.get(a).loadf(SLOT_PAYLOAD).set(x);
+    f.get(b).loadf(SLOT_PAYLOAD).set(y);
     for (code, instruction) in [
         (0, Instruction::F64Lt),
         (1, Instruction::F64Le),
@@ -752,7 +776,7 @@ pub(crate) fn contains(f: &mut Func) {
     f.block().loop_();
     f.get(i).get(n).ge_u().br_if(1);
     f.get(item);
-    f.element(base, i, 16);
+    f.element(base, i, SLOT_SIZE);
     f.call(Rt::Eq.index())
         .tee(r)
         .call(Rt::Truth.index())
@@ -827,8 +851,8 @@ pub(crate) fn arith(f: &mut Func) {
     f.i32c(i32::from(TAG_NUMBER)).eq();
     tag(f, b);
     f.i32c(i32::from(TAG_NUMBER)).eq().and().if_();
-    f.get(a).loadf(8).set(x);
-    f.get(b).loadf(8).set(y);
+    f.get(a).loadf(SLOT_PAYLOAD).set(x);
+    f.get(b).loadf(SLOT_PAYLOAD).set(y);
     f.get(x).get(y).ins(Instruction::F64Add).set(r);
     for (code, instruction) in [
         (1, Instruction::F64Sub),
@@ -907,7 +931,7 @@ pub(crate) fn neg(f: &mut Func) {
     tag(f, v);
     f.i32c(i32::from(TAG_NUMBER)).eq().if_();
     f.get(v)
-        .loadf(8)
+        .loadf(SLOT_PAYLOAD)
         .ins(Instruction::F64Neg)
         .call(Rt::NewNumber.index())
         .ret();
@@ -932,7 +956,7 @@ pub(crate) fn iter_count(f: &mut Func) {
         .eq()
         .if_()
         .get(v)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .ret()
         .end();
     f.get(t)

@@ -1,7 +1,14 @@
 //! Findings: records appended to the current resource's failure or
 //! unknown list, with their messages, and results headers.
 
-use ward_abi::layout::{RESOURCE_ID_LEN, RESOURCE_ID_OFF, TAG_STRING};
+use ward_abi::layout::{
+    FINDING_CHECK, FINDING_MESSAGE, FINDING_MESSAGE_LEN, FINDING_NEXT, FINDING_NODE,
+    FINDING_OUTCOME, FINDING_RESERVED, FINDING_RESOURCE, FINDING_SIZE, OUTCOME_FAIL,
+    OUTCOME_UNKNOWN, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESULTS_FINDING_COUNT,
+    RESULTS_FIRST_FINDING, RESULTS_MESSAGE, RESULTS_MESSAGE_LEN, RESULTS_OUTCOME_COUNT,
+    RESULTS_OUTCOMES, RESULTS_RESERVED, RESULTS_SIZE, RESULTS_STATUS, SLOT_NODE, SLOT_PAYLOAD_LEN,
+    SLOT_TAG, TAG_STRING,
+};
 
 use super::{Rt, Texts, text};
 use crate::asm::Func;
@@ -26,34 +33,43 @@ fn resource_id(f: &mut Func) {
     f.get(rec).load32(RESOURCE_ID_LEN).call(Rt::SbBytes.index());
 }
 
-/// `add_finding(outcome, check, node, message, length)`: outcome 1 (fail)
-/// or 3 (unknown), for the current resource.
+/// `add_finding(outcome, check, node, message, length)`: outcome
+/// [`OUTCOME_FAIL`] or [`OUTCOME_UNKNOWN`], for the current resource.
 pub(crate) fn add_finding(f: &mut Func) {
     let (outcome, check, node, message, length) = (0, 1, 2, 3, 4);
     let record = f.i32_local();
-    f.i32c(32).call(crate::rt::Rt::Alloc.index()).set(record);
-    f.get(record).i32c(0).store32(0);
-    f.get(record).gget(global::RESOURCE).store32(4);
-    f.get(record).get(node).store32(8);
-    f.get(record).get(check).store32(12);
-    f.get(record).get(outcome).store32(16);
-    f.get(record).get(message).store32(20);
-    f.get(record).get(length).store32(24);
-    f.get(record).i32c(0).store32(28);
+    f.u32c(FINDING_SIZE)
+        .call(crate::rt::Rt::Alloc.index())
+        .set(record);
+    f.get(record).i32c(0).store32(FINDING_NEXT);
+    f.get(record)
+        .gget(global::RESOURCE)
+        .store32(FINDING_RESOURCE);
+    f.get(record).get(node).store32(FINDING_NODE);
+    f.get(record).get(check).store32(FINDING_CHECK);
+    f.get(record).get(outcome).store32(FINDING_OUTCOME);
+    f.get(record).get(message).store32(FINDING_MESSAGE);
+    f.get(record).get(length).store32(FINDING_MESSAGE_LEN);
+    f.get(record).i32c(0).store32(FINDING_RESERVED);
     for (code, head, tail, count) in [
-        (1, global::FAIL_HEAD, global::FAIL_TAIL, global::FAIL_COUNT),
         (
-            3,
+            OUTCOME_FAIL,
+            global::FAIL_HEAD,
+            global::FAIL_TAIL,
+            global::FAIL_COUNT,
+        ),
+        (
+            OUTCOME_UNKNOWN,
             global::UNKNOWN_HEAD,
             global::UNKNOWN_TAIL,
             global::UNKNOWN_COUNT,
         ),
     ] {
-        f.get(outcome).i32c(code).eq().if_();
+        f.get(outcome).u32c(code).eq().if_();
         f.gget(tail).eqz().if_();
         f.get(record).gset(head);
         f.else_();
-        f.gget(tail).get(record).store32(0);
+        f.gget(tail).get(record).store32(FINDING_NEXT);
         f.end();
         f.get(record).gset(tail);
         f.gget(count).i32c(1).add().gset(count);
@@ -72,11 +88,15 @@ pub(crate) fn add_unknown(f: &mut Func, texts: &Texts) {
     bytes(f, texts.unknown_for);
     resource_id(f);
     bytes(f, texts.reason);
-    f.get(v).addr().get(v).load32(12).call(Rt::SbBytes.index());
-    f.i32c(3)
+    f.get(v)
+        .addr()
+        .get(v)
+        .load32(SLOT_PAYLOAD_LEN)
+        .call(Rt::SbBytes.index());
+    f.u32c(OUTCOME_UNKNOWN)
         .get(check)
         .get(v)
-        .load32(4)
+        .load32(SLOT_NODE)
         .get(start)
         .gget(global::HEAP)
         .get(start)
@@ -95,22 +115,22 @@ pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
     // is pointed at where it is, not copied.
     f.get(message).if_();
     f.get(message)
-        .load8(0)
+        .load8(SLOT_TAG)
         .i32c(i32::from(TAG_STRING))
         .eq()
         .get(message)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .i32c(0)
         .ne()
         .and()
         .if_();
-    f.i32c(1)
+    f.u32c(OUTCOME_FAIL)
         .get(check)
         .get(node)
         .get(message)
         .addr()
         .get(message)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .call(Rt::AddFinding.index())
         .ret();
     f.end();
@@ -126,7 +146,7 @@ pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
     resource_id(f);
     bytes(f, texts.backtick);
     f.end();
-    f.i32c(1)
+    f.u32c(OUTCOME_FAIL)
         .get(check)
         .get(node)
         .get(start)
@@ -140,12 +160,18 @@ pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
 pub(crate) fn status_results(f: &mut Func) {
     let (status, message, length) = (0, 1, 2);
     let results = f.i32_local();
-    f.i32c(32).call(Rt::Alloc.index()).set(results);
-    f.get(results).get(status).store32(0);
-    for offset in [4, 8, 12, 16, 28] {
+    f.u32c(RESULTS_SIZE).call(Rt::Alloc.index()).set(results);
+    f.get(results).get(status).store32(RESULTS_STATUS);
+    for offset in [
+        RESULTS_OUTCOME_COUNT,
+        RESULTS_OUTCOMES,
+        RESULTS_FINDING_COUNT,
+        RESULTS_FIRST_FINDING,
+        RESULTS_RESERVED,
+    ] {
         f.get(results).i32c(0).store32(offset);
     }
-    f.get(results).get(message).store32(20);
-    f.get(results).get(length).store32(24);
+    f.get(results).get(message).store32(RESULTS_MESSAGE);
+    f.get(results).get(length).store32(RESULTS_MESSAGE_LEN);
     f.get(results);
 }

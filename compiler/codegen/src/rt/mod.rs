@@ -14,6 +14,8 @@ mod text;
 
 use wasm_encoder::ValType;
 
+use ward_abi::layout::SLOT_TAG;
+
 use crate::asm::Func;
 use crate::layout::Pool;
 
@@ -334,7 +336,7 @@ impl Texts {
 
 /// Pushes the tag of the slot in `local`.
 pub(crate) fn tag(f: &mut Func, local: u32) {
-    f.get(local).load8(0);
+    f.get(local).load8(SLOT_TAG);
 }
 
 /// Emits `if tag(local) == tag { return result_local }`.

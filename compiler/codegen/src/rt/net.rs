@@ -1,7 +1,7 @@
 //! IP addresses and CIDR blocks, as `ward_compiler::eval::text` parses
 //! them.
 
-use ward_abi::layout::{TAG_STRING, TAG_UNKNOWN};
+use ward_abi::layout::{SLOT_PAYLOAD_LEN, TAG_STRING, TAG_UNKNOWN};
 use wasm_encoder::Instruction;
 
 use super::core::bool_value;
@@ -496,7 +496,7 @@ pub(crate) fn is_cidr(f: &mut Func) {
     f.get(v)
         .addr()
         .get(v)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .u32c(CIDR_A)
         .call(Rt::ParseBlock.index());
     f.u32c(CIDR_A).load32(24).and();
@@ -523,14 +523,14 @@ pub(crate) fn cidr_contains(f: &mut Func) {
     f.get(outer)
         .addr()
         .get(outer)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .u32c(CIDR_A)
         .call(Rt::ParseBlock.index())
         .eqz();
     f.get(inner)
         .addr()
         .get(inner)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .u32c(CIDR_B)
         .call(Rt::ParseBlock.index())
         .eqz();

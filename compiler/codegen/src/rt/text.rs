@@ -7,15 +7,16 @@
 //! evaluate every value first and render afterwards.
 
 use ward_abi::layout::{
-    RESOURCE_ID_LEN, RESOURCE_ID_OFF, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT,
-    TAG_STRING, TAG_UNKNOWN,
+    ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE, ORDER_INDEX_SIZE, RESOURCE_ID_LEN,
+    RESOURCE_ID_OFF, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, TAG_BOOL, TAG_LIST, TAG_NULL,
+    TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
 use wasm_encoder::Instruction;
 
 use super::core::bool_value;
 use super::{Rt, Texts, return_if_tag, tag, text};
 use crate::asm::Func;
-use crate::layout::{DIGITS, FALSE, TAG_RESOURCE, global};
+use crate::layout::{DIGITS, FALSE, SLOT_FLAG, TAG_RESOURCE, global};
 
 /// `sb_byte(b)`.
 pub(crate) fn sb_byte(f: &mut Func) {
@@ -86,9 +87,12 @@ pub(crate) fn render(f: &mut Func, texts: &Texts) {
         .if_();
     f.get(t).i32c(i32::from(TAG_STRING)).eq().if_();
     f.get(v).addr().set(a);
-    f.get(v).load32(12).set(len);
+    f.get(v).load32(SLOT_PAYLOAD_LEN).set(len);
     f.else_();
-    f.get(v).load32(8).call(Rt::Record.index()).set(entry);
+    f.get(v)
+        .load32(SLOT_PAYLOAD)
+        .call(Rt::Record.index())
+        .set(entry);
     f.gget(global::INPUT)
         .get(entry)
         .load32(RESOURCE_ID_OFF)
@@ -107,18 +111,21 @@ pub(crate) fn render(f: &mut Func, texts: &Texts) {
     bytes(f, texts.null);
     f.ret().end();
     f.get(t).i32c(i32::from(TAG_BOOL)).eq().if_();
-    f.get(v).load32(8).if_();
+    f.get(v).load32(SLOT_PAYLOAD).if_();
     bytes(f, texts.true_);
     f.else_();
     bytes(f, texts.false_);
     f.end().ret().end();
     f.get(t).i32c(i32::from(TAG_NUMBER)).eq().if_();
-    f.get(v).loadf(8).call(Rt::RenderNumber.index()).ret();
+    f.get(v)
+        .loadf(SLOT_PAYLOAD)
+        .call(Rt::RenderNumber.index())
+        .ret();
     f.end();
     f.get(t).i32c(i32::from(TAG_UNKNOWN)).eq().if_();
     bytes(f, texts.unknown);
     f.ret().end();
-    f.get(v).load32(12).set(n);
+    f.get(v).load32(SLOT_PAYLOAD_LEN).set(n);
     f.get(v).addr().set(base);
     f.get(t).i32c(i32::from(TAG_LIST)).eq().if_();
     byte(f, b'[');
@@ -127,16 +134,18 @@ pub(crate) fn render(f: &mut Func, texts: &Texts) {
     f.get(i).if_();
     byte(f, b',');
     f.end();
-    f.element(base, i, 16).i32c(0).call(Rt::Render.index());
+    f.element(base, i, SLOT_SIZE)
+        .i32c(0)
+        .call(Rt::Render.index());
     f.inc(i, 1).br(0).end().end();
     byte(f, b']');
     f.ret().end();
     f.get(t).i32c(i32::from(TAG_OBJECT)).eq().if_();
-    f.get(base).get(n).i32c(32).mul().add().set(order);
+    f.get(base).get(n).u32c(ENTRY_SIZE).mul().add().set(order);
     f.i32c(0)
         .gget(global::INPUT)
         .get(v)
-        .load8(1)
+        .load8(SLOT_FLAG)
         .select()
         .set(relative);
     byte(f, b'{');
@@ -148,23 +157,27 @@ pub(crate) fn render(f: &mut Func, texts: &Texts) {
     f.get(base)
         .get(order)
         .get(i)
-        .i32c(4)
+        .u32c(ORDER_INDEX_SIZE)
         .mul()
         .add()
         .load32(0)
-        .i32c(32)
+        .u32c(ENTRY_SIZE)
         .mul()
         .add()
         .set(entry);
     f.get(entry)
-        .load32(4)
+        .load32(ENTRY_KEY_OFF)
         .get(relative)
         .add()
         .get(entry)
-        .load32(8)
+        .load32(ENTRY_KEY_LEN)
         .call(Rt::RenderQuoted.index());
     byte(f, b':');
-    f.get(entry).i32c(16).add().i32c(0).call(Rt::Render.index());
+    f.get(entry)
+        .u32c(ENTRY_VALUE)
+        .add()
+        .i32c(0)
+        .call(Rt::Render.index());
     f.inc(i, 1).br(0).end().end();
     byte(f, b'}');
     f.end();
@@ -441,14 +454,18 @@ pub(crate) fn to_number(f: &mut Func) {
     let v = 0;
     tag(f, v);
     f.i32c(i32::from(TAG_NUMBER)).eq().if_();
-    f.get(v).loadf(8).gset(global::NUMBER).i32c(1).ret();
+    f.get(v)
+        .loadf(SLOT_PAYLOAD)
+        .gset(global::NUMBER)
+        .i32c(1)
+        .ret();
     f.end();
     tag(f, v);
     f.i32c(i32::from(TAG_STRING)).eq().if_();
     f.get(v)
         .addr()
         .get(v)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .call(Rt::ParseNumber.index())
         .ret();
     f.end();
@@ -530,7 +547,7 @@ pub(crate) fn matches(f: &mut Func) {
         .get(v)
         .addr()
         .get(v)
-        .load32(12)
+        .load32(SLOT_PAYLOAD_LEN)
         .call(Rt::DfaRun.index());
     bool_value(f);
 }

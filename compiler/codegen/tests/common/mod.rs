@@ -4,12 +4,12 @@
 #![allow(dead_code)]
 
 use ward_abi::{
-    EncodeOptions, EncodedInput, KeyTable, META_SECTION, Metadata, NONE, Results, ResultsLimits,
-    Status, decode_results, encode_input_with,
+    KeyTable, META_SECTION, Metadata, NONE, Results, ResultsLimits, Status, decode_results,
 };
 use ward_compiler::Compiler;
 use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
 use ward_compiler::ir::Program;
+use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
 use ward_model::{Document, ResourcePart};
 
 /// The program of some files, or the errors that prevent it.

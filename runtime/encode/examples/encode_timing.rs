@@ -1,12 +1,13 @@
 //! Times the input encoding on a generated CloudFormation template.
 //!
 //! ```text
-//! cargo run --release -p ward-abi --example encode_timing -- [RESOURCES]
+//! cargo run --release -p ward-encode --example encode_timing -- [RESOURCES]
 //! ```
 
 use std::time::{Duration, Instant};
 
-use ward_abi::{EncodeOptions, KeyTable, encode_input_with};
+use ward_abi::KeyTable;
+use ward_encode::{EncodeOptions, encode_input_with};
 use ward_model::{LoadOptions, load};
 
 fn template(resources: usize) -> String {

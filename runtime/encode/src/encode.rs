@@ -5,63 +5,13 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use ward_abi::layout::*;
+use ward_abi::{ABI_VERSION, INPUT_MAGIC, KeyTable, NONE};
 use ward_model::{
     Document, EdgeKind, InputKind, Node, PathStep, Pos, ResourcePart, Value, write_path,
 };
 
 use crate::bytes::{write_u8, write_u32, write_u64};
-use crate::layout::*;
-use crate::{ABI_VERSION, INPUT_MAGIC, KEY_UNKNOWN, NONE};
-
-/// The strings a module interned: object keys it reads with a constant name
-/// and resource types it filters by. Key id `k` is the `k`-th string.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct KeyTable {
-    keys: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, u32>,
-}
-
-impl KeyTable {
-    /// Builds a table; a repeated string keeps its first id.
-    pub fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> KeyTable {
-        let mut table = KeyTable::default();
-        for key in keys {
-            let key: Arc<str> = Arc::from(key);
-            let id = u32::try_from(table.keys.len()).unwrap_or(KEY_UNKNOWN);
-            if id == KEY_UNKNOWN {
-                break;
-            }
-            table.ids.entry(key.clone()).or_insert(id);
-            table.keys.push(key);
-        }
-        table
-    }
-
-    /// The key id of `key`, or [`KEY_UNKNOWN`].
-    pub fn id(&self, key: &str) -> u32 {
-        self.ids.get(key).copied().unwrap_or(KEY_UNKNOWN)
-    }
-
-    /// The string of a key id.
-    pub fn key(&self, id: u32) -> Option<&str> {
-        self.keys.get(id as usize).map(|key| &**key)
-    }
-
-    /// The number of keys.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// Whether the table is empty.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    /// The keys in id order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
-        self.keys.iter().map(|key| &**key)
-    }
-}
 
 /// What to encode besides the resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -354,21 +304,21 @@ fn encode(
 
 fn edge_kind_bit(kind: EdgeKind) -> u32 {
     match kind {
-        EdgeKind::Ref => 1,
-        EdgeKind::GetAtt => 1 << 1,
-        EdgeKind::Sub => 1 << 2,
-        EdgeKind::DependsOn => 1 << 3,
-        EdgeKind::Relationship => 1 << 4,
-        EdgeKind::Reference => 1 << 5,
+        EdgeKind::Ref => EDGE_REF,
+        EdgeKind::GetAtt => EDGE_GET_ATT,
+        EdgeKind::Sub => EDGE_SUB,
+        EdgeKind::DependsOn => EDGE_DEPENDS_ON,
+        EdgeKind::Relationship => EDGE_RELATIONSHIP,
+        EdgeKind::Reference => EDGE_REFERENCE,
     }
 }
 
 fn input_kind_code(kind: InputKind) -> u32 {
     match kind {
-        InputKind::CloudFormation => 0,
-        InputKind::TerraformPlan => 1,
-        InputKind::ConfigItems => 2,
-        InputKind::Json => 3,
+        InputKind::CloudFormation => INPUT_KIND_CLOUDFORMATION,
+        InputKind::TerraformPlan => INPUT_KIND_TERRAFORM_PLAN,
+        InputKind::ConfigItems => INPUT_KIND_CONFIG_ITEMS,
+        InputKind::Json => INPUT_KIND_JSON,
     }
 }
 
@@ -551,6 +501,8 @@ impl<'a> Encoder<'a, '_, '_> {
         let start = self.out.len();
         self.out
             .reserve(entries.len().saturating_mul(ADJACENCY_SIZE as usize));
+        // Each entry is the other resource, then the kinds
+        // (`ADJACENCY_RESOURCE`, `ADJACENCY_KINDS`).
         for &(other, kinds) in entries {
             self.out.extend(&other.to_le_bytes());
             self.out.extend(&kinds.to_le_bytes());
@@ -657,7 +609,12 @@ impl<'a> Encoder<'a, '_, '_> {
 
         let total = to_u32(self.out.len());
         let node_count = to_u32(self.nodes.len());
-        if let Some(magic) = self.out.written().get_mut(header..header + 4) {
+        let magic_at = header + HEADER_MAGIC as usize;
+        if let Some(magic) = self
+            .out
+            .written()
+            .get_mut(magic_at..magic_at + INPUT_MAGIC.len())
+        {
             magic.copy_from_slice(&INPUT_MAGIC);
         }
         let fields = [
@@ -741,13 +698,18 @@ impl<'a> Encoder<'a, '_, '_> {
                 }
                 Value::Object(entries) => {
                     write_u8(self.out.written(), slot, TAG_OBJECT);
-                    self.object(entries, payload, node);
+                    self.object(entries, slot, node);
                 }
             }
         }
     }
 
-    fn object(&mut self, entries: &'a [(Arc<str>, Node)], payload: usize, node: u32) {
+    /// Encodes the entries of the object in the slot at `slot`.
+    fn object(&mut self, entries: &'a [(Arc<str>, Node)], slot: usize, node: u32) {
+        let (payload, payload_len) = (
+            slot + SLOT_PAYLOAD as usize,
+            slot + SLOT_PAYLOAD_LEN as usize,
+        );
         let count = entries.len();
         // The scratch vector is reused from object to object.
         let mut sorted = std::mem::take(&mut self.sorted);
@@ -758,10 +720,10 @@ impl<'a> Encoder<'a, '_, '_> {
         }
         sorted.sort_unstable();
         self.align8();
-        let first = self.reserve(count.saturating_mul(ENTRY_SIZE as usize + 4));
+        let first = self.reserve(count.saturating_mul((ENTRY_SIZE + ORDER_INDEX_SIZE) as usize));
         self.align8();
         self.put(payload, to_u32(first));
-        self.put(payload + 4, to_u32(count));
+        self.put(payload_len, to_u32(count));
         let order = first + count * ENTRY_SIZE as usize;
         for (sorted_position, &(key_id, position)) in sorted.iter().enumerate().rev() {
             let Some((key, value)) = entries.get(position) else {
@@ -774,7 +736,10 @@ impl<'a> Encoder<'a, '_, '_> {
             self.put(entry + ENTRY_KEY_OFF as usize, key_off);
             self.put(entry + ENTRY_KEY_LEN as usize, key_len);
             self.put(entry + ENTRY_ORDER as usize, to_u32(position));
-            self.put(order + position * 4, to_u32(sorted_position));
+            self.put(
+                order + position * ORDER_INDEX_SIZE as usize,
+                to_u32(sorted_position),
+            );
             self.pending.push(PendingValue {
                 node: value,
                 slot: entry + ENTRY_VALUE as usize,
@@ -856,7 +821,7 @@ fn encoded_size(
             }
             Value::Object(entries) => {
                 pending.extend(entries.iter().map(|(_, value)| value));
-                14 + entries.len() * (ENTRY_SIZE as usize + 4)
+                14 + entries.len() * (ENTRY_SIZE + ORDER_INDEX_SIZE) as usize
                     + entries.iter().map(|(key, _)| key.len()).sum::<usize>()
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => 0,
@@ -912,18 +877,23 @@ fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Adja
     Adjacency { entries, ranges }
 }
 
-/// Reads the `u32` header field at `offset` of an encoded input.
-#[cfg(test)]
-fn header_field(bytes: &[u8], offset: u32) -> Option<u32> {
-    crate::bytes::read_u32(bytes, offset as usize)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bytes::read_u32;
-    use crate::{DecodedKind, DecodedValue, decode_input};
+    use ward_abi::{DecodedKind, DecodedValue, KEY_UNKNOWN, decode_input};
     use ward_model::{LoadOptions, load};
+
+    /// The little-endian `u32` at `offset` of `bytes`.
+    fn read_u32(bytes: &[u8], offset: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(
+            bytes.get(offset..offset + 4)?.try_into().ok()?,
+        ))
+    }
+
+    /// The `u32` header field at `offset` of an encoded input.
+    fn header_field(bytes: &[u8], offset: u32) -> Option<u32> {
+        read_u32(bytes, offset as usize)
+    }
 
     const TEMPLATE: &str = r#"
 Parameters:
