@@ -26,7 +26,7 @@ use ward_abi::{
     decode_results, encode_input_with,
 };
 use ward_compiler::Compiler;
-use ward_compiler::testing::literal_to_json;
+use ward_eval::testing::literal_to_json;
 use ward_model::{Document, ResourcePart};
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy};
 use ward_syntax::ast::{Item, TestStmt};

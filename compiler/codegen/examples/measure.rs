@@ -15,7 +15,7 @@ use ward_abi::{
     encode_input_with,
 };
 use ward_compiler::Compiler;
-use ward_compiler::eval::{Evaluator, Limits};
+use ward_eval::{Evaluator, Limits};
 
 fn template(count: usize) -> String {
     let mut out = String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {");
