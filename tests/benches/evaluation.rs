@@ -33,9 +33,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use serde_json::{Map, Value as Json, json};
 use ward_abi::{Metadata, ResultsLimits, decode_results};
 use ward_compiler::Compiler;
-use ward_compiler::eval::{Evaluator, Limits};
 use ward_compiler::ir::Program;
 use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
+use ward_eval::{Evaluator, Limits};
 use ward_model::Document;
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, ModuleOrigin, Policy};
 
@@ -676,8 +676,10 @@ fn evaluation(c: &mut Criterion) {
             "native and module findings differ at {size}"
         );
         let reference = evaluator.evaluate(&document, &limits);
-        assert_eq!(reference.findings.len(), report.findings.len());
-        assert_eq!(reference.errors().count(), 0);
+        assert!(
+            reference == report,
+            "the reference evaluator's report and the module's differ at {size}"
+        );
         eprintln!(
             "{size} resources: {} failing pairs, {} findings in all three",
             report.summary.fail,

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
+use ward_abi::{Finding, Outcome};
 use ward_compiler::Compiler;
-use ward_compiler::eval::{self, FindingOutcome, Limits};
 use ward_compiler::ir::Program;
+use ward_eval::Limits;
 use ward_model::{LoadOptions, load};
 
 const SIZE: usize = 100;
@@ -108,7 +109,7 @@ fn read_truth(path: &Path) -> (BTreeSet<(String, String)>, usize) {
 
 /// Findings of the example policies on one template, as (rule, resource)
 /// pairs and the full list.
-fn evaluate(program: &Program, path: &Path) -> (BTreeSet<(String, String)>, Vec<eval::Finding>) {
+fn evaluate(program: &Program, path: &Path) -> (BTreeSet<(String, String)>, Vec<Finding>) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let bytes = std::fs::read(path).unwrap();
     let document = load(&name, &bytes, &LoadOptions::default())
@@ -118,8 +119,8 @@ fn evaluate(program: &Program, path: &Path) -> (BTreeSet<(String, String)>, Vec<
         SIZE,
         "{name} has {SIZE} resources"
     );
-    let report = eval::evaluate(program, &document, &Limits::default());
-    let errors: Vec<&str> = report.errors().collect();
+    let report = ward_eval::evaluate(program, &document, &Limits::default());
+    let errors: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
     assert!(
         errors.is_empty(),
         "rules stopped early on {name}: {errors:?}"
@@ -127,17 +128,17 @@ fn evaluate(program: &Program, path: &Path) -> (BTreeSet<(String, String)>, Vec<
     for finding in &report.findings {
         assert_eq!(
             finding.outcome,
-            FindingOutcome::Fail,
+            Outcome::Fail,
             "{name}: the generator never writes a value a rule cannot decide, yet {} on {} is unknown: {}",
-            finding.rule_id,
-            finding.resource_id,
+            finding.rule,
+            finding.resource,
             finding.message
         );
     }
     let pairs = report
         .findings
         .iter()
-        .map(|finding| (finding.rule_id.clone(), finding.resource_id.clone()))
+        .map(|finding| (finding.rule.to_string(), finding.resource.to_string()))
         .collect();
     (pairs, report.findings)
 }
@@ -178,10 +179,10 @@ fn generated_templates_get_exactly_the_ground_truth() {
     assert_eq!(yaml_findings.len(), truth_count, "YAML: number of findings");
 
     // Both formats report the same checks at the same JSON paths.
-    let key = |finding: &eval::Finding| {
+    let key = |finding: &Finding| {
         (
-            finding.rule_id.clone(),
-            finding.resource_id.clone(),
+            finding.rule.clone(),
+            finding.resource.clone(),
             finding.path.clone(),
             finding.message.clone(),
         )

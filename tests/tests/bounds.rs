@@ -13,10 +13,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value as Json, json};
 use ward_compiler::Compiler;
-use ward_compiler::eval::{self, Limits};
 use ward_compiler::ir::Program;
+use ward_eval::Limits;
 use ward_model::Document;
-use ward_runtime::{Budget, Engine, EngineConfig, Input, ModuleCache, Policy, RuleErrorKind};
+use ward_runtime::{
+    Budget, Engine, EngineConfig, Finding, Input, ModuleCache, Policy, Report, ResourceOutcome,
+    RuleErrorKind,
+};
 
 const BUCKETS: usize = 2_000;
 
@@ -108,46 +111,32 @@ fn policy(program: &Program, budget: Budget, memory_limit: usize) -> Policy {
     Policy::load(&engine, &wasm).expect("loads")
 }
 
-/// The findings of the rules that finished, as comparable lines.
-fn reference_findings(report: &eval::Report, rules: &[&str]) -> Vec<String> {
-    report
-        .findings
-        .iter()
-        .filter(|f| rules.contains(&f.rule_id.as_str()))
-        .map(|f| {
-            format!(
-                "{} {} {} {}:{} {}",
-                f.rule_id, f.resource_id, f.path, f.line, f.column, f.message
-            )
-        })
-        .collect()
-}
-
-fn module_findings(report: &ward_runtime::Report, rules: &[&str]) -> Vec<String> {
+/// The findings of the rules that finished.
+fn findings<'r>(report: &'r Report, rules: &[&str]) -> Vec<&'r Finding> {
     report
         .findings
         .iter()
         .filter(|f| rules.contains(&&*f.rule))
-        .map(|f| {
-            format!(
-                "{} {} {} {}:{} {}",
-                f.rule, f.resource, f.path, f.line, f.column, f.message
-            )
-        })
+        .collect()
+}
+
+/// The outcomes of the rules that finished.
+fn outcomes<'r>(report: &'r Report, rules: &[&str]) -> Vec<&'r ResourceOutcome> {
+    report
+        .outcomes
+        .iter()
+        .filter(|o| rules.contains(&&*o.rule))
         .collect()
 }
 
 /// The rules that finish, checked in both engines: every third bucket has
 /// no name, every fifth is not versioned.
-fn assert_light_rules_report(
-    module: &ward_runtime::Report,
-    reference: &eval::Report,
-    stopped: &str,
-) {
+fn assert_light_rules_report(module: &Report, reference: &Report, stopped: &str) {
     let light = ["NAMED", "VERSIONED"];
-    let from_module = module_findings(module, &light);
+    let from_module = findings(module, &light);
     assert_eq!(from_module.len(), BUCKETS.div_ceil(3) + BUCKETS.div_ceil(5));
-    assert_eq!(from_module, reference_findings(reference, &light));
+    assert_eq!(from_module, findings(reference, &light));
+    assert_eq!(outcomes(module, &light), outcomes(reference, &light));
     for rule in light {
         assert_eq!(
             module.outcomes.iter().filter(|o| &*o.rule == rule).count(),
@@ -215,14 +204,18 @@ fn heavy_rule_is_stopped(budget: Budget, kind: RuleErrorKind, message: &str) {
     assert_eq!(error.message, message);
     assert_eq!(report.summary.errors, 1);
 
-    let reference = eval::evaluate(
+    let reference = ward_eval::evaluate(
         &program,
         input.document(),
         &Limits {
             max_steps: 2_000_000,
         },
     );
-    let errors: Vec<&str> = reference.errors().collect();
+    let errors: Vec<&str> = reference
+        .errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect();
     assert!(
         errors.contains(&"rule `HEAVY` exceeded the evaluation budget of 2000000 steps"),
         "{errors:?}"
@@ -282,14 +275,18 @@ fn the_memory_limit_stops_the_hungry_rule_and_the_others_report() {
         error.message
     );
 
-    let reference = eval::evaluate(
+    let reference = ward_eval::evaluate(
         &program,
         input.document(),
         &Limits {
             max_steps: 2_000_000,
         },
     );
-    let errors: Vec<&str> = reference.errors().collect();
+    let errors: Vec<&str> = reference
+        .errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect();
     assert!(
         errors.contains(&"rule `HUNGRY` exceeded the evaluation budget of 2000000 steps"),
         "{errors:?}"
@@ -306,26 +303,27 @@ fn the_reference_evaluator_keeps_the_outcomes_it_finished() {
     // reports in full.
     let program = program();
     let document = template();
-    let reference = eval::evaluate(
+    let reference = ward_eval::evaluate(
         &program,
         &document,
         &Limits {
             max_steps: 2_000_000,
         },
     );
-    for rule in &reference.rules {
-        match rule.rule_id.as_str() {
+    for rule in &program.rules {
+        let id = rule.info.id.as_str();
+        let error = reference.errors.iter().find(|e| e.rule == id);
+        let finished = reference.outcomes.iter().filter(|o| &*o.rule == id).count();
+        match id {
             "HEAVY" | "HUNGRY" => {
-                assert!(
-                    rule.error
-                        .as_deref()
-                        .is_some_and(|e| e.contains(&rule.rule_id))
-                );
-                assert!(rule.resources.len() < BUCKETS);
+                let error = error.expect("the rule stopped");
+                assert!(error.message.contains(id), "{}", error.message);
+                assert_eq!(error.kind, RuleErrorKind::StepLimit);
+                assert!(finished < BUCKETS);
             }
             _ => {
-                assert_eq!(rule.error, None);
-                assert_eq!(rule.resources.len(), BUCKETS);
+                assert_eq!(error, None);
+                assert_eq!(finished, BUCKETS);
             }
         }
     }

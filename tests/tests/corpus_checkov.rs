@@ -25,8 +25,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
-use ward_compiler::eval::{Evaluator, Limits, Outcome, Report};
-use ward_model::{LoadOptions, load};
+use ward_abi::{Outcome, Report};
+use ward_eval::{Evaluator, Limits};
+use ward_model::{Document, LoadOptions, load};
 
 /// A Checkov check and the standard library rules that make the same
 /// decision.
@@ -413,34 +414,27 @@ fn strings(value: &Json) -> Vec<String> {
 }
 
 /// Ward's outcome for `mapping` on one resource of `report`.
-fn ward_outcome(report: &Report, mapping: &Mapping, resource: &str) -> Ward {
+fn ward_outcome(document: &Document, report: &Report, mapping: &Mapping, resource: &str) -> Ward {
     let mut outcomes = Vec::new();
-    for rule in report
-        .rules
-        .iter()
-        .filter(|rule| mapping.rules.contains(&rule.rule_id.as_str()))
-    {
-        for outcome in rule
-            .resources
-            .iter()
-            .filter(|outcome| outcome.resource_id == resource)
-        {
-            let counted = match (outcome.outcome, mapping.message) {
-                (Outcome::Fail, Some(text)) => {
-                    let fails_here = report.findings.iter().any(|finding| {
-                        finding.rule_id == rule.rule_id
-                            && finding.resource_id == resource
-                            && finding.message.contains(text)
-                    });
-                    if fails_here { Ward::Fail } else { Ward::Pass }
-                }
-                (Outcome::Pass, _) => Ward::Pass,
-                (Outcome::Fail, None) => Ward::Fail,
-                (Outcome::Skip, _) => Ward::Skip,
-                (Outcome::Unknown, _) => Ward::Unknown,
-            };
-            outcomes.push(counted);
-        }
+    let index = document.resources.iter().position(|r| r.id == resource);
+    for outcome in report.outcomes.iter().filter(|outcome| {
+        mapping.rules.contains(&&*outcome.rule) && index.is_some() && outcome.resource == index
+    }) {
+        let counted = match (outcome.outcome, mapping.message) {
+            (Outcome::Fail, Some(text)) => {
+                let fails_here = report.findings.iter().any(|finding| {
+                    finding.rule == outcome.rule
+                        && &*finding.resource == resource
+                        && finding.message.contains(text)
+                });
+                if fails_here { Ward::Fail } else { Ward::Pass }
+            }
+            (Outcome::Pass, _) => Ward::Pass,
+            (Outcome::Fail, None) => Ward::Fail,
+            (Outcome::Skip, _) => Ward::Skip,
+            (Outcome::Unknown, _) => Ward::Unknown,
+        };
+        outcomes.push(counted);
     }
     [Ward::Fail, Ward::Unknown, Ward::Pass, Ward::Skip]
         .into_iter()
@@ -475,7 +469,7 @@ fn stdlib_agrees_with_checkov_on_its_test_templates() {
         .map(|rule| rule.info.id.as_str())
         .collect();
 
-    let mut reports: BTreeMap<String, Report> = BTreeMap::new();
+    let mut reports: BTreeMap<String, (Document, Report)> = BTreeMap::new();
     let mut comparisons = Vec::new();
     for mapping in MAPPINGS {
         for rule in mapping.rules {
@@ -492,15 +486,14 @@ fn stdlib_agrees_with_checkov_on_its_test_templates() {
             .as_object()
             .unwrap_or_else(|| panic!("{} has no `by_template`", mapping.check));
         for (template, results) in by_template {
-            let report = reports.entry(template.clone()).or_insert_with(|| {
+            let (document, report) = reports.entry(template.clone()).or_insert_with(|| {
                 let bytes = std::fs::read(corpus().join(template))
                     .unwrap_or_else(|error| panic!("can not read {template}: {error}"));
                 let document = load(template, &bytes, &LoadOptions::default())
                     .unwrap_or_else(|error| panic!("{template} does not load: {error:?}"));
                 let report = evaluator.evaluate(&document, &Limits::default());
-                let errors: Vec<&str> = report.errors().collect();
-                assert!(errors.is_empty(), "{template}: {errors:?}");
-                report
+                assert!(report.errors.is_empty(), "{template}: {:?}", report.errors);
+                (document, report)
             });
             for (key, checkov) in [
                 ("passed", Checkov::Passed),
@@ -508,7 +501,7 @@ fn stdlib_agrees_with_checkov_on_its_test_templates() {
                 ("unknown", Checkov::Unknown),
             ] {
                 for resource in strings(&results[key]) {
-                    let ward = ward_outcome(report, mapping, &resource);
+                    let ward = ward_outcome(document, report, mapping, &resource);
                     comparisons.push(Comparison {
                         check: mapping.check.to_string(),
                         template: template.clone(),

@@ -27,8 +27,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde_json::Value as Json;
-use ward_compiler::eval::{Evaluator, Limits, Outcome, Report};
-use ward_model::{LoadOptions, from_json_value};
+use ward_abi::{Outcome, Report};
+use ward_eval::{Evaluator, Limits};
+use ward_model::{Document, LoadOptions, from_json_value};
 
 /// A registry rule and the standard library rules that make the same
 /// decision, on resources of the given types.
@@ -594,37 +595,37 @@ fn suppressed_for_guard(input: &Json, rule: &str) -> bool {
 }
 
 /// Ward's outcome for `mapping` on one input.
-fn ward_outcome(report: &Report, mapping: &Mapping) -> Ward {
-    let mut by_resource: BTreeMap<&str, Vec<Ward>> = BTreeMap::new();
-    for rule in report
-        .rules
+fn ward_outcome(document: &Document, report: &Report, mapping: &Mapping) -> Ward {
+    let mut outcomes = Vec::new();
+    for outcome in report
+        .outcomes
         .iter()
-        .filter(|rule| mapping.rules.contains(&rule.rule_id.as_str()))
+        .filter(|outcome| mapping.rules.contains(&&*outcome.rule))
     {
-        for outcome in rule.resources.iter().filter(|outcome| {
-            mapping.types.is_empty() || mapping.types.contains(&outcome.resource_type.as_str())
-        }) {
-            let counted = match (outcome.outcome, mapping.message) {
-                (Outcome::Fail, Some(text)) => {
-                    let fails_here = report.findings.iter().any(|finding| {
-                        finding.rule_id == rule.rule_id
-                            && finding.resource_id == outcome.resource_id
-                            && finding.message.contains(text)
-                    });
-                    if fails_here { Ward::Fail } else { Ward::Pass }
-                }
-                (Outcome::Pass, _) => Ward::Pass,
-                (Outcome::Fail, None) => Ward::Fail,
-                (Outcome::Skip, _) => Ward::Skip,
-                (Outcome::Unknown, _) => Ward::Unknown,
-            };
-            by_resource
-                .entry(outcome.resource_id.as_str())
-                .or_default()
-                .push(counted);
+        let resource = outcome
+            .resource
+            .and_then(|index| document.resources.get(index));
+        let resource_type = resource.map_or("", |r| r.resource_type.as_str());
+        if !mapping.types.is_empty() && !mapping.types.contains(&resource_type) {
+            continue;
         }
+        let resource_id = resource.map_or("", |r| r.id.as_str());
+        let counted = match (outcome.outcome, mapping.message) {
+            (Outcome::Fail, Some(text)) => {
+                let fails_here = report.findings.iter().any(|finding| {
+                    finding.rule == outcome.rule
+                        && &*finding.resource == resource_id
+                        && finding.message.contains(text)
+                });
+                if fails_here { Ward::Fail } else { Ward::Pass }
+            }
+            (Outcome::Pass, _) => Ward::Pass,
+            (Outcome::Fail, None) => Ward::Fail,
+            (Outcome::Skip, _) => Ward::Skip,
+            (Outcome::Unknown, _) => Ward::Unknown,
+        };
+        outcomes.push(counted);
     }
-    let outcomes: Vec<Ward> = by_resource.values().flatten().copied().collect();
     [Ward::Fail, Ward::Unknown, Ward::Pass]
         .into_iter()
         .find(|candidate| outcomes.contains(candidate))
@@ -702,13 +703,12 @@ fn stdlib_agrees_with_the_guard_registry_on_its_unit_tests() {
             let document = from_json_value(&file, input, &LoadOptions::default())
                 .unwrap_or_else(|error| panic!("{file} does not load: {error:?}"));
             let report = evaluator.evaluate(&document, &Limits::default());
-            let errors: Vec<&str> = report.errors().collect();
-            assert!(errors.is_empty(), "{file}: {errors:?}");
+            assert!(report.errors.is_empty(), "{file}: {:?}", report.errors);
             comparisons.push(Comparison {
                 guard_rule: mapping.guard.to_string(),
                 case: name,
                 guard,
-                ward: ward_outcome(&report, mapping),
+                ward: ward_outcome(&document, &report, mapping),
             });
         }
     }

@@ -2,10 +2,10 @@
 //!
 //! Random well-typed policies and random CloudFormation templates (now and
 //! then the same resources as AWS Config items) are evaluated by the
-//! reference evaluator (`ward_compiler::eval`) and by the compiled module
-//! under `ward-runtime`; the two must agree on the outcome of every rule on
-//! every resource, on every finding (rule, resource, outcome, message, path,
-//! line, column) and on the counts.
+//! reference evaluator (`ward_eval`) and by the compiled module under
+//! `ward-runtime`; the two reports must be equal: the outcome of every rule
+//! on every resource, every finding with all its fields, in the same order,
+//! and the summary.
 //!
 //! Policies use `let`, `require`, `deny`, `when` (in the header, at the top
 //! and inside loops), nested `for`, the quantifiers, comparisons, `in`,
@@ -32,7 +32,7 @@
 //! More cases or another seed: `WARD_DIFFERENTIAL=<cases>:<seed>`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -41,8 +41,9 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 use serde_json::{Map, Value as Json, json};
 use ward_compiler::Compiler;
-use ward_compiler::eval::{self, FindingOutcome, Limits};
-use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy};
+use ward_eval::Limits;
+use ward_model::Document;
+use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy, Report};
 
 // ---------------------------------------------------------------------------
 // Choices
@@ -962,15 +963,6 @@ fn diagnostics(compiler: &Compiler) -> Vec<String> {
         .collect()
 }
 
-/// What one engine reported for one rule.
-#[derive(Debug, Default, PartialEq)]
-struct RuleView {
-    error: bool,
-    outcomes: Vec<String>,
-    findings: Vec<String>,
-    counts: [usize; 4],
-}
-
 /// What both engines reported, for the statistics.
 #[derive(Default)]
 struct Agreement {
@@ -980,22 +972,69 @@ struct Agreement {
     rules: usize,
 }
 
-fn outcome_index(word: &str) -> usize {
-    ["pass", "fail", "skip", "unknown"]
+/// A report as lines, one per outcome and finding with every field, then
+/// the summary: what a difference is shown as.
+fn report_lines(report: &Report, document: &Document) -> Vec<String> {
+    let resource_id = |index: Option<usize>| {
+        index
+            .and_then(|index| document.resources.get(index))
+            .map_or("<none>", |r| r.id.as_str())
+    };
+    let outcomes = report.outcomes.iter().map(|o| {
+        format!(
+            "outcome {} {} {}",
+            o.rule,
+            resource_id(o.resource),
+            o.outcome.as_str()
+        )
+    });
+    let findings = report.findings.iter().map(|f| {
+        format!(
+            "finding {} {} {} {} [{}] {} {}:{}:{} {:?}",
+            f.rule,
+            f.outcome.as_str(),
+            f.resource,
+            f.resource_type,
+            f.severity.as_str(),
+            f.path,
+            f.file,
+            f.line,
+            f.column,
+            f.message
+        )
+    });
+    let errors = report
+        .errors
         .iter()
-        .position(|w| *w == word)
-        .unwrap_or(4)
+        .map(|e| format!("error {} {:?} {}", e.rule, e.kind, e.message));
+    outcomes
+        .chain(findings)
+        .chain(errors)
+        .chain(std::iter::once(format!("summary {:?}", report.summary)))
+        .collect()
 }
 
-fn finding_line(
-    outcome: &str,
-    resource: &str,
-    message: &str,
-    path: &str,
-    line: u32,
-    column: u32,
-) -> String {
-    format!("{outcome} {resource} {path} {line}:{column} {message:?}")
+/// The report without the outcomes, findings and errors of `stopped`
+/// rules, recounted.
+fn without_rules(report: &Report, stopped: &BTreeSet<String>) -> Report {
+    let mut kept = Report {
+        findings: report
+            .findings
+            .iter()
+            .filter(|f| !stopped.contains(&*f.rule))
+            .cloned()
+            .collect(),
+        summary: report.summary.clone(),
+        errors: Vec::new(),
+        outcomes: report
+            .outcomes
+            .iter()
+            .filter(|o| !stopped.contains(&*o.rule))
+            .cloned()
+            .collect(),
+    };
+    kept.recount();
+    kept
 }
 
 /// Compiles `source`, evaluates it on `input` with both engines and
@@ -1012,7 +1051,7 @@ fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
     let document = ward_model::load(file, input.as_bytes(), &Default::default())
         .map_err(|error| format!("the input does not load: {error:?}"))?;
 
-    let reference_report = eval::evaluate(
+    let reference_report = ward_eval::evaluate(
         &program,
         &document,
         &Limits {
@@ -1027,150 +1066,76 @@ fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
     let module_report = policy.evaluate(&input);
     let document = input.document();
 
-    let mut from_reference: Vec<(String, RuleView)> = Vec::new();
-    for rule in &reference_report.rules {
-        let view = RuleView {
-            error: rule.error.is_some(),
-            outcomes: rule
-                .resources
-                .iter()
-                .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
-                .collect(),
-            findings: reference_report
-                .findings
-                .iter()
-                .filter(|f| f.rule_id == rule.rule_id)
-                .map(|f| {
-                    let outcome = match f.outcome {
-                        FindingOutcome::Fail => "fail",
-                        FindingOutcome::Unknown => "unknown",
-                    };
-                    finding_line(
-                        outcome,
-                        &f.resource_id,
-                        &f.message,
-                        &f.path,
-                        f.line,
-                        f.column,
-                    )
-                })
-                .collect(),
-            counts: [
-                rule.counts.pass,
-                rule.counts.fail,
-                rule.counts.skip,
-                rule.counts.unknown,
-            ],
-        };
-        from_reference.push((rule.rule_id.clone(), view));
-    }
-
-    let mut from_module: Vec<(String, RuleView)> = Vec::new();
-    for rule in policy.rules() {
-        let mut view = RuleView {
-            error: module_report.errors.iter().any(|e| e.rule == rule.id),
-            ..RuleView::default()
-        };
-        for outcome in module_report
-            .outcomes
-            .iter()
-            .filter(|o| *o.rule == *rule.id)
-        {
-            let id = outcome
-                .resource
-                .and_then(|index| document.resources.get(index))
-                .map_or("<none>", |r| r.id.as_str());
-            view.outcomes
-                .push(format!("{id} {}", outcome.outcome.as_str()));
-            view.counts[outcome_index(outcome.outcome.as_str())] += 1;
-        }
-        view.findings = module_report
-            .findings
-            .iter()
-            .filter(|f| *f.rule == *rule.id)
-            .map(|f| {
-                finding_line(
-                    f.outcome.as_str(),
-                    &f.resource,
-                    &f.message,
-                    &f.path,
-                    f.line,
-                    f.column,
-                )
-            })
-            .collect();
-        from_module.push((rule.id.clone(), view));
-    }
-
-    let ids = |views: &[(String, RuleView)]| views.iter().map(|(id, _)| id.clone()).collect();
-    let reference_ids: Vec<String> = ids(&from_reference);
-    let module_ids: Vec<String> = ids(&from_module);
+    let reference_ids: Vec<&str> = program.rules.iter().map(|r| r.info.id.as_str()).collect();
+    let module_ids: Vec<&str> = policy.rules().iter().map(|r| r.id.as_str()).collect();
     if reference_ids != module_ids {
         return Err(format!(
             "rules differ: reference {reference_ids:?}, module {module_ids:?}"
         ));
     }
-    let mut agreement = Agreement::default();
-    for ((id, reference), (_, module)) in from_reference.iter().zip(&from_module) {
-        if reference.error || module.error {
-            if reference.error != module.error {
-                let errors: Vec<&str> = reference_report
-                    .errors()
-                    .chain(module_report.errors.iter().map(|e| e.message.as_str()))
-                    .collect();
-                return Err(format!(
-                    "rule `{id}` stopped in one engine only: {errors:?}"
-                ));
-            }
-            continue;
-        }
-        if reference != module {
-            return Err(format!(
-                "rule `{id}` differs\nreference: {reference:#?}\nmodule: {module:#?}"
-            ));
-        }
-        agreement.rules += 1;
-        for outcome in &reference.outcomes {
-            let word = outcome.rsplit(' ').next().unwrap_or("");
-            let word = ["pass", "fail", "skip", "unknown"]
-                .into_iter()
-                .find(|w| *w == word)
-                .unwrap_or("other");
-            *agreement.outcomes.entry(word).or_default() += 1;
-        }
-        agreement.findings += reference.findings.len();
-        agreement.located += reference
-            .findings
+
+    // A rule stopped by the evaluator's step budget or the module's fuel
+    // must stop in both engines; the two budgets are not the same measure,
+    // so what such a rule did before it stopped is not compared.
+    let stopped = |report: &Report| -> BTreeSet<String> {
+        report.errors.iter().map(|e| e.rule.clone()).collect()
+    };
+    let stopped_in_reference = stopped(&reference_report);
+    if stopped_in_reference != stopped(&module_report) {
+        let errors: Vec<&str> = reference_report
+            .errors
             .iter()
-            .filter(|f| {
-                // Located at a value rather than at the resource itself.
-                let path = f.split(' ').nth(2).unwrap_or("");
-                path != "$"
-                    && (!path.starts_with("$.Resources.")
-                        || path.contains('[')
-                        || path.matches('.').count() > 2)
-            })
-            .count();
+            .chain(&module_report.errors)
+            .map(|e| e.message.as_str())
+            .collect();
+        return Err(format!("a rule stopped in one engine only: {errors:?}"));
     }
-    let summary = &module_report.summary;
-    let reference_totals = from_reference.iter().fold([0; 4], |mut sum, (_, view)| {
-        for (total, count) in sum.iter_mut().zip(view.counts) {
-            *total += count;
-        }
-        sum
-    });
-    let module_totals = [summary.pass, summary.fail, summary.skip, summary.unknown];
-    if module_report.errors.is_empty()
-        && reference_report.errors().next().is_none()
-        && (reference_totals != module_totals
-            || summary.findings != reference_report.findings.len())
-    {
+    let (reference, module) = if stopped_in_reference.is_empty() {
+        (reference_report, module_report)
+    } else {
+        (
+            without_rules(&reference_report, &stopped_in_reference),
+            without_rules(&module_report, &stopped_in_reference),
+        )
+    };
+    if reference != module {
+        let reference_lines = report_lines(&reference, document);
+        let module_lines = report_lines(&module, document);
+        let first = reference_lines
+            .iter()
+            .zip(&module_lines)
+            .position(|(a, b)| a != b)
+            .unwrap_or(reference_lines.len().min(module_lines.len()));
         return Err(format!(
-            "counts differ: reference {reference_totals:?} and {} findings, module {module_totals:?} and {} findings",
-            reference_report.findings.len(),
-            summary.findings
+            "the reports differ at line {first}\nreference: {:?}\nmodule:    {:?}\nreference report: {reference_lines:#?}\nmodule report: {module_lines:#?}",
+            reference_lines.get(first),
+            module_lines.get(first),
         ));
     }
+
+    let mut agreement = Agreement {
+        rules: reference_ids.len() - stopped_in_reference.len(),
+        findings: reference.findings.len(),
+        ..Agreement::default()
+    };
+    for outcome in &reference.outcomes {
+        *agreement
+            .outcomes
+            .entry(outcome.outcome.as_str())
+            .or_default() += 1;
+    }
+    agreement.located = reference
+        .findings
+        .iter()
+        .filter(|f| {
+            // Located at a value rather than at the resource itself.
+            let path = f.path.as_str();
+            path != "$"
+                && (!path.starts_with("$.Resources.")
+                    || path.contains('[')
+                    || path.matches('.').count() > 2)
+        })
+        .count();
     Ok(agreement)
 }
 
@@ -1312,19 +1277,16 @@ fn regressions_agree() {
         compiler.set_file("policy.ward", source.clone());
         let program = ward_compiler::ir::program(&compiler.db, compiler.workspace).unwrap();
         let document = ward_model::load(&file, input.as_bytes(), &Default::default()).unwrap();
-        let report = eval::evaluate(&program, &document, &Limits::default());
+        let report = ward_eval::evaluate(&program, &document, &Limits::default());
         let actual: Vec<String> = report
-            .rules
+            .outcomes
             .iter()
-            .flat_map(|rule| {
-                rule.resources.iter().map(|resource| {
-                    format!(
-                        "{} {} {}",
-                        rule.rule_id,
-                        resource.resource_id,
-                        resource.outcome.as_str()
-                    )
-                })
+            .map(|outcome| {
+                let resource = outcome
+                    .resource
+                    .and_then(|index| document.resources.get(index))
+                    .map_or("", |r| r.id.as_str());
+                format!("{} {resource} {}", outcome.rule, outcome.outcome.as_str())
             })
             .collect();
         for line in &expected {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use ward_compiler::eval::{self, Limits};
+use ward_eval::{Evaluator, Limits};
 use ward_model::LoadOptions;
 
 use crate::inputs::{load_inputs, load_parameters, report_load_errors};
@@ -131,9 +131,9 @@ fn reference_report(
     program: &ward_compiler::ir::Program,
     inputs: &crate::inputs::Inputs,
 ) -> RunReport {
-    let evaluator = eval::Evaluator::new(program);
+    let evaluator = Evaluator::new(program);
     let limits = Limits::default();
-    let reports: Vec<eval::Report> = inputs
+    let reports: Vec<_> = inputs
         .documents
         .par_iter()
         .map(|document| evaluator.evaluate(document, &limits))
@@ -155,43 +155,41 @@ fn reference_report(
     };
     run.summary.inputs = inputs.documents.len();
     run.summary.rules = program.rules.len();
-    for report in &reports {
-        let file: Arc<str> = Arc::from(report.file.as_str());
-        for rule in &report.rules {
-            let rule_id: Arc<str> = Arc::from(rule.rule_id.as_str());
-            run.summary.pass += rule.counts.pass;
-            run.summary.fail += rule.counts.fail;
-            run.summary.skip += rule.counts.skip;
-            run.summary.unknown += rule.counts.unknown;
-            for resource in &rule.resources {
-                run.outcomes.push(OutcomeEntry {
-                    rule: rule_id.clone(),
-                    file: file.clone(),
-                    resource: Arc::from(resource.resource_id.as_str()),
-                    outcome: resource.outcome.as_str(),
-                });
-            }
-            if let Some(error) = &rule.error {
-                run.errors.push(RuleError {
-                    rule: rule.rule_id.clone(),
-                    file: report.file.clone(),
-                    message: error.clone(),
-                });
-            }
-        }
-        for finding in &report.findings {
-            run.findings.push(Finding {
-                rule: Arc::from(finding.rule_id.as_str()),
-                severity: finding.severity.as_str(),
-                outcome: match finding.outcome {
-                    eval::FindingOutcome::Fail => "fail",
-                    eval::FindingOutcome::Unknown => "unknown",
-                },
-                resource: Arc::from(finding.resource_id.as_str()),
-                resource_type: Arc::from(finding.resource_type.as_str()),
-                path: finding.path.clone(),
-                message: finding.message.clone(),
+    for (document, report) in inputs.documents.iter().zip(reports) {
+        let file: Arc<str> = Arc::from(document.file.as_str());
+        run.summary.pass += report.summary.pass;
+        run.summary.fail += report.summary.fail;
+        run.summary.skip += report.summary.skip;
+        run.summary.unknown += report.summary.unknown;
+        for outcome in &report.outcomes {
+            let resource = outcome
+                .resource
+                .and_then(|index| document.resources.get(index))
+                .map_or("", |resource| resource.id.as_str());
+            run.outcomes.push(OutcomeEntry {
+                rule: outcome.rule.clone(),
                 file: file.clone(),
+                resource: Arc::from(resource),
+                outcome: outcome.outcome.as_str(),
+            });
+        }
+        for error in report.errors {
+            run.errors.push(RuleError {
+                rule: error.rule,
+                file: document.file.clone(),
+                message: error.message,
+            });
+        }
+        for finding in report.findings {
+            run.findings.push(Finding {
+                rule: finding.rule,
+                severity: finding.severity.as_str(),
+                outcome: finding.outcome.as_str(),
+                resource: finding.resource,
+                resource_type: finding.resource_type,
+                path: finding.path,
+                message: finding.message,
+                file: finding.file,
                 line: finding.line,
                 column: finding.column,
             });

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use ward_compiler::diagnostics::render::{Snippet, SnippetKind, render_snippet};
-use ward_compiler::testing::{TestOptions, TestStatus, run_tests};
+use ward_eval::testing::{TestOptions, TestStatus, run_tests};
 
 use crate::sources::{fail, load_policies, report_diagnostics};
 use crate::{DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use ward_abi::{KeyTable, META_SECTION, Metadata, ResultsLimits, decode_results};
 use ward_compiler::Compiler;
-use ward_compiler::eval::{Evaluator, Limits};
 use ward_encode::{EncodeOptions, encode_input_with};
+use ward_eval::{Evaluator, Limits};
 
 fn template(count: usize) -> String {
     let mut out = String::from("{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {");

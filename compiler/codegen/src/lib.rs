@@ -47,9 +47,8 @@ use ward_abi::layout::{
 };
 use ward_abi::{
     ABI_VERSION, CheckKind as AbiCheckKind, CheckMeta, INPUT_MAGIC, META_SECTION, Metadata,
-    RuleMeta, Severity as AbiSeverity, SourceSpan,
+    RuleMeta, SourceSpan,
 };
-use ward_compiler::Severity;
 use ward_compiler::ir::{Const, Expr, Program, Rule, SourceRange, Stmt};
 use ward_syntax::ast::CheckKind;
 use wasm_encoder::{
@@ -330,16 +329,6 @@ fn span(file: &str, range: SourceRange) -> SourceSpan {
     }
 }
 
-fn severity(severity: Severity) -> AbiSeverity {
-    match severity {
-        Severity::Info => AbiSeverity::Info,
-        Severity::Low => AbiSeverity::Low,
-        Severity::Medium => AbiSeverity::Medium,
-        Severity::High => AbiSeverity::High,
-        Severity::Critical => AbiSeverity::Critical,
-    }
-}
-
 fn rule_meta(rule: &Rule) -> RuleMeta {
     let resource_types = match &rule.source {
         Expr::Resources(patterns) => patterns
@@ -374,7 +363,7 @@ fn rule_meta(rule: &Rule) -> RuleMeta {
         id: rule.info.id.clone(),
         name: rule.info.name.clone(),
         package: rule.info.package.clone(),
-        severity: severity(rule.info.severity),
+        severity: rule.info.severity,
         controls: rule.info.controls.clone(),
         tags: rule.info.tags.clone(),
         title: rule.info.title.clone(),

@@ -10,14 +10,14 @@ mod common;
 use common::{Instance, compare, encode, program, validate};
 use ward_abi::{KeyTable, ResultsLimits, Status};
 
-fn core_cases() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/eval")
+fn evaluator_cases() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../eval/tests/eval")
 }
 
 /// Every evaluator case, compiled and run.
 #[test]
 fn evaluator_cases_agree() {
-    let dir = core_cases();
+    let dir = evaluator_cases();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("cases")
         .filter_map(|entry| {

@@ -62,8 +62,7 @@ fn standard_library_agrees_on_its_test_inputs() {
                 let TestStmt::Input { value, .. } = stmt else {
                     continue;
                 };
-                let json =
-                    ward_compiler::testing::literal_to_json(value).expect("a constant input");
+                let json = ward_eval::testing::literal_to_json(value).expect("a constant input");
                 let text = serde_json_text(&json);
                 let Ok(document) =
                     ward_model::load(&test.name.name, text.as_bytes(), &Default::default())

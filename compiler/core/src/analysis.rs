@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
+use ward_abi::Severity;
 use ward_syntax::ast::{
     AttrValue, BinaryOp, Block, CheckKind, Expr, ExprKind, FnDef, Ident, Item, Rule, Span, Stmt,
     StringPart, TestDef, TestStmt, UnaryOp,
@@ -19,49 +20,6 @@ use crate::db::{SourceFile, Workspace, parse};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::items::{PackageIndex, file_summary, package_index, recursive_functions};
 use crate::types::Ty;
-
-/// The severity of a rule's findings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Informational.
-    Info,
-    /// Low.
-    Low,
-    /// Medium, the default.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-impl Severity {
-    /// All severities from lowest to highest.
-    pub const ALL: [Severity; 5] = [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    /// The word used in `@severity(...)`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// Parses a severity word.
-    pub fn parse(word: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|s| s.as_str() == word)
-    }
-}
 
 /// The metadata of a rule, as reports and the module's metadata carry it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -10,19 +10,19 @@ pub mod analysis;
 pub mod builtins;
 pub mod db;
 pub mod diagnostics;
-pub mod eval;
 pub mod format;
 pub mod ir;
 pub mod items;
+pub mod numbers;
 pub mod regex;
-pub mod testing;
 pub mod types;
 
 use salsa::Setter;
 
-pub use analysis::{Analysis, Definition, LocalKind, RuleInfo, Severity, analyze};
+pub use analysis::{Analysis, Definition, LocalKind, RuleInfo, analyze};
 pub use db::{Database, SourceFile, Workspace, parse};
 pub use diagnostics::{Code, Diagnostic, Level};
+pub use ward_abi::Severity;
 
 /// A database holding one workspace, with helpers to add and edit files.
 #[derive(Debug)]

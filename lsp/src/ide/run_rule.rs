@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use ward_compiler::SourceFile;
-use ward_compiler::eval::{Evaluator, Limits};
 use ward_compiler::ir::Program;
+use ward_eval::{Evaluator, Limits};
 
 use super::Snapshot;
 
@@ -97,53 +97,56 @@ pub(crate) fn run(_snapshot: &Snapshot, input: &RuleRunInput, sample: &SampleTem
         "Rule {} ({}.{}) on {}",
         input.id, input.package, input.name, sample.name
     );
-    let Some(rule) = report.rules.first() else {
+    if report.summary.rules == 0 {
         let _ = writeln!(out, "the rule was not evaluated");
         return out;
-    };
-    let counts = rule.counts;
-    let total = counts.pass + counts.fail + counts.skip + counts.unknown;
+    }
+    let summary = &report.summary;
+    let total = summary.pass + summary.fail + summary.skip + summary.unknown;
     let _ = writeln!(
         out,
         "{total} resource{}: {} fail, {} pass, {} skip, {} unknown",
         if total == 1 { "" } else { "s" },
-        counts.fail,
-        counts.pass,
-        counts.skip,
-        counts.unknown
+        summary.fail,
+        summary.pass,
+        summary.skip,
+        summary.unknown
     );
     if total == 0 {
         let _ = writeln!(out, "the template has no resource the rule applies to");
     }
-    if !rule.resources.is_empty() {
+    let resources: Vec<(&str, &str, &str)> = report
+        .outcomes
+        .iter()
+        .map(|entry| {
+            let (id, resource_type) = entry
+                .resource
+                .and_then(|index| document.resources.get(index))
+                .map_or(("", ""), |resource| {
+                    (resource.id.as_str(), resource.resource_type.as_str())
+                });
+            (entry.outcome.as_str(), id, resource_type)
+        })
+        .collect();
+    if !resources.is_empty() {
         out.push('\n');
-        let width = rule
-            .resources
+        let width = resources
             .iter()
-            .map(|r| r.resource_id.len())
+            .map(|(_, id, _)| id.len())
             .max()
             .unwrap_or(0);
-        for resource in &rule.resources {
-            let _ = writeln!(
-                out,
-                "  {:<8} {:<width$}  {}",
-                resource.outcome.as_str(),
-                resource.resource_id,
-                resource.resource_type
-            );
+        for (outcome, id, resource_type) in resources {
+            let _ = writeln!(out, "  {outcome:<8} {id:<width$}  {resource_type}");
         }
     }
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings:");
         for finding in &report.findings {
-            let outcome = match finding.outcome {
-                ward_compiler::eval::FindingOutcome::Fail => "fail",
-                ward_compiler::eval::FindingOutcome::Unknown => "unknown",
-            };
             let _ = writeln!(
                 out,
-                "  {outcome} {} at {} ({}:{}:{})\n    {}",
-                finding.resource_id,
+                "  {} {} at {} ({}:{}:{})\n    {}",
+                finding.outcome.as_str(),
+                finding.resource,
                 finding.path,
                 finding.file,
                 finding.line,
@@ -152,8 +155,8 @@ pub(crate) fn run(_snapshot: &Snapshot, input: &RuleRunInput, sample: &SampleTem
             );
         }
     }
-    if let Some(error) = &rule.error {
-        let _ = writeln!(out, "\nstopped early: {error}");
+    if let Some(error) = report.errors.first() {
+        let _ = writeln!(out, "\nstopped early: {}", error.message);
     }
     out
 }

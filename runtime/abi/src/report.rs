@@ -79,6 +79,11 @@ pub enum RuleErrorKind {
     Input,
     /// The module could not be instantiated.
     Instantiate,
+    /// The rule used up its step budget (the reference evaluator's budget).
+    StepLimit,
+    /// The rule nested expressions and calls deeper than the reference
+    /// evaluator allows.
+    DepthLimit,
 }
 
 /// A rule that could not be evaluated. Its findings are missing from the
@@ -169,6 +174,14 @@ impl Report {
             .iter()
             .find(|entry| &*entry.rule == rule && entry.resource == resource)
             .map(|entry| entry.outcome)
+    }
+}
+
+/// A severity serialises as its lowercase word (`high`), as in reports and
+/// in `@severity(...)`.
+impl Serialize for Severity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -1,5 +1,5 @@
-//! IP addresses and CIDR blocks, as `ward_compiler::eval::text` parses
-//! them.
+//! IP addresses and CIDR blocks, parsed as `docs/semantics.md` states and
+//! as the reference evaluator (`ward_eval::text`) parses them.
 
 use ward_abi::layout::{SLOT_PAYLOAD_LEN, TAG_STRING, TAG_UNKNOWN};
 use wasm_encoder::Instruction;

@@ -252,7 +252,7 @@ pub(crate) fn render_number(f: &mut Func, texts: &Texts) {
     f.ret().end();
     f.get(x).ins(Instruction::F64Abs).set(m);
     f.get(m)
-        .f64c(ward_compiler::eval::text::EXACT_INTEGER_LIMIT)
+        .f64c(ward_compiler::numbers::EXACT_INTEGER_LIMIT)
         .ins(Instruction::F64Lt)
         .if_();
     f.get(x)

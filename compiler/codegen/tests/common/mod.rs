@@ -7,9 +7,9 @@ use ward_abi::{
     KeyTable, META_SECTION, Metadata, NONE, Results, ResultsLimits, Status, decode_results,
 };
 use ward_compiler::Compiler;
-use ward_compiler::eval::{FindingOutcome, Limits, evaluate};
 use ward_compiler::ir::Program;
 use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
+use ward_eval::{Limits, evaluate};
 use ward_model::{Document, ResourcePart};
 
 /// The program of some files, or the errors that prevent it.
@@ -240,28 +240,30 @@ pub fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
 /// What the reference evaluator reports, in the same form.
 pub fn run_evaluator(program: &Program, document: &Document) -> Vec<RuleRun> {
     let report = evaluate(program, document, &Limits::default());
-    report
+    let resource_id = |index: Option<usize>| {
+        index
+            .and_then(|index| document.resources.get(index))
+            .map_or("", |r| r.id.as_str())
+    };
+    program
         .rules
         .iter()
         .map(|rule| RuleRun {
-            error: rule.error.is_some(),
-            outcomes: rule
-                .resources
+            error: report.errors.iter().any(|error| error.rule == rule.info.id),
+            outcomes: report
+                .outcomes
                 .iter()
-                .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
+                .filter(|entry| *entry.rule == *rule.info.id)
+                .map(|entry| format!("{} {}", resource_id(entry.resource), entry.outcome.as_str()))
                 .collect(),
             findings: report
                 .findings
                 .iter()
-                .filter(|finding| finding.rule_id == rule.rule_id)
+                .filter(|finding| *finding.rule == *rule.info.id)
                 .map(|finding| {
-                    let outcome = match finding.outcome {
-                        FindingOutcome::Fail => "fail",
-                        FindingOutcome::Unknown => "unknown",
-                    };
                     finding_line(
-                        outcome,
-                        &finding.resource_id,
+                        finding.outcome.as_str(),
+                        &finding.resource,
                         finding.line,
                         finding.column,
                         &finding.path,

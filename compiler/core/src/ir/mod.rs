@@ -33,7 +33,7 @@
 //!   its span, so a finding can name the check that produced it.
 //!
 //! The semantics of every construct are written down in `docs/semantics.md`;
-//! [`crate::eval`] is their reference implementation.
+//! the evaluator of the `ward-eval` crate is their reference implementation.
 //!
 //! # Queries
 //!

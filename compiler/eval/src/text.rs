@@ -5,8 +5,7 @@
 //! both backends print and parse identically. `docs/semantics.md` states
 //! them.
 
-/// 2^53: below it every integer is exactly representable.
-pub const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+use ward_compiler::numbers::EXACT_INTEGER_LIMIT;
 
 /// Renders a number as `string(...)` does.
 ///

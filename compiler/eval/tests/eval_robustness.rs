@@ -6,8 +6,8 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use ward_compiler::Compiler;
-use ward_compiler::eval::{Evaluator, Limits};
 use ward_compiler::ir::Program;
+use ward_eval::{Evaluator, Limits};
 
 fn programs() -> &'static [Program] {
     static PROGRAMS: std::sync::OnceLock<Vec<Program>> = std::sync::OnceLock::new();
@@ -152,11 +152,11 @@ proptest! {
         let limits = Limits { max_steps: if tiny { 50 } else { 1_000_000 } };
         for program in programs {
             let report = Evaluator::new(program).evaluate(&document, &limits);
-            prop_assert_eq!(report.rules.len(), program.rules.len());
-            for rule in &report.rules {
-                let counted = rule.counts.pass + rule.counts.fail + rule.counts.skip + rule.counts.unknown;
-                prop_assert_eq!(counted, rule.resources.len());
-            }
+            prop_assert_eq!(report.summary.rules, program.rules.len());
+            let summary = &report.summary;
+            let counted = summary.pass + summary.fail + summary.skip + summary.unknown;
+            prop_assert_eq!(counted, report.outcomes.len());
+            prop_assert_eq!(summary.findings, report.findings.len());
         }
     }
 }

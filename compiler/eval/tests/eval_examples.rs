@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+use ward_abi::Outcome;
 use ward_compiler::Compiler;
-use ward_compiler::eval::{FindingOutcome, Limits, Outcome, evaluate};
-use ward_compiler::testing::{TestOptions, TestStatus, run_tests};
+use ward_eval::testing::{TestOptions, TestStatus, run_tests};
+use ward_eval::{Limits, evaluate};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -60,31 +61,34 @@ fn example_template_findings() {
     let bytes = std::fs::read(root().join("examples/templates/app.yaml")).expect("template");
     let document = ward_model::load("app.yaml", &bytes, &Default::default()).expect("loads");
     let report = evaluate(&program, &document, &Limits::default());
-    assert_eq!(report.errors().count(), 0);
+    assert_eq!(report.errors.len(), 0);
 
+    let resource_id = |index: Option<usize>| {
+        index
+            .and_then(|index| document.resources.get(index))
+            .map_or("", |resource| resource.id.as_str())
+    };
     let mut out = String::new();
-    for rule in &report.rules {
-        let outcomes: Vec<String> = rule
-            .resources
+    for rule in &program.rules {
+        let outcomes: Vec<String> = report
+            .outcomes
             .iter()
-            .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
+            .filter(|entry| *entry.rule == *rule.info.id)
+            .map(|entry| format!("{} {}", resource_id(entry.resource), entry.outcome.as_str()))
             .collect();
         out.push_str(&format!(
             "{} {}: {}\n",
-            rule.rule_id,
-            rule.rule_name,
+            rule.info.id,
+            rule.info.name,
             outcomes.join(", ")
         ));
     }
     for finding in &report.findings {
-        let outcome = match finding.outcome {
-            FindingOutcome::Fail => "fail",
-            FindingOutcome::Unknown => "unknown",
-        };
         out.push_str(&format!(
-            "{outcome} {} {} [{}] {}:{} {}\n  {}\n",
-            finding.rule_id,
-            finding.resource_id,
+            "{} {} {} [{}] {}:{} {}\n  {}\n",
+            finding.outcome.as_str(),
+            finding.rule,
+            finding.resource,
             finding.severity.as_str(),
             finding.line,
             finding.column,
@@ -96,12 +100,10 @@ fn example_template_findings() {
 
     // The deliberate violations, independently of the snapshot.
     let outcome = |rule_id: &str, resource: &str| {
-        report
-            .rules
-            .iter()
-            .find(|rule| rule.rule_id == rule_id)
-            .and_then(|rule| rule.resources.iter().find(|r| r.resource_id == resource))
-            .map(|r| r.outcome)
+        report.outcome(
+            rule_id,
+            document.resources.iter().position(|r| r.id == resource),
+        )
     };
     assert_eq!(outcome("NET-001", "BastionGroup"), Some(Outcome::Fail));
 }

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use ward_compiler::Compiler;
 use ward_compiler::diagnostics::render::render;
-use ward_compiler::eval::{Evaluator, Limits};
+use ward_compiler::ir::Program;
+use ward_eval::{Evaluator, Limits};
+use ward_model::Document;
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -95,16 +97,14 @@ fn run_case(name: &str) {
     let report = Evaluator::new(&program).evaluate(&document, &limits);
 
     let mut actual: Vec<(String, String, String)> = report
-        .rules
+        .outcomes
         .iter()
-        .flat_map(|rule| {
-            rule.resources.iter().map(move |r| {
-                (
-                    rule.rule_name.clone(),
-                    r.resource_id.clone(),
-                    r.outcome.as_str().to_string(),
-                )
-            })
+        .map(|entry| {
+            (
+                rule_name(&program, &entry.rule).to_string(),
+                resource_id(&document, entry.resource).to_string(),
+                entry.outcome.as_str().to_string(),
+            )
         })
         .collect();
     let mut expected = header.expect.clone();
@@ -121,7 +121,7 @@ fn run_case(name: &str) {
             "{name}: outcomes differ\nexpected:\n{}\nactual:\n{}\nfindings:\n{}",
             show(&expected),
             show(&actual),
-            render_findings(&report)
+            render_findings(&program, &report)
         );
     }
 
@@ -130,33 +130,50 @@ fn run_case(name: &str) {
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {
-        insta::assert_snapshot!(name, render_findings(&report));
+        insta::assert_snapshot!(name, render_findings(&program, &report));
     });
 }
 
-fn render_findings(report: &ward_compiler::eval::Report) -> String {
+/// The name of the rule with this id.
+fn rule_name<'p>(program: &'p Program, id: &str) -> &'p str {
+    program
+        .rules
+        .iter()
+        .find(|rule| rule.info.id == id)
+        .map_or("", |rule| rule.info.name.as_str())
+}
+
+/// The id of the resource with this index.
+fn resource_id(document: &Document, index: Option<usize>) -> &str {
+    index
+        .and_then(|index| document.resources.get(index))
+        .map_or("", |resource| resource.id.as_str())
+}
+
+fn render_findings(program: &Program, report: &ward_abi::Report) -> String {
     let mut out = String::new();
-    for rule in &report.rules {
-        let counts = rule.counts;
+    for rule in &program.rules {
+        let mut counts = [0; 4];
+        for entry in report.outcomes.iter().filter(|e| *e.rule == *rule.info.id) {
+            counts[entry.outcome.code() as usize] += 1;
+        }
+        let [pass, fail, skip, unknown] = counts;
         let _ = writeln!(
             out,
-            "rule {} ({}): pass {} fail {} skip {} unknown {}",
-            rule.rule_name, rule.rule_id, counts.pass, counts.fail, counts.skip, counts.unknown
+            "rule {} ({}): pass {pass} fail {fail} skip {skip} unknown {unknown}",
+            rule.info.name, rule.info.id
         );
-        if let Some(error) = &rule.error {
-            let _ = writeln!(out, "  error: {error}");
+        for error in report.errors.iter().filter(|e| e.rule == rule.info.id) {
+            let _ = writeln!(out, "  error: {}", error.message);
         }
     }
     for finding in &report.findings {
-        let outcome = match finding.outcome {
-            ward_compiler::eval::FindingOutcome::Fail => "fail",
-            ward_compiler::eval::FindingOutcome::Unknown => "unknown",
-        };
         let _ = writeln!(
             out,
-            "{outcome} {} {} [{}] at {}:{}:{} {}\n  {}",
-            finding.rule_id,
-            finding.resource_id,
+            "{} {} {} [{}] at {}:{}:{} {}\n  {}",
+            finding.outcome.as_str(),
+            finding.rule,
+            finding.resource,
             finding.severity.as_str(),
             finding.file,
             finding.line,

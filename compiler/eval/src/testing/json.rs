@@ -1,5 +1,6 @@
 //! Constant literals of the syntax tree as JSON.
 
+use ward_compiler::numbers::EXACT_INTEGER_LIMIT;
 use ward_syntax::ast::{Expr, ExprKind, Span, UnaryOp};
 
 /// Why a literal cannot be converted.
@@ -60,7 +61,7 @@ pub fn literal_to_json(expr: &Expr) -> Result<serde_json::Value, LiteralError> {
 }
 
 fn number_to_json(number: f64) -> Option<serde_json::Value> {
-    if number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 {
+    if number.fract() == 0.0 && number.abs() < EXACT_INTEGER_LIMIT {
         // Exact: an integral value below 2^53 fits an i64.
         return Some(serde_json::Value::from(number as i64));
     }

@@ -3,15 +3,17 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use ward_abi::{Finding, Outcome};
+use ward_compiler::ir::{
+    Check, Const, Direction, Expr, FormatPart, LocalId, Program, Rule, Stmt, WhenScope,
+};
+use ward_compiler::regex::CompiledRegex;
 use ward_model::{Document, PathSegment, Pos, ResourcePart};
 use ward_syntax::ast::{CheckKind, QuantifierKind};
 
-use super::builtins;
-use super::ops::{self, Budget, Halt, Iteration, Res};
-use super::value::{Part, PathNode, Truth, Value, View};
-use super::{Finding, FindingOutcome, Outcome};
-use crate::ir::{Check, Direction, Expr, FormatPart, LocalId, Program, Rule, Stmt, WhenScope};
-use crate::regex::CompiledRegex;
+use crate::builtins;
+use crate::ops::{self, Budget, Halt, Iteration, Res};
+use crate::value::{Part, PathNode, Truth, Value, View};
 
 /// How deep expressions and calls may nest while evaluating.
 pub(crate) const MAX_DEPTH: u32 = 400;
@@ -51,6 +53,8 @@ pub(crate) struct RuleOutput {
 pub(crate) struct Machine<'p, 'd> {
     program: &'p Program,
     document: &'d Document,
+    /// The document's file name, shared by its findings.
+    file: &'p Arc<str>,
     regexes: &'p [Option<CompiledRegex>],
     budget: Budget,
     depth: u32,
@@ -62,10 +66,12 @@ impl<'p, 'd> Machine<'p, 'd> {
         document: &'d Document,
         regexes: &'p [Option<CompiledRegex>],
         max_steps: u64,
+        file: &'p Arc<str>,
     ) -> Machine<'p, 'd> {
         Machine {
             program,
             document,
+            file,
             regexes,
             budget: Budget {
                 used: 0,
@@ -75,20 +81,21 @@ impl<'p, 'd> Machine<'p, 'd> {
         }
     }
 
-    /// Runs a rule on every resource its source yields.
-    pub(crate) fn run_rule(&mut self, rule: &Rule) -> RuleOutput {
+    /// Runs a rule on every resource its source yields; its findings carry
+    /// `id`.
+    pub(crate) fn run_rule(&mut self, rule: &Rule, id: &Arc<str>) -> RuleOutput {
         let mut output = RuleOutput {
             outcomes: Vec::new(),
             findings: Vec::new(),
             error: None,
         };
-        if let Err(halt) = self.run_rule_inner(rule, &mut output) {
+        if let Err(halt) = self.run_rule_inner(rule, id, &mut output) {
             output.error = Some(halt);
         }
         output
     }
 
-    fn run_rule_inner(&mut self, rule: &Rule, output: &mut RuleOutput) -> Res<()> {
+    fn run_rule_inner(&mut self, rule: &Rule, id: &Arc<str>, output: &mut RuleOutput) -> Res<()> {
         let locals = rule.locals as usize;
         let mut frame: Frame<'d> = vec![Value::Null; locals];
         let source = self.eval(&rule.source, &mut frame)?;
@@ -115,15 +122,27 @@ impl<'p, 'd> Machine<'p, 'd> {
             } else {
                 Outcome::Pass
             };
-            let (records, finding_outcome) = match outcome {
-                Outcome::Fail => (run.failures, FindingOutcome::Fail),
-                Outcome::Unknown => (run.unknowns, FindingOutcome::Unknown),
-                Outcome::Pass | Outcome::Skip => (Vec::new(), FindingOutcome::Fail),
+            let records = match outcome {
+                Outcome::Fail => run.failures,
+                Outcome::Unknown => run.unknowns,
+                Outcome::Pass | Outcome::Skip => Vec::new(),
             };
-            for record in records {
-                output
-                    .findings
-                    .push(self.finding(rule, resource, finding_outcome, record));
+            if !records.is_empty() {
+                let (resource_id, resource_type) = self.resource_names(resource);
+                for record in records {
+                    output.findings.push(Finding {
+                        rule: id.clone(),
+                        severity: rule.info.severity,
+                        outcome,
+                        resource: resource_id.clone(),
+                        resource_type: resource_type.clone(),
+                        path: record.location.path,
+                        message: cut_message(record.message),
+                        file: self.file.clone(),
+                        line: record.location.pos.line,
+                        column: record.location.pos.column,
+                    });
+                }
             }
             output.outcomes.push((resource, outcome));
         }
@@ -271,29 +290,14 @@ impl<'p, 'd> Machine<'p, 'd> {
         run.unknowns.push(Record { message, location });
     }
 
-    fn finding(
-        &self,
-        rule: &Rule,
-        resource: usize,
-        outcome: FindingOutcome,
-        record: Record,
-    ) -> Finding {
-        let (resource_id, resource_type) = match self.document.resources.get(resource) {
-            Some(resource) => (resource.id.clone(), resource.resource_type.clone()),
-            None => (String::new(), String::new()),
-        };
-        Finding {
-            rule_id: rule.info.id.clone(),
-            rule_name: rule.info.name.clone(),
-            severity: rule.info.severity,
-            outcome,
-            resource_id,
-            resource_type,
-            path: record.location.path,
-            message: cut_message(record.message),
-            line: record.location.pos.line,
-            column: record.location.pos.column,
-            file: self.document.file.clone(),
+    /// The id and type of a resource, shared by its findings.
+    fn resource_names(&self, resource: usize) -> (Arc<str>, Arc<str>) {
+        match self.document.resources.get(resource) {
+            Some(resource) => (
+                Arc::from(resource.id.as_str()),
+                Arc::from(resource.resource_type.as_str()),
+            ),
+            None => (Arc::from(""), Arc::from("")),
         }
     }
 
@@ -371,10 +375,10 @@ impl<'p, 'd> Machine<'p, 'd> {
     fn eval_inner(&mut self, expr: &Expr, frame: &mut Frame<'d>) -> Res<Value<'d>> {
         let value = match expr {
             Expr::Const(constant) => match constant {
-                crate::ir::Const::Null => Value::Null,
-                crate::ir::Const::Bool(flag) => Value::Bool(*flag),
-                crate::ir::Const::Number(number) => Value::Number(*number),
-                crate::ir::Const::String(text) => Value::Str(text.clone()),
+                Const::Null => Value::Null,
+                Const::Bool(flag) => Value::Bool(*flag),
+                Const::Number(number) => Value::Number(*number),
+                Const::String(text) => Value::Str(text.clone()),
             },
             Expr::Local(local) => frame.get(local.0 as usize).cloned().unwrap_or(Value::Null),
             Expr::List(items) => {

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
+use ward_compiler::builtins::Builtin;
 use ward_model::Document;
 
-use super::ops::{self, Budget, Iteration, Res};
-use super::text::{self, parse_number};
-use super::value::{Value, View};
-use crate::builtins::Builtin;
+use crate::ops::{self, Budget, Iteration, Res};
+use crate::text::{self, parse_number};
+use crate::value::{Value, View};
 
 /// Applies a builtin to evaluated arguments. A missing argument is `null`.
 pub(crate) fn apply<'d>(

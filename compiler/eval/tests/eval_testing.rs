@@ -3,7 +3,7 @@
 //! results, one line per test.
 
 use ward_compiler::Compiler;
-use ward_compiler::testing::{TestOptions, TestResult, TestRunError, TestStatus, run_tests};
+use ward_eval::testing::{TestOptions, TestResult, TestRunError, TestStatus, run_tests};
 
 fn run(files: &[(&str, &str)], options: &TestOptions) -> Result<Vec<TestResult>, TestRunError> {
     let mut compiler = Compiler::default();
@@ -194,8 +194,9 @@ test only_net_rules {
     )
     .expect("runs");
     let report = results[1].report.as_ref().expect("report");
-    let rules: Vec<&str> = report.rules.iter().map(|r| r.rule_name.as_str()).collect();
-    assert_eq!(rules, ["no_public_ssh", "described"]);
+    assert_eq!(report.summary.rules, 2);
+    let rules: Vec<&str> = report.outcomes.iter().map(|o| &*o.rule).collect();
+    assert_eq!(rules, ["NET-001", "NET-002"]);
     assert!(results.iter().all(|r| r.status == TestStatus::Passed));
 }
 
@@ -224,7 +225,7 @@ test duplicate_keys_are_merged {
 "#;
     let options = TestOptions {
         filter: None,
-        limits: ward_compiler::eval::Limits { max_steps: 1000 },
+        limits: ward_eval::Limits { max_steps: 1000 },
     };
     let results = run(&[("p.ward", policy)], &options).expect("runs");
     let summary: Vec<(String, TestStatus, Vec<String>)> = results

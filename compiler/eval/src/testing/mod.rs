@@ -26,12 +26,14 @@ mod json;
 use std::fmt::Write;
 
 use serde::Serialize;
+use ward_abi::{Outcome, Report};
+use ward_compiler::analysis::analyze;
+use ward_compiler::db::{Workspace, parse};
+use ward_compiler::ir::{Program, Rule, program};
+use ward_model::Document;
 use ward_syntax::ast::{Item, Span, TestDef, TestStmt};
 
-use crate::analysis::analyze;
-use crate::db::{Workspace, parse};
-use crate::eval::{Evaluator, FindingOutcome, Limits, Outcome, Report};
-use crate::ir::program;
+use crate::{Evaluator, Limits};
 
 pub use json::{LiteralError, literal_to_json};
 
@@ -67,7 +69,7 @@ pub struct TestFailure {
 }
 
 /// The result of one test.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TestResult {
     /// The test's name.
     pub name: String,
@@ -137,6 +139,7 @@ pub fn run_tests(
                 continue;
             }
             results.push(run_test(
+                &program,
                 &evaluator,
                 test,
                 &package,
@@ -149,6 +152,7 @@ pub fn run_tests(
 }
 
 fn run_test(
+    program: &Program,
     evaluator: &Evaluator<'_>,
     test: &TestDef,
     package: &str,
@@ -187,16 +191,21 @@ fn run_test(
             );
         }
     };
-    let report = evaluator.evaluate_rules(&document, limits, &|rule| rule.info.package == package);
+    let in_package = |rule: &Rule| rule.info.package == package;
+    let report = evaluator.evaluate_rules(&document, limits, &in_package);
+    let rules: Vec<RuleOutcomes<'_>> = program
+        .rules
+        .iter()
+        .filter(|rule| in_package(rule))
+        .map(|rule| RuleOutcomes::new(rule, &report, &document))
+        .collect();
 
-    for rule in &report.rules {
-        if let Some(message) = &rule.error {
-            result.failures.push(TestFailure {
-                span: test.span,
-                message: message.clone(),
-            });
-            result.status = TestStatus::Error;
-        }
+    for rule_error in &report.errors {
+        result.failures.push(TestFailure {
+            span: test.span,
+            message: rule_error.message.clone(),
+        });
+        result.status = TestStatus::Error;
     }
     for stmt in &test.body {
         let TestStmt::Expect {
@@ -210,7 +219,7 @@ fn run_test(
         };
         let resource = resource.as_ref().and_then(|literal| literal.as_plain());
         if let Some(message) = check_expectation(
-            &report,
+            &rules,
             &document,
             &outcome.name,
             &rule.name,
@@ -226,7 +235,7 @@ fn run_test(
         }
     }
     if result.status != TestStatus::Passed {
-        result.explanation = explain(&result.failures, &report);
+        result.explanation = explain(&result.failures, &rules, &report);
     }
     result.report = Some(report);
     result
@@ -239,10 +248,39 @@ fn error(mut result: TestResult, span: Span, message: String) -> TestResult {
     result
 }
 
+/// What one rule of the package did: its outcomes by resource id, in
+/// evaluation order.
+struct RuleOutcomes<'a> {
+    rule: &'a Rule,
+    resources: Vec<(&'a str, Outcome)>,
+}
+
+impl<'a> RuleOutcomes<'a> {
+    fn new(rule: &'a Rule, report: &Report, document: &'a Document) -> RuleOutcomes<'a> {
+        let resources = report
+            .outcomes
+            .iter()
+            .filter(|entry| *entry.rule == *rule.info.id)
+            .map(|entry| {
+                let id = entry
+                    .resource
+                    .and_then(|index| document.resources.get(index))
+                    .map_or("", |resource| resource.id.as_str());
+                (id, entry.outcome)
+            })
+            .collect();
+        RuleOutcomes { rule, resources }
+    }
+
+    fn name(&self) -> &str {
+        &self.rule.info.name
+    }
+}
+
 /// Checks one `expect`; `None` when it holds, else why not.
 fn check_expectation(
-    report: &Report,
-    document: &ward_model::Document,
+    rules: &[RuleOutcomes<'_>],
+    document: &Document,
     outcome: &str,
     rule: &str,
     resource: Option<&str>,
@@ -250,16 +288,16 @@ fn check_expectation(
     let Some(expected) = Outcome::parse(outcome) else {
         return Some(format!("`{outcome}` is not an outcome"));
     };
-    let Some(rule_report) = report.rules.iter().find(|r| r.rule_name == rule) else {
+    let Some(rule_outcomes) = rules.iter().find(|r| r.name() == rule) else {
         return Some(format!("there is no rule `{rule}` in this package"));
     };
     match resource {
         Some(id) => {
-            let found: Vec<Outcome> = rule_report
+            let found: Vec<Outcome> = rule_outcomes
                 .resources
                 .iter()
-                .filter(|r| r.resource_id == id)
-                .map(|r| r.outcome)
+                .filter(|(resource, _)| *resource == id)
+                .map(|(_, outcome)| *outcome)
                 .collect();
             match found.as_slice() {
                 [] if document.resource(id).is_none() => {
@@ -268,7 +306,7 @@ fn check_expectation(
                 [] => Some(format!(
                     "expected `{}` for `{id}`, but `{rule}` did not check it (it checks {})",
                     expected.as_str(),
-                    describe_checked(rule_report)
+                    describe_checked(rule_outcomes)
                 )),
                 outcomes if outcomes.iter().all(|actual| *actual == expected) => None,
                 outcomes => Some(format!(
@@ -279,17 +317,17 @@ fn check_expectation(
             }
         }
         None => {
-            if rule_report.resources.is_empty() {
+            if rule_outcomes.resources.is_empty() {
                 return Some(format!(
                     "expected `{}` for every resource `{rule}` checks, but it checked none",
                     expected.as_str()
                 ));
             }
-            let wrong: Vec<String> = rule_report
+            let wrong: Vec<String> = rule_outcomes
                 .resources
                 .iter()
-                .filter(|r| r.outcome != expected)
-                .map(|r| format!("`{}` is `{}`", r.resource_id, r.outcome.as_str()))
+                .filter(|(_, outcome)| *outcome != expected)
+                .map(|(resource, outcome)| format!("`{resource}` is `{}`", outcome.as_str()))
                 .collect();
             if wrong.is_empty() {
                 None
@@ -304,48 +342,48 @@ fn check_expectation(
     }
 }
 
-fn describe_checked(rule: &crate::eval::RuleReport) -> String {
+fn describe_checked(rule: &RuleOutcomes<'_>) -> String {
     if rule.resources.is_empty() {
         return "no resource".to_string();
     }
     let ids: Vec<String> = rule
         .resources
         .iter()
-        .map(|r| format!("`{}`", r.resource_id))
+        .map(|(resource, _)| format!("`{resource}`"))
         .collect();
     ids.join(", ")
 }
 
-fn explain(failures: &[TestFailure], report: &Report) -> String {
+fn explain(failures: &[TestFailure], rules: &[RuleOutcomes<'_>], report: &Report) -> String {
     let mut out = String::new();
     for failure in failures {
         let _ = writeln!(out, "{}", failure.message);
     }
     out.push_str("outcomes:\n");
-    for rule in &report.rules {
+    for rule in rules {
         if rule.resources.is_empty() {
-            let _ = writeln!(out, "  {}: no resource checked", rule.rule_name);
+            let _ = writeln!(out, "  {}: no resource checked", rule.name());
             continue;
         }
         let outcomes: Vec<String> = rule
             .resources
             .iter()
-            .map(|r| format!("{} {}", r.resource_id, r.outcome.as_str()))
+            .map(|(resource, outcome)| format!("{resource} {}", outcome.as_str()))
             .collect();
-        let _ = writeln!(out, "  {}: {}", rule.rule_name, outcomes.join(", "));
+        let _ = writeln!(out, "  {}: {}", rule.name(), outcomes.join(", "));
     }
     if !report.findings.is_empty() {
         out.push_str("findings:\n");
         for finding in &report.findings {
-            let outcome = match finding.outcome {
-                FindingOutcome::Fail => "fail",
-                FindingOutcome::Unknown => "unknown",
-            };
+            let rule = rules
+                .iter()
+                .find(|rule| *rule.rule.info.id == *finding.rule)
+                .map_or(&*finding.rule, RuleOutcomes::name);
             let _ = writeln!(
                 out,
-                "  {outcome} {} on {} at {}:{}:{} {}: {}",
-                finding.rule_name,
-                finding.resource_id,
+                "  {} {rule} on {} at {}:{}:{} {}: {}",
+                finding.outcome.as_str(),
+                finding.resource,
                 finding.file,
                 finding.line,
                 finding.column,

@@ -4,11 +4,11 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use ward_compiler::ir::{ArithOp, CompareOp};
 use ward_model::Document;
 
-use super::text::render_number;
-use super::value::{Fields, Part, PathNode, Truth, Value, View};
-use crate::ir::{ArithOp, CompareOp};
+use crate::text::render_number;
+use crate::value::{Fields, Part, PathNode, Truth, Value, View};
 
 /// Why evaluation stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
