@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use ward_compiler::diagnostics::render::{Snippet, SnippetKind, render_snippet};
 use ward_model::{Document, LoadError, LoadOptions};
+use ward_report::Suppressions;
 use ward_syntax::ast::Span;
+use ward_syntax::snippet::{Snippet, SnippetKind, render_snippet};
 use ward_syntax::{LineCol, LineIndex};
 
 use crate::sources::{collect_files, display_name};
@@ -30,6 +31,16 @@ pub struct Inputs {
     pub texts: HashMap<String, String>,
     /// Load errors.
     pub errors: Vec<LoadError>,
+}
+
+impl Inputs {
+    /// The suppressions written in the loaded templates; malformed ones join
+    /// the load errors. Read before the documents move into the runtime.
+    pub fn suppressions(&mut self) -> Suppressions {
+        let (suppressions, malformed) = Suppressions::from_documents(&self.documents);
+        self.errors.extend(malformed);
+        suppressions
+    }
 }
 
 /// Loads every input under `paths` in parallel.

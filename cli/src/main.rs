@@ -13,10 +13,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod commands;
 mod inputs;
-mod report;
 mod sources;
 mod stdout;
-mod suppressions;
 mod wasm;
 
 use std::path::PathBuf;
@@ -161,6 +159,17 @@ pub enum ReportFormat {
     Junit,
 }
 
+impl From<ReportFormat> for ward_report::Format {
+    fn from(format: ReportFormat) -> ward_report::Format {
+        match format {
+            ReportFormat::Human => ward_report::Format::Human,
+            ReportFormat::Json => ward_report::Format::Json,
+            ReportFormat::Sarif => ward_report::Format::Sarif,
+            ReportFormat::Junit => ward_report::Format::Junit,
+        }
+    }
+}
+
 /// Rule listing formats.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum RulesFormat {
@@ -196,6 +205,22 @@ pub enum SeverityArg {
     Critical,
     /// Never fail on findings.
     Never,
+}
+
+impl SeverityArg {
+    /// The lowest severity of a failing finding that makes the exit code 1,
+    /// or `None` for `never`.
+    pub fn threshold(self) -> Option<ward_abi::Severity> {
+        use ward_abi::Severity;
+        match self {
+            SeverityArg::Info => Some(Severity::Info),
+            SeverityArg::Low => Some(Severity::Low),
+            SeverityArg::Medium => Some(Severity::Medium),
+            SeverityArg::High => Some(Severity::High),
+            SeverityArg::Critical => Some(Severity::Critical),
+            SeverityArg::Never => None,
+        }
+    }
 }
 
 fn main() -> ExitCode {

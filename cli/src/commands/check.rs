@@ -1,18 +1,17 @@
 //! `ward check`: evaluate policies (the standard library by default) on
 //! templates, plans and inventory.
 
-use std::sync::Arc;
-
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use ward_abi::Report;
 use ward_eval::{Evaluator, Limits};
 use ward_model::LoadOptions;
+use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
-use crate::inputs::{load_inputs, load_parameters, report_load_errors};
-use crate::report::{self, Finding, OutcomeEntry, RuleError, RuleSummary, RunReport};
+use crate::inputs::{Inputs, load_inputs, load_parameters, report_load_errors};
 use crate::sources::{fail, load_policies, report_diagnostics};
-use crate::suppressions;
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
 };
@@ -45,7 +44,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         baseline,
         write_baseline,
     } = *options;
-    let mut suppressions = match baseline.map(suppressions::read_baseline).transpose() {
+    let mut suppressions = match baseline.map(read_baseline).transpose() {
         Ok(found) => found.unwrap_or_default(),
         Err(message) => return fail(&message),
     };
@@ -73,7 +72,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
-    suppressions.extend(suppressions::from_inputs(&mut inputs));
+    suppressions.extend(inputs.suppressions());
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);
@@ -96,11 +95,10 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         }
         EngineArg::Reference => reference_report(&program, &inputs),
     };
-    run.sort();
-    suppressions::apply(&mut run, &suppressions);
+    run.apply(&suppressions);
     if let Some((path, reason)) = write_baseline {
-        let (text, written) = suppressions::baseline_of(&run, reason);
-        if let Err(error) = std::fs::write(path, text) {
+        let written = Suppressions::covering(&run, reason);
+        if let Err(error) = std::fs::write(path, written.to_baseline()) {
             return fail(&format!("{}: {error}", path.display()));
         }
         eprintln!(
@@ -109,126 +107,70 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             if written.len() == 1 { "" } else { "s" },
             path.display()
         );
-        suppressions::apply(&mut run, &written);
+        run.apply(&written);
     }
     if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
         return fail(&message);
     }
+    exit_code(&run, &inputs, fail_on)
+}
 
-    if !inputs.errors.is_empty() || !run.errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    if exceeds_threshold(&run, fail_on) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+/// Reads a `--baseline` file.
+fn read_baseline(path: &Path) -> Result<Suppressions, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|error| format!("{name}: {error}"))?;
+    Suppressions::parse_baseline(&name, &bytes).map_err(|error| error.to_string())
 }
 
 /// Evaluates with the reference evaluator (the interpreter of the IR that
-/// `ward test` uses), for comparison with the compiled module.
-fn reference_report(
-    program: &ward_compiler::ir::Program,
-    inputs: &crate::inputs::Inputs,
-) -> RunReport {
+/// `ward test` uses), for comparison with the compiled module. It returns
+/// the runtime's report, so both engines go through the same conversion;
+/// the rules are described by the same metadata the code generator writes.
+fn reference_report(program: &ward_compiler::ir::Program, inputs: &Inputs) -> RunReport {
     let evaluator = Evaluator::new(program);
     let limits = Limits::default();
-    let reports: Vec<_> = inputs
+    let reports: Vec<Report> = inputs
         .documents
         .par_iter()
         .map(|document| evaluator.evaluate(document, &limits))
         .collect();
-    let mut run = RunReport {
-        rules: program
-            .rules
-            .iter()
-            .map(|rule| RuleSummary {
-                id: rule.info.id.clone(),
-                name: format!("{}.{}", rule.info.package, rule.info.name),
-                severity: rule.info.severity.as_str().to_string(),
-                title: rule.info.title.clone(),
-                description: rule.info.description.clone(),
-                controls: rule.info.controls.clone(),
-            })
-            .collect(),
-        ..RunReport::default()
-    };
-    run.summary.inputs = inputs.documents.len();
-    run.summary.rules = program.rules.len();
+    let rules: Vec<_> = program.rules.iter().map(ward_codegen::rule_meta).collect();
+    let mut run = Run::new(&rules);
     for (document, report) in inputs.documents.iter().zip(reports) {
-        let file: Arc<str> = Arc::from(document.file.as_str());
-        run.summary.pass += report.summary.pass;
-        run.summary.fail += report.summary.fail;
-        run.summary.skip += report.summary.skip;
-        run.summary.unknown += report.summary.unknown;
-        for outcome in &report.outcomes {
-            let resource = outcome
-                .resource
-                .and_then(|index| document.resources.get(index))
-                .map_or("", |resource| resource.id.as_str());
-            run.outcomes.push(OutcomeEntry {
-                rule: outcome.rule.clone(),
-                file: file.clone(),
-                resource: Arc::from(resource),
-                outcome: outcome.outcome.as_str(),
-            });
-        }
-        for error in report.errors {
-            run.errors.push(RuleError {
-                rule: error.rule,
-                file: document.file.clone(),
-                message: error.message,
-            });
-        }
-        for finding in report.findings {
-            run.findings.push(Finding {
-                rule: finding.rule,
-                severity: finding.severity.as_str(),
-                outcome: finding.outcome.as_str(),
-                resource: finding.resource,
-                resource_type: finding.resource_type,
-                path: finding.path,
-                message: finding.message,
-                file: finding.file,
-                line: finding.line,
-                column: finding.column,
-            });
-        }
+        run.add(document, report);
     }
-    run.summary.findings = run.findings.len();
-    run.summary.errors = run.errors.len();
-    run
+    run.finish()
 }
 
 /// Prints a report in the chosen format to stdout (see [`crate::stdout`]).
 pub fn print_report(
     run: &RunReport,
-    texts: &std::collections::HashMap<String, String>,
+    texts: &HashMap<String, String>,
     format: ReportFormat,
     verbose: bool,
 ) -> Result<(), String> {
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let text = match format {
-        ReportFormat::Human => report::human::render(run, texts, verbose, color),
-        ReportFormat::Json => report::json::render(run, verbose),
-        ReportFormat::Sarif => report::sarif::render(run),
-        ReportFormat::Junit => report::junit::render(run),
+    let options = RenderOptions {
+        verbose,
+        color,
+        sources: Some(texts),
     };
-    crate::stdout::print(&text)
+    crate::stdout::print(&ward_report::render(run, format.into(), &options))
 }
 
-/// Whether a failing finding reaches the `--fail-on` threshold.
-pub fn exceeds_threshold(run: &RunReport, fail_on: SeverityArg) -> bool {
-    let threshold = match fail_on {
-        SeverityArg::Info => 0,
-        SeverityArg::Low => 1,
-        SeverityArg::Medium => 2,
-        SeverityArg::High => 3,
-        SeverityArg::Critical => 4,
-        SeverityArg::Never => return false,
-    };
-    run.findings.iter().any(|finding| {
-        finding.outcome == "fail" && report::severity_rank(finding.severity) >= threshold
-    })
+/// The exit code of a run: 2 when an input or a rule failed, 1 when a
+/// failing finding reaches the `--fail-on` threshold, 0 otherwise.
+pub fn exit_code(run: &RunReport, inputs: &Inputs, fail_on: SeverityArg) -> u8 {
+    if !inputs.errors.is_empty() || !run.errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    if fail_on
+        .threshold()
+        .is_some_and(|threshold| run.fails_at(threshold))
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
 }

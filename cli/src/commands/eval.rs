@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use ward_model::LoadOptions;
 
-use crate::commands::check::{exceeds_threshold, print_report};
+use crate::commands::check::{exit_code, print_report};
 use crate::inputs::{load_inputs, report_load_errors};
 use crate::sources::{display_name, fail};
-use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportFormat, SeverityArg};
+use crate::{ReportFormat, SeverityArg};
 
 pub fn run(
     module: &Path,
@@ -32,21 +32,14 @@ pub fn run(
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
-    let suppressions = crate::suppressions::from_inputs(&mut inputs);
+    let suppressions = inputs.suppressions();
     let color = std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     report_load_errors(&inputs, color);
     let mut run = crate::wasm::evaluate(&policy, &mut inputs);
-    crate::suppressions::apply(&mut run, &suppressions);
+    run.apply(&suppressions);
     if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
         return fail(&message);
     }
-    if !inputs.errors.is_empty() || !run.errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    if exceeds_threshold(&run, fail_on) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+    exit_code(&run, &inputs, fail_on)
 }

@@ -329,7 +329,9 @@ fn span(file: &str, range: SourceRange) -> SourceSpan {
     }
 }
 
-fn rule_meta(rule: &Rule) -> RuleMeta {
+/// A rule as the metadata section describes it (and, for the reference
+/// evaluator, as reports describe it).
+pub fn rule_meta(rule: &Rule) -> RuleMeta {
     let resource_types = match &rule.source {
         Expr::Resources(patterns) => patterns
             .iter()

@@ -8,6 +8,7 @@ pub mod ast;
 pub mod lexer;
 pub mod line_index;
 mod nesting;
+pub mod snippet;
 mod strings;
 
 lalrpop_util::lalrpop_mod!(

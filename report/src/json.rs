@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
-use super::{Finding, OutcomeEntry, RuleError, RunReport, Summary};
-use crate::suppressions::Suppressed;
+use ward_abi::Finding;
+
+use crate::{OutcomeEntry, RuleError, RunReport, Summary, Suppressed};
 
 /// The document, serialised straight from the report.
 #[derive(Serialize)]

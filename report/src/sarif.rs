@@ -1,17 +1,17 @@
 //! SARIF 2.1.0, as code scanning services read it.
 
 use serde_json::{Value, json};
+use ward_abi::{Outcome, Severity};
 
-use super::RunReport;
-use crate::suppressions::Source;
+use crate::{RunReport, Source};
 
 /// The SARIF level of a severity: critical and high are errors, medium a
 /// warning, low and info notes.
-fn level(severity: &str) -> &'static str {
+fn level(severity: Severity) -> &'static str {
     match severity {
-        "critical" | "high" => "error",
-        "medium" => "warning",
-        _ => "note",
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
     }
 }
 
@@ -23,14 +23,14 @@ pub fn render(report: &RunReport) -> String {
         .map(|rule| {
             json!({
                 "id": rule.id,
-                "name": rule.name,
+                "name": format!("{}.{}", rule.package, rule.name),
                 "shortDescription": { "text": rule.title },
                 "fullDescription": { "text": if rule.description.is_empty() { &rule.title } else { &rule.description } },
                 "help": { "text": rule.description, "markdown": rule.description },
-                "defaultConfiguration": { "level": level(&rule.severity) },
+                "defaultConfiguration": { "level": level(rule.severity) },
                 "properties": {
                     "tags": rule.controls,
-                    "security-severity": security_severity(&rule.severity),
+                    "security-severity": security_severity(rule.severity),
                 },
             })
         })
@@ -53,7 +53,7 @@ pub fn render(report: &RunReport) -> String {
             if finding.line > 0 {
                 region = json!({ "startLine": finding.line, "startColumn": finding.column.max(1) });
             }
-            let unknown = finding.outcome == "unknown";
+            let unknown = finding.outcome == Outcome::Unknown;
             let mut result = json!({
                 "ruleId": finding.rule,
                 "ruleIndex": rule_index,
@@ -71,7 +71,7 @@ pub fn render(report: &RunReport) -> String {
                     }],
                 }],
                 "properties": {
-                    "outcome": finding.outcome,
+                    "outcome": finding.outcome.as_str(),
                     "resourceType": finding.resource_type,
                     "path": finding.path,
                 },
@@ -125,12 +125,12 @@ pub fn render(report: &RunReport) -> String {
 }
 
 /// GitHub code scanning ranks security results by this score.
-fn security_severity(severity: &str) -> &'static str {
+fn security_severity(severity: Severity) -> &'static str {
     match severity {
-        "critical" => "9.5",
-        "high" => "8.0",
-        "medium" => "5.5",
-        "low" => "3.0",
-        _ => "1.0",
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
     }
 }

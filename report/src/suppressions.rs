@@ -11,7 +11,8 @@
 //!         reason: bastion host, reviewed with security in 2026-10
 //! ```
 //!
-//! In a baseline file (`ward check --baseline FILE`), for any kind of input:
+//! In a baseline file (`ward check --baseline FILE`, read with
+//! [`Suppressions::parse_baseline`]), for any kind of input:
 //!
 //! ```json
 //! {"suppressions": [{"rule": "NET-001", "file": "app.yaml", "resource": "Bastion", "reason": "..."}]}
@@ -21,16 +22,17 @@
 //! every file or resource); `rule` and a non-empty `reason` are required
 //! everywhere. A suppression matches a rule by its id and covers every
 //! finding of that rule on that resource. Suppressed findings leave the
-//! findings (and the exit code) but stay in the report, with their reason.
+//! findings (and the exit code) but stay in the report, with their reason
+//! ([`RunReport::apply`]).
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::fmt;
 
 use serde::Serialize;
+use ward_abi::{Finding, Outcome};
 use ward_model::{Document, InputKind, LoadError, Node};
 
-use crate::inputs::Inputs;
-use crate::report::{Finding, RunReport};
+use crate::run::{PairOutcome, RunReport};
 
 /// Where a suppression is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -90,17 +92,122 @@ pub struct Justification {
     pub reason: String,
 }
 
-/// The suppressions written in the loaded templates; malformed ones join
-/// the inputs' load errors. Read before the documents move into the
-/// runtime.
-pub fn from_inputs(inputs: &mut Inputs) -> Vec<Suppression> {
-    let mut suppressions = Vec::new();
-    for document in &inputs.documents {
-        let (found, errors) = from_document(document);
-        suppressions.extend(found);
-        inputs.errors.extend(errors);
+/// The suppressions of a run, from templates and baselines, in the order
+/// they were read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Suppressions {
+    list: Vec<Suppression>,
+}
+
+/// Why a baseline could not be read; the message names the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaselineError {
+    message: String,
+}
+
+impl fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
-    suppressions
+}
+
+impl std::error::Error for BaselineError {}
+
+impl Suppressions {
+    /// The suppressions written in the documents' resources (in
+    /// CloudFormation `Metadata`), and an error located in its file for each
+    /// malformed one (no rule, no reason, not a mapping), which is not
+    /// applied. Read them before the documents move into an engine.
+    pub fn from_documents<'a>(
+        documents: impl IntoIterator<Item = &'a Document>,
+    ) -> (Suppressions, Vec<LoadError>) {
+        let mut suppressions = Suppressions::default();
+        let mut errors = Vec::new();
+        for document in documents {
+            let (found, malformed) = from_document(document);
+            suppressions.list.extend(found);
+            errors.extend(malformed);
+        }
+        (suppressions, errors)
+    }
+
+    /// Reads a baseline file's bytes; `name` names the file in errors.
+    pub fn parse_baseline(name: &str, bytes: &[u8]) -> Result<Suppressions, BaselineError> {
+        parse_baseline(name, bytes)
+            .map(|list| Suppressions { list })
+            .map_err(|message| BaselineError { message })
+    }
+
+    /// A baseline that suppresses every finding of the report with one
+    /// reason: one suppression per (rule, file, resource), sorted.
+    pub fn covering(report: &RunReport, reason: &str) -> Suppressions {
+        let mut pairs: Vec<(&str, &str, &str)> = report
+            .findings
+            .iter()
+            .map(|finding| (&*finding.rule, &*finding.file, &*finding.resource))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let list = pairs
+            .into_iter()
+            .map(|(rule, file, resource)| Suppression {
+                rule: rule.to_string(),
+                file: Some(file.to_string()),
+                resource: Some(resource.to_string()),
+                reason: reason.to_string(),
+                source: Source::Baseline,
+            })
+            .collect();
+        Suppressions { list }
+    }
+
+    /// The text of a baseline file holding these suppressions, which
+    /// [`Suppressions::parse_baseline`] reads back.
+    pub fn to_baseline(&self) -> String {
+        let entries: Vec<serde_json::Value> = self
+            .list
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "rule": s.rule,
+                    "file": s.file,
+                    "resource": s.resource,
+                    "reason": s.reason,
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&serde_json::json!({ "suppressions": entries }))
+            .unwrap_or_default()
+            + "\n"
+    }
+
+    /// Adds other suppressions after these.
+    pub fn extend(&mut self, other: Suppressions) {
+        self.list.extend(other.list);
+    }
+
+    /// The suppressions, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Suppression> {
+        self.list.iter()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+impl FromIterator<Suppression> for Suppressions {
+    fn from_iter<I: IntoIterator<Item = Suppression>>(iter: I) -> Suppressions {
+        Suppressions {
+            list: iter.into_iter().collect(),
+        }
+    }
 }
 
 /// The suppressions written in a document's resources. Malformed ones (no
@@ -167,11 +274,9 @@ fn from_document(document: &Document) -> (Vec<Suppression>, Vec<LoadError>) {
     (suppressions, errors)
 }
 
-/// Reads a baseline file.
-pub fn read_baseline(path: &Path) -> Result<Vec<Suppression>, String> {
-    let name = path.display();
-    let bytes = std::fs::read(path).map_err(|error| format!("{name}: {error}"))?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|error| {
+/// Reads a baseline file's bytes.
+fn parse_baseline(name: &str, bytes: &[u8]) -> Result<Vec<Suppression>, String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
         format!(
             "{name}:{}:{}: not a baseline: {error}",
             error.line(),
@@ -212,43 +317,6 @@ pub fn read_baseline(path: &Path) -> Result<Vec<Suppression>, String> {
     Ok(suppressions)
 }
 
-/// A baseline that suppresses every finding of the report with one reason:
-/// the file's text, and the suppressions it holds.
-pub fn baseline_of(report: &RunReport, reason: &str) -> (String, Vec<Suppression>) {
-    let mut pairs: Vec<(&str, &str, &str)> = report
-        .findings
-        .iter()
-        .map(|finding| (&*finding.rule, &*finding.file, &*finding.resource))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let suppressions: Vec<Suppression> = pairs
-        .into_iter()
-        .map(|(rule, file, resource)| Suppression {
-            rule: rule.to_string(),
-            file: Some(file.to_string()),
-            resource: Some(resource.to_string()),
-            reason: reason.to_string(),
-            source: Source::Baseline,
-        })
-        .collect();
-    let entries: Vec<serde_json::Value> = suppressions
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "rule": s.rule,
-                "file": s.file,
-                "resource": s.resource,
-                "reason": s.reason,
-            })
-        })
-        .collect();
-    let text = serde_json::to_string_pretty(&serde_json::json!({ "suppressions": entries }))
-        .unwrap_or_default()
-        + "\n";
-    (text, suppressions)
-}
-
 /// The suppression that covers a finding, if any.
 fn justification(
     by_target: &HashMap<(&str, Option<&str>), Vec<&Suppression>>,
@@ -268,10 +336,16 @@ fn justification(
         })
 }
 
-/// Moves the findings that a suppression covers from `report.findings` to
-/// `report.suppressed`, and counts a (rule, resource) pair `suppressed`
-/// instead of failed (or unknown) once none of its findings is left.
-pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
+impl RunReport {
+    /// Moves the findings that a suppression covers from `findings` to
+    /// `suppressed`, and counts a (rule, resource) pair `suppressed` instead
+    /// of failed (or unknown) once none of its findings is left.
+    pub fn apply(&mut self, suppressions: &Suppressions) {
+        apply(self, suppressions);
+    }
+}
+
+fn apply(report: &mut RunReport, suppressions: &Suppressions) {
     if suppressions.is_empty() {
         return;
     }
@@ -279,7 +353,7 @@ pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
     // each finding. One that names the resource wins over one that does
     // not; among equals, the first given.
     let mut by_target: HashMap<(&str, Option<&str>), Vec<&Suppression>> = HashMap::new();
-    for suppression in suppressions {
+    for suppression in suppressions.iter() {
         by_target
             .entry((suppression.rule.as_str(), suppression.resource.as_deref()))
             .or_default()
@@ -307,9 +381,10 @@ pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
     let remaining: HashSet<_> = report.findings.iter().map(key).collect();
     let covered: HashSet<_> = report.suppressed.iter().map(|s| key(&s.finding)).collect();
     for entry in &mut report.outcomes {
-        if entry.outcome != "fail" && entry.outcome != "unknown" {
+        let PairOutcome::Evaluated(outcome @ (Outcome::Fail | Outcome::Unknown)) = entry.outcome
+        else {
             continue;
-        }
+        };
         let pair = (
             entry.rule.clone(),
             entry.file.clone(),
@@ -318,11 +393,11 @@ pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
         if remaining.contains(&pair) || !covered.contains(&pair) {
             continue;
         }
-        match entry.outcome {
-            "fail" => report.summary.fail = report.summary.fail.saturating_sub(1),
+        match outcome {
+            Outcome::Fail => report.summary.fail = report.summary.fail.saturating_sub(1),
             _ => report.summary.unknown = report.summary.unknown.saturating_sub(1),
         }
-        entry.outcome = "suppressed";
+        entry.outcome = PairOutcome::Suppressed;
         report.summary.suppressed += 1;
     }
     report.summary.findings = report.findings.len();
@@ -332,14 +407,16 @@ pub fn apply(report: &mut RunReport, suppressions: &[Suppression]) {
 mod tests {
     use std::sync::Arc;
 
+    use ward_abi::Severity;
+
     use super::*;
-    use crate::report::OutcomeEntry;
+    use crate::run::OutcomeEntry;
 
     fn finding(rule: &str, resource: &str) -> Finding {
         Finding {
             rule: Arc::from(rule),
-            severity: "high",
-            outcome: "fail",
+            severity: Severity::High,
+            outcome: Outcome::Fail,
             resource: Arc::from(resource),
             resource_type: Arc::from("AWS::S3::Bucket"),
             path: String::new(),
@@ -369,16 +446,17 @@ mod tests {
                 rule: Arc::from(rule),
                 file: Arc::from("t.yaml"),
                 resource: Arc::from(resource),
-                outcome: "fail",
+                outcome: PairOutcome::Evaluated(Outcome::Fail),
             });
         }
         report.summary.fail = 3;
-        apply(
-            &mut report,
+        report.apply(
             &[
                 suppression("S3-001", None, "every bucket"),
                 suppression("S3-001", Some("B"), "bucket B"),
-            ],
+            ]
+            .into_iter()
+            .collect(),
         );
         let reasons: Vec<(&str, &str)> = report
             .suppressed

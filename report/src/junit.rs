@@ -4,18 +4,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::RunReport;
+use ward_abi::{Finding, Outcome, Severity};
+
+use crate::{OutcomeEntry, PairOutcome, RunReport};
 
 /// Renders the report as JUnit XML.
 pub fn render(report: &RunReport) -> String {
-    let mut suites: BTreeMap<&str, Vec<&super::OutcomeEntry>> = BTreeMap::new();
+    let mut suites: BTreeMap<&str, Vec<&OutcomeEntry>> = BTreeMap::new();
     for entry in &report.outcomes {
         suites.entry(&*entry.rule).or_default().push(entry);
     }
     // Findings and suppressions by (rule, resource, file), looked up once
     // per test case.
     type Pair<'a> = (&'a str, &'a str, &'a str);
-    let mut by_pair: HashMap<Pair<'_>, Vec<&super::Finding>> = HashMap::new();
+    let mut by_pair: HashMap<Pair<'_>, Vec<&Finding>> = HashMap::new();
     for finding in &report.findings {
         by_pair
             .entry((&finding.rule, &finding.resource, &finding.file))
@@ -38,10 +40,19 @@ pub fn render(report: &RunReport) -> String {
         report.errors.len()
     ));
     for (rule, entries) in &suites {
-        let failures = entries.iter().filter(|e| e.outcome == "fail").count();
+        let failures = entries
+            .iter()
+            .filter(|e| e.outcome == PairOutcome::Evaluated(Outcome::Fail))
+            .count();
         let skipped = entries
             .iter()
-            .filter(|e| matches!(e.outcome, "skip" | "unknown" | "suppressed"))
+            .filter(|e| {
+                matches!(
+                    e.outcome,
+                    PairOutcome::Evaluated(Outcome::Skip | Outcome::Unknown)
+                        | PairOutcome::Suppressed
+                )
+            })
             .count();
         out.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">\n",
@@ -56,13 +67,13 @@ pub fn render(report: &RunReport) -> String {
                 escape(&entry.file)
             ));
             let pair: Pair<'_> = (&entry.rule, &entry.resource, &entry.file);
-            let findings: &[&super::Finding] = by_pair.get(&pair).map_or(&[], Vec::as_slice);
+            let findings: &[&Finding] = by_pair.get(&pair).map_or(&[], Vec::as_slice);
             match entry.outcome {
-                "fail" => {
+                PairOutcome::Evaluated(Outcome::Fail) => {
                     out.push_str(">\n");
                     let text: Vec<String> = findings
                         .iter()
-                        .filter(|f| f.outcome == "fail")
+                        .filter(|f| f.outcome == Outcome::Fail)
                         .map(|f| {
                             format!(
                                 "{}:{}:{}: {} ({})",
@@ -77,14 +88,19 @@ pub fn render(report: &RunReport) -> String {
                     out.push_str(&format!(
                         "      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                         escape(first),
-                        escape(findings.first().map(|f| f.severity).unwrap_or("medium")),
+                        escape(
+                            findings
+                                .first()
+                                .map_or(Severity::Medium, |f| f.severity)
+                                .as_str()
+                        ),
                         escape(&text.join("\n"))
                     ));
                 }
-                "skip" => out.push_str(
+                PairOutcome::Evaluated(Outcome::Skip) => out.push_str(
                     ">\n      <skipped message=\"rule does not apply\"/>\n    </testcase>\n",
                 ),
-                "unknown" => {
+                PairOutcome::Evaluated(Outcome::Unknown) => {
                     let reason = findings
                         .first()
                         .map(|f| f.message.as_str())
@@ -94,14 +110,14 @@ pub fn render(report: &RunReport) -> String {
                         escape(reason)
                     ));
                 }
-                "suppressed" => {
+                PairOutcome::Suppressed => {
                     let reason = reasons.get(&pair).copied().unwrap_or("");
                     out.push_str(&format!(
                         ">\n      <skipped message=\"suppressed: {}\"/>\n    </testcase>\n",
                         escape(reason)
                     ));
                 }
-                _ => out.push_str("/>\n"),
+                PairOutcome::Evaluated(Outcome::Pass) => out.push_str("/>\n"),
             }
         }
         out.push_str("  </testsuite>\n");

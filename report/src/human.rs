@@ -1,44 +1,39 @@
 //! The human report: each finding with the offending template line
 //! underlined, then a summary.
 
-use std::collections::HashMap;
-
-use ward_compiler::diagnostics::render::{Snippet, SnippetKind, render_snippet};
+use ward_abi::Outcome;
 use ward_syntax::ast::Span;
+use ward_syntax::snippet::{Snippet, SnippetKind, SourceTexts, render_snippet};
 use ward_syntax::{LineCol, LineIndex};
 
-use super::RunReport;
+use crate::RunReport;
 
 /// Renders the report. `texts` holds the input files' text by name, for the
-/// snippets.
+/// snippets; a finding in a file it lacks is printed without one.
 pub fn render(
     report: &RunReport,
-    texts: &HashMap<String, String>,
+    texts: Option<&dyn SourceTexts>,
     verbose: bool,
     color: bool,
 ) -> String {
     let mut out = String::new();
     for finding in &report.findings {
-        let word: &'static str = match (finding.outcome, finding.severity) {
-            ("unknown", _) => "unknown",
-            (_, "critical") => "critical",
-            (_, "high") => "high",
-            (_, "medium") => "medium",
-            (_, "low") => "low",
-            _ => "info",
+        let word = match finding.outcome {
+            Outcome::Unknown => "unknown",
+            _ => finding.severity.as_str(),
         };
-        let span = texts
-            .get(&*finding.file)
+        // The snippet needs the file's text and a line to underline.
+        let source = texts
             .filter(|_| finding.line > 0)
-            .map(|text| line_span(text, finding.line, finding.column))
-            .unwrap_or_default();
+            .and_then(|texts| Some((texts, texts.text(&finding.file)?)));
         let headline = format!("{} {}", finding.rule, finding.message);
         let label = if finding.path.is_empty() {
             finding.resource.to_string()
         } else {
             format!("{} ({})", finding.resource, finding.path)
         };
-        if finding.line > 0 && texts.contains_key(&*finding.file) {
+        if let Some((texts, text)) = source {
+            let span = line_span(text, finding.line, finding.column);
             let snippet = Snippet {
                 kind: SnippetKind::Custom(word),
                 code: None,

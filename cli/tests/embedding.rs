@@ -1,0 +1,152 @@
+//! What an embedder does: load a module built by `ward build` with
+//! `ward-runtime`, evaluate templates, and report them with `ward-report`,
+//! suppressions (in the template and in a baseline) included. The report
+//! must be byte for byte what `ward check` prints on the same files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ward_report::{Format, RenderOptions, Run, RunReport, Source, Suppressions, render};
+use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy, Severity};
+
+const POLICIES: &str = "examples/policies";
+const BASELINE: &str = "cli/tests/inputs/baseline.json";
+/// A template with a suppression in its `Metadata` (and a finding the
+/// baseline suppresses), and one without any.
+const INPUTS: [&str; 2] = [
+    "cli/tests/inputs/suppressed.yaml",
+    "examples/templates/app.yaml",
+];
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ has a parent")
+        .to_path_buf()
+}
+
+/// Runs the command from the repository root with colours off: its exit
+/// code and standard output.
+fn ward(args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(args)
+        .current_dir(repository_root())
+        .env("NO_COLOR", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            repository_root().join("target/cli-test-cache"),
+        )
+        .output()
+        .expect("ward runs");
+    assert!(
+        output.status.code().is_some_and(|code| code < 2),
+        "ward {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).expect("UTF-8 output"),
+    )
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(repository_root().join(name)).expect("a test input")
+}
+
+/// The policies as an embedder gets them: a module built by `ward build`.
+fn build_policy() -> Vec<u8> {
+    let module = Path::new(env!("CARGO_TARGET_TMPDIR")).join("embedding-policy.wasm");
+    let output = module.to_str().expect("a UTF-8 path");
+    ward(&["build", POLICIES, "--output", output]);
+    std::fs::read(&module).expect("the built module")
+}
+
+/// Everything after `ward build` through the libraries only.
+fn library_report() -> RunReport {
+    let engine = Engine::new(EngineConfig {
+        cache: ModuleCache::Disabled,
+        ..EngineConfig::default()
+    })
+    .expect("an engine");
+    let policy = Policy::load(&engine, &build_policy()).expect("the module loads");
+    let documents: Vec<_> = INPUTS
+        .iter()
+        .map(|name| ward_model::load(name, &read(name), &Default::default()).expect("loads"))
+        .collect();
+    let (mut suppressions, malformed) = Suppressions::from_documents(&documents);
+    assert!(malformed.is_empty(), "{malformed:?}");
+    suppressions.extend(Suppressions::parse_baseline(BASELINE, &read(BASELINE)).expect("baseline"));
+    let mut run = Run::new(policy.rules());
+    for document in documents {
+        let input = Input::new(document);
+        let report = policy.evaluate(&input);
+        run.add(input.document(), report);
+    }
+    let mut report = run.finish();
+    report.apply(&suppressions);
+    report
+}
+
+#[test]
+fn the_library_reports_what_ward_check_prints() {
+    let report = library_report();
+    let sources: Vec<Source> = report
+        .suppressed
+        .iter()
+        .map(|entry| entry.suppression.source)
+        .collect();
+    assert!(
+        sources.contains(&Source::Template) && sources.contains(&Source::Baseline),
+        "both kinds of suppression apply: {sources:?}"
+    );
+    assert!(!report.findings.is_empty(), "some findings are left");
+
+    let texts: HashMap<String, String> = INPUTS
+        .iter()
+        .map(|name| {
+            let text = String::from_utf8(read(name)).expect("UTF-8 input");
+            (name.to_string(), text)
+        })
+        .collect();
+    for (format, word) in [
+        (Format::Json, "json"),
+        (Format::Sarif, "sarif"),
+        (Format::Junit, "junit"),
+        (Format::Human, "human"),
+    ] {
+        for verbose in [false, true] {
+            let mut args = vec![
+                "check",
+                "--policy",
+                POLICIES,
+                "--format",
+                word,
+                "--baseline",
+                BASELINE,
+            ];
+            if verbose {
+                args.push("--verbose");
+            }
+            args.extend(INPUTS);
+            let (code, printed) = ward(&args);
+            let options = RenderOptions {
+                verbose,
+                color: false,
+                sources: Some(&texts),
+            };
+            assert_eq!(
+                render(&report, format, &options),
+                printed,
+                "`ward {}` prints another report",
+                args.join(" ")
+            );
+            assert_eq!(
+                code,
+                i32::from(report.fails_at(Severity::Low)),
+                "`ward {}` exits otherwise",
+                args.join(" ")
+            );
+        }
+    }
+}

@@ -1,0 +1,117 @@
+#![warn(missing_docs)]
+//! What happens after evaluation: the report of a run, suppressions and
+//! baselines, and the four formats `ward check` prints (human, JSON,
+//! SARIF 2.1.0, JUnit XML).
+//!
+//! Every engine (a compiled module under `ward-runtime`, the reference
+//! evaluator) returns one [`ward_abi::Report`] per input. This crate turns
+//! those into what `ward check` prints, so that an embedder gets the same
+//! bytes from a library call:
+//!
+//! 1. [`Run::new`] takes the policy's rules (`Policy::rules`), [`Run::add`]
+//!    the report of each input with its document, and [`Run::finish`] gives
+//!    the [`RunReport`]: findings and outcomes in their stable order, with
+//!    counts.
+//! 2. [`Suppressions`] are read from the templates
+//!    ([`Suppressions::from_documents`], CloudFormation `Metadata`) and
+//!    from baseline files ([`Suppressions::parse_baseline`]);
+//!    [`RunReport::apply`] moves the findings they cover to `suppressed`,
+//!    with their reason.
+//! 3. [`render`] writes the report in a [`Format`];
+//!    [`RunReport::fails_at`] tells whether a failing finding reaches a
+//!    severity threshold (`--fail-on`).
+//!
+//! The crate depends on no compiler and no engine: an embedder ships
+//! `ward-runtime` and `ward-report`. It does no I/O either: files are read
+//! by the caller.
+//!
+//! # Example
+//!
+//! What `ward check --policy policy.ward --format sarif --baseline
+//! baseline.json template.yaml` prints, with the policy built by `ward
+//! build`:
+//!
+//! ```no_run
+//! use ward_report::{Format, RenderOptions, Run, Suppressions, render};
+//! use ward_runtime::{Engine, EngineConfig, Input, Policy, Severity};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let engine = Engine::new(EngineConfig::default())?;
+//! let policy = Policy::load(&engine, &std::fs::read("policy.wasm")?)?;
+//! let document = ward_model::load(
+//!     "template.yaml",
+//!     &std::fs::read("template.yaml")?,
+//!     &Default::default(),
+//! )?;
+//!
+//! // Suppressions are read before the document moves into the engine.
+//! let (mut suppressions, malformed) = Suppressions::from_documents([&document]);
+//! assert!(malformed.is_empty(), "a suppression without a rule or reason");
+//! suppressions.extend(Suppressions::parse_baseline(
+//!     "baseline.json",
+//!     &std::fs::read("baseline.json")?,
+//! )?);
+//!
+//! let mut run = Run::new(policy.rules());
+//! let input = Input::new(document);
+//! run.add(input.document(), policy.evaluate(&input));
+//! let mut report = run.finish();
+//! report.apply(&suppressions);
+//!
+//! print!("{}", render(&report, Format::Sarif, &RenderOptions::default()));
+//! if report.fails_at(Severity::Low) {
+//!     std::process::exit(1);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod human;
+mod json;
+mod junit;
+mod run;
+mod sarif;
+mod suppressions;
+
+pub use run::{OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary};
+pub use suppressions::{
+    BaselineError, Justification, Source, Suppressed, Suppression, Suppressions,
+};
+pub use ward_syntax::snippet::SourceTexts;
+
+/// The formats a report is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Each finding with the offending line of its input underlined, then a
+    /// summary line.
+    Human,
+    /// `{"findings", "suppressed", "summary", "errors"}`, plus `"outcomes"`
+    /// when verbose.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per rule, a test case per resource.
+    Junit,
+}
+
+/// How a report is written.
+#[derive(Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
+    /// List every outcome and the suppressed findings too (human and JSON).
+    pub verbose: bool,
+    /// Colour the human report with ANSI escapes.
+    pub color: bool,
+    /// The input files' texts by name, for the human report's snippets;
+    /// without them findings are printed without their source line.
+    pub sources: Option<&'a dyn SourceTexts>,
+}
+
+/// Writes the report in `format`, ending with a line break.
+pub fn render(report: &RunReport, format: Format, options: &RenderOptions<'_>) -> String {
+    match format {
+        Format::Human => human::render(report, options.sources, options.verbose, options.color),
+        Format::Json => json::render(report, options.verbose),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+    }
+}

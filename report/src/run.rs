@@ -1,0 +1,208 @@
+//! The report of a run: the findings of every rule on every input, the
+//! outcome of every rule on every resource, counts and errors.
+//!
+//! [`Run`] gathers the per-input [`Report`] every engine returns into one
+//! [`RunReport`]; the writers only present it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Serialize, Serializer};
+use ward_abi::{Finding, Outcome, Report, RuleMeta, Severity};
+use ward_model::Document;
+
+use crate::suppressions::Suppressed;
+
+/// The outcome of a rule on a resource as a run reports it: what the engine
+/// decided, or suppressed once every finding of the pair is suppressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PairOutcome {
+    /// What the engine decided.
+    Evaluated(Outcome),
+    /// The pair failed (or was unknown), and a suppression covers every
+    /// one of its findings.
+    Suppressed,
+}
+
+impl PairOutcome {
+    /// The word reports print: `pass`, `fail`, `skip`, `unknown` or
+    /// `suppressed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PairOutcome::Evaluated(outcome) => outcome.as_str(),
+            PairOutcome::Suppressed => "suppressed",
+        }
+    }
+}
+
+impl fmt::Display for PairOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for PairOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The outcome of one rule on one resource of one input.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct OutcomeEntry {
+    /// Rule id.
+    pub rule: Arc<str>,
+    /// Input file.
+    pub file: Arc<str>,
+    /// Resource id, empty for a rule without a resource binding.
+    pub resource: Arc<str>,
+    /// The outcome.
+    pub outcome: PairOutcome,
+}
+
+/// Counts over a run.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Inputs evaluated.
+    pub inputs: usize,
+    /// Rules evaluated.
+    pub rules: usize,
+    /// Rule-on-resource outcomes that passed.
+    pub pass: usize,
+    /// ... that failed.
+    pub fail: usize,
+    /// ... that were skipped.
+    pub skip: usize,
+    /// ... that were unknown.
+    pub unknown: usize,
+    /// ... whose findings were all suppressed (counted here instead of as
+    /// failed or unknown).
+    pub suppressed: usize,
+    /// Number of findings.
+    pub findings: usize,
+    /// Rules stopped by an error (fuel, memory).
+    pub errors: usize,
+}
+
+/// A rule that could not finish on an input.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RuleError {
+    /// Rule id.
+    pub rule: String,
+    /// Input file.
+    pub file: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// Everything a run reports.
+#[derive(Clone, Debug, Default)]
+pub struct RunReport {
+    /// The rules that were evaluated.
+    pub rules: Vec<RuleMeta>,
+    /// Findings, ordered by file, line, column, rule, resource, message.
+    pub findings: Vec<Finding>,
+    /// Findings taken out by a suppression, with its reason, in the same
+    /// order.
+    pub suppressed: Vec<Suppressed>,
+    /// Every outcome, ordered by file, rule, resource (for `--verbose` and
+    /// JUnit).
+    pub outcomes: Vec<OutcomeEntry>,
+    /// Counts.
+    pub summary: Summary,
+    /// Rules stopped by an error.
+    pub errors: Vec<RuleError>,
+}
+
+impl RunReport {
+    /// Whether a failing finding (not an unknown one, not a suppressed one)
+    /// has at least the severity `threshold`: what `--fail-on` tests.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.findings
+            .iter()
+            .any(|finding| finding.outcome == Outcome::Fail && finding.severity >= threshold)
+    }
+
+    /// Sorts findings and outcomes into their stable order.
+    fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.rule, &a.resource, &a.message).cmp(&(
+                &b.file,
+                b.line,
+                b.column,
+                &b.rule,
+                &b.resource,
+                &b.message,
+            ))
+        });
+        self.outcomes
+            .sort_by(|a, b| (&a.file, &a.rule, &a.resource).cmp(&(&b.file, &b.rule, &b.resource)));
+    }
+}
+
+/// A run being gathered: the rules of a policy, then the report of each
+/// input as its engine returns it.
+#[derive(Clone, Debug)]
+pub struct Run {
+    report: RunReport,
+}
+
+impl Run {
+    /// A run of these rules (as `ward_runtime::Policy::rules` lists them),
+    /// on no input yet.
+    pub fn new(rules: &[RuleMeta]) -> Run {
+        let mut report = RunReport {
+            rules: rules.to_vec(),
+            ..RunReport::default()
+        };
+        report.summary.rules = rules.len();
+        Run { report }
+    }
+
+    /// Adds the report of one input: `report` is what an engine returned on
+    /// `document`, whose resources its outcomes name by index.
+    pub fn add(&mut self, document: &Document, report: Report) {
+        let run = &mut self.report;
+        run.summary.inputs += 1;
+        run.summary.pass += report.summary.pass;
+        run.summary.fail += report.summary.fail;
+        run.summary.skip += report.summary.skip;
+        run.summary.unknown += report.summary.unknown;
+        let file: Arc<str> = Arc::from(document.file.as_str());
+        let ids: Vec<Arc<str>> = document
+            .resources
+            .iter()
+            .map(|resource| Arc::from(resource.id.as_str()))
+            .collect();
+        let no_resource: Arc<str> = Arc::from("");
+        run.outcomes
+            .extend(report.outcomes.into_iter().map(|outcome| {
+                OutcomeEntry {
+                    rule: outcome.rule,
+                    file: file.clone(),
+                    resource: outcome
+                        .resource
+                        .and_then(|index| ids.get(index).cloned())
+                        .unwrap_or_else(|| no_resource.clone()),
+                    outcome: PairOutcome::Evaluated(outcome.outcome),
+                }
+            }));
+        run.errors
+            .extend(report.errors.into_iter().map(|error| RuleError {
+                rule: error.rule,
+                file: document.file.clone(),
+                message: error.message,
+            }));
+        run.findings.extend(report.findings);
+    }
+
+    /// The report of the run, in its stable order, counted; suppressions are
+    /// applied to it next ([`RunReport::apply`]).
+    pub fn finish(self) -> RunReport {
+        let mut report = self.report;
+        report.summary.findings = report.findings.len();
+        report.summary.errors = report.errors.len();
+        report.sort();
+        report
+    }
+}
