@@ -18,7 +18,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
-use crate::ide::{AnalysisHost, FilePosition, FormatOutcome, SampleTemplate, Snapshot, schema};
+use crate::ide::{AnalysisHost, FilePosition, FormatOutcome, SampleTemplate, Snapshot};
 use crate::to_proto::{self, RUN_RULE_COMMAND, Ranges};
 
 /// Serves the protocol on `input` and `output` until `exit` or the end of
@@ -526,7 +526,7 @@ impl LanguageServer for Backend {
         }
         // Parse the resource schemas while the client gets ready.
         std::thread::spawn(|| {
-            schema::schema();
+            ward_compiler::schema::schema();
         });
         let capabilities = lsp::ServerCapabilities {
             text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(

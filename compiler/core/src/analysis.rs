@@ -2,7 +2,10 @@
 //!
 //! The result, [`Analysis`], holds the file's diagnostics, what every name
 //! refers to (for lowering and for the editor's go to definition, references
-//! and rename) and the metadata of its rules.
+//! and rename), the metadata of its rules, every binding with where it is
+//! visible and which resource types it holds, and where the file names
+//! resource types and properties (for the schema checks in
+//! [`crate::schema`], and the editor's completion and hover).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -13,7 +16,7 @@ use ward_syntax::ast::{
     AttrValue, BinaryOp, Block, CheckKind, Expr, ExprKind, FnDef, Ident, Item, Rule, Span, Stmt,
     StringPart, TestDef, TestStmt, UnaryOp,
 };
-use ward_syntax::{SyntaxError, SyntaxErrorKind};
+use ward_syntax::{Parse, SyntaxError, SyntaxErrorKind};
 
 use crate::builtins::{self, Builtin};
 use crate::db::{SourceFile, Workspace, parse};
@@ -89,18 +92,113 @@ pub enum Definition {
     },
 }
 
+/// The resource types of a value, as the source fixes them: the names or
+/// `*` patterns written in `resources(...)`, `refs(x, "T")` or
+/// `referrers(x, "T")`, each once, in the order written.
+pub type ResourceTypes = Arc<[String]>;
+
+/// What a value holds, as far as resource types go.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Holds {
+    /// One resource, of one of these types.
+    Resource(ResourceTypes),
+    /// A list of resources, each of one of these types.
+    Resources(ResourceTypes),
+    /// Anything else, or resources of types the source does not fix
+    /// (`refs(x)`, a parameter, a property).
+    #[default]
+    Unknown,
+}
+
+impl Holds {
+    /// What an element of this value holds when it is iterated or indexed.
+    fn element(self) -> Holds {
+        match self {
+            Holds::Resources(types) => Holds::Resource(types),
+            _ => Holds::Unknown,
+        }
+    }
+}
+
+/// A name bound in the file: a rule variable, a `let`, a loop or
+/// quantifier variable, or a parameter.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Binding {
+    /// The name.
+    pub name: String,
+    /// How it is bound.
+    pub kind: LocalKind,
+    /// Where it can be used: the guard and body of its rule, the rest of
+    /// its block after a `let`, the body of its loop, quantifier or
+    /// function.
+    pub scope: Span,
+    /// The resource types it holds.
+    pub holds: Holds,
+}
+
+/// A place where the file names a resource type, a field of a resource or
+/// a property of one, with the resource types it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResourceUse {
+    /// A string naming resource types: an argument of `resources(...)`,
+    /// the second of `refs(...)` and `referrers(...)`, or `Type: "..."` in
+    /// a test input.
+    Type {
+        /// The string literal, quotes included.
+        span: Span,
+        /// Its text.
+        name: String,
+    },
+    /// `x.member` where `x` is one resource of known types.
+    Field {
+        /// The member's span.
+        span: Span,
+        /// The member.
+        name: String,
+        /// The types `x` can have.
+        types: ResourceTypes,
+    },
+    /// `x.props.Name` where `x` is one resource of known types.
+    Property {
+        /// The property name's span.
+        span: Span,
+        /// The property name.
+        name: String,
+        /// The types `x` can have.
+        types: ResourceTypes,
+    },
+}
+
+impl ResourceUse {
+    /// Where it stands.
+    pub fn span(&self) -> Span {
+        match self {
+            ResourceUse::Type { span, .. }
+            | ResourceUse::Field { span, .. }
+            | ResourceUse::Property { span, .. } => *span,
+        }
+    }
+}
+
 /// The result of analysing one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Analysis {
     /// The file's package.
     pub package: String,
-    /// Diagnostics: syntax, resolution and types, in source order.
+    /// Diagnostics: syntax, resolution and types, in source order. (The
+    /// schema checks of [`crate::schema`] come beside them; the compiler's
+    /// [`crate::Compiler::analyze`] and `diagnostics` give both.)
     pub diagnostics: Vec<Diagnostic>,
     /// Every resolved use: the span of the name (or of `alias.name` for a
     /// qualified call) to what it refers to.
     pub uses: BTreeMap<Span, Definition>,
     /// Rules of the file with their metadata.
     pub rules: Vec<RuleInfo>,
+    /// Every binding, by the span of its name.
+    pub bindings: BTreeMap<Span, Binding>,
+    /// Where the file names resource types, fields and properties, in the
+    /// order the walk met them.
+    pub resource_uses: Vec<ResourceUse>,
 }
 
 impl Analysis {
@@ -108,12 +206,71 @@ impl Analysis {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The bindings visible at `offset`, outermost first.
+    pub fn bindings_at(&self, offset: u32) -> impl Iterator<Item = &Binding> {
+        self.bindings
+            .values()
+            .filter(move |binding| binding.scope.contains(offset))
+    }
+
+    /// The resource use whose span holds `offset`.
+    pub fn resource_use_at(&self, offset: u32) -> Option<&ResourceUse> {
+        self.resource_uses
+            .iter()
+            .find(|resource_use| resource_use.span().contains(offset))
+    }
 }
 
 /// Analyses one file in the context of its workspace.
 #[salsa::tracked(returns(ref))]
 pub fn analyze(db: &dyn salsa::Database, workspace: Workspace, file: SourceFile) -> Arc<Analysis> {
-    let parse = parse(db, file);
+    Arc::new(check(db, workspace, file, parse(db, file)))
+}
+
+/// The analysis of one file with the warnings of the schema checks among
+/// its diagnostics, in source order: what the command line and the editor
+/// report. [`analyze`] walks the file; the schema checks
+/// ([`crate::schema::schema_diagnostics`]) read its result beside it.
+#[salsa::tracked(returns(ref))]
+pub fn analyze_with_schemas(
+    db: &dyn salsa::Database,
+    workspace: Workspace,
+    file: SourceFile,
+) -> Arc<Analysis> {
+    let analysis = analyze(db, workspace, file);
+    let schema = crate::schema::schema_diagnostics(db, workspace, file);
+    if schema.is_empty() {
+        return analysis.clone();
+    }
+    let mut merged = Analysis::clone(analysis);
+    merged.diagnostics.extend(schema.iter().cloned());
+    merged
+        .diagnostics
+        .sort_by_key(|d| (d.span.start, d.span.end, d.code));
+    Arc::new(merged)
+}
+
+/// Analyses `file` as if its text were `text`, in the context of the
+/// workspace as it is. Not a query: the editor asks it of text being typed
+/// (with a name inserted at the cursor so that the line parses) to learn
+/// which names are in scope there and what they hold.
+pub fn analyze_text(
+    db: &dyn salsa::Database,
+    workspace: Workspace,
+    file: SourceFile,
+    text: &str,
+) -> Analysis {
+    check(db, workspace, file, &ward_syntax::parse(text))
+}
+
+/// The walk behind [`analyze`] and [`analyze_text`].
+fn check(
+    db: &dyn salsa::Database,
+    workspace: Workspace,
+    file: SourceFile,
+    parse: &Parse,
+) -> Analysis {
     let summary = file_summary(db, file);
     let index = package_index(db, workspace);
     let recursive = recursive_functions(db, workspace);
@@ -121,6 +278,7 @@ pub fn analyze(db: &dyn salsa::Database, workspace: Workspace, file: SourceFile)
     let mut checker = Checker {
         db,
         file,
+        tree: &parse.file,
         path: path.clone(),
         package: summary.package.clone(),
         index,
@@ -129,6 +287,8 @@ pub fn analyze(db: &dyn salsa::Database, workspace: Workspace, file: SourceFile)
         uses: BTreeMap::new(),
         scopes: Vec::new(),
         rules: Vec::new(),
+        bindings: BTreeMap::new(),
+        resource_uses: Vec::new(),
     };
     for error in &parse.errors {
         checker.diagnostics.push(syntax_diagnostic(&path, error));
@@ -145,12 +305,14 @@ pub fn analyze(db: &dyn salsa::Database, workspace: Workspace, file: SourceFile)
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     diagnostics.dedup();
-    Arc::new(Analysis {
+    Analysis {
         package: summary.package.clone(),
         diagnostics,
         uses: checker.uses,
         rules: checker.rules,
-    })
+        bindings: checker.bindings,
+        resource_uses: checker.resource_uses,
+    }
 }
 
 /// The `@id` of a rule, if it has a string one.
@@ -219,12 +381,15 @@ struct Local {
     binder: Span,
     kind: LocalKind,
     ty: Ty,
+    holds: Holds,
     used: bool,
 }
 
 struct Checker<'a> {
     db: &'a dyn salsa::Database,
     file: SourceFile,
+    /// The tree being checked (the file's, or text being typed in it).
+    tree: &'a ward_syntax::ast::SourceFile,
     path: String,
     package: String,
     index: &'a PackageIndex,
@@ -234,6 +399,8 @@ struct Checker<'a> {
     uses: BTreeMap<Span, Definition>,
     scopes: Vec<Vec<(String, Local)>>,
     rules: Vec<RuleInfo>,
+    bindings: BTreeMap<Span, Binding>,
+    resource_uses: Vec<ResourceUse>,
 }
 
 const RESOURCE_FIELDS: &[&str] = &["id", "type", "props", "tags", "metadata"];
@@ -269,7 +436,9 @@ impl Checker<'_> {
         }
     }
 
-    fn bind(&mut self, ident: &Ident, kind: LocalKind, ty: Ty) {
+    /// Binds `ident` in the innermost scope; `scope` is where the name is
+    /// visible, `holds` the resource types of its value.
+    fn bind(&mut self, ident: &Ident, kind: LocalKind, ty: Ty, scope: Span, holds: Holds) {
         if builtins::lookup(&ident.name).is_some() {
             let diagnostic = Diagnostic::new(
                 Code::ShadowedBuiltin,
@@ -281,10 +450,20 @@ impl Checker<'_> {
             .with_help("choose another name");
             self.diagnostics.push(diagnostic);
         }
+        self.bindings.insert(
+            ident.span,
+            Binding {
+                name: ident.name.clone(),
+                kind,
+                scope,
+                holds: holds.clone(),
+            },
+        );
         let local = Local {
             binder: ident.span,
             kind,
             ty,
+            holds,
             used: false,
         };
         if let Some(scope) = self.scopes.last_mut() {
@@ -385,9 +564,7 @@ impl Checker<'_> {
     /// Which occurrence (0-based) of a definition named `name` in this file the
     /// one at `span` is.
     fn occurrence_index(&self, kind: &str, name: &str, span: Span) -> usize {
-        let parse = parse(self.db, self.file);
-        parse
-            .file
+        self.tree
             .items
             .iter()
             .filter_map(|item| item_name(item, kind))
@@ -430,7 +607,15 @@ impl Checker<'_> {
             .with_label_mut("not a list of resources")
             .help = Some("write `resources(\"AWS::S3::Bucket\")` or `refs(...)`/`referrers(...)` of another resource".to_string());
         }
-        self.bind(&rule.binding, LocalKind::RuleBinding, Ty::Resource);
+        let holds = self.holds(&rule.source).element();
+        let scope = Span::new(rule.source.span.end as usize, rule.span.end as usize);
+        self.bind(
+            &rule.binding,
+            LocalKind::RuleBinding,
+            Ty::Resource,
+            scope,
+            holds,
+        );
         if let Some(guard) = &rule.guard {
             self.check_condition(guard, "`when`");
         }
@@ -701,7 +886,13 @@ impl Checker<'_> {
                 .with_label_mut("again here");
             }
             seen.push(&param.name);
-            self.bind(param, LocalKind::Param, Ty::Any);
+            self.bind(
+                param,
+                LocalKind::Param,
+                Ty::Any,
+                function.body.span,
+                Holds::Unknown,
+            );
         }
         self.infer(&function.body);
         self.pop_scope();
@@ -724,6 +915,9 @@ impl Checker<'_> {
                 _ => None,
             })
             .collect();
+        for input in &inputs {
+            self.record_input_types(input);
+        }
         match inputs.as_slice() {
             [] => {
                 self.error(
@@ -807,15 +1001,18 @@ impl Checker<'_> {
 
     fn check_block_stmts(&mut self, block: &Block) {
         for stmt in &block.stmts {
-            self.check_stmt(stmt);
+            self.check_stmt(stmt, block.span.end);
         }
     }
 
-    fn check_stmt(&mut self, stmt: &Stmt) {
+    /// Checks a statement of a block that ends at `block_end`.
+    fn check_stmt(&mut self, stmt: &Stmt, block_end: u32) {
         match stmt {
-            Stmt::Let { name, value, .. } => {
+            Stmt::Let { name, value, span } => {
                 let ty = self.infer(value);
-                self.bind(name, LocalKind::Let, ty);
+                let holds = self.holds(value);
+                let scope = Span::new(span.end as usize, block_end as usize);
+                self.bind(name, LocalKind::Let, ty, scope, holds);
             }
             Stmt::Check(check) => {
                 let what = match check.kind {
@@ -845,7 +1042,8 @@ impl Checker<'_> {
                 } else {
                     Ty::Any
                 };
-                self.bind(binding, LocalKind::Loop, element);
+                let holds = self.holds(iter).element();
+                self.bind(binding, LocalKind::Loop, element, body.span, holds);
                 self.check_block_stmts(body);
                 self.pop_scope();
             }
@@ -927,6 +1125,7 @@ impl Checker<'_> {
                     return Ty::Any;
                 }
                 let base_ty = self.infer(base);
+                self.record_member(base, member);
                 if base_ty == Ty::Resource {
                     return match member.name.as_str() {
                         "id" | "type" => Ty::String,
@@ -992,7 +1191,14 @@ impl Checker<'_> {
                 } else {
                     Ty::Any
                 };
-                self.bind(&quantifier.binding, LocalKind::Quantifier, element);
+                let holds = self.holds(&quantifier.source).element();
+                self.bind(
+                    &quantifier.binding,
+                    LocalKind::Quantifier,
+                    element,
+                    quantifier.body.span,
+                    holds,
+                );
                 let body_ty = self.infer(&quantifier.body);
                 self.expect_boolean(
                     &quantifier.body,
@@ -1003,6 +1209,115 @@ impl Checker<'_> {
                 Ty::Bool
             }
             ExprKind::Error => Ty::Any,
+        }
+    }
+
+    /// What an expression holds, as far as resource types go: a lookup of
+    /// what the source says, with no diagnostics (the expression is
+    /// checked by [`Checker::infer`]).
+    fn holds(&self, expr: &Expr) -> Holds {
+        match &expr.kind {
+            ExprKind::Name(name) => self
+                .scopes
+                .iter()
+                .rev()
+                .find_map(|scope| scope.iter().rev().find(|(bound, _)| bound == name))
+                .map(|(_, local)| local.holds.clone())
+                .unwrap_or_default(),
+            ExprKind::Call(callee, args) => {
+                let ExprKind::Name(function) = &callee.kind else {
+                    return Holds::Unknown;
+                };
+                let written: &[Expr] = match function.as_str() {
+                    "resources" => args,
+                    "refs" | "referrers" => args.get(1..2).unwrap_or(&[]),
+                    "as_list" => {
+                        return args.first().map(|arg| self.holds(arg)).unwrap_or_default();
+                    }
+                    _ => return Holds::Unknown,
+                };
+                let mut types: Vec<String> = Vec::with_capacity(written.len());
+                for arg in written {
+                    let Some(name) = plain_string(arg) else {
+                        return Holds::Unknown;
+                    };
+                    if !types.contains(&name) {
+                        types.push(name);
+                    }
+                }
+                if types.is_empty() {
+                    Holds::Unknown
+                } else {
+                    Holds::Resources(types.into())
+                }
+            }
+            ExprKind::Index(base, _) => self.holds(base).element(),
+            _ => Holds::Unknown,
+        }
+    }
+
+    /// Records `base.member` when `base` is one resource of known types,
+    /// and `x.props.member` when `x` is.
+    fn record_member(&mut self, base: &Expr, member: &Ident) {
+        if let Holds::Resource(types) = self.holds(base) {
+            self.resource_uses.push(ResourceUse::Field {
+                span: member.span,
+                name: member.name.clone(),
+                types,
+            });
+        } else if let ExprKind::Field(inner, props) = &base.kind
+            && props.name == "props"
+            && let Holds::Resource(types) = self.holds(inner)
+        {
+            self.resource_uses.push(ResourceUse::Property {
+                span: member.span,
+                name: member.name.clone(),
+                types,
+            });
+        }
+    }
+
+    /// Records the resource types written as arguments of `resources`,
+    /// `refs` and `referrers`.
+    fn record_type_arguments(&mut self, function: &str, args: &[Expr]) {
+        let written: &[Expr] = match function {
+            "resources" => args,
+            "refs" | "referrers" => args.get(1..2).unwrap_or(&[]),
+            _ => &[],
+        };
+        for arg in written {
+            self.record_type_literal(arg);
+        }
+    }
+
+    fn record_type_literal(&mut self, expr: &Expr) {
+        if let ExprKind::String(literal) = &expr.kind
+            && let Some(name) = literal.as_plain()
+        {
+            self.resource_uses.push(ResourceUse::Type {
+                span: literal.span,
+                name,
+            });
+        }
+    }
+
+    /// Records `Type: "..."` in the resources of a test input.
+    fn record_input_types(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Object(fields) => {
+                for field in fields {
+                    if field.key.name == "Type" {
+                        self.record_type_literal(&field.value);
+                    }
+                    self.record_input_types(&field.value);
+                }
+            }
+            ExprKind::List(items) => {
+                for item in items {
+                    self.record_input_types(item);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -1064,6 +1379,7 @@ impl Checker<'_> {
                 if let Some(info) = builtins::lookup(name) {
                     self.uses
                         .insert(callee.span, Definition::Builtin(info.builtin));
+                    self.record_type_arguments(name, args);
                     if !info.accepts(args.len()) {
                         let min = info.params.len() - info.optional;
                         let max = if info.variadic {
@@ -1400,6 +1716,14 @@ fn describe_ty(ty: Ty) -> String {
         Ty::ResourceList => "a list of resources".to_string(),
         Ty::Object => "an object".to_string(),
         other => format!("a {other}"),
+    }
+}
+
+/// The text of a string literal without interpolations.
+fn plain_string(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::String(literal) => literal.as_plain(),
+        _ => None,
     }
 }
 

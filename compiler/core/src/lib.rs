@@ -15,11 +15,13 @@ pub mod ir;
 pub mod items;
 pub mod numbers;
 pub mod regex;
+pub mod schema;
 pub mod types;
 
 use salsa::Setter;
 
 pub use analysis::{Analysis, Definition, LocalKind, RuleInfo, analyze};
+pub use analysis::{Binding, Holds, ResourceTypes, ResourceUse};
 pub use db::{Database, SourceFile, Workspace, parse};
 pub use diagnostics::{Code, Diagnostic, Level};
 pub use ward_abi::Severity;
@@ -87,9 +89,10 @@ impl Compiler {
         self.workspace.files(&self.db).clone()
     }
 
-    /// The analysis of one file.
+    /// The analysis of one file, with the warnings of the schema checks
+    /// among its diagnostics.
     pub fn analyze(&self, file: SourceFile) -> &Analysis {
-        analysis::analyze(&self.db, self.workspace, file)
+        analysis::analyze_with_schemas(&self.db, self.workspace, file)
     }
 
     /// Every diagnostic of the workspace, file by file in workspace order.

@@ -201,49 +201,16 @@ fn every_case_has_a_header_and_shows_its_code() {
 fn every_code_has_a_case() {
     let cases = diagnostic_cases();
     let covered: BTreeSet<&str> = cases.iter().map(Case::code_prefix).collect();
-    let server_tests = language_server_test_text();
     let missing: Vec<String> = Code::ALL
         .iter()
         .filter(|code| !covered.contains(code.as_str()))
-        .filter(|code| {
-            !(reported_by_language_server_only(**code) && server_tests.contains(code.as_str()))
-        })
         .map(|code| format!("{code} ({})", code.title()))
         .collect();
     assert!(
         missing.is_empty(),
-        "these codes have no case under compiler/core/tests/diagnostics/: {}\nadd a `<CODE>_<what>.ward` file that shows each \
-         (a code that only the language server reports is covered by a test under lsp/tests/ that shows it)",
+        "these codes have no case under compiler/core/tests/diagnostics/: {}\nadd a `<CODE>_<what>.ward` file that shows each",
         missing.join(", ")
     );
-}
-
-/// Codes that the compiler never reports: the language server checks them
-/// against data it alone holds (the resource schemas), and its own tests
-/// show them.
-fn reported_by_language_server_only(code: Code) -> bool {
-    code.explanation()
-        .contains("Reported by the language server only")
-}
-
-/// Every file under `lsp/tests/`, concatenated.
-fn language_server_test_text() -> String {
-    let mut text = String::new();
-    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lsp/tests")];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let Ok(content) = std::fs::read_to_string(&path) {
-                text.push_str(&content);
-            }
-        }
-    }
-    text
 }
 
 #[test]

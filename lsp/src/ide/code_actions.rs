@@ -37,7 +37,7 @@ fn overlaps(a: Span, b: Span) -> bool {
 pub(crate) fn assists(snapshot: &Snapshot, file: SourceFile, range: Span) -> Vec<Assist> {
     let path = file.path(&snapshot.compiler().db).clone();
     let mut out = Vec::new();
-    for diagnostic in super::diagnostics::file_diagnostics(snapshot, file) {
+    for diagnostic in &snapshot.compiler().analyze(file).diagnostics {
         if !overlaps(diagnostic.span, range) {
             continue;
         }

@@ -3,19 +3,19 @@
 //!
 //! Completion runs on text that is being typed and often does not parse.
 //! The context comes from the tokens around the cursor; names in scope and
-//! the types of resource variables come from parsing the text with a
-//! placeholder name inserted at the cursor, which turns `sg.props.` and
-//! `require ` into complete statements.
+//! the resource types they hold come from the compiler's analysis of the
+//! text with a placeholder name inserted at the cursor, which turns
+//! `sg.props.` and `require ` into complete statements.
 
+use ward_compiler::analysis::{Analysis, analyze_text};
 use ward_compiler::items::package_index;
-use ward_compiler::{LocalKind, SourceFile, builtins};
-use ward_syntax::ast::{Block, Expr, ExprKind, Item, Span, Stmt, StringPart};
+use ward_compiler::schema::schema;
+use ward_compiler::{LocalKind, ResourceUse, SourceFile, builtins};
+use ward_syntax::ast::Span;
 use ward_syntax::lexer::{Token, TokenKind};
 
 use super::Snapshot;
 use super::hover::{KEYWORDS, property_markdown};
-use super::resources::facts;
-use super::schema::schema;
 use super::text::{
     enclosing_call, is_comment, token_before, token_containing, tokens, word_prefix_start,
 };
@@ -277,14 +277,19 @@ fn string_completions(
     items
 }
 
-/// The text with the placeholder at `offset`, parsed, and the offset of
-/// the placeholder.
-fn parse_with_placeholder(text: &str, offset: u32) -> ward_syntax::Parse {
+/// The analysis of the file's text with the placeholder at `offset`.
+fn analyze_with_placeholder(
+    snapshot: &Snapshot,
+    file: SourceFile,
+    text: &str,
+    offset: u32,
+) -> Analysis {
     let mut patched = String::with_capacity(text.len() + PLACEHOLDER.len());
     patched.push_str(&text[..offset as usize]);
     patched.push_str(PLACEHOLDER);
     patched.push_str(&text[offset as usize..]);
-    ward_syntax::parse(&patched)
+    let compiler = snapshot.compiler();
+    analyze_text(&compiler.db, compiler.workspace, file, &patched)
 }
 
 fn name_completions(
@@ -367,9 +372,13 @@ fn name_completions(
             .collect();
     }
     let mut items = Vec::new();
-    let parse = parse_with_placeholder(text, offset);
-    for (name, kind) in locals_at(&parse.file.items, offset) {
-        let what = match kind {
+    let typed = analyze_with_placeholder(snapshot, file, text, offset);
+    for binding in typed.bindings_at(offset) {
+        if binding.name.contains(PLACEHOLDER) {
+            continue;
+        }
+        let name = binding.name.clone();
+        let what = match binding.kind {
             LocalKind::RuleBinding => "rule variable",
             LocalKind::Let => "let binding",
             LocalKind::Loop => "loop variable",
@@ -534,14 +543,10 @@ fn member_completions(
     offset: u32,
     replace: Span,
 ) -> Vec<CompletionItem> {
-    let parse = parse_with_placeholder(text, offset);
-    let found = facts(&parse.file);
-    if let Some(property) = found
-        .props
-        .iter()
-        .find(|property| property.span.contains(offset))
-    {
-        let Some(known) = schema().properties(&property.types) else {
+    let typed = analyze_with_placeholder(snapshot, file, text, offset);
+    let member = typed.resource_use_at(offset);
+    if let Some(ResourceUse::Property { types, .. }) = member {
+        let Some(known) = schema().properties(types) else {
             return Vec::new();
         };
         return known
@@ -568,7 +573,7 @@ fn member_completions(
             })
             .collect();
     }
-    if found.fields.iter().any(|field| field.span.contains(offset)) {
+    if let Some(ResourceUse::Field { .. }) = member {
         return RESOURCE_FIELDS
             .iter()
             .map(|(name, ty, doc)| {
@@ -637,116 +642,4 @@ fn brace_context(text: &str, tokens: &[Token], offset: u32) -> (usize, bool) {
             && text.get(tokens[*first].span.range()) == Some("{")
     });
     (open.len(), in_test)
-}
-
-/// The locals visible at `offset`, innermost last.
-fn locals_at(items: &[Item], offset: u32) -> Vec<(String, LocalKind)> {
-    let mut out = Vec::new();
-    for item in items {
-        match item {
-            Item::Rule(rule) if rule.span.contains(offset) => {
-                out.push((rule.binding.name.clone(), LocalKind::RuleBinding));
-                if let Some(guard) = &rule.guard {
-                    expr_locals(guard, offset, &mut out);
-                }
-                block_locals(&rule.body, offset, &mut out);
-            }
-            Item::Fn(function) if function.span.contains(offset) => {
-                for param in &function.params {
-                    out.push((param.name.clone(), LocalKind::Param));
-                }
-                expr_locals(&function.body, offset, &mut out);
-            }
-            _ => {}
-        }
-    }
-    out.retain(|(name, _)| name != PLACEHOLDER && !name.contains(PLACEHOLDER));
-    out
-}
-
-fn block_locals(block: &Block, offset: u32, out: &mut Vec<(String, LocalKind)>) {
-    if !block.span.contains(offset) {
-        return;
-    }
-    for stmt in &block.stmts {
-        if stmt.span().start > offset {
-            break;
-        }
-        match stmt {
-            Stmt::Let { name, value, span } => {
-                if span.contains(offset) {
-                    expr_locals(value, offset, out);
-                } else {
-                    out.push((name.name.clone(), LocalKind::Let));
-                }
-            }
-            Stmt::For {
-                binding,
-                iter,
-                body,
-                ..
-            } => {
-                expr_locals(iter, offset, out);
-                if body.span.contains(offset) {
-                    out.push((binding.name.clone(), LocalKind::Loop));
-                    block_locals(body, offset, out);
-                }
-            }
-            Stmt::Check(check) => {
-                expr_locals(&check.cond, offset, out);
-                for expr in [&check.message, &check.at].into_iter().flatten() {
-                    expr_locals(expr, offset, out);
-                }
-            }
-            Stmt::When { cond, .. } => expr_locals(cond, offset, out),
-            Stmt::Error(_) => {}
-        }
-    }
-}
-
-/// Quantifier variables whose body holds `offset`.
-fn expr_locals(expr: &Expr, offset: u32, out: &mut Vec<(String, LocalKind)>) {
-    if !expr.span.contains(offset) {
-        return;
-    }
-    match &expr.kind {
-        ExprKind::Quantifier(quantifier) => {
-            expr_locals(&quantifier.source, offset, out);
-            if quantifier.body.span.contains(offset) {
-                out.push((quantifier.binding.name.clone(), LocalKind::Quantifier));
-                expr_locals(&quantifier.body, offset, out);
-            }
-        }
-        ExprKind::List(items) => items.iter().for_each(|item| expr_locals(item, offset, out)),
-        ExprKind::Object(fields) => fields
-            .iter()
-            .for_each(|field| expr_locals(&field.value, offset, out)),
-        ExprKind::Field(base, _) => expr_locals(base, offset, out),
-        ExprKind::Index(base, index) => {
-            expr_locals(base, offset, out);
-            expr_locals(index, offset, out);
-        }
-        ExprKind::Call(callee, args) => {
-            expr_locals(callee, offset, out);
-            args.iter().for_each(|arg| expr_locals(arg, offset, out));
-        }
-        ExprKind::Unary(_, operand) => expr_locals(operand, offset, out),
-        ExprKind::Binary(_, left, right) => {
-            expr_locals(left, offset, out);
-            expr_locals(right, offset, out);
-        }
-        ExprKind::String(literal) => {
-            for part in &literal.parts {
-                if let StringPart::Interpolation(inner) = part {
-                    expr_locals(inner, offset, out);
-                }
-            }
-        }
-        ExprKind::Null
-        | ExprKind::Bool(_)
-        | ExprKind::Number(_)
-        | ExprKind::RawString(_)
-        | ExprKind::Name(_)
-        | ExprKind::Error => {}
-    }
 }

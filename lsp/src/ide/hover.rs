@@ -1,14 +1,13 @@
 //! Hover: documentation and metadata of what is under the cursor.
 
-use ward_compiler::{Definition, LocalKind, SourceFile, builtins};
+use ward_compiler::schema::{Property, schema};
+use ward_compiler::{Analysis, Definition, Holds, LocalKind, ResourceUse, SourceFile, builtins};
 use ward_syntax::ast::{AttrValue, Block, Item, Span, Stmt};
 use ward_syntax::lexer::TokenKind;
 
 use super::Snapshot;
 use super::completion::RESOURCE_FIELDS;
 use super::navigation::{declarations, definition_at};
-use super::resources::{Facts, Holds, facts};
-use super::schema::{Property, schema};
 use super::text::{token_containing, tokens};
 
 /// What to show for a position.
@@ -23,8 +22,8 @@ pub struct HoverResult {
 pub(crate) fn hover(snapshot: &Snapshot, file: SourceFile, offset: u32) -> Option<HoverResult> {
     let db = &snapshot.compiler().db;
     let parse = ward_compiler::parse(db, file);
-    let found = facts(&parse.file);
-    if let Some(result) = schema_hover(&found, offset) {
+    let analysis = snapshot.compiler().analyze(file);
+    if let Some(result) = schema_hover(analysis, offset) {
         return Some(result);
     }
     if let Some((span, definition)) = definition_at(snapshot, file, offset) {
@@ -40,7 +39,7 @@ pub(crate) fn hover(snapshot: &Snapshot, file: SourceFile, offset: u32) -> Optio
             Definition::Rule { .. } => rule_hover(snapshot, &definition),
             Definition::Function { package, .. } => function_hover(snapshot, &definition, package),
             Definition::Local { binder, kind } => {
-                local_hover(snapshot, file, &found, *binder, *kind)
+                local_hover(snapshot, file, analysis, *binder, *kind)
             }
         };
         return markdown.map(|markdown| HoverResult { span, markdown });
@@ -48,34 +47,39 @@ pub(crate) fn hover(snapshot: &Snapshot, file: SourceFile, offset: u32) -> Optio
     attribute_hover(&parse.file.items, offset).or_else(|| keyword_hover(file.text(db), offset))
 }
 
-fn schema_hover(found: &Facts, offset: u32) -> Option<HoverResult> {
+fn schema_hover(analysis: &Analysis, offset: u32) -> Option<HoverResult> {
     let schema = schema();
-    if let Some(property) = found
-        .props
-        .iter()
-        .find(|property| property.span.contains(offset))
-    {
-        let known = schema.properties(&property.types)?;
+    let uses = &analysis.resource_uses;
+    if let Some((span, property, types)) = uses.iter().find_map(|resource_use| match resource_use {
+        ResourceUse::Property { span, name, types } if span.contains(offset) => {
+            Some((*span, name, types))
+        }
+        _ => None,
+    }) {
+        let known = schema.properties(types)?;
         let (name, type_name, info) = known
             .into_iter()
-            .find(|(name, _, _)| *name == property.name)?;
+            .find(|(name, _, _)| *name == property.as_str())?;
         return Some(HoverResult {
-            span: property.span,
+            span,
             markdown: property_markdown(type_name, name, info),
         });
     }
-    if let Some(field) = found
-        .fields
-        .iter()
-        .find(|field| field.span.contains(offset))
-    {
+    if let Some(field) = uses.iter().find_map(|resource_use| match resource_use {
+        ResourceUse::Field { span, name, types } if span.contains(offset) => {
+            Some((*span, name.as_str(), &types[..]))
+        }
+        _ => None,
+    }) {
         return field_hover(field);
     }
-    let literal = found
-        .type_literals
-        .iter()
-        .find(|literal| literal.span.start < offset && offset < literal.span.end)?;
-    let markdown = match literal.value.strip_suffix('*') {
+    let (span, value) = uses.iter().find_map(|resource_use| match resource_use {
+        ResourceUse::Type { span, name } if span.start < offset && offset < span.end => {
+            Some((*span, name))
+        }
+        _ => None,
+    })?;
+    let markdown = match value.strip_suffix('*') {
         Some(prefix) => {
             let count = schema
                 .types
@@ -83,12 +87,11 @@ fn schema_hover(found: &Facts, offset: u32) -> Option<HoverResult> {
                 .filter(|name| name.starts_with(prefix))
                 .count();
             format!(
-                "`{}`: every resource type that starts with `{prefix}` ({count} known types)",
-                literal.value
+                "`{value}`: every resource type that starts with `{prefix}` ({count} known types)"
             )
         }
         None => {
-            let resource = schema.resource_type(&literal.value)?;
+            let resource = schema.resource_type(value)?;
             let required = resource
                 .props
                 .values()
@@ -96,32 +99,27 @@ fn schema_hover(found: &Facts, offset: u32) -> Option<HoverResult> {
                 .count();
             format!(
                 "**{}**\n\n{}\n\n{} properties, {} required",
-                literal.value,
+                value,
                 resource.doc,
                 resource.props.len(),
                 required
             )
         }
     };
-    Some(HoverResult {
-        span: literal.span,
-        markdown,
-    })
+    Some(HoverResult { span, markdown })
 }
 
-/// `x.id`, `x.props`, ... of a resource.
-fn field_hover(field: &super::resources::FieldUse) -> Option<HoverResult> {
+/// `x.id`, `x.props`, ... of a resource: the member's span and name, and
+/// the types `x` can have.
+fn field_hover((span, member, types): (Span, &str, &[String])) -> Option<HoverResult> {
     let (name, ty, doc) = RESOURCE_FIELDS
         .iter()
-        .find(|(name, _, _)| *name == field.name)?;
+        .find(|(name, _, _)| *name == member)?;
     let mut markdown = format!("```ward\n{name}: {ty}\n```\n\n{doc}");
-    if !field.types.is_empty() {
-        markdown.push_str(&format!("\n\nresource type {}", type_list(&field.types)));
+    if !types.is_empty() {
+        markdown.push_str(&format!("\n\nresource type {}", type_list(types)));
     }
-    Some(HoverResult {
-        span: field.span,
-        markdown,
-    })
+    Some(HoverResult { span, markdown })
 }
 
 /// The Markdown that documents one property, shared with completion.
@@ -238,7 +236,7 @@ fn function_hover(snapshot: &Snapshot, definition: &Definition, package: &str) -
 fn local_hover(
     snapshot: &Snapshot,
     file: SourceFile,
-    found: &Facts,
+    analysis: &Analysis,
     binder: Span,
     kind: LocalKind,
 ) -> Option<String> {
@@ -268,7 +266,7 @@ fn local_hover(
         name.to_string()
     };
     let mut out = format!("```ward\n{code}\n```\n\n{what}");
-    match found.binder(binder) {
+    match analysis.bindings.get(&binder).map(|binding| &binding.holds) {
         Some(Holds::Resource(types)) => {
             out.push_str(&format!(": one resource of type {}", type_list(types)))
         }

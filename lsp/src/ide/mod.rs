@@ -11,14 +11,11 @@
 
 mod code_actions;
 mod completion;
-mod diagnostics;
 mod format;
 mod highlight;
 mod hover;
 mod navigation;
-mod resources;
 mod run_rule;
-pub mod schema;
 mod signature_help;
 mod symbols;
 mod text;
@@ -181,11 +178,11 @@ impl Snapshot {
             .collect()
     }
 
-    /// The diagnostics of a file: the compiler's, then the resource schema
-    /// checks, sorted by position.
+    /// The diagnostics of a file, the resource schema checks' among them,
+    /// sorted by position: the compiler's, as `ward build` reports them.
     pub fn diagnostics(&self, path: &str) -> Vec<ward_compiler::Diagnostic> {
         match self.source(path) {
-            Some(file) => diagnostics::file_diagnostics(self, file),
+            Some(file) => self.compiler.analyze(file).diagnostics.clone(),
             None => Vec::new(),
         }
     }

@@ -1,6 +1,6 @@
 """Tests for generate.py. From the repository root:
 
-    python3 -B -m unittest discover -s lsp/data -p 'test_*.py'
+    python3 -B -m unittest discover -s compiler/core/data -p 'test_*.py'
 """
 
 import json

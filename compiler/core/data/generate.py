@@ -3,12 +3,13 @@
 
 The cfn-lint package on PyPI bundles the published AWS CloudFormation resource
 provider schemas (MIT-0). This script reads them from an unzipped cfn-lint
-wheel and writes a compact summary that the language server embeds for
-completion, hover and "did you mean" on resource type and property names.
+wheel and writes a compact summary that the compiler embeds to check resource
+type and property names (with "did you mean"), and that the language server
+uses for completion and hover.
 
 Usage:
 
-    python3 lsp/data/generate.py PATH [-o OUTPUT]
+    python3 compiler/core/data/generate.py PATH [-o OUTPUT]
 
 PATH is the unzipped wheel (the folder that holds `cfnlint/`) or the
 `cfnlint` package folder itself. OUTPUT defaults to cfn-resource-types.json
