@@ -1,23 +1,194 @@
-//! Architecture invariants, read from `cargo metadata`:
+//! Architecture invariants (`docs/architecture.md`), read from `cargo
+//! metadata`:
 //!
+//! - `ward-abi`, the contract between generated code and any host, depends
+//!   on no workspace crate;
+//! - the front end (`ward-syntax`, `ward-compiler`, `ward-codegen`) knows no
+//!   input format (`ward-model`), and the code generator does not depend on
+//!   the reference evaluator (`ward-eval`);
 //! - `ward-syntax` knows nothing of salsa, WebAssembly or LSP;
-//! - `ward-runtime`, `ward-abi` and `ward-model` depend on no compiler crate,
-//!   so an embedder ships compiled modules and the runtime only;
+//! - the host side (`ward-runtime`, `ward-encode`, `ward-model`,
+//!   `ward-report`) depends on no compiler crate, so an embedder ships
+//!   compiled modules, the runtime and the report library only;
+//! - the compiler does not depend on a WebAssembly engine or on LSP crates;
 //! - only `ward-lsp` depends on LSP types;
-//! - `ward-compiler` does not depend on a WebAssembly engine.
+//! - the command (`ward`) takes reports and suppressions from `ward-report`
+//!   and holds no report or suppression logic of its own.
 //!
 //! Dependencies are followed transitively through normal dependencies;
-//! dev-dependencies (tests may run generated modules) do not count.
+//! dev-dependencies (tests may run generated modules) and build
+//! dependencies do not count.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
-/// The resolved graph: package id -> (name, direct normal dependency ids).
+use serde::Deserialize;
+
+/// What a rule forbids a package to reach.
+#[derive(Clone, Copy, Debug)]
+enum Forbidden {
+    /// Any package of the workspace.
+    Workspace,
+    /// These packages.
+    Packages(&'static [&'static str]),
+    /// Packages whose name starts with one of these prefixes.
+    Prefixes(&'static [&'static str]),
+}
+
+/// How far a rule looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Every package reached through normal dependencies.
+    Transitive,
+    /// The package's own normal dependencies.
+    Direct,
+}
+
+/// One border: `package` must not reach what `forbidden` names.
+#[derive(Clone, Copy, Debug)]
+struct Border {
+    package: &'static str,
+    forbidden: Forbidden,
+    reach: Reach,
+    why: &'static str,
+}
+
+const COMPILER: &[&str] = &["ward-syntax", "ward-compiler", "ward-codegen", "ward-eval"];
+const WASM: &[&str] = &["wasmtime", "wasm-encoder", "wasmparser", "cranelift"];
+const LSP: &[&str] = &["tower-lsp", "lsp-types", "ls-types"];
+
+const BORDERS: &[Border] = &[
+    Border {
+        package: "ward-abi",
+        forbidden: Forbidden::Workspace,
+        reach: Reach::Transitive,
+        why: "the module contract is a leaf that any host and the code generator share",
+    },
+    Border {
+        package: "ward-syntax",
+        forbidden: Forbidden::Packages(&["ward-model"]),
+        reach: Reach::Transitive,
+        why: "the front end knows no input format",
+    },
+    Border {
+        package: "ward-compiler",
+        forbidden: Forbidden::Packages(&["ward-model"]),
+        reach: Reach::Transitive,
+        why: "the front end knows no input format",
+    },
+    Border {
+        package: "ward-codegen",
+        forbidden: Forbidden::Packages(&["ward-model", "ward-eval"]),
+        reach: Reach::Transitive,
+        why: "the code generator knows no input format and not the reference evaluator it is compared with",
+    },
+    Border {
+        package: "ward-syntax",
+        forbidden: Forbidden::Prefixes(&["salsa"]),
+        reach: Reach::Transitive,
+        why: "the syntax knows nothing of incremental computation",
+    },
+    Border {
+        package: "ward-syntax",
+        forbidden: Forbidden::Prefixes(WASM),
+        reach: Reach::Transitive,
+        why: "the syntax knows nothing of WebAssembly",
+    },
+    Border {
+        package: "ward-syntax",
+        forbidden: Forbidden::Prefixes(LSP),
+        reach: Reach::Transitive,
+        why: "the syntax knows nothing of the language server protocol",
+    },
+    Border {
+        package: "ward-compiler",
+        forbidden: Forbidden::Prefixes(&["wasmtime"]),
+        reach: Reach::Transitive,
+        why: "the compiler runs no WebAssembly",
+    },
+    Border {
+        package: "ward-compiler",
+        forbidden: Forbidden::Prefixes(LSP),
+        reach: Reach::Transitive,
+        why: "the compiler knows nothing of the language server protocol",
+    },
+    Border {
+        package: "ward-runtime",
+        forbidden: Forbidden::Packages(COMPILER),
+        reach: Reach::Transitive,
+        why: "an embedder ships compiled modules and the runtime, no compiler",
+    },
+    Border {
+        package: "ward-encode",
+        forbidden: Forbidden::Packages(COMPILER),
+        reach: Reach::Transitive,
+        why: "input encoding is host side",
+    },
+    Border {
+        package: "ward-model",
+        forbidden: Forbidden::Packages(COMPILER),
+        reach: Reach::Transitive,
+        why: "input loading is host side",
+    },
+    Border {
+        package: "ward-report",
+        forbidden: Forbidden::Packages(&["ward-compiler", "ward-codegen", "ward-eval"]),
+        reach: Reach::Transitive,
+        why: "an embedder renders reports without the compiler",
+    },
+    Border {
+        package: "ward-report",
+        forbidden: Forbidden::Prefixes(&["wasmtime"]),
+        reach: Reach::Transitive,
+        why: "reports are made from findings, whichever engine produced them",
+    },
+];
+
+/// The resolved graph: package id -> name, and each package's direct
+/// normal dependencies.
+#[derive(Debug, Default)]
 struct Graph {
     names: BTreeMap<String, String>,
     deps: BTreeMap<String, Vec<String>>,
     workspace: Vec<String>,
+}
+
+/// The parts of `cargo metadata --format-version 1` this test reads.
+#[derive(Deserialize)]
+struct Metadata {
+    packages: Vec<Package>,
+    resolve: Resolve,
+    workspace_members: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct Resolve {
+    nodes: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+struct Node {
+    id: String,
+    deps: Vec<NodeDep>,
+}
+
+#[derive(Deserialize)]
+struct NodeDep {
+    pkg: String,
+    dep_kinds: Vec<DepKind>,
+}
+
+#[derive(Deserialize)]
+struct DepKind {
+    /// `null` for a normal dependency, `"dev"` or `"build"` otherwise.
+    kind: Option<String>,
 }
 
 impl Graph {
@@ -45,100 +216,141 @@ impl Graph {
             "cargo metadata failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let metadata = json::parse(&String::from_utf8_lossy(&output.stdout))
-            .expect("cargo metadata prints JSON");
+        let metadata: Metadata =
+            serde_json::from_slice(&output.stdout).expect("cargo metadata prints its JSON");
+        Graph::from_metadata(metadata)
+    }
 
-        let mut names = BTreeMap::new();
-        for package in metadata.get("packages").array() {
-            names.insert(
-                package.get("id").string().to_string(),
-                package.get("name").string().to_string(),
-            );
-        }
-        let mut deps = BTreeMap::new();
-        for node in metadata.get("resolve").get("nodes").array() {
-            let normal: Vec<String> = node
-                .get("deps")
-                .array()
-                .iter()
-                .filter(|dep| {
-                    dep.get("dep_kinds")
-                        .array()
-                        .iter()
-                        .any(|kind| matches!(kind.get("kind"), json::Value::Null))
-                })
-                .map(|dep| dep.get("pkg").string().to_string())
-                .collect();
-            deps.insert(node.get("id").string().to_string(), normal);
-        }
-        let workspace = metadata
-            .get("workspace_members")
-            .array()
-            .iter()
-            .map(|id| id.string().to_string())
+    fn from_metadata(metadata: Metadata) -> Graph {
+        let names = metadata
+            .packages
+            .into_iter()
+            .map(|package| (package.id, package.name))
+            .collect();
+        let deps = metadata
+            .resolve
+            .nodes
+            .into_iter()
+            .map(|node| {
+                let normal = node
+                    .deps
+                    .into_iter()
+                    .filter(|dep| dep.dep_kinds.iter().any(|kind| kind.kind.is_none()))
+                    .map(|dep| dep.pkg)
+                    .collect();
+                (node.id, normal)
+            })
             .collect();
         Graph {
             names,
             deps,
-            workspace,
+            workspace: metadata.workspace_members,
         }
     }
 
-    fn id(&self, name: &str) -> &str {
+    fn id(&self, name: &str) -> Option<&str> {
         self.workspace
             .iter()
-            .find(|id| self.names[*id] == name)
-            .unwrap_or_else(|| panic!("no workspace package `{name}`"))
+            .find(|id| self.names.get(*id).is_some_and(|n| n == name))
+            .map(String::as_str)
     }
 
-    /// Names of every package `name` depends on through normal dependencies.
-    fn closure(&self, name: &str) -> BTreeSet<String> {
+    fn name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names.get(id).map_or(id, String::as_str)
+    }
+
+    /// Ids of the packages `id` reaches through normal dependencies.
+    fn reached(&self, id: &str, reach: Reach) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let mut pending = vec![self.id(name).to_string()];
-        let mut names = BTreeSet::new();
-        while let Some(id) = pending.pop() {
-            for dep in self.deps.get(&id).into_iter().flatten() {
-                if seen.insert(dep.clone()) {
-                    names.insert(self.names[dep].clone());
+        let mut pending = vec![id.to_string()];
+        while let Some(current) = pending.pop() {
+            for dep in self.deps.get(&current).into_iter().flatten() {
+                if seen.insert(dep.clone()) && reach == Reach::Transitive {
                     pending.push(dep.clone());
                 }
             }
         }
-        names
+        seen
     }
 
-    fn direct(&self, id: &str) -> BTreeSet<String> {
-        self.deps
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|dep| self.names[dep].clone())
+    /// Names of the packages `name` reaches.
+    fn closure(&self, name: &str) -> BTreeSet<String> {
+        let id = self
+            .id(name)
+            .unwrap_or_else(|| panic!("no workspace package `{name}`"));
+        self.reached(id, Reach::Transitive)
+            .iter()
+            .map(|dep| self.name(dep).to_string())
+            .collect()
+    }
+
+    fn direct(&self, name: &str) -> BTreeSet<String> {
+        let id = self
+            .id(name)
+            .unwrap_or_else(|| panic!("no workspace package `{name}`"));
+        self.reached(id, Reach::Direct)
+            .iter()
+            .map(|dep| self.name(dep).to_string())
             .collect()
     }
 }
 
-fn is_wasm(name: &str) -> bool {
-    name.starts_with("wasm") || name.starts_with("cranelift")
+impl Forbidden {
+    fn matches(self, graph: &Graph, id: &str) -> bool {
+        let name = graph.name(id);
+        match self {
+            Forbidden::Workspace => graph.workspace.iter().any(|member| member == id),
+            Forbidden::Packages(names) => names.contains(&name),
+            Forbidden::Prefixes(prefixes) => prefixes.iter().any(|p| name.starts_with(p)),
+        }
+    }
 }
 
-fn is_lsp(name: &str) -> bool {
-    name.starts_with("tower-lsp") || name == "lsp-types"
+/// Every crossing of a border in `graph`, one sentence each. A border whose
+/// package is not in the workspace is a crossing too: a renamed crate must
+/// not silently free itself of its rules.
+fn violations(graph: &Graph, borders: &[Border]) -> Vec<String> {
+    let mut found = Vec::new();
+    for border in borders {
+        let Some(id) = graph.id(border.package) else {
+            found.push(format!(
+                "`{}` is not a workspace package: update the borders",
+                border.package
+            ));
+            continue;
+        };
+        let offending: Vec<String> = graph
+            .reached(id, border.reach)
+            .iter()
+            .filter(|dep| border.forbidden.matches(graph, dep))
+            .map(|dep| graph.name(dep).to_string())
+            .collect();
+        if !offending.is_empty() {
+            found.push(format!(
+                "`{}` must not depend on {} ({}), but depends on {}",
+                border.package,
+                match border.forbidden {
+                    Forbidden::Workspace => "any workspace crate".to_string(),
+                    Forbidden::Packages(names) => names.join(", "),
+                    Forbidden::Prefixes(prefixes) => format!("{}*", prefixes.join("*, ")),
+                },
+                border.why,
+                offending.join(", ")
+            ));
+        }
+    }
+    found
 }
 
-fn is_compiler(name: &str) -> bool {
-    matches!(name, "ward-syntax" | "ward-compiler" | "ward-codegen")
+#[test]
+fn the_workspace_keeps_its_borders() {
+    let graph = Graph::load();
+    let found = violations(&graph, BORDERS);
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-fn assert_none(package: &str, what: &str, offending: Vec<String>) {
-    assert!(
-        offending.is_empty(),
-        "`{package}` must not depend on {what}, but depends on {}",
-        offending.join(", ")
-    );
-}
-
-/// The graph is read right: known edges are there, so the tests below
-/// cannot pass on an empty graph.
+/// The graph is read right: known edges are there, so the borders cannot
+/// hold on an empty graph.
 #[test]
 fn graph_has_the_known_edges() {
     let graph = Graph::load();
@@ -147,249 +359,151 @@ fn graph_has_the_known_edges() {
         compiler.contains("ward-syntax") && compiler.contains("salsa"),
         "{compiler:?}"
     );
-    assert!(graph.closure("ward-lsp").iter().any(|n| is_lsp(n)));
+    assert!(graph.closure("ward-runtime").contains("wasmtime"));
+    assert!(graph.closure("ward-encode").contains("ward-model"));
+    assert!(graph.direct("ward").contains("ward-report"));
     assert!(!graph.closure("ward-syntax").contains("ward-syntax"));
-}
-
-#[test]
-fn syntax_knows_nothing_of_salsa_wasm_or_lsp() {
-    let graph = Graph::load();
-    let closure = graph.closure("ward-syntax");
-    assert_none(
-        "ward-syntax",
-        "salsa",
-        closure
-            .iter()
-            .filter(|n| n.starts_with("salsa"))
-            .cloned()
-            .collect(),
-    );
-    assert_none(
-        "ward-syntax",
-        "WebAssembly crates",
-        closure.iter().filter(|n| is_wasm(n)).cloned().collect(),
-    );
-    assert_none(
-        "ward-syntax",
-        "LSP crates",
-        closure.iter().filter(|n| is_lsp(n)).cloned().collect(),
-    );
-}
-
-#[test]
-fn runtime_depends_on_no_compiler_crate() {
-    let graph = Graph::load();
-    for package in ["ward-runtime", "ward-abi", "ward-model"] {
-        let offending = graph
-            .closure(package)
-            .into_iter()
-            .filter(|n| is_compiler(n))
-            .collect();
-        assert_none(package, "a compiler crate", offending);
-    }
 }
 
 #[test]
 fn only_the_lsp_crate_uses_lsp_types() {
     let graph = Graph::load();
+    let uses_lsp = |name: &str| {
+        graph
+            .direct(name)
+            .iter()
+            .any(|dep| LSP.iter().any(|p| dep.starts_with(p)))
+    };
     for id in &graph.workspace {
-        let name = &graph.names[id];
-        if name == "ward-lsp" {
-            continue;
+        let name = graph.name(id);
+        if name != "ward-lsp" {
+            assert!(
+                !uses_lsp(name),
+                "`{name}` depends on LSP crates directly (only `ward-lsp` may)"
+            );
         }
-        let offending = graph.direct(id).into_iter().filter(|n| is_lsp(n)).collect();
-        assert_none(name, "LSP crates directly (only `ward-lsp` may)", offending);
     }
     assert!(
-        graph.direct(graph.id("ward-lsp")).iter().any(|n| is_lsp(n)),
+        uses_lsp("ward-lsp"),
         "`ward-lsp` no longer uses an LSP crate: update this test"
     );
 }
 
+/// The command prints what `ward-report` renders: none of its sources
+/// writes a report format or reads suppressions itself.
 #[test]
-fn compiler_depends_on_no_engine_and_no_lsp() {
-    let graph = Graph::load();
-    let closure = graph.closure("ward-compiler");
-    assert_none(
-        "ward-compiler",
-        "wasmtime",
-        closure
-            .iter()
-            .filter(|n| n.starts_with("wasmtime"))
-            .cloned()
-            .collect(),
-    );
-    assert_none(
-        "ward-compiler",
-        "LSP crates",
-        closure.iter().filter(|n| is_lsp(n)).cloned().collect(),
-    );
+fn the_command_holds_no_report_or_suppression_logic() {
+    let root = ward_tests::repository_root();
+    let cli = root.join("cli/src");
+    // Words only a writer of each format or a reader of suppressions uses.
+    let markers = [
+        ("SARIF", "sarif-schema"),
+        ("SARIF", "\"runs\""),
+        ("JUnit", "<testsuite"),
+        ("JSON report", "\"suppressed\""),
+        ("suppressions", "\"suppress\""),
+        ("baselines", "\"suppressions\""),
+    ];
+    let mut found = Vec::new();
+    let mut pending = vec![cli];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("cli/src is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            for (what, marker) in markers {
+                if text.contains(marker) {
+                    let shown = path.strip_prefix(&root).unwrap_or(&path);
+                    found.push(format!("{} writes {what} (`{marker}`)", shown.display()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-/// A small JSON reader, enough for `cargo metadata`.
-mod json {
-    use std::collections::BTreeMap;
-
-    #[derive(Debug)]
-    pub enum Value {
-        Null,
-        Bool,
-        Number,
-        String(String),
-        Array(Vec<Value>),
-        Object(BTreeMap<String, Value>),
-    }
-
-    static NULL: Value = Value::Null;
-
-    impl Value {
-        /// A member of an object, or null.
-        pub fn get(&self, key: &str) -> &Value {
-            match self {
-                Value::Object(members) => members.get(key).unwrap_or(&NULL),
-                _ => &NULL,
-            }
-        }
-
-        /// The elements of an array; empty for anything else.
-        pub fn array(&self) -> &[Value] {
-            match self {
-                Value::Array(items) => items,
-                _ => &[],
-            }
-        }
-
-        /// The text of a string; empty for anything else.
-        pub fn string(&self) -> &str {
-            match self {
-                Value::String(text) => text,
-                _ => "",
-            }
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Value, String> {
-        let mut parser = Parser {
-            chars: text.chars().collect(),
-            at: 0,
-        };
-        let value = parser.value()?;
-        parser.space();
-        match parser.at == parser.chars.len() {
-            true => Ok(value),
-            false => Err(format!("trailing text at {}", parser.at)),
-        }
-    }
-
-    struct Parser {
-        chars: Vec<char>,
-        at: usize,
-    }
-
-    impl Parser {
-        fn space(&mut self) {
-            while self.chars.get(self.at).is_some_and(|c| c.is_whitespace()) {
-                self.at += 1;
-            }
-        }
-
-        fn next(&mut self) -> Result<char, String> {
-            let c = *self.chars.get(self.at).ok_or("unexpected end")?;
-            self.at += 1;
-            Ok(c)
-        }
-
-        fn expect(&mut self, word: &str) -> Result<(), String> {
-            for expected in word.chars() {
-                if self.next()? != expected {
-                    return Err(format!("expected `{word}` at {}", self.at));
-                }
-            }
-            Ok(())
-        }
-
-        fn value(&mut self) -> Result<Value, String> {
-            self.space();
-            match self.chars.get(self.at).copied().ok_or("unexpected end")? {
-                'n' => self.expect("null").map(|()| Value::Null),
-                't' => self.expect("true").map(|()| Value::Bool),
-                'f' => self.expect("false").map(|()| Value::Bool),
-                '"' => self.string().map(Value::String),
-                '[' => {
-                    self.at += 1;
-                    let mut items = Vec::new();
-                    loop {
-                        self.space();
-                        if self.chars.get(self.at) == Some(&']') {
-                            self.at += 1;
-                            return Ok(Value::Array(items));
-                        }
-                        if !items.is_empty() {
-                            self.expect(",")?;
-                        }
-                        items.push(self.value()?);
-                    }
-                }
-                '{' => {
-                    self.at += 1;
-                    let mut members = BTreeMap::new();
-                    loop {
-                        self.space();
-                        if self.chars.get(self.at) == Some(&'}') {
-                            self.at += 1;
-                            return Ok(Value::Object(members));
-                        }
-                        if !members.is_empty() {
-                            self.expect(",")?;
-                            self.space();
-                        }
-                        let key = self.string()?;
-                        self.space();
-                        self.expect(":")?;
-                        members.insert(key, self.value()?);
-                    }
-                }
-                _ => {
-                    let start = self.at;
-                    while self
-                        .chars
-                        .get(self.at)
-                        .is_some_and(|c| c.is_ascii_digit() || "+-.eE".contains(*c))
-                    {
-                        self.at += 1;
-                    }
-                    let number: String = self.chars[start..self.at].iter().collect();
-                    number
-                        .parse()
-                        .map(|_: f64| Value::Number)
-                        .map_err(|_| format!("bad value at {start}"))
-                }
-            }
-        }
-
-        fn string(&mut self) -> Result<String, String> {
-            self.expect("\"")?;
-            let mut out = String::new();
-            loop {
-                match self.next()? {
-                    '"' => return Ok(out),
-                    '\\' => match self.next()? {
-                        'n' => out.push('\n'),
-                        't' => out.push('\t'),
-                        'r' => out.push('\r'),
-                        'b' => out.push('\u{8}'),
-                        'f' => out.push('\u{c}'),
-                        'u' => {
-                            let hex: String =
-                                (0..4).map(|_| self.next()).collect::<Result<_, _>>()?;
-                            let code = u32::from_str_radix(&hex, 16).map_err(|e| e.to_string())?;
-                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-                        }
-                        other => out.push(other),
-                    },
-                    c => out.push(c),
-                }
-            }
-        }
-    }
+/// The checker itself, on a small graph with deliberate crossings: each
+/// kind of border catches its violation, transitively where it should, and
+/// a border naming a package that does not exist is reported.
+#[test]
+fn the_checker_catches_crossings() {
+    let metadata = serde_json::json!({
+        "packages": [
+            {"id": "abi", "name": "ward-abi"},
+            {"id": "model", "name": "ward-model"},
+            {"id": "yaml", "name": "saphyr"},
+            {"id": "syntax", "name": "ward-syntax"},
+            {"id": "salsa", "name": "salsa"},
+            {"id": "macros", "name": "salsa-macros"},
+            {"id": "runtime", "name": "ward-runtime"},
+            {"id": "codegen", "name": "ward-codegen"},
+            {"id": "test", "name": "proptest"},
+        ],
+        "workspace_members": ["abi", "model", "syntax", "runtime", "codegen"],
+        "resolve": {"nodes": [
+            // The contract reaches the loaders (a workspace crate).
+            {"id": "abi", "deps": [{"pkg": "model", "dep_kinds": [{"kind": null}]}]},
+            {"id": "model", "deps": [{"pkg": "yaml", "dep_kinds": [{"kind": null}]}]},
+            // The syntax reaches salsa only through another package.
+            {"id": "syntax", "deps": [{"pkg": "macros", "dep_kinds": [{"kind": null}]}]},
+            {"id": "macros", "deps": [{"pkg": "salsa", "dep_kinds": [{"kind": null}]}]},
+            // The runtime reaches the code generator only as a
+            // dev-dependency, which is allowed.
+            {"id": "runtime", "deps": [
+                {"pkg": "codegen", "dep_kinds": [{"kind": "dev"}]},
+                {"pkg": "abi", "dep_kinds": [{"kind": null}]}
+            ]},
+            {"id": "codegen", "deps": [{"pkg": "test", "dep_kinds": [{"kind": "build"}]}]},
+        ]}
+    });
+    let graph = Graph::from_metadata(serde_json::from_value(metadata).unwrap());
+    let borders = [
+        Border {
+            package: "ward-abi",
+            forbidden: Forbidden::Workspace,
+            reach: Reach::Transitive,
+            why: "leaf",
+        },
+        Border {
+            package: "ward-syntax",
+            forbidden: Forbidden::Prefixes(&["salsa"]),
+            reach: Reach::Transitive,
+            why: "no salsa",
+        },
+        Border {
+            package: "ward-syntax",
+            forbidden: Forbidden::Packages(&["salsa"]),
+            reach: Reach::Direct,
+            why: "no direct salsa",
+        },
+        Border {
+            package: "ward-runtime",
+            forbidden: Forbidden::Packages(&["ward-codegen"]),
+            reach: Reach::Transitive,
+            why: "no compiler",
+        },
+        Border {
+            package: "ward-codegen",
+            forbidden: Forbidden::Packages(&["proptest"]),
+            reach: Reach::Transitive,
+            why: "build dependencies do not count",
+        },
+        Border {
+            package: "ward-gone",
+            forbidden: Forbidden::Workspace,
+            reach: Reach::Transitive,
+            why: "renamed",
+        },
+    ];
+    assert_eq!(
+        violations(&graph, &borders),
+        [
+            "`ward-abi` must not depend on any workspace crate (leaf), but depends on ward-model",
+            "`ward-syntax` must not depend on salsa* (no salsa), but depends on salsa-macros, salsa",
+            "`ward-gone` is not a workspace package: update the borders",
+        ]
+    );
 }
