@@ -3,7 +3,7 @@
 //
 //   node tests/node/run.mjs module.wasm input.bin [more.bin ...] [--rules N]
 //
-// Each input is an encoded input block (ward-abi's `encode_input`). For every
+// Each input is an encoded input block (ward-encode's `encode_input`). For every
 // input the script calls `ward_reset`, `ward_alloc`, copies the input into
 // linear memory, then calls `ward_eval` once per rule and decodes the
 // results block (section 3 of the ABI). The rule count comes from the

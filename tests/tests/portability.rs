@@ -1,7 +1,7 @@
 //! Compiled modules run the same in Node's WebAssembly as under wasmtime.
 //!
 //! The example policies and the whole standard library are compiled to
-//! modules; each is run on inputs encoded with `ward-abi` exactly as
+//! modules; each is run on inputs encoded with `ward-encode` exactly as
 //! `ward-runtime` encodes them (the module's key table, the document root
 //! when the metadata asks for it): the example template, an input with
 //! unknown values, and the input of every `test` block of the policies.
