@@ -4,6 +4,9 @@
 //! Query graph (each arrow reads the query it points to):
 //!
 //! ```text
+//! analyze_with_schemas(ws, file) ──> analyze(ws, file)
+//!        └─> schema_diagnostics(ws, file) ──> analyze(ws, file)
+//!
 //! analyze(ws, file) ──> parse(file)
 //!        │          └─> package_index(ws) ──> file_summary(f) ──> parse(f)   (every file)
 //!        └─> recursive_functions(ws) ──> package_index(ws)

@@ -1,6 +1,7 @@
 //! Diagnostics: one value for every problem the compiler finds, rendered at
-//! the edges (ariadne for the terminal in [`render`], JSON for tools, the
-//! language server maps the same value to its protocol).
+//! the edges ([`render`] draws it for the terminal through
+//! `ward_syntax::snippet`, the one module that uses ariadne, and as JSON for
+//! tools; the language server maps the same value to its protocol).
 
 pub mod codes;
 pub mod render;
