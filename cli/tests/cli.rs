@@ -3,15 +3,12 @@
 //! and stderr) is a snapshot. Commands run from the repository root with
 //! colours off.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
+use common::{repository_root, run_ward};
 
 struct Case {
     name: String,
@@ -39,24 +36,6 @@ fn read_case(path: &Path) -> Case {
         args: args.expect("an `args:` line"),
         exit: exit.expect("an `exit:` line"),
     }
-}
-
-fn run_ward(args: &[String]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_ward"))
-        .args(args)
-        .current_dir(repository_root())
-        .env("NO_COLOR", "1")
-        .env(
-            "XDG_CACHE_HOME",
-            repository_root().join("target/cli-test-cache"),
-        )
-        .output()
-        .expect("ward runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).to_string(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
 }
 
 /// Output details that change between builds.

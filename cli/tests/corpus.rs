@@ -3,33 +3,11 @@
 //! the `corpus` feature: `.ci/run` runs it as its own step, and without the
 //! corpus it fails rather than skip.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
+use std::path::PathBuf;
 
-fn run_ward(args: &[String]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_ward"))
-        .args(args)
-        .current_dir(repository_root())
-        .env("NO_COLOR", "1")
-        .env(
-            "XDG_CACHE_HOME",
-            repository_root().join("target/cli-test-cache"),
-        )
-        .output()
-        .expect("ward runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).to_string(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
-}
+use common::run_ward;
 
 /// The shared third-party corpus.
 fn corpus() -> PathBuf {

@@ -4,9 +4,11 @@
 //! must be byte for byte what `ward check` prints on the same files.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+mod common;
+
+use common::{repository_root, run_ward};
 use ward_report::{Format, RenderOptions, Run, RunReport, Source, Suppressions, render};
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy, Severity};
 
@@ -19,35 +21,12 @@ const INPUTS: [&str; 2] = [
     "examples/templates/app.yaml",
 ];
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ has a parent")
-        .to_path_buf()
-}
-
 /// Runs the command from the repository root with colours off: its exit
 /// code and standard output.
 fn ward(args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_ward"))
-        .args(args)
-        .current_dir(repository_root())
-        .env("NO_COLOR", "1")
-        .env(
-            "XDG_CACHE_HOME",
-            repository_root().join("target/cli-test-cache"),
-        )
-        .output()
-        .expect("ward runs");
-    assert!(
-        output.status.code().is_some_and(|code| code < 2),
-        "ward {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).expect("UTF-8 output"),
-    )
+    let (code, stdout, stderr) = run_ward(args);
+    assert!((0..2).contains(&code), "ward {args:?} failed: {stderr}");
+    (code, stdout)
 }
 
 fn read(name: &str) -> Vec<u8> {
