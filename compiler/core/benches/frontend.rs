@@ -19,13 +19,23 @@ const PACKAGES: usize = 5;
 /// Lines per file, at least.
 const LINES_PER_FILE: usize = 200;
 
-const RESOURCE_TYPES: &[&str] = &[
-    "AWS::S3::Bucket",
-    "AWS::EC2::SecurityGroup",
-    "AWS::RDS::DBInstance",
-    "AWS::KMS::Key",
-    "AWS::IAM::Role",
-    "AWS::Lambda::Function",
+/// Resource types with a list property and a name property each schema
+/// defines, so that the workspace compiles without a schema warning.
+const RESOURCE_TYPES: &[(&str, &str, &str)] = &[
+    ("AWS::S3::Bucket", "Tags", "BucketName"),
+    (
+        "AWS::EC2::SecurityGroup",
+        "SecurityGroupIngress",
+        "GroupName",
+    ),
+    (
+        "AWS::RDS::DBInstance",
+        "VPCSecurityGroups",
+        "DBInstanceIdentifier",
+    ),
+    ("AWS::KMS::Key", "Tags", "Description"),
+    ("AWS::IAM::Role", "Policies", "RoleName"),
+    ("AWS::Lambda::Function", "Layers", "FunctionName"),
 ];
 
 /// One generated file: helpers, rules of several shapes and a test, until
@@ -53,7 +63,7 @@ fn generate_file(index: usize) -> String {
     }
     let mut rule = 0;
     while out.lines().count() < LINES_PER_FILE - 8 {
-        let resource_type = RESOURCE_TYPES[(index + rule) % RESOURCE_TYPES.len()];
+        let (resource_type, list, name) = RESOURCE_TYPES[(index + rule) % RESOURCE_TYPES.len()];
         let call = if package == 0 {
             format!("{}(x.Name, {rule})", helper(rule % 3))
         } else {
@@ -81,11 +91,11 @@ fn generate_file(index: usize) -> String {
             "rule r{index}_{rule} for r in resources(\"{resource_type}\") when exists(r.props) {{"
         )
         .unwrap();
-        writeln!(out, "  let items = as_list(r.props.Items)").unwrap();
-        writeln!(out, "  let name = lower(string(r.props.Name))").unwrap();
+        writeln!(out, "  let items = as_list(r.props.{list})").unwrap();
+        writeln!(out, "  let name = lower(string(r.props.{name}))").unwrap();
         writeln!(
             out,
-            "  require count(items) >= {rule} message \"{{r}} has too few items\" at r.props.Items"
+            "  require count(items) >= {rule} message \"{{r}} has too few items\" at r.props.{list}"
         )
         .unwrap();
         writeln!(out, "  for x in items {{").unwrap();
@@ -108,7 +118,8 @@ fn generate_file(index: usize) -> String {
     writeln!(out, "test \"file {index} fails on public items\" {{").unwrap();
     writeln!(out, "  input {{").unwrap();
     writeln!(out, "    Resources: {{").unwrap();
-    writeln!(out, "      Thing: {{ Type: \"{}\", Properties: {{ Name: \"x\", Items: [{{ Public: true }}] }} }},", RESOURCE_TYPES[index % RESOURCE_TYPES.len()]).unwrap();
+    let (resource_type, list, name) = RESOURCE_TYPES[index % RESOURCE_TYPES.len()];
+    writeln!(out, "      Thing: {{ Type: \"{resource_type}\", Properties: {{ {name}: \"x\", {list}: [{{ Public: true }}] }} }},").unwrap();
     writeln!(out, "    }},").unwrap();
     writeln!(out, "  }}").unwrap();
     writeln!(out, "  expect fail r{index}_0 for \"Thing\"").unwrap();
