@@ -46,6 +46,7 @@ mod value;
 
 use std::sync::Arc;
 
+use ward_abi::variants::{self, VariantReport};
 use ward_abi::{Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
 use ward_compiler::ir::{Program, Rule};
 use ward_compiler::regex::{self, CompiledRegex};
@@ -100,7 +101,38 @@ impl<'p> Evaluator<'p> {
     /// with one difference: a rule stopped by its step budget or by its
     /// nesting depth keeps the outcomes and findings of the resources it
     /// finished before it stopped.
+    ///
+    /// A template with open conditions is judged once per variant and the
+    /// reports combined ([`ward_abi::variants::combine`]), as the runtime
+    /// does.
     pub fn evaluate_rules(
+        &self,
+        document: &Document,
+        limits: &Limits,
+        select: &dyn Fn(&Rule) -> bool,
+    ) -> Report {
+        let Some(parts) = document.parts() else {
+            return self.evaluate_whole(document, limits, select);
+        };
+        let ids: Vec<&str> = document
+            .resources
+            .iter()
+            .map(|resource| resource.id.as_str())
+            .collect();
+        let reports = parts
+            .into_iter()
+            .map(|part| VariantReport {
+                report: self.evaluate_whole(part.document, limits, select),
+                assumptions: part.assumptions,
+                resources: part.resources,
+                undecided: part.undecided,
+            })
+            .collect();
+        variants::combine(&ids, reports)
+    }
+
+    /// [`Evaluator::evaluate_rules`] on one document, as it is.
+    fn evaluate_whole(
         &self,
         document: &Document,
         limits: &Limits,

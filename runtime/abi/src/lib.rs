@@ -39,6 +39,7 @@ mod keys;
 mod meta;
 mod report;
 mod results;
+pub mod variants;
 
 pub use inspect::{
     DecodedEntry, DecodedInput, DecodedKind, DecodedResource, DecodedValue, InputError,

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
+use ward_abi::variants::{self, VariantReport};
 use ward_abi::{
     FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE, Outcome, Results,
     ResultsLimits, RuleMeta, Status, decode_results, exports,
@@ -213,6 +214,29 @@ impl Policy {
     /// [`Report::merge`].
     pub fn evaluate_rules(&self, input: &Input, rules: &[usize]) -> Report {
         self.evaluations.fetch_add(1, Ordering::Relaxed);
+        let Some(parts) = input.parts() else {
+            return self.evaluate_whole(input, rules);
+        };
+        let ids: Vec<&str> = input
+            .document()
+            .resources
+            .iter()
+            .map(|resource| resource.id.as_str())
+            .collect();
+        let reports = parts
+            .iter()
+            .map(|part| VariantReport {
+                assumptions: part.phrases.clone(),
+                resources: part.resources.clone(),
+                undecided: part.undecided.clone(),
+                report: self.evaluate_whole(part.input.as_ref().unwrap_or(input), rules),
+            })
+            .collect();
+        variants::combine(&ids, reports)
+    }
+
+    /// [`Policy::evaluate_rules`] on one document, as it is.
+    fn evaluate_whole(&self, input: &Input, rules: &[usize]) -> Report {
         let selected: Vec<(usize, &RuleMeta)> = rules
             .iter()
             .filter_map(|&index| self.metadata.rules.get(index).map(|rule| (index, rule)))

@@ -193,6 +193,7 @@ pub(crate) fn resource_from_item(item: &Node) -> Resource {
         tags,
         metadata: Node::new(metadata, item.pos),
         pos: item.pos,
+        undecided: None,
     }
 }
 

@@ -119,8 +119,9 @@ mod yaml;
 pub use config::{MAX_LINE_BYTES, stream_config_items};
 pub use json::MAX_DEPTH;
 pub use model::{
-    Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathSegment, PathStep, Pos,
-    Resource, ResourcePart, Value, render_path, render_path_from, write_path,
+    Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, Part,
+    PathSegment, PathStep, Pos, Resource, ResourcePart, Value, Variant, render_path,
+    render_path_from, write_path,
 };
 pub use params::parse_parameters_file;
 

@@ -447,6 +447,12 @@ pub struct Resource {
     pub metadata: Node,
     /// Where the resource is defined in the input.
     pub pos: Pos,
+    /// Set when the resource exists only under a CloudFormation `Condition`
+    /// that the input does not decide: why it may not exist (for example
+    /// "condition `UseKms` is unknown: parameter `Kms` has no default").
+    /// Rules still judge it, but no outcome of theirs on it is more than
+    /// *unknown*. `None` for resources that certainly exist.
+    pub undecided: Option<Arc<str>>,
 }
 
 /// A directed edge between two resources of the same document.
@@ -508,9 +514,93 @@ pub struct Document {
     /// The edges between resources, without duplicates.
     pub edges: Vec<Edge>,
     /// The whole document as parsed, before any resolution (intrinsic
-    /// functions are left as written). Plain-data policies read this.
-    pub root: Node,
+    /// functions are left as written). Plain-data policies read this. Shared
+    /// with the document's [`Variant`]s.
+    pub root: Arc<Node>,
+    /// The ways the template's undecided conditions can turn out, each
+    /// resolved as its own document, when the template has conditions (or
+    /// mapping keys) that its parameters do not decide and that decide a
+    /// resource's existence or a value. Empty otherwise, and for every
+    /// format but CloudFormation. A rule judges such a template once per
+    /// variant; the engines combine the reports with
+    /// `ward_abi::variants::combine` (see `docs/semantics.md`).
+    pub variants: Vec<Variant>,
     index: Index,
+}
+
+/// One way a template's undecided conditions can turn out: the
+/// assumptions, and the template resolved under them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// What is assumed, in the order the choices were made.
+    pub assumptions: Vec<Assumption>,
+    /// The template resolved under the assumptions. Its resources are a
+    /// subset of the base document's, in the same order, with the same ids.
+    pub document: Document,
+}
+
+impl Variant {
+    /// The assumptions as one phrase: "condition `UseKms` is true and
+    /// `Env` is `prod`".
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self.assumptions.iter().map(ToString::to_string).collect();
+        parts.join(" and ")
+    }
+}
+
+/// A document to judge in place of another, with how its resources map
+/// to the other's: see [`Document::parts`].
+#[derive(Clone, Debug)]
+pub struct Part<'d> {
+    /// What the part assumes, each as a phrase ("condition `UseKms` is
+    /// true"); empty when the part is the document itself.
+    pub assumptions: Vec<String>,
+    /// The document to judge.
+    pub document: &'d Document,
+    /// For each of its resources, the index of the same resource in the
+    /// document it stands for.
+    pub resources: Vec<usize>,
+    /// For each of its resources, why it may not exist (its condition is
+    /// open even here).
+    pub undecided: Vec<Option<Arc<str>>>,
+}
+
+/// One assumption of a [`Variant`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Assumption {
+    /// A condition is taken to hold, or not.
+    Condition {
+        /// The condition's name.
+        name: Arc<str>,
+        /// Whether it holds.
+        holds: bool,
+    },
+    /// A parameter (or pseudo parameter) is taken to have this value.
+    Parameter {
+        /// The parameter's name.
+        name: Arc<str>,
+        /// Its value.
+        value: Arc<str>,
+    },
+    /// A parameter (or pseudo parameter) is taken not to have this value.
+    NotParameter {
+        /// The parameter's name.
+        name: Arc<str>,
+        /// The value it does not have.
+        value: Arc<str>,
+    },
+}
+
+impl fmt::Display for Assumption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Assumption::Condition { name, holds } => {
+                write!(f, "condition `{name}` is {holds}")
+            }
+            Assumption::Parameter { name, value } => write!(f, "`{name}` is `{value}`"),
+            Assumption::NotParameter { name, value } => write!(f, "`{name}` is not `{value}`"),
+        }
+    }
 }
 
 /// Precomputed lookups of a document, derived from its resources and edges.
@@ -630,7 +720,7 @@ impl Document {
         kind: InputKind,
         resources: Vec<Resource>,
         mut edges: Vec<Edge>,
-        root: Node,
+        root: impl Into<Arc<Node>>,
     ) -> Document {
         let count = resources.len();
         edges.retain(|edge| edge.from < count && edge.to < count);
@@ -645,7 +735,8 @@ impl Document {
             kind,
             resources,
             edges,
-            root,
+            root: root.into(),
+            variants: Vec::new(),
             index: Index {
                 outgoing_start,
                 outgoing,
@@ -654,6 +745,61 @@ impl Document {
                 by_id,
             },
         }
+    }
+
+    /// The documents a rule judges for this one, when that is not simply
+    /// this document: its variants, or this document alone when some of
+    /// its resources exist only under an open condition. `None` when this
+    /// document is judged as it is. Each part maps its resources to this
+    /// document's; the engines judge every part and combine the reports
+    /// with `ward_abi::variants::combine`.
+    pub fn parts(&self) -> Option<Vec<Part<'_>>> {
+        let undecided = |document: &Document| -> Vec<Option<Arc<str>>> {
+            document
+                .resources
+                .iter()
+                .map(|resource| resource.undecided.clone())
+                .collect()
+        };
+        if self.variants.is_empty() {
+            if self.resources.iter().all(|r| r.undecided.is_none()) {
+                return None;
+            }
+            return Some(vec![Part {
+                assumptions: Vec::new(),
+                document: self,
+                resources: (0..self.resources.len()).collect(),
+                undecided: undecided(self),
+            }]);
+        }
+        Some(
+            self.variants
+                .iter()
+                .map(|variant| Part {
+                    assumptions: variant
+                        .assumptions
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
+                    document: &variant.document,
+                    resources: variant
+                        .document
+                        .resources
+                        .iter()
+                        .map(|resource| {
+                            // Variants hold a subset of the resources; an
+                            // index past the end stands for none.
+                            self.index
+                                .by_id
+                                .get(&resource.id)
+                                .copied()
+                                .unwrap_or(usize::MAX)
+                        })
+                        .collect(),
+                    undecided: undecided(&variant.document),
+                })
+                .collect(),
+        )
     }
 
     /// The indexes into [`Document::edges`] of the edges leaving resource

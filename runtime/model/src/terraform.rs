@@ -140,6 +140,7 @@ fn resource_from(
         tags,
         metadata: Node::new(Value::Object(metadata), item.pos),
         pos: item.pos,
+        undecided: None,
     })
 }
 

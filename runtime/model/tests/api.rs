@@ -165,6 +165,7 @@ fn adjacency_lookups() {
         tags: Node::null(Pos::START),
         metadata: Node::null(Pos::START),
         pos: Pos::START,
+        undecided: None,
     };
     let edge = |from, to| Edge {
         from,

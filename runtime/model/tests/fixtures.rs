@@ -207,7 +207,7 @@ fn check_directive(document: &Document, directive: &Directive) -> Result<(), Str
         "value" | "metadata" | "root" => {
             let (target, expected) = argument.split_once(" => ").unwrap();
             let (base, path) = match directive.name.as_str() {
-                "root" => (&document.root, target.trim()),
+                "root" => (&*document.root, target.trim()),
                 name => {
                     let (id, path) = target.trim().split_once(' ').unwrap();
                     let resource = resource(document, id)?;

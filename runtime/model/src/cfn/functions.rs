@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::convert::{base64, cidr, scalar_string, to_json_string};
-use super::{Template, Truth};
+use super::{Choice, Template, Truth};
 use crate::model::{EdgeKind, Node, Pos, Value};
 
 impl<'a> Template<'a> {
@@ -115,7 +115,7 @@ impl<'a> Template<'a> {
         let Some(name) = condition.as_str() else {
             return Some(Node::unknown("`Fn::If` expects a condition name", pos));
         };
-        match self.condition(name) {
+        match self.top_condition(name) {
             Truth::True => self.resolve(when_true),
             Truth::False => self.resolve(when_false),
             Truth::Unknown(reason) => {
@@ -422,6 +422,7 @@ impl<'a> Template<'a> {
             }
         };
         let map_name = self.argument(map);
+        let top_written = top;
         let top = self.argument(top);
         let second = self.argument(second);
         let default = default.map(|node| self.argument(node));
@@ -457,6 +458,26 @@ impl<'a> Template<'a> {
                     let mut value = (*first).clone();
                     value.pos = pos;
                     return value;
+                }
+                // A parameter as the key: a variant takes each key in turn.
+                if let Some([(function, name)]) = top_written.as_object()
+                    && &**function == "Ref"
+                    && let Some(parameter) = name.as_str()
+                    && self.assumable(parameter)
+                {
+                    let keys: Vec<Arc<str>> = mapping
+                        .as_object()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|(key, _)| key.clone())
+                        .collect();
+                    let choice = Choice::MapKey {
+                        parameter: Arc::from(parameter),
+                        keys,
+                    };
+                    if !self.open.contains(&choice) {
+                        self.open.push(choice);
+                    }
                 }
                 return Node::unknown(reason, pos);
             }

@@ -6,6 +6,17 @@
 //! resource, a condition that depends on one of those) becomes
 //! [`Value::Unknown`] with a reason, and every function that consumes an
 //! unknown value is unknown too, with the same reason.
+//!
+//! Conditions are decided where the template decides them: a resource whose
+//! `Condition` is false is not in the document, and `Fn::If` takes its
+//! branch. Where a condition (or the key of `Fn::FindInMap`) is left open by
+//! parameters without defaults or pseudo parameters, the template is
+//! resolved once more for each way it can turn out ([`Variant`]): a
+//! parameter compared with a literal is that literal or not, a parameter
+//! used as a mapping key is each of the mapping's keys, any other open
+//! condition is true or false. Rules judge every variant and the engines
+//! combine the outcomes, so a check that holds on every branch of an open
+//! `Fn::If` passes, and one that fails on some only is *unknown*.
 
 mod convert;
 mod functions;
@@ -17,8 +28,8 @@ pub(crate) use convert::format_number;
 
 use crate::json::FastBuild;
 use crate::model::{
-    Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathStep, Pos, Value,
-    write_path,
+    Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathStep, Pos,
+    Value, Variant, write_path,
 };
 
 /// The pseudo parameters of CloudFormation.
@@ -41,6 +52,18 @@ const MAX_FOR_EACH_DEPTH: usize = 4;
 
 /// How many resources `Fn::ForEach` loops may produce.
 const MAX_RESOURCES: usize = 1_000_000;
+
+/// At most this many variants of one template are resolved.
+const MAX_VARIANTS: usize = 32;
+
+/// At most this many resolutions of one template are made while looking
+/// for its variants, and at most [`MAX_VARIANT_RESOURCES`] resources
+/// resolved in all: a big template gets fewer variants. Choices left open
+/// past these bounds stay *unknown*.
+const MAX_RESOLUTIONS: usize = 64;
+
+/// See [`MAX_RESOLUTIONS`].
+const MAX_VARIANT_RESOURCES: usize = 2_000_000;
 
 /// How much resolution may copy (values copied from parameters, mappings and
 /// lists, and text built by functions, in units of about one value or 16
@@ -87,28 +110,244 @@ pub(crate) fn load(file: &str, root: Node, options: &LoadOptions) -> Result<Docu
             ),
         ));
     }
-    let (resources, edges) = {
-        let mut template = Template::new(file, &root, options);
-        let entries = template.resource_entries()?;
-        let resources = template.build_resources(&entries);
-        if let Some(pos) = template.exhausted {
-            return Err(LoadError::new(
-                file,
-                pos,
-                format!(
-                    "the template expands to too many values (more than {MAX_EXPANSION} copied from parameters, mappings and functions)"
-                ),
-            ));
+    let root = Arc::new(root);
+    let (mut document, open) = resolve_under(file, &root, options, &Assumed::default())?;
+    if let Some(choice) = open.first() {
+        let budget = MAX_RESOLUTIONS.min(MAX_VARIANT_RESOURCES / document.resources.len().max(1));
+        let mut explorer = Explorer {
+            file,
+            root: &root,
+            options,
+            resolutions: budget,
+            variants: Vec::new(),
+            failed: false,
+        };
+        explorer.branch(&[], choice, 0);
+        if !explorer.failed {
+            document.variants = explorer.variants;
         }
-        (resources, template.edges)
+    }
+    Ok(document)
+}
+
+/// Resolves the template under some assumptions; also gives the choices
+/// the template still leaves open, in the order they were met.
+fn resolve_under(
+    file: &str,
+    root: &Arc<Node>,
+    options: &LoadOptions,
+    assumed: &Assumed,
+) -> Result<(Document, Vec<Choice>), LoadError> {
+    let extended;
+    let options = if assumed.parameters.is_empty() {
+        options
+    } else {
+        let mut with_assumed = options.clone();
+        with_assumed
+            .parameters
+            .extend(assumed.parameters.iter().cloned());
+        extended = with_assumed;
+        &extended
     };
-    Ok(Document::new(
+    let mut template = Template::new(file, root, options, assumed);
+    let entries = template.resource_entries()?;
+    let resources = template.build_resources(&entries);
+    if let Some(pos) = template.exhausted {
+        return Err(LoadError::new(
+            file,
+            pos,
+            format!(
+                "the template expands to too many values (more than {MAX_EXPANSION} copied from parameters, mappings and functions)"
+            ),
+        ));
+    }
+    let open = std::mem::take(&mut template.open);
+    let edges = std::mem::take(&mut template.edges);
+    let document = Document::new(
         file,
         InputKind::CloudFormation,
         resources,
         edges,
-        root,
-    ))
+        Arc::clone(root),
+    );
+    Ok((document, open))
+}
+
+/// A choice the template leaves open, which variants make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Choice {
+    /// A parameter compared with a literal in a condition: it is that
+    /// literal, or it is not.
+    Equals {
+        parameter: Arc<str>,
+        value: Arc<str>,
+    },
+    /// A parameter used as the top-level key of `Fn::FindInMap`: it is one
+    /// of the mapping's keys.
+    MapKey {
+        parameter: Arc<str>,
+        keys: Vec<Arc<str>>,
+    },
+    /// Any other open condition: it holds, or it does not.
+    Condition(Arc<str>),
+}
+
+/// What a variant assumes, in the form resolution reads it.
+#[derive(Clone, Debug, Default)]
+struct Assumed {
+    /// Parameter values, added to the load options' parameters.
+    parameters: Vec<(String, String)>,
+    /// Values parameters do not have.
+    excluded: HashSet<(Arc<str>, Arc<str>)>,
+    /// Conditions taken to hold or not.
+    forced: HashMap<Arc<str>, bool>,
+}
+
+impl Assumed {
+    fn from_assumptions(assumptions: &[Assumption]) -> Assumed {
+        let mut assumed = Assumed::default();
+        for assumption in assumptions {
+            match assumption {
+                Assumption::Condition { name, holds } => {
+                    assumed.forced.insert(name.clone(), *holds);
+                }
+                Assumption::Parameter { name, value } => assumed
+                    .parameters
+                    .push((name.to_string(), value.to_string())),
+                Assumption::NotParameter { name, value } => {
+                    assumed.excluded.insert((name.clone(), value.clone()));
+                }
+            }
+        }
+        assumed
+    }
+}
+
+/// Looks for a template's variants: takes the first open choice, resolves
+/// the template under each of its answers, and goes on while choices stay
+/// open and the budget lasts.
+struct Explorer<'t> {
+    file: &'t str,
+    root: &'t Arc<Node>,
+    options: &'t LoadOptions,
+    /// Resolutions left.
+    resolutions: usize,
+    variants: Vec<Variant>,
+    /// Set when a variant failed to resolve: then there are none.
+    failed: bool,
+}
+
+impl Explorer<'_> {
+    /// Resolves the template under each answer to `choice`, and goes on
+    /// branching on what each answer leaves open. `pending` answers of
+    /// earlier choices still wait for their turn. False, with nothing done,
+    /// when the budget does not allow it.
+    fn branch(&mut self, assumed: &[Assumption], choice: &Choice, pending: usize) -> bool {
+        let answers = self.answers(assumed, choice);
+        if self.failed
+            || self.variants.len() + pending + answers.len() > MAX_VARIANTS
+            || self.resolutions < answers.len()
+        {
+            return false;
+        }
+        let count = answers.len();
+        for (position, answer) in answers.into_iter().enumerate() {
+            let mut next = assumed.to_vec();
+            next.extend(answer);
+            let assumed = Assumed::from_assumptions(&next);
+            let Ok((document, open)) = resolve_under(self.file, self.root, self.options, &assumed)
+            else {
+                // A variant that does not resolve (the expansion budget)
+                // leaves the template to its undecided form.
+                self.failed = true;
+                return true;
+            };
+            self.resolutions -= 1;
+            let later = pending + (count - position - 1);
+            let branched = match open.first() {
+                Some(choice) if !decided(&next, choice) => self.branch(&next, choice, later),
+                _ => false,
+            };
+            if !branched {
+                self.variants.push(Variant {
+                    assumptions: next,
+                    document,
+                });
+            }
+        }
+        true
+    }
+
+    /// The answers to a choice, each a list of assumptions.
+    fn answers(&self, assumed: &[Assumption], choice: &Choice) -> Vec<Vec<Assumption>> {
+        match choice {
+            Choice::Condition(name) => [true, false]
+                .into_iter()
+                .map(|holds| {
+                    vec![Assumption::Condition {
+                        name: name.clone(),
+                        holds,
+                    }]
+                })
+                .collect(),
+            Choice::Equals { parameter, value } => {
+                let is = vec![Assumption::Parameter {
+                    name: parameter.clone(),
+                    value: value.clone(),
+                }];
+                // A parameter with allowed values that all but one are
+                // excluded has the last one.
+                let allowed = self.allowed_values(parameter);
+                let excluded = |candidate: &Arc<str>| {
+                    candidate == value
+                        || assumed.iter().any(|a| {
+                            matches!(a, Assumption::NotParameter { name, value: v }
+                                if name == parameter && v == candidate)
+                        })
+                };
+                let remaining: Vec<Arc<str>> = allowed
+                    .iter()
+                    .filter(|candidate| !excluded(candidate))
+                    .cloned()
+                    .collect();
+                let is_not = match remaining.as_slice() {
+                    [] if !allowed.is_empty() => return vec![is],
+                    [only] => vec![Assumption::Parameter {
+                        name: parameter.clone(),
+                        value: only.clone(),
+                    }],
+                    _ => vec![Assumption::NotParameter {
+                        name: parameter.clone(),
+                        value: value.clone(),
+                    }],
+                };
+                vec![is, is_not]
+            }
+            Choice::MapKey { parameter, keys } => keys
+                .iter()
+                .map(|key| {
+                    vec![Assumption::Parameter {
+                        name: parameter.clone(),
+                        value: key.clone(),
+                    }]
+                })
+                .collect(),
+        }
+    }
+
+    /// The `AllowedValues` of a parameter, as strings.
+    fn allowed_values(&self, parameter: &str) -> Vec<Arc<str>> {
+        self.root
+            .get("Parameters")
+            .and_then(|parameters| parameters.get(parameter))
+            .and_then(|definition| definition.get("AllowedValues"))
+            .and_then(Node::as_list)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|value| convert::scalar_string(value).ok())
+            .map(|value| Arc::from(value.as_str()))
+            .collect()
+    }
 }
 
 /// A resource definition found in `Resources`, with the loop variables
@@ -136,12 +375,22 @@ impl Truth {
 #[derive(Clone)]
 enum Memo {
     Evaluating,
-    Done(Truth),
+    /// The truth, and for an unknown one the choice that would decide it.
+    Done(Truth, Option<Choice>),
 }
 
 struct Template<'a> {
     file: &'a str,
     root: &'a Node,
+    /// What the variant being resolved assumes.
+    assumed: &'a Assumed,
+    /// The choice that would decide the unknown condition just evaluated.
+    choice: Option<Choice>,
+    /// The choices left open so far, in the order they were met.
+    open: Vec<Choice>,
+    /// Resources that are not created because their condition is false,
+    /// with the reason.
+    absent: HashMap<String, Arc<str>, FastBuild>,
     parameters: HashMap<&'a str, Node, FastBuild>,
     overrides: HashMap<&'a str, &'a str, FastBuild>,
     conditions: HashMap<&'a str, &'a Node, FastBuild>,
@@ -175,7 +424,12 @@ struct Template<'a> {
 }
 
 impl<'a> Template<'a> {
-    fn new(file: &'a str, root: &'a Node, options: &'a LoadOptions) -> Template<'a> {
+    fn new(
+        file: &'a str,
+        root: &'a Node,
+        options: &'a LoadOptions,
+        assumed: &'a Assumed,
+    ) -> Template<'a> {
         let overrides: HashMap<&str, &str, FastBuild> = options
             .parameters
             .iter()
@@ -189,6 +443,10 @@ impl<'a> Template<'a> {
         let mut template = Template {
             file,
             root,
+            assumed,
+            choice: None,
+            open: Vec::new(),
+            absent: HashMap::default(),
             parameters: HashMap::default(),
             overrides,
             conditions,
@@ -270,6 +528,20 @@ impl<'a> Template<'a> {
         for (id, definition) in definitions {
             self.collect_entry(id, definition, &[], 0, &mut entries)?;
         }
+        // A resource whose condition is false is not created.
+        entries.retain(|entry| {
+            let Some(name) = entry.definition.get("Condition").and_then(Node::as_str) else {
+                return true;
+            };
+            if self.top_condition(name) == Truth::False {
+                self.absent.insert(
+                    entry.id.clone(),
+                    Arc::from(format!("condition `{name}` is false").as_str()),
+                );
+                return false;
+            }
+            true
+        });
         for (index, entry) in entries.iter().enumerate() {
             self.resource_index.entry(entry.id.clone()).or_insert(index);
         }
@@ -402,6 +674,15 @@ impl<'a> Template<'a> {
         }
         self.path.clear();
         self.path_root = "$";
+        let undecided = definition
+            .get("Condition")
+            .and_then(Node::as_str)
+            .and_then(|name| match self.top_condition(name) {
+                Truth::Unknown(reason) => Some(Arc::from(
+                    format!("condition `{name}` is unknown: {reason}").as_str(),
+                )),
+                Truth::True | Truth::False => None,
+            });
         crate::model::Resource {
             id: entry.id.clone(),
             resource_type,
@@ -409,6 +690,7 @@ impl<'a> Template<'a> {
             tags,
             metadata: Node::new(Value::Object(metadata), definition.pos),
             pos: definition.pos,
+            undecided,
         }
     }
 
@@ -591,6 +873,12 @@ impl<'a> Template<'a> {
             self.edge(target, kind);
             return Some(Node::unknown(format!("physical id of `{name}`"), pos));
         }
+        if let Some(reason) = self.absent.get(name) {
+            return Some(Node::unknown(
+                format!("resource `{name}` is not created: {reason}"),
+                pos,
+            ));
+        }
         Some(Node::unknown(
             format!("`{name}` is not a parameter or resource of the template"),
             pos,
@@ -617,15 +905,56 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// Evaluates the named condition, once.
+    /// Whether a variant can give `name` a value: a parameter of the
+    /// template (other than one read from the SSM parameter store) or a
+    /// pseudo parameter.
+    fn assumable(&self, name: &str) -> bool {
+        if PSEUDO_PARAMETERS.contains(&name) {
+            return name != "AWS::NoValue";
+        }
+        self.root
+            .get("Parameters")
+            .and_then(|parameters| parameters.get(name))
+            .is_some_and(|definition| {
+                !definition
+                    .get("Type")
+                    .and_then(Node::as_str)
+                    .is_some_and(|t| t.starts_with("AWS::SSM::Parameter::Value<"))
+            })
+    }
+
+    /// Evaluates a condition that a resource or `Fn::If` names: when it is
+    /// unknown, the choice that would decide it is left open.
+    fn top_condition(&mut self, name: &str) -> Truth {
+        self.choice = None;
+        let truth = self.condition(name);
+        if let Some(choice) = self.choice.take()
+            && matches!(truth, Truth::Unknown(_))
+            && !self.open.contains(&choice)
+        {
+            self.open.push(choice);
+        }
+        truth
+    }
+
+    /// Evaluates the named condition, once. When it is unknown,
+    /// [`Template::choice`] holds what would decide it (if it was empty).
     fn condition(&mut self, name: &str) -> Truth {
         let Some((&key, &definition)) = self.conditions.get_key_value(name) else {
             return Truth::Unknown(Arc::from(
                 format!("condition `{name}` is not defined").as_str(),
             ));
         };
+        if let Some(&holds) = self.assumed.forced.get(name) {
+            return Truth::from_bool(holds);
+        }
         match self.condition_memo.get(key) {
-            Some(Memo::Done(truth)) => return truth.clone(),
+            Some(Memo::Done(truth, choice)) => {
+                if self.choice.is_none() {
+                    self.choice.clone_from(choice);
+                }
+                return truth.clone();
+            }
             Some(Memo::Evaluating) => {
                 return Truth::Unknown(Arc::from(
                     format!("condition `{name}` depends on itself").as_str(),
@@ -640,10 +969,21 @@ impl<'a> Template<'a> {
         self.condition_depth += 1;
         // Conditions belong to no resource: their references are not edges.
         let current = self.current.take();
+        let outer = self.choice.take();
         let truth = self.truth(definition);
+        let mut choice = self.choice.take();
+        if matches!(truth, Truth::Unknown(_)) {
+            // An open condition that no parameter comparison decides is
+            // decided by itself.
+            choice.get_or_insert_with(|| Choice::Condition(Arc::from(key)));
+        } else {
+            choice = None;
+        }
+        self.choice = outer.or_else(|| choice.clone());
         self.current = current;
         self.condition_depth -= 1;
-        self.condition_memo.insert(key, Memo::Done(truth.clone()));
+        self.condition_memo
+            .insert(key, Memo::Done(truth.clone(), choice));
         truth
     }
 
@@ -679,10 +1019,32 @@ impl<'a> Template<'a> {
                 let [left, right] = items else {
                     return Some(Truth::Unknown(Arc::from("`Fn::Equals` expects two values")));
                 };
-                let left = self.argument(left);
-                let right = self.argument(right);
+                let (left_node, right_node) = (left, right);
+                let left = self.argument(left_node);
+                let right = self.argument(right_node);
                 match left.first_unknown().or_else(|| right.first_unknown()) {
-                    Some(reason) => Truth::Unknown(Arc::from(reason)),
+                    Some(reason) => {
+                        let reason = Arc::from(reason);
+                        let compared = compared_parameter(left_node, &left, &right)
+                            .or_else(|| compared_parameter(right_node, &right, &left))
+                            .filter(|(parameter, _)| self.assumable(parameter));
+                        match compared {
+                            Some((parameter, value)) => {
+                                let key = (Arc::from(parameter), Arc::from(value.as_str()));
+                                if self.assumed.excluded.contains(&key) {
+                                    return Some(Truth::False);
+                                }
+                                if self.choice.is_none() {
+                                    self.choice = Some(Choice::Equals {
+                                        parameter: key.0,
+                                        value: key.1,
+                                    });
+                                }
+                                Truth::Unknown(reason)
+                            }
+                            None => Truth::Unknown(reason),
+                        }
+                    }
                     None => Truth::from_bool(loosely_equal(&left, &right)),
                 }
             }
@@ -719,6 +1081,46 @@ impl<'a> Template<'a> {
             _ => return None,
         })
     }
+}
+
+/// Whether the assumptions already answer `choice` (then resolving again
+/// would not decide it).
+fn decided(assumptions: &[Assumption], choice: &Choice) -> bool {
+    assumptions
+        .iter()
+        .any(|assumption| match (assumption, choice) {
+            (Assumption::Condition { name, .. }, Choice::Condition(open)) => name == open,
+            (
+                Assumption::Parameter { name, .. },
+                Choice::Equals { parameter, .. } | Choice::MapKey { parameter, .. },
+            ) => name == parameter,
+            (
+                Assumption::NotParameter { name, value },
+                Choice::Equals {
+                    parameter,
+                    value: open,
+                },
+            ) => name == parameter && value == open,
+            _ => false,
+        })
+}
+
+/// The parameter and the literal of `Fn::Equals` when one side is a `Ref`
+/// to a parameter (or pseudo parameter) whose value is unknown and the
+/// other a known scalar.
+fn compared_parameter<'n>(
+    written: &'n Node,
+    value: &Node,
+    other: &Node,
+) -> Option<(&'n str, String)> {
+    let [(function, name)] = written.as_object()? else {
+        return None;
+    };
+    if &**function != "Ref" || !value.is_unknown() {
+        return None;
+    }
+    let literal = convert::scalar_string(other).ok()?;
+    Some((name.as_str()?, literal))
 }
 
 /// Whether a single key makes an object a function call: `Ref`, `Fn::*`,
