@@ -88,6 +88,18 @@ const RESOURCE_TYPES: &[&str] = &[
     "AWS::IAM::Policy",
 ];
 
+/// Paths of `refs(r, via: ...)`: where the generated templates write
+/// references, a prefix of one that is no path, and none at all.
+const VIA_PATHS: &[&str] = &[
+    "SecretId",
+    "DependsOn",
+    "Open",
+    "Secret",
+    "Nested.Key",
+    "Nested",
+    "",
+];
+
 /// Type patterns of `resources(...)`, `refs(r, ...)` and `referrers(r, ...)`.
 const TYPE_PATTERNS: &[&str] = &[
     "AWS::S3::Bucket",
@@ -102,7 +114,7 @@ const TYPE_PATTERNS: &[&str] = &[
 ];
 
 const KEYS: &[&str] = &[
-    "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "Missing", "Open",
+    "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "Missing", "Open", "Choice",
 ];
 
 const TAG_KEYS: &[&str] = &["env", "Name", "owner"];
@@ -360,11 +372,22 @@ impl PolicyGen<'_> {
             Sort::Res => self.resource(scope),
             Sort::Resources => {
                 let resource = self.resource(scope);
-                match self.c.below(5) {
+                match self.c.below(7) {
                     0 => format!("refs({resource})"),
                     1 => format!("referrers({resource})"),
                     2 => format!("refs({resource}, \"{}\")", self.c.pick(TYPE_PATTERNS)),
                     3 => format!("referrers({resource}, \"{}\")", self.c.pick(TYPE_PATTERNS)),
+                    4 => format!(
+                        "{}({resource}, via: \"{}\")",
+                        self.c.pick(&["refs", "referrers"]),
+                        self.c.pick(VIA_PATHS)
+                    ),
+                    5 => format!(
+                        "{}({resource}, \"{}\", via: {})",
+                        self.c.pick(&["refs", "referrers"]),
+                        self.c.pick(TYPE_PATTERNS),
+                        self.leaf(Sort::Str, scope)
+                    ),
                     _ => format!("resources(\"{}\")", self.c.pick(TYPE_PATTERNS)),
                 }
             }
@@ -825,6 +848,25 @@ impl TemplateGen<'_> {
                 // Rotation schedules refer to secrets as the policies expect.
                 properties.insert("SecretId".to_string(), json!({ "Ref": self.other() }));
             }
+            if self.c.one_in(4) {
+                // A reference further down, inside a list.
+                properties.insert(
+                    "Nested".to_string(),
+                    json!([
+                        { "Key": { "Ref": self.other() } },
+                        { "Fn::GetAtt": [self.other(), "Arn"] },
+                    ]),
+                );
+            }
+            if self.c.one_in(4) {
+                // A value that depends on a condition the template leaves
+                // open: judged once per way it can turn out.
+                let (yes, no) = (self.value(0), self.value(0));
+                properties.insert(
+                    "Choice".to_string(),
+                    json!({ "Fn::If": ["IsOpen", yes, no] }),
+                );
+            }
             resource.insert("Properties".to_string(), Json::Object(properties));
         }
         if self.c.one_in(4) {
@@ -832,6 +874,11 @@ impl TemplateGen<'_> {
             if other != format!("R{index}") {
                 resource.insert("DependsOn".to_string(), json!([other]));
             }
+        }
+        if self.c.one_in(6) {
+            // Created only under a condition: never, always, or open.
+            let condition = self.c.pick(&["IsOpen", "Never", "Always"]);
+            resource.insert("Condition".to_string(), json!(condition));
         }
         Json::Object(resource)
     }
@@ -921,6 +968,8 @@ fn template(choices: &[u16]) -> (&'static str, String) {
         },
         "Conditions": {
             "IsOpen": { "Fn::Equals": [{ "Ref": "Open" }, "open"] },
+            "Never": { "Fn::Equals": ["a", "b"] },
+            "Always": { "Fn::Not": [{ "Condition": "Never" }] },
         },
         "Resources": resources,
     });

@@ -273,6 +273,7 @@ impl<'c, 'p> Body<'c, 'p> {
                 direction,
                 resource,
                 filter,
+                via,
             } => {
                 self.f.i32c(match direction {
                     Direction::Out => 0,
@@ -287,6 +288,12 @@ impl<'c, 'p> Body<'c, 'p> {
                     }
                     None => {
                         self.f.i32c(0).u32c(KEY_UNKNOWN);
+                    }
+                }
+                match via {
+                    Some(via) => self.expr(via),
+                    None => {
+                        self.f.i32c(0);
                     }
                 }
                 self.call(Rt::Traverse);

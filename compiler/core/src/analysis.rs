@@ -1166,6 +1166,7 @@ impl Checker<'_> {
                 Ty::Any
             }
             ExprKind::Call(callee, args) => self.infer_call(expr, callee, args),
+            ExprKind::Named(_, value) => self.infer(value),
             ExprKind::Unary(op, operand) => {
                 let ty = self.infer(operand);
                 match op {
@@ -1362,6 +1363,25 @@ impl Checker<'_> {
 
     fn infer_call(&mut self, call: &Expr, callee: &Expr, args: &[Expr]) -> Ty {
         let arg_types: Vec<Ty> = args.iter().map(|arg| self.infer(arg)).collect();
+        let is_builtin = matches!(&callee.kind, ExprKind::Name(name)
+            if self.index.function(&self.package, name).is_none() && builtins::lookup(name).is_some());
+        if !is_builtin {
+            // Functions of policies take their arguments in order.
+            for arg in args {
+                if let ExprKind::Named(name, _) = &arg.kind {
+                    self.error(
+                        Code::NamedArgument,
+                        name.span,
+                        format!(
+                            "`{}` is a named argument, but only builtins take them",
+                            name.name
+                        ),
+                    )
+                    .with_label_mut("named argument")
+                    .help = Some("pass the arguments of a function in order".to_string());
+                }
+            }
+        }
         match &callee.kind {
             ExprKind::Name(name) => {
                 if let Some(entry) = self.index.function(&self.package, name) {
@@ -1380,16 +1400,35 @@ impl Checker<'_> {
                     self.uses
                         .insert(callee.span, Definition::Builtin(info.builtin));
                     self.record_type_arguments(name, args);
-                    if !info.accepts(args.len()) {
+                    let placed = match builtins::arrange(info, call.span, args) {
+                        Ok(placed) => placed,
+                        Err(error) => {
+                            self.error(Code::NamedArgument, error.span, error.message)
+                                .with_label_mut("here")
+                                .help = Some(format!("signature: `{}`", info.signature()));
+                            return info.returns;
+                        }
+                    };
+                    if !info.accepts(placed.len()) {
                         let min = info.params.len() - info.optional;
                         let max = if info.variadic {
                             usize::MAX
                         } else {
                             info.params.len()
                         };
-                        self.check_arity(call, name, min, max, args.len());
+                        self.check_arity(call, name, min, max, placed.len());
                     }
-                    for (index, (arg, ty)) in args.iter().zip(&arg_types).enumerate() {
+                    let by_position = placed.iter().enumerate().filter_map(|(index, arg)| {
+                        let arg = (*arg)?;
+                        Some((
+                            index,
+                            (
+                                builtins::argument_value(args.get(arg)?),
+                                arg_types.get(arg)?,
+                            ),
+                        ))
+                    });
+                    for (index, (arg, ty)) in by_position {
                         let Some((param, expected)) = info
                             .params
                             .get(index.min(info.params.len().saturating_sub(1)))

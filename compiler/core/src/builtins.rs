@@ -4,6 +4,8 @@
 //! the type checker, the evaluator, the code generator and the editor
 //! features all read it.
 
+use ward_syntax::ast::{Expr, ExprKind};
+
 use crate::types::Ty;
 
 /// A built-in function.
@@ -115,20 +117,28 @@ pub const BUILTINS: &[BuiltinInfo] = &[
     BuiltinInfo {
         builtin: Builtin::Refs,
         name: "refs",
-        params: &[("resource", Ty::Resource), ("resource_type", Ty::String)],
-        optional: 1,
+        params: &[
+            ("resource", Ty::Resource),
+            ("resource_type", Ty::String),
+            ("via", Ty::String),
+        ],
+        optional: 2,
         variadic: false,
         returns: RESOURCE_LIST,
-        doc: "The resources that `resource` refers to (through `Ref`, `Fn::GetAtt`, `Fn::Sub`, `DependsOn`, Terraform references or AWS Config relationships), optionally only those of one type.",
+        doc: "The resources that `resource` refers to (through `Ref`, `Fn::GetAtt`, `Fn::Sub`, Terraform references or AWS Config relationships), optionally only those of one type. `via: \"Bucket\"` keeps only references written in that property (or below it: `via: \"PolicyDocument.Statement\"`; list positions are not written); `via: \"DependsOn\"` gives the resources named in `DependsOn`, which are not references otherwise.",
     },
     BuiltinInfo {
         builtin: Builtin::Referrers,
         name: "referrers",
-        params: &[("resource", Ty::Resource), ("resource_type", Ty::String)],
-        optional: 1,
+        params: &[
+            ("resource", Ty::Resource),
+            ("resource_type", Ty::String),
+            ("via", Ty::String),
+        ],
+        optional: 2,
         variadic: false,
         returns: RESOURCE_LIST,
-        doc: "The resources that refer to `resource`, optionally only those of one type: the other direction of `refs`.",
+        doc: "The resources that refer to `resource`, optionally only those of one type: the other direction of `refs`. `via: \"Bucket\"` keeps only referrers that name `resource` in that property of theirs: `referrers(bucket, \"AWS::S3::BucketPolicy\", via: \"Bucket\")` is the policy of this bucket, not every policy that mentions it.",
     },
     BuiltinInfo {
         builtin: Builtin::Count,
@@ -288,6 +298,93 @@ pub const BUILTINS: &[BuiltinInfo] = &[
 /// The builtin with this name.
 pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {
     BUILTINS.iter().find(|info| info.name == name)
+}
+
+/// Why a call's arguments do not fit a builtin's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArgumentError {
+    /// The argument at fault (the whole call's span for a missing one).
+    pub span: ward_syntax::ast::Span,
+    /// What is wrong, in lowercase.
+    pub message: String,
+}
+
+/// Places a builtin call's arguments at its parameters: positional
+/// arguments in order, then named ones (`via: "Bucket"`) at the parameter
+/// of that name. The result holds, for each parameter, the index in `args`
+/// of its argument, `None` for a parameter given none; it is as long as the
+/// last parameter given. Errors for a name the builtin does not have, a
+/// parameter given twice, a positional argument after a named one, and a
+/// named argument to a variadic parameter.
+pub fn arrange(
+    info: &BuiltinInfo,
+    call: ward_syntax::ast::Span,
+    args: &[Expr],
+) -> Result<Vec<Option<usize>>, ArgumentError> {
+    let mut placed: Vec<Option<usize>> = Vec::with_capacity(args.len());
+    let mut named_seen = false;
+    for (index, arg) in args.iter().enumerate() {
+        match &arg.kind {
+            ExprKind::Named(name, _) => {
+                named_seen = true;
+                let Some(position) = info.params.iter().position(|(p, _)| *p == name.name) else {
+                    let names: Vec<String> =
+                        info.params.iter().map(|(p, _)| format!("`{p}`")).collect();
+                    return Err(ArgumentError {
+                        span: name.span,
+                        message: format!(
+                            "`{}` has no parameter `{}` (it has {})",
+                            info.name,
+                            name.name,
+                            names.join(", ")
+                        ),
+                    });
+                };
+                if info.variadic && position + 1 == info.params.len() {
+                    return Err(ArgumentError {
+                        span: name.span,
+                        message: format!("`{}` can not be given by name", name.name),
+                    });
+                }
+                if placed.len() <= position {
+                    placed.resize(position + 1, None);
+                }
+                if placed[position].is_some() {
+                    return Err(ArgumentError {
+                        span: name.span,
+                        message: format!("`{}` is given twice", name.name),
+                    });
+                }
+                placed[position] = Some(index);
+            }
+            _ if named_seen => {
+                return Err(ArgumentError {
+                    span: arg.span,
+                    message: "a positional argument can not follow a named one".to_string(),
+                });
+            }
+            _ => placed.push(Some(index)),
+        }
+    }
+    let required = info.params.len() - info.optional;
+    if let Some(missing) = (0..required.min(placed.len())).find(|&i| placed[i].is_none()) {
+        return Err(ArgumentError {
+            span: call,
+            message: format!(
+                "`{}` needs `{}` when a later parameter is given",
+                info.name, info.params[missing].0
+            ),
+        });
+    }
+    Ok(placed)
+}
+
+/// An argument's value: the expression itself, or a named argument's value.
+pub fn argument_value(arg: &Expr) -> &Expr {
+    match &arg.kind {
+        ExprKind::Named(_, value) => value,
+        _ => arg,
+    }
 }
 
 /// Information about a builtin.

@@ -124,7 +124,7 @@ pub fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
     match &expr.kind {
         ExprKind::List(items) => items.iter().for_each(|item| visit_expr(item, f)),
         ExprKind::Object(fields) => fields.iter().for_each(|field| visit_expr(&field.value, f)),
-        ExprKind::Field(base, _) => visit_expr(base, f),
+        ExprKind::Field(base, _) | ExprKind::Named(_, base) => visit_expr(base, f),
         ExprKind::Index(base, index) => {
             visit_expr(base, f);
             visit_expr(index, f);

@@ -8,7 +8,7 @@ use ward_compiler::ir::{
     Check, Const, Direction, Expr, FormatPart, LocalId, Program, Rule, Stmt, WhenScope,
 };
 use ward_compiler::regex::CompiledRegex;
-use ward_model::{Document, PathSegment, Pos, ResourcePart};
+use ward_model::{Document, EdgeKind, PathSegment, Pos, ResourcePart};
 use ward_syntax::ast::{CheckKind, QuantifierKind};
 
 use crate::builtins;
@@ -544,10 +544,15 @@ impl<'p, 'd> Machine<'p, 'd> {
                 direction,
                 resource,
                 filter,
+                via,
             } => {
                 let resource = self.eval(resource, frame)?;
                 let filter = match filter {
                     Some(filter) => Some(self.eval(filter, frame)?),
+                    None => None,
+                };
+                let via = match via {
+                    Some(via) => Some(self.eval(via, frame)?),
                     None => None,
                 };
                 if resource.is_unknown() {
@@ -555,6 +560,9 @@ impl<'p, 'd> Machine<'p, 'd> {
                 }
                 if let Some(filter) = filter.as_ref().filter(|filter| filter.is_unknown()) {
                     return Ok(filter.clone());
+                }
+                if let Some(via) = via.as_ref().filter(|via| via.is_unknown()) {
+                    return Ok(via.clone());
                 }
                 let View::Resource(start) = resource.view() else {
                     return Ok(Value::list(Vec::new()));
@@ -564,19 +572,41 @@ impl<'p, 'd> Machine<'p, 'd> {
                         View::Str(text) => Some(text),
                         _ => None,
                     });
-                let ends: Vec<usize> = match direction {
-                    Direction::Out => self.document.outgoing(start).map(|edge| edge.to).collect(),
+                // Without `via`, `DependsOn` is not a reference; with it,
+                // only references written at that path (or below) count.
+                let via: Option<Option<&str>> = via.as_ref().map(|via| match via.view() {
+                    View::Str(text) => Some(text),
+                    _ => None,
+                });
+                let keep_edge = |edge: &ward_model::Edge| match via {
+                    None => edge.kind != EdgeKind::DependsOn,
+                    Some(None) => false,
+                    Some(Some(via)) => ward_model::via_matches(&edge.via(), via),
+                };
+                // Each other resource once, in the order of its first edge,
+                // kept when some edge to it is kept.
+                let edges: Vec<(usize, bool)> = match direction {
+                    Direction::Out => self
+                        .document
+                        .outgoing(start)
+                        .map(|edge| (edge.to, keep_edge(edge)))
+                        .collect(),
                     Direction::In => self
                         .document
                         .incoming(start)
-                        .map(|edge| edge.from)
+                        .map(|edge| (edge.from, keep_edge(edge)))
                         .collect(),
                 };
-                self.budget.charge_size(ends.len())?;
+                self.budget.charge_size(edges.len())?;
+                let kept: HashSet<usize> = edges
+                    .iter()
+                    .filter(|(_, keep)| *keep)
+                    .map(|(end, _)| *end)
+                    .collect();
                 let mut seen = HashSet::new();
                 let mut found = Vec::new();
-                for end in ends {
-                    if !seen.insert(end) {
+                for (end, _) in edges {
+                    if !seen.insert(end) || !kept.contains(&end) {
                         continue;
                     }
                     let Some(other) = self.document.resources.get(end) else {

@@ -213,6 +213,7 @@ cases! {
     terraform,
     type_selection,
     conditions,
+    edges,
 }
 
 #[test]

@@ -392,6 +392,8 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `callee(args)`: the callee is a name or `alias.name`.
     Call(Box<Expr>, Vec<Expr>),
+    /// `name: value`, a named argument; only inside a call's arguments.
+    Named(Ident, Box<Expr>),
     /// `not x`, `-x`.
     Unary(UnaryOp, Box<Expr>),
     /// `a op b`.

@@ -115,7 +115,7 @@ impl Limiter<'_> {
             ExprKind::Object(fields) => fields
                 .iter_mut()
                 .for_each(|field| self.expr(&mut field.value, next)),
-            ExprKind::Field(base, _) => self.expr(base, next),
+            ExprKind::Field(base, _) | ExprKind::Named(_, base) => self.expr(base, next),
             ExprKind::Index(base, index) => {
                 self.expr(base, next);
                 self.expr(index, next);
@@ -187,7 +187,7 @@ fn dismantle_kind(kind: ExprKind) {
             ExprKind::Object(fields) => {
                 pending.extend(fields.into_iter().map(|field| field.value.kind))
             }
-            ExprKind::Field(base, _) => pending.push(base.kind),
+            ExprKind::Field(base, _) | ExprKind::Named(_, base) => pending.push(base.kind),
             ExprKind::Index(base, index) => pending.extend([base.kind, index.kind]),
             ExprKind::Call(callee, args) => {
                 pending.push(callee.kind);

@@ -117,6 +117,7 @@ fn expr(e: &Expr) -> String {
         }
         ExprKind::RawString(text) => format!("r\"{text}\""),
         ExprKind::Name(name) => name.clone(),
+        ExprKind::Named(name, value) => format!("{}: {}", name.name, expr(value)),
         ExprKind::List(items) => format!(
             "[{}]",
             items.iter().map(expr).collect::<Vec<_>>().join(", ")

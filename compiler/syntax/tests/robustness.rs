@@ -209,6 +209,10 @@ impl SpanChecker<'_> {
                 self.expr(base);
                 self.ident(name);
             }
+            ExprKind::Named(name, value) => {
+                self.ident(name);
+                self.expr(value);
+            }
             ExprKind::Index(base, index) => {
                 self.expr(base);
                 self.expr(index);

@@ -49,6 +49,11 @@ pub struct DecodedResource {
     pub refs: Vec<(u32, u32)>,
     /// Incoming adjacency: (resource index, edge kind bits).
     pub referrers: Vec<(u32, u32)>,
+    /// For each outgoing adjacency entry, the paths its edges are written
+    /// at (its via records).
+    pub refs_via: Vec<Vec<String>>,
+    /// For each incoming adjacency entry, its via records.
+    pub referrers_via: Vec<Vec<String>>,
 }
 
 /// A value slot read back.
@@ -198,29 +203,55 @@ pub fn decode_input(bytes: &[u8]) -> Result<DecodedInput, InputError> {
     if u64::from(resource_count) * u64::from(RESOURCE_SIZE) > bytes.len() as u64 {
         return Err(bad("the resource count exceeds the input"));
     }
-    let adjacency =
-        |array: u32, count: u32, first: u32, len: u32| -> Result<Vec<(u32, u32)>, InputError> {
-            if u64::from(first) + u64::from(len) > u64::from(count) {
-                return Err(bad("an adjacency range exceeds its array"));
+    type Entries = (Vec<(u32, u32)>, Vec<Vec<String>>);
+    let adjacency = |array: u32, count: u32, first: u32, len: u32| -> Result<Entries, InputError> {
+        if u64::from(first) + u64::from(len) > u64::from(count) {
+            return Err(bad("an adjacency range exceeds its array"));
+        }
+        let mut out = Vec::new();
+        let mut vias = Vec::new();
+        for index in 0..u64::from(len) {
+            let entry = u64::from(array) + (u64::from(first) + index) * u64::from(ADJACENCY_SIZE);
+            let other = reader.u32(entry + u64::from(ADJACENCY_RESOURCE))?;
+            if other >= resource_count {
+                return Err(bad(format!("adjacency names resource {other}")));
             }
-            let mut out = Vec::new();
-            for index in 0..u64::from(len) {
-                let entry =
-                    u64::from(array) + (u64::from(first) + index) * u64::from(ADJACENCY_SIZE);
-                let other = reader.u32(entry + u64::from(ADJACENCY_RESOURCE))?;
-                if other >= resource_count {
-                    return Err(bad(format!("adjacency names resource {other}")));
-                }
-                out.push((other, reader.u32(entry + u64::from(ADJACENCY_KINDS))?));
+            out.push((other, reader.u32(entry + u64::from(ADJACENCY_KINDS))?));
+            let via_off = u64::from(reader.u32(entry + u64::from(ADJACENCY_VIA_OFF))?);
+            let via_count = u64::from(reader.u32(entry + u64::from(ADJACENCY_VIA_COUNT))?);
+            if via_count * u64::from(VIA_SIZE) > bytes.len() as u64 {
+                return Err(bad("a via count exceeds the input"));
             }
-            Ok(out)
-        };
+            let mut paths = Vec::new();
+            for record in 0..via_count {
+                let at = via_off + record * u64::from(VIA_SIZE);
+                paths.push(reader.str(
+                    reader.u32(at + u64::from(VIA_STR_OFF))?,
+                    reader.u32(at + u64::from(VIA_STR_LEN))?,
+                )?);
+            }
+            vias.push(paths);
+        }
+        Ok((out, vias))
+    };
     let (out_off, out_count) = (header(HEADER_OUT_OFF)?, header(HEADER_OUT_COUNT)?);
     let (in_off, in_count) = (header(HEADER_IN_OFF)?, header(HEADER_IN_COUNT)?);
     let mut resources = Vec::with_capacity(resource_count as usize);
     for index in 0..u64::from(resource_count) {
         let record = resources_off + index * u64::from(RESOURCE_SIZE);
         let field = |offset: u32| reader.u32(record + u64::from(offset));
+        let (refs, refs_via) = adjacency(
+            out_off,
+            out_count,
+            field(RESOURCE_OUT_FIRST)?,
+            field(RESOURCE_OUT_COUNT)?,
+        )?;
+        let (referrers, referrers_via) = adjacency(
+            in_off,
+            in_count,
+            field(RESOURCE_IN_FIRST)?,
+            field(RESOURCE_IN_COUNT)?,
+        )?;
         resources.push(DecodedResource {
             id: reader.str(field(RESOURCE_ID_OFF)?, field(RESOURCE_ID_LEN)?)?,
             resource_type: reader.str(field(RESOURCE_TYPE_OFF)?, field(RESOURCE_TYPE_LEN)?)?,
@@ -229,18 +260,10 @@ pub fn decode_input(bytes: &[u8]) -> Result<DecodedInput, InputError> {
             props: value(&reader, record + u64::from(RESOURCE_PROPS), &mut budget)?,
             tags: value(&reader, record + u64::from(RESOURCE_TAGS), &mut budget)?,
             metadata: value(&reader, record + u64::from(RESOURCE_METADATA), &mut budget)?,
-            refs: adjacency(
-                out_off,
-                out_count,
-                field(RESOURCE_OUT_FIRST)?,
-                field(RESOURCE_OUT_COUNT)?,
-            )?,
-            referrers: adjacency(
-                in_off,
-                in_count,
-                field(RESOURCE_IN_FIRST)?,
-                field(RESOURCE_IN_COUNT)?,
-            )?,
+            refs,
+            referrers,
+            refs_via,
+            referrers_via,
         });
     }
     let root = if header(HEADER_FLAGS)? & FLAG_ROOT != 0 {

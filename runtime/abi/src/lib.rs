@@ -53,7 +53,7 @@ pub use results::{
 };
 
 /// The ABI version this crate implements.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// "No resource", "no node", "no check" in every layout.
 pub const NONE: u32 = 0xFFFF_FFFF;
@@ -206,11 +206,22 @@ pub mod layout {
     pub const RESOURCE_IN_COUNT: u32 = 84;
 
     /// Size of an adjacency entry.
-    pub const ADJACENCY_SIZE: u32 = 8;
+    pub const ADJACENCY_SIZE: u32 = 16;
     /// Adjacency: index of the other resource.
     pub const ADJACENCY_RESOURCE: u32 = 0;
     /// Adjacency: edge kinds bit set, of the `EDGE_*` bits.
     pub const ADJACENCY_KINDS: u32 = 4;
+    /// Adjacency: offset of the entry's first via record.
+    pub const ADJACENCY_VIA_OFF: u32 = 8;
+    /// Adjacency: number of via records.
+    pub const ADJACENCY_VIA_COUNT: u32 = 12;
+
+    /// Size of a via record: where a reference is written, as a string.
+    pub const VIA_SIZE: u32 = 8;
+    /// Via record: offset of the path string.
+    pub const VIA_STR_OFF: u32 = 0;
+    /// Via record: byte length of the path string.
+    pub const VIA_STR_LEN: u32 = 4;
 
     /// Edge kind bit: `Ref`.
     pub const EDGE_REF: u32 = 1;

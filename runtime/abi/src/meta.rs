@@ -560,7 +560,7 @@ mod tests {
         let metadata = sample();
         let bytes = metadata.encode();
         assert_eq!(&bytes[..8], b"\0wardmet");
-        assert_eq!(&bytes[8..12], &1u32.to_le_bytes());
+        assert_eq!(&bytes[8..12], &2u32.to_le_bytes());
         assert_eq!(Metadata::decode(&bytes), Ok(metadata));
     }
 
@@ -600,7 +600,7 @@ mod tests {
         assert_eq!(error, MetaError::UnsupportedVersion { found: 7 });
         assert_eq!(
             error.to_string(),
-            "the module was compiled for ward ABI version 7, this runtime supports version 1"
+            "the module was compiled for ward ABI version 7, this runtime supports version 2"
         );
     }
 
@@ -637,7 +637,7 @@ mod tests {
     fn huge_counts_allocate_nothing() {
         let mut bytes = Vec::new();
         bytes.extend_from_slice(b"\0wardmet");
-        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&2u32.to_le_bytes());
         bytes.extend_from_slice(&8u32.to_le_bytes());
         bytes.extend_from_slice(&0u32.to_le_bytes());
         bytes.extend_from_slice(&u32::MAX.to_le_bytes());

@@ -80,7 +80,9 @@ pub fn combine(ids: &[&str], variants: Vec<VariantReport>) -> Report {
             let cell = cells
                 .entry((outcome.rule.clone(), base))
                 .or_insert_with(|| Cell::new(total));
-            cell.outcomes[number] = Some(outcome.outcome);
+            if let Some(slot) = cell.outcomes.get_mut(number) {
+                *slot = Some(outcome.outcome);
+            }
             if undecided.is_some() {
                 cell.undecided.get_or_insert(undecided.unwrap_or_default());
             }
@@ -156,7 +158,7 @@ impl Cell {
             return (None, dedup(self.findings.into_iter().map(|(_, f)| f)));
         };
         let failing: Vec<usize> = (0..self.outcomes.len())
-            .filter(|&number| self.outcomes[number] == Some(Outcome::Fail))
+            .filter(|&number| self.outcomes.get(number) == Some(&Some(Outcome::Fail)))
             .collect();
         let everywhere = failing.len() == self.outcomes.len();
         if !failing.is_empty() {

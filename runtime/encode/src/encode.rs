@@ -497,17 +497,31 @@ impl<'a> Encoder<'a, '_, '_> {
         write_u32(self.out.written(), offset, value);
     }
 
-    fn adjacency_array(&mut self, entries: &[(u32, u32)]) -> usize {
+    /// Writes an adjacency array whose via records will be at `records`.
+    fn adjacency_array(&mut self, entries: &[AdjacencyEntry], records: usize) -> usize {
         let start = self.out.len();
         self.out
             .reserve(entries.len().saturating_mul(ADJACENCY_SIZE as usize));
-        // Each entry is the other resource, then the kinds
-        // (`ADJACENCY_RESOURCE`, `ADJACENCY_KINDS`).
-        for &(other, kinds) in entries {
-            self.out.extend(&other.to_le_bytes());
-            self.out.extend(&kinds.to_le_bytes());
+        // Each entry is the other resource, the kinds, and its run of via
+        // records (`ADJACENCY_RESOURCE`, `ADJACENCY_KINDS`,
+        // `ADJACENCY_VIA_OFF`, `ADJACENCY_VIA_COUNT`).
+        for entry in entries {
+            let via_off = records + entry.via_first as usize * VIA_SIZE as usize;
+            self.out.extend(&entry.other.to_le_bytes());
+            self.out.extend(&entry.kinds.to_le_bytes());
+            self.out.extend(&to_u32(via_off).to_le_bytes());
+            self.out.extend(&entry.via_count.to_le_bytes());
         }
         start
+    }
+
+    /// Writes via records: each the offset and length of a path string.
+    fn via_records(&mut self, vias: &[u32], strings: &[(u32, u32)]) {
+        for &via in vias {
+            let (offset, len) = strings.get(via as usize).copied().unwrap_or_default();
+            self.out.extend(&offset.to_le_bytes());
+            self.out.extend(&len.to_le_bytes());
+        }
     }
 
     fn new_node(&mut self, info: NodeInfo) -> u32 {
@@ -518,16 +532,33 @@ impl<'a> Encoder<'a, '_, '_> {
 
     fn document(&mut self, document: &'a Document, options: &EncodeOptions, size: EncodingSize) {
         let resource_count = document.resources.len();
-        let outgoing = adjacency(document, resource_count, true);
-        let incoming = adjacency(document, resource_count, false);
+        let mut paths = ViaPaths::default();
+        let outgoing = adjacency(document, resource_count, true, &mut paths);
+        let incoming = adjacency(document, resource_count, false, &mut paths);
         self.out.reserve(size.bytes);
         self.nodes.reserve(size.nodes);
 
         let header = self.reserve(HEADER_SIZE as usize);
         let root_slot = self.reserve(SLOT_SIZE as usize);
         let resources_off = self.reserve(resource_count.saturating_mul(RESOURCE_SIZE as usize));
-        let out_off = self.adjacency_array(&outgoing.entries);
-        let in_off = self.adjacency_array(&incoming.entries);
+        // The adjacency arrays, then their via records, then the via paths.
+        let adjacency_size = |a: &Adjacency| a.entries.len() * ADJACENCY_SIZE as usize;
+        let out_records = self.out.len() + adjacency_size(&outgoing) + adjacency_size(&incoming);
+        let in_records = out_records + outgoing.vias.len() * VIA_SIZE as usize;
+        let out_off = self.adjacency_array(&outgoing.entries, out_records);
+        let in_off = self.adjacency_array(&incoming.entries, in_records);
+        let mut strings = Vec::with_capacity(paths.strings.len());
+        let strings_off = in_records + incoming.vias.len() * VIA_SIZE as usize;
+        let mut at = strings_off;
+        for path in &paths.strings {
+            strings.push((to_u32(at), to_u32(path.len())));
+            at += path.len();
+        }
+        self.via_records(&outgoing.vias, &strings);
+        self.via_records(&incoming.vias, &strings);
+        for path in &paths.strings {
+            self.string(path);
+        }
         for (index, (&(out_first, out_count), &(in_first, in_count))) in
             outgoing.ranges.iter().zip(&incoming.ranges).enumerate()
         {
@@ -797,7 +828,11 @@ fn encoded_size(
     adjacency_entries: usize,
 ) -> (usize, usize) {
     let mut bytes = (HEADER_SIZE + SLOT_SIZE) as usize + document.file.len() + 8;
-    bytes = bytes.saturating_add(adjacency_entries.saturating_mul(ADJACENCY_SIZE as usize));
+    // Each adjacency entry, one via record per edge and direction, and the
+    // via paths (shorter than the rendered edge paths).
+    bytes = bytes
+        .saturating_add(adjacency_entries.saturating_mul((ADJACENCY_SIZE + VIA_SIZE) as usize));
+    bytes = bytes.saturating_add(document.edges.iter().map(|edge| edge.path.len()).sum());
     let mut nodes = 0usize;
     let mut pending: Vec<&Node> = Vec::new();
     for resource in &document.resources {
@@ -833,18 +868,63 @@ fn encoded_size(
 
 /// The adjacency array of one direction: for each resource in turn, the
 /// other ends of its edges, each once, with the kinds of the edges joining
-/// them; and each resource's range in that array.
+/// them and the paths they are written at; and each resource's range in
+/// that array.
 struct Adjacency {
-    entries: Vec<(u32, u32)>,
+    entries: Vec<AdjacencyEntry>,
     ranges: Vec<(u32, u32)>,
+    /// The via records of all entries, each a path number in
+    /// [`ViaPaths::strings`]; an entry's records are consecutive.
+    vias: Vec<u32>,
 }
 
-fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Adjacency {
-    let mut entries: Vec<(u32, u32)> = Vec::with_capacity(document.edges.len());
+/// One adjacency entry before it is written.
+struct AdjacencyEntry {
+    other: u32,
+    kinds: u32,
+    via_first: u32,
+    via_count: u32,
+}
+
+/// The distinct paths edges are written at (`Edge::via`), numbered.
+#[derive(Default)]
+struct ViaPaths<'a> {
+    strings: Vec<String>,
+    numbers: HashMap<String, u32>,
+    /// The number of each rendered edge path seen so far.
+    by_edge_path: HashMap<&'a str, u32>,
+}
+
+impl<'a> ViaPaths<'a> {
+    fn number(&mut self, edge: &'a ward_model::Edge) -> u32 {
+        if let Some(&number) = self.by_edge_path.get(edge.path.as_str()) {
+            return number;
+        }
+        let via = edge.via();
+        let next = to_u32(self.strings.len());
+        let number = *self.numbers.entry(via.clone()).or_insert(next);
+        if number == next {
+            self.strings.push(via);
+        }
+        self.by_edge_path.insert(edge.path.as_str(), number);
+        number
+    }
+}
+
+fn adjacency<'a>(
+    document: &'a Document,
+    resource_count: usize,
+    outgoing: bool,
+    paths: &mut ViaPaths<'a>,
+) -> Adjacency {
+    let mut entries: Vec<AdjacencyEntry> = Vec::with_capacity(document.edges.len());
     let mut ranges = Vec::with_capacity(resource_count);
+    let mut vias: Vec<u32> = Vec::with_capacity(document.edges.len());
     // `seen[other]` is 1 + the position of `other` in `entries` while the
     // current resource's list is built.
     let mut seen = vec![0usize; resource_count];
+    // The current resource's (entry, path number) pairs.
+    let mut pending: Vec<(usize, u32)> = Vec::new();
     for index in 0..resource_count {
         let first = entries.len();
         let edge_indexes = if outgoing {
@@ -852,6 +932,7 @@ fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Adja
         } else {
             document.incoming_edge_indexes(index)
         };
+        pending.clear();
         for edge in edge_indexes
             .iter()
             .filter_map(|&edge| document.edges.get(edge))
@@ -861,20 +942,47 @@ fn adjacency(document: &Document, resource_count: usize, outgoing: bool) -> Adja
                 continue;
             };
             if *mark == 0 {
-                entries.push((to_u32(other), edge_kind_bit(edge.kind)));
+                entries.push(AdjacencyEntry {
+                    other: to_u32(other),
+                    kinds: edge_kind_bit(edge.kind),
+                    via_first: 0,
+                    via_count: 0,
+                });
                 *mark = entries.len();
             } else if let Some(entry) = entries.get_mut(*mark - 1) {
-                entry.1 |= edge_kind_bit(edge.kind);
+                entry.kinds |= edge_kind_bit(edge.kind);
+            }
+            pending.push((*mark - 1, paths.number(edge)));
+        }
+        // Each entry's paths, once each, in the order first written.
+        pending.sort_by_key(|&(entry, _)| entry);
+        for run in pending.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(entry, _)) = run.first() else {
+                continue;
+            };
+            let via_first = vias.len();
+            for &(_, path) in run {
+                if !vias.get(via_first..).unwrap_or_default().contains(&path) {
+                    vias.push(path);
+                }
+            }
+            if let Some(written) = entries.get_mut(entry) {
+                written.via_first = to_u32(via_first);
+                written.via_count = to_u32(vias.len() - via_first);
             }
         }
-        for &(other, _) in entries.get(first..).unwrap_or(&[]) {
-            if let Some(mark) = seen.get_mut(other as usize) {
+        for entry in entries.get(first..).unwrap_or(&[]) {
+            if let Some(mark) = seen.get_mut(entry.other as usize) {
                 *mark = 0;
             }
         }
         ranges.push((to_u32(first), to_u32(entries.len() - first)));
     }
-    Adjacency { entries, ranges }
+    Adjacency {
+        entries,
+        ranges,
+        vias,
+    }
 }
 
 #[cfg(test)]
@@ -1148,7 +1256,7 @@ Resources:
         let bytes = &encoded.bytes;
         assert_eq!(&bytes[0..4], b"WDIN");
         let field = |offset| header_field(bytes, offset).unwrap();
-        assert_eq!(field(HEADER_VERSION), 1);
+        assert_eq!(field(HEADER_VERSION), 2);
         assert_eq!(field(HEADER_TOTAL_LEN) as usize, bytes.len());
         assert_eq!(field(HEADER_FLAGS), 0);
         assert_eq!(field(HEADER_RESOURCE_COUNT), 2);
@@ -1156,8 +1264,35 @@ Resources:
         assert_eq!(field(HEADER_RESOURCES_OFF), 80);
         assert_eq!(field(HEADER_OUT_OFF), 80 + 2 * 96);
         assert_eq!(field(HEADER_OUT_COUNT), 1);
-        assert_eq!(field(HEADER_IN_OFF), 80 + 2 * 96 + 8);
+        assert_eq!(field(HEADER_IN_OFF), 80 + 2 * 96 + 16);
         assert_eq!(field(HEADER_IN_COUNT), 1);
+        // The entries' via records follow the adjacency arrays, then their
+        // path strings.
+        let out = field(HEADER_OUT_OFF) as usize;
+        assert_eq!(
+            read_u32(bytes, out + ADJACENCY_VIA_OFF as usize),
+            Some(80 + 2 * 96 + 32)
+        );
+        // Each distinct path once, in the order first written.
+        let edge = &document.edges[0];
+        let mut paths: Vec<String> = Vec::new();
+        for other in document
+            .edges
+            .iter()
+            .filter(|e| e.from == edge.from && e.to == edge.to)
+        {
+            if !paths.contains(&other.via()) {
+                paths.push(other.via());
+            }
+        }
+        assert!(paths.len() > 1, "{paths:?}");
+        assert_eq!(
+            read_u32(bytes, out + ADJACENCY_VIA_COUNT as usize),
+            Some(paths.len() as u32)
+        );
+        let decoded = decode_input(bytes).unwrap();
+        assert_eq!(decoded.resources[edge.from].refs_via, [paths.clone()]);
+        assert_eq!(decoded.resources[edge.to].referrers_via, [paths]);
         assert_eq!(field(HEADER_KEY_COUNT), 0);
         assert_eq!(field(HEADER_INPUT_KIND), 0);
         assert_eq!(bytes[64], TAG_NULL);

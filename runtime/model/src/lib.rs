@@ -121,7 +121,7 @@ pub use json::MAX_DEPTH;
 pub use model::{
     Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, Part,
     PathSegment, PathStep, Pos, Resource, ResourcePart, Value, Variant, render_path,
-    render_path_from, write_path,
+    render_path_from, via_matches, write_path,
 };
 pub use params::parse_parameters_file;
 

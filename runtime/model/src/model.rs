@@ -470,6 +470,81 @@ pub struct Edge {
     pub path: String,
 }
 
+impl Edge {
+    /// The property path the reference is written in, as `via:` names it
+    /// in `refs` and `referrers`: keys joined with `.`, list positions left
+    /// out, without the root. `$.PolicyDocument.Statement[0].Resource` is
+    /// `PolicyDocument.Statement.Resource`; `metadata.DependsOn[1]` is
+    /// `DependsOn`; `$.bucket` (Terraform) is `bucket`.
+    pub fn via(&self) -> String {
+        let rest = self
+            .path
+            .strip_prefix('$')
+            .or_else(|| self.path.strip_prefix("metadata"))
+            .unwrap_or(&self.path);
+        let mut out = String::with_capacity(rest.len());
+        let mut chars = rest.chars().peekable();
+        let push_key = |out: &mut String, key: &str| {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(key);
+        };
+        while let Some(c) = chars.next() {
+            match c {
+                '.' => {
+                    let mut key = String::new();
+                    while let Some(&next) = chars.peek() {
+                        if next == '.' || next == '[' {
+                            break;
+                        }
+                        key.push(next);
+                        chars.next();
+                    }
+                    push_key(&mut out, &key);
+                }
+                '[' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    let mut key = String::new();
+                    while let Some(next) = chars.next() {
+                        match next {
+                            '\\' => {
+                                if let Some(escaped) = chars.next() {
+                                    key.push(escaped);
+                                }
+                            }
+                            '"' => break,
+                            _ => key.push(next),
+                        }
+                    }
+                    // The closing `]`.
+                    chars.next();
+                    push_key(&mut out, &key);
+                }
+                '[' => {
+                    // A list position: left out.
+                    for next in chars.by_ref() {
+                        if next == ']' {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Whether a reference written at `path` (as [`Edge::via`] gives it) is
+/// one that `via` asks for: written at that path or below it.
+pub fn via_matches(path: &str, via: &str) -> bool {
+    match path.strip_prefix(via) {
+        Some(rest) => rest.is_empty() || rest.starts_with('.'),
+        None => false,
+    }
+}
+
 /// How a reference between two resources is written in the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EdgeKind {

@@ -329,3 +329,75 @@ fn references_to_a_big_parameter_do_not_expand_without_bound() {
     assert!(error.line > 5, "{error}");
     assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
 }
+
+#[test]
+fn edges_name_the_property_path_they_are_written_at() {
+    let via = |path: &str| {
+        Edge {
+            from: 0,
+            to: 0,
+            kind: EdgeKind::Ref,
+            path: path.to_string(),
+        }
+        .via()
+    };
+    assert_eq!(via("$.Bucket"), "Bucket");
+    assert_eq!(
+        via("$.PolicyDocument.Statement[0].Resource[1]"),
+        "PolicyDocument.Statement.Resource"
+    );
+    assert_eq!(via("metadata.DependsOn[2]"), "DependsOn");
+    assert_eq!(via("metadata.DependsOn"), "DependsOn");
+    assert_eq!(
+        via(r#"metadata.Metadata["AWS::CloudFormation::Init"].config"#),
+        "Metadata.AWS::CloudFormation::Init.config"
+    );
+    assert_eq!(via(r#"$["a \"b\""].c"#), "a \"b\".c");
+    assert_eq!(via("$"), "");
+    assert!(ward_model::via_matches("Bucket", "Bucket"));
+    assert!(ward_model::via_matches("Bucket.Name", "Bucket"));
+    assert!(!ward_model::via_matches("BucketName", "Bucket"));
+    assert!(!ward_model::via_matches("Bucket", "Bucket.Name"));
+}
+
+#[test]
+fn conditions_decide_resources_and_open_ones_make_variants() {
+    let template = br#"
+Parameters:
+  Env: { Type: String }
+  Size: { Type: String, AllowedValues: [small, large] }
+Mappings:
+  Disks: { small: { Gb: 10 }, large: { Gb: 500 } }
+Conditions:
+  Never: !Equals [a, b]
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Ghost: { Type: T, Condition: Never }
+  Prod: { Type: T, Condition: IsProd }
+  Disk: { Type: D, Properties: { Gb: !FindInMap [Disks, !Ref Size, Gb] } }
+"#;
+    let document = ward_model::load("t.yaml", template, &LoadOptions::default()).unwrap();
+    let ids: Vec<&str> = document.resources.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["Prod", "Disk"]);
+    let described: Vec<String> = document.variants.iter().map(|v| v.describe()).collect();
+    assert_eq!(
+        described,
+        [
+            "`Env` is `prod` and `Size` is `small`",
+            "`Env` is `prod` and `Size` is `large`",
+            "`Env` is not `prod` and `Size` is `small`",
+            "`Env` is not `prod` and `Size` is `large`",
+        ]
+    );
+    let disk_sizes: Vec<f64> = document
+        .variants
+        .iter()
+        .map(|v| {
+            let disk = v.document.resource("Disk").unwrap();
+            disk.props.get("Gb").unwrap().as_f64().unwrap()
+        })
+        .collect();
+    assert_eq!(disk_sizes, [10.0, 500.0, 10.0, 500.0]);
+    assert!(document.variants[2].document.resource("Prod").is_none());
+    assert!(document.parts().is_some());
+}

@@ -2,11 +2,13 @@
 
 use ward_abi::NONE;
 use ward_abi::layout::{
-    ADJACENCY_RESOURCE, ADJACENCY_SIZE, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE,
-    HEADER_IN_OFF, HEADER_OUT_OFF, ORDER_INDEX_SIZE, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST,
-    RESOURCE_NODE, RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_SIZE, RESOURCE_TYPE_KEY,
-    RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE,
-    SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+    ADJACENCY_KINDS, ADJACENCY_RESOURCE, ADJACENCY_SIZE, ADJACENCY_VIA_COUNT, ADJACENCY_VIA_OFF,
+    EDGE_DEPENDS_ON, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE, HEADER_IN_OFF,
+    HEADER_OUT_OFF, ORDER_INDEX_SIZE, RESOURCE_IN_COUNT, RESOURCE_IN_FIRST, RESOURCE_NODE,
+    RESOURCE_OUT_COUNT, RESOURCE_OUT_FIRST, RESOURCE_SIZE, RESOURCE_TYPE_KEY, RESOURCE_TYPE_LEN,
+    RESOURCE_TYPE_OFF, SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL,
+    TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN, VIA_SIZE, VIA_STR_LEN,
+    VIA_STR_OFF,
 };
 use wasm_encoder::Instruction;
 
@@ -600,11 +602,61 @@ pub(crate) fn type_match(f: &mut Func) {
     f.get(ta).get(tl).get(pa).get(pl).call(Rt::StrEq.index());
 }
 
-/// `traverse(direction, r, filter, key) -> value`: `refs` (direction 0) or
-/// `referrers` (1); `filter` is a pattern value or 0, `key` as for
-/// `type_match`.
+/// Pushes whether one of the via records of the adjacency entry at address
+/// `v` is the path `va`/`vl` or a path below it (`Bucket` covers
+/// `Bucket.Name`, not `BucketName`).
+fn via_matches(f: &mut Func, [v, va, vl, at, left, pa, pl]: [u32; 7]) {
+    f.gget(global::INPUT)
+        .get(v)
+        .load32(ADJACENCY_VIA_OFF)
+        .add()
+        .set(at);
+    f.get(v).load32(ADJACENCY_VIA_COUNT).set(left);
+    f.block_i32().loop_();
+    f.get(left).eqz().if_().i32c(0).br(2).end();
+    f.gget(global::INPUT)
+        .get(at)
+        .load32(VIA_STR_OFF)
+        .add()
+        .set(pa);
+    f.get(at).load32(VIA_STR_LEN).set(pl);
+    f.get(pl).get(vl).ge_u().if_();
+    f.get(pa)
+        .get(vl)
+        .get(va)
+        .get(vl)
+        .call(Rt::StrEq.index())
+        .if_();
+    f.get(pl)
+        .get(vl)
+        .eq()
+        .if_i32()
+        .i32c(1)
+        .else_()
+        .get(pa)
+        .get(vl)
+        .add()
+        .load8(0)
+        .i32c(i32::from(b'.'))
+        .eq()
+        .end();
+    f.if_().i32c(1).br(4).end();
+    f.end();
+    f.end();
+    f.inc(at, VIA_SIZE as i32).inc(left, -1).br(0);
+    f.end();
+    f.unreachable();
+    f.end();
+}
+
+/// `traverse(direction, r, filter, key, via) -> value`: `refs` (direction
+/// 0) or `referrers` (1); `filter` is a pattern value or 0, `key` as for
+/// `type_match`; `via` a path value or 0. Without `via`, an entry whose
+/// only edges are `DependsOn` is left out; with it, an entry is kept when
+/// one of its via records is the path or below it.
 pub(crate) fn traverse(f: &mut Func) {
-    let (direction, r, filter, key) = (0, 1, 2, 3);
+    let (direction, r, filter, key, via) = (0, 1, 2, 3, 4);
+    let [va, vl, records_at, record_count, v, pa, pl] = f.i32_locals();
     let [
         rec,
         first,
@@ -621,6 +673,18 @@ pub(crate) fn traverse(f: &mut Func) {
     return_if_tag(f, r, TAG_UNKNOWN, r);
     f.get(filter).if_();
     return_if_tag(f, filter, TAG_UNKNOWN, filter);
+    f.end();
+    f.get(via).if_();
+    return_if_tag(f, via, TAG_UNKNOWN, via);
+    tag(f, via);
+    f.i32c(i32::from(TAG_STRING))
+        .ne()
+        .if_()
+        .u32c(EMPTY_LIST)
+        .ret()
+        .end();
+    f.get(via).addr().set(va);
+    f.get(via).load32(SLOT_PAYLOAD_LEN).set(vl);
     f.end();
     tag(f, r);
     f.i32c(i32::from(TAG_RESOURCE))
@@ -674,7 +738,23 @@ pub(crate) fn traverse(f: &mut Func) {
         .call(Rt::TypeMatch.index())
         .end();
     f.if_();
+    // The entry's address again, for its kinds and via records.
+    f.get(adjacency)
+        .get(first)
+        .get(k)
+        .add()
+        .u32c(ADJACENCY_SIZE)
+        .mul()
+        .add()
+        .set(v);
+    f.get(via).eqz().if_i32();
+    f.get(v).load32(ADJACENCY_KINDS).u32c(EDGE_DEPENDS_ON).ne();
+    f.else_();
+    via_matches(f, [v, va, vl, records_at, record_count, pa, pl]);
+    f.end();
+    f.if_();
     resource_item(f, [p, other, count, item], records, record);
+    f.end();
     f.end();
     f.inc(k, 1).br(0).end().end();
     list_header(f, p, count);

@@ -211,9 +211,8 @@ impl Rt {
             | Rt::TypeMatch
             | Rt::ParseIpv6
             | Rt::StatusResults => (&[I, I, I], &[I]),
-            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups | Rt::Traverse => {
-                (&[I, I, I, I], &[I])
-            }
+            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups => (&[I, I, I, I], &[I]),
+            Rt::Traverse => (&[I, I, I, I, I], &[I]),
             Rt::SbBytes | Rt::Render | Rt::RenderQuoted | Rt::AddUnknown => (&[I, I], &[]),
             Rt::RenderNumber => (&[F], &[]),
             Rt::RenderFixed => (&[I, F], &[]),

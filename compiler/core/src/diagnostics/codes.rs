@@ -93,6 +93,8 @@ codes! {
         "`for` and the quantifiers iterate over lists; a literal string, number or boolean cannot be iterated. Use `as_list(...)` for a property that is one value or a list.";
     BadOperand = "E0208", Error, "operator does not apply",
         "Arithmetic takes numbers (and `+` also strings), ordering comparisons take two numbers or two strings, `matches` takes a string on the left.";
+    NamedArgument = "E0220", Error, "misplaced named argument",
+        "A named argument (`via: \"Bucket\"`) names a parameter of the builtin it is given to, once, after the positional arguments. Functions of policies take their arguments in order.\n\n```ward\nlet policies = referrers(bucket, via: \"Bucket\", \"AWS::S3::BucketPolicy\")\n```";
     UnknownAttribute = "W0301", Warning, "unknown attribute",
         "Rules know the attributes `@id`, `@severity`, `@controls`, `@title` and `@tags`. An unknown attribute is ignored.";
     InvalidSeverity = "E0302", Error, "invalid severity",

@@ -762,6 +762,10 @@ impl<'a> Layout<'a> {
                 let base = self.expr(base, prec::POSTFIX);
                 concat![base, Doc::text(format!(".{}", name.name))]
             }
+            ExprKind::Named(name, value) => {
+                let value = self.expr(value, prec::QUANTIFIER);
+                concat![Doc::text(format!("{}: ", name.name)), value]
+            }
             ExprKind::Index(base, index) => {
                 let base = self.expr(base, prec::POSTFIX);
                 let index = self.expr(index, prec::QUANTIFIER);

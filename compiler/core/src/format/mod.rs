@@ -332,6 +332,10 @@ impl Eraser {
                 self.expr(base);
                 self.ident(name);
             }
+            ExprKind::Named(name, value) => {
+                self.ident(name);
+                self.expr(value);
+            }
             ExprKind::Index(base, index) => {
                 self.expr(base);
                 self.expr(index);

@@ -208,11 +208,17 @@ impl Renumber {
                 self.expr(body);
             }
             Expr::Traverse {
-                resource, filter, ..
+                resource,
+                filter,
+                via,
+                ..
             } => {
                 self.expr(resource);
                 if let Some(filter) = filter {
                     self.expr(filter);
+                }
+                if let Some(via) = via {
+                    self.expr(via);
                 }
             }
         }

@@ -18,7 +18,7 @@ use super::{
     KeyId, LocalId, RegexId, Rule, SourceRange, Stmt, WhenScope,
 };
 use crate::analysis::{Analysis, Definition};
-use crate::builtins::Builtin;
+use crate::builtins::{self, Builtin};
 
 /// The IR of one file, with file-local ids.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -278,7 +278,8 @@ impl<'a> Frame<'a> {
                 base: self.boxed(base),
                 index: self.boxed(index),
             },
-            ExprKind::Call(callee, args) => self.call(callee, args),
+            ExprKind::Call(callee, args) => self.call(expr, callee, args),
+            ExprKind::Named(_, value) => self.expr(value),
             ExprKind::Unary(UnaryOp::Not, operand) => Expr::Not(self.boxed(operand)),
             ExprKind::Unary(UnaryOp::Neg, operand) => match &operand.kind {
                 ExprKind::Number(value) => Expr::Const(Const::Number(-value)),
@@ -322,9 +323,22 @@ impl<'a> Frame<'a> {
         Expr::Format(parts)
     }
 
-    fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr]) -> Expr {
+    fn call(&mut self, call: &ast::Expr, callee: &ast::Expr, written: &[ast::Expr]) -> Expr {
         let definition = self.uses.get(&callee.span).cloned();
-        let mut args: Vec<Expr> = args.iter().map(|arg| self.expr(arg)).collect();
+        // Builtins' arguments in parameter order, named ones placed.
+        let placed: Vec<Option<Expr>> = match &definition {
+            Some(Definition::Builtin(builtin)) => {
+                let info = builtins::info(*builtin);
+                builtins::arrange(info, call.span, written)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|index| index.and_then(|i| written.get(i)).map(|arg| self.expr(arg)))
+                    .collect()
+            }
+            _ => written.iter().map(|arg| Some(self.expr(arg))).collect(),
+        };
+        let parameter = |index: usize| placed.get(index).cloned().flatten();
+        let args: Vec<Expr> = placed.iter().flatten().cloned().collect();
         match definition {
             Some(Definition::Function { package, name }) => {
                 let function = FunctionId(self.tables.callees.intern((package, name)));
@@ -337,16 +351,12 @@ impl<'a> Frame<'a> {
                 } else {
                     Direction::In
                 };
-                let filter = if args.len() > 1 {
-                    args.pop().map(Box::new)
-                } else {
-                    None
-                };
-                let resource = Box::new(args.pop().unwrap_or(Expr::Const(Const::Null)));
+                let resource = Box::new(parameter(0).unwrap_or(Expr::Const(Const::Null)));
                 Expr::Traverse {
                     direction,
                     resource,
-                    filter,
+                    filter: parameter(1).map(Box::new),
+                    via: parameter(2).map(Box::new),
                 }
             }
             Some(Definition::Builtin(builtin)) => Expr::Builtin { builtin, args },

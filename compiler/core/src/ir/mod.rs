@@ -460,6 +460,10 @@ pub enum Expr {
         resource: Box<Expr>,
         /// The type pattern the other end must match, if given.
         filter: Option<Box<Expr>>,
+        /// The property path the references must be written in
+        /// (`via: "Bucket"`), if given. Without it, `DependsOn` edges are
+        /// not followed.
+        via: Option<Box<Expr>>,
     },
     /// A call of a user function.
     Call {
@@ -515,11 +519,17 @@ impl Expr {
                 f(body);
             }
             Expr::Traverse {
-                resource, filter, ..
+                resource,
+                filter,
+                via,
+                ..
             } => {
                 f(resource);
                 if let Some(filter) = filter {
                     f(filter);
+                }
+                if let Some(via) = via {
+                    f(via);
                 }
             }
         }

@@ -169,19 +169,20 @@ fn expr(program: &Program, e: &Expr) -> String {
             direction,
             resource,
             filter,
+            via,
         } => {
             let name = match direction {
                 Direction::Out => "refs",
                 Direction::In => "referrers",
             };
-            match filter {
-                Some(filter) => format!(
-                    "{name}({}, {})",
-                    expr(program, resource),
-                    expr(program, filter)
-                ),
-                None => format!("{name}({})", expr(program, resource)),
+            let mut args = vec![expr(program, resource)];
+            if let Some(filter) = filter {
+                args.push(expr(program, filter));
             }
+            if let Some(via) = via {
+                args.push(format!("via: {}", expr(program, via)));
+            }
+            format!("{name}({})", args.join(", "))
         }
         Expr::Call { function, args } => {
             let name = program.function(*function).map_or_else(
