@@ -416,7 +416,7 @@ impl PolicyGen<'_> {
     }
 
     fn condition(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
-        match self.c.below(16) {
+        match self.c.below(18) {
             0 => self.leaf(Sort::Bool, scope),
             1 => {
                 let op = self.c.pick(&["==", "!="]);
@@ -463,6 +463,18 @@ impl PolicyGen<'_> {
                 let f = self.c.pick(&["exists", "is_unknown"]);
                 format!("{f}({})", self.expr(Sort::Any, d, scope))
             }
+            // References: `target` and `unknown_kind`, compared.
+            16 => format!(
+                "target({}) == {}",
+                self.expr(Sort::Any, d, scope),
+                self.resource(scope)
+            ),
+            17 => format!(
+                "unknown_kind({}) == \"{}\"",
+                self.expr(Sort::Any, d, scope),
+                self.c
+                    .pick(&["reference", "parameter", "other", "pseudo_parameter"])
+            ),
             8 => {
                 let f = self.c.pick(&["starts_with", "ends_with"]);
                 let a = self.expr(Sort::Str, d, scope);
@@ -560,7 +572,9 @@ impl PolicyGen<'_> {
                 format!("{f}({inner})")
             }
             2 => {
-                let f = self.c.pick(&["exists", "is_unknown"]);
+                let f = self
+                    .c
+                    .pick(&["exists", "is_unknown", "unknown_kind", "target"]);
                 format!("{f}({inner})")
             }
             3 => format!("{inner}[0]"),

@@ -17,6 +17,7 @@ use ward_abi::layout::{
     SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_OBJECT,
     TAG_STRING, TAG_UNKNOWN,
 };
+use ward_abi::layout::{SLOT_KIND, UNKNOWN_KIND_NAMES, UNKNOWN_REFERENCE};
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::Builtin;
 use ward_compiler::ir::{
@@ -474,7 +475,17 @@ impl<'c, 'p> Body<'c, 'p> {
             .i32c(i32::from(TAG_UNKNOWN))
             .eq()
             .if_i32();
+        // A reference to a resource equals no constant.
+        self.f
+            .get(v)
+            .load8(SLOT_KIND)
+            .i32c(i32::from(UNKNOWN_REFERENCE))
+            .eq()
+            .if_i32()
+            .i32c(0)
+            .else_();
         self.f.get(v).set(unknown).i32c(2);
+        self.f.end();
         self.f.else_();
         match constant {
             Const::Null => {
@@ -807,10 +818,63 @@ impl<'c, 'p> Body<'c, 'p> {
                 self.call(Rt::Exists);
             }
             Builtin::IsUnknown => {
+                // Unknown, but not a reference to a resource: that is a
+                // value.
+                let v = self.f.i32_local();
                 arg(self, 0);
-                self.f.load8(SLOT_TAG).i32c(i32::from(TAG_UNKNOWN)).eq();
+                self.f.set(v);
+                self.f
+                    .get(v)
+                    .load8(SLOT_TAG)
+                    .i32c(i32::from(TAG_UNKNOWN))
+                    .eq();
+                self.f
+                    .get(v)
+                    .load8(SLOT_KIND)
+                    .i32c(i32::from(UNKNOWN_REFERENCE))
+                    .ne()
+                    .and();
                 let cond = self.f.i32_local();
                 self.f.set(cond).u32c(TRUE).u32c(FALSE).get(cond).select();
+            }
+            Builtin::Target => {
+                arg(self, 0);
+                self.call(Rt::Target);
+            }
+            Builtin::UnknownKind => {
+                // The kind's name from a constant per kind; `null` for a
+                // value that is not unknown.
+                let (v, kind) = (self.f.i32_local(), self.f.i32_local());
+                arg(self, 0);
+                self.f.set(v);
+                self.f.get(v).load8(SLOT_KIND).set(kind);
+                let names: Vec<u32> = UNKNOWN_KIND_NAMES
+                    .iter()
+                    .map(|name| self.cx.pool.string_slot(name))
+                    .collect();
+                let mut names = names.into_iter().enumerate();
+                if let Some((_, other)) = names.next() {
+                    self.f.u32c(other);
+                }
+                // `select` takes the kind's name when the code matches.
+                let so_far = self.f.i32_local();
+                for (code, name) in names {
+                    self.f.set(so_far);
+                    self.f
+                        .u32c(name)
+                        .get(so_far)
+                        .get(kind)
+                        .i32c(i32::try_from(code).unwrap_or(-1))
+                        .eq()
+                        .select();
+                }
+                self.f
+                    .u32c(NULL)
+                    .get(v)
+                    .load8(SLOT_TAG)
+                    .i32c(i32::from(TAG_UNKNOWN))
+                    .eq()
+                    .select();
             }
             Builtin::Lower | Builtin::Upper => {
                 arg(self, 0);

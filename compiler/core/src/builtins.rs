@@ -31,6 +31,10 @@ pub enum Builtin {
     Exists,
     /// `is_unknown(value)`.
     IsUnknown,
+    /// `target(reference)`.
+    Target,
+    /// `unknown_kind(value)`.
+    UnknownKind,
     /// `lower(string)`.
     Lower,
     /// `upper(string)`.
@@ -201,7 +205,25 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         optional: 0,
         variadic: false,
         returns: Ty::Bool,
-        doc: "Whether the input cannot determine a value (a parameter without default, an unresolvable `Fn::If`). Always true or false, never unknown.",
+        doc: "Whether the input cannot determine a value (a parameter without default, an attribute known only at deploy time). A reference to a resource of the input (`!Ref Bucket`, `!GetAtt Role.Arn`) is a value: `is_unknown` is false for it. Always true or false, never unknown.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Target,
+        name: "target",
+        params: &[("reference", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Resource,
+        doc: "The resource a reference points at: `target(flow.props.ResourceId)` is the VPC of `ResourceId: !Ref Vpc`. `null` for a value that is not a reference to a resource of the input; unknown for an unknown value of another kind.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::UnknownKind,
+        name: "unknown_kind",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "What an unknown value stands for: `\"reference\"` (a `Ref` or `Fn::GetAtt` of a resource), `\"parameter\"` (a parameter without default), `\"pseudo_parameter\"`, `\"dynamic_reference\"` (`{{resolve:...}}`), `\"import\"` (`Fn::ImportValue`), `\"after_apply\"` (Terraform) or `\"other\"`; `null` for a value that is not unknown. Never unknown itself.",
     },
     BuiltinInfo {
         builtin: Builtin::Lower,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use ward_compiler::builtins::Builtin;
-use ward_model::Document;
+use ward_model::{Document, UnknownKind};
 
 use crate::ops::{self, Budget, Iteration, Res};
 use crate::text::{self, parse_number};
@@ -67,10 +67,23 @@ pub(crate) fn apply<'d>(
         },
         Builtin::Exists => match first.view() {
             View::Null => Value::Bool(false),
+            // A reference to a resource is a value: it exists.
+            View::Unknown(_) if first.reference().is_some() => Value::Bool(true),
             View::Unknown(_) => first.clone(),
             _ => Value::Bool(true),
         },
-        Builtin::IsUnknown => Value::Bool(first.is_unknown()),
+        Builtin::IsUnknown => Value::Bool(first.is_unknown() && first.reference().is_none()),
+        Builtin::Target => match first.reference() {
+            Some((resource, _)) => document
+                .resource_index(resource)
+                .map_or(Value::Null, Value::Resource),
+            None if first.is_unknown() => first.clone(),
+            None => Value::Null,
+        },
+        Builtin::UnknownKind => match first.view() {
+            View::Unknown(_) => Value::str(first.unknown_kind().map_or("other", UnknownKind::name)),
+            _ => Value::Null,
+        },
         Builtin::Lower | Builtin::Upper => match first.view() {
             View::Str(text) => {
                 budget.charge_size(text.len())?;

@@ -102,6 +102,14 @@ pub(crate) fn equals<'d>(
     budget: &mut Budget,
 ) -> Res<Truth<'d>> {
     budget.charge(1)?;
+    // A reference to a resource equals a reference to the same resource
+    // (and attribute), and no known value.
+    match (left.reference(), right.reference()) {
+        (Some(a), Some(b)) => return Ok(Truth::from_bool(a == b)),
+        (Some(_), None) if !right.is_unknown() => return Ok(Truth::False),
+        (None, Some(_)) if !left.is_unknown() => return Ok(Truth::False),
+        _ => {}
+    }
     if left.is_unknown() {
         return Ok(Truth::Unknown(left.clone()));
     }

@@ -12,7 +12,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use ward_model::{Node, Value as ModelValue};
+use ward_model::{Node, UnknownKind, Value as ModelValue};
 
 /// Which part of a resource a path starts at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +118,26 @@ impl<'d> Value<'d> {
 
     pub(crate) fn is_unknown(&self) -> bool {
         matches!(self.view(), View::Unknown(_))
+    }
+
+    /// What an unknown value stands for; `None` for any other value.
+    pub(crate) fn unknown_kind(&self) -> Option<&'d UnknownKind> {
+        match self {
+            Value::Input(node, _) => node.as_unknown().map(|unknown| &unknown.kind),
+            _ => None,
+        }
+    }
+
+    /// The resource id and attribute of a reference to a resource of the
+    /// input (an unknown value of kind reference).
+    pub(crate) fn reference(&self) -> Option<(&'d str, Option<&'d str>)> {
+        match self.unknown_kind()? {
+            UnknownKind::Reference {
+                resource,
+                attribute,
+            } => Some((resource, attribute.as_deref())),
+            _ => None,
+        }
     }
 
     /// The reason of an unknown value, empty for any other.

@@ -214,6 +214,7 @@ cases! {
     type_selection,
     conditions,
     edges,
+    references,
 }
 
 #[test]

@@ -302,8 +302,14 @@ fn value(reader: &Bytes<'_>, slot: u64, budget: &mut usize) -> Result<DecodedVal
         }
         let first = reader.u32(slot + u64::from(SLOT_TAG))?;
         let tag = (first & 0xFF) as u8;
-        if first >> 8 != 0 {
+        // Byte +2 is the kind of an unknown value; the others are 0.
+        let kind = ((first >> (8 * SLOT_KIND)) & 0xFF) as u8;
+        let reserved = first & !(0xFF | (0xFF << (8 * SLOT_KIND)));
+        if reserved != 0 || (kind != 0 && tag != TAG_UNKNOWN) {
             return Err(bad(format!("slot at {slot} has nonzero reserved bytes")));
+        }
+        if usize::from(kind) >= UNKNOWN_KIND_NAMES.len() {
+            return Err(bad(format!("slot at {slot} has unknown kind {kind}")));
         }
         let node = reader.u32(slot + u64::from(SLOT_NODE))?;
         if node != NONE {
@@ -326,7 +332,20 @@ fn value(reader: &Bytes<'_>, slot: u64, budget: &mut usize) -> Result<DecodedVal
                 u64::from(word) | (u64::from(len) << 32),
             ))),
             TAG_STRING => Flat::Leaf(DecodedKind::String(reader.str(word, len)?)),
-            TAG_UNKNOWN => Flat::Leaf(DecodedKind::Unknown(reader.str(word, len)?)),
+            TAG_UNKNOWN => {
+                if kind != UNKNOWN_OTHER {
+                    // The details right before the reason, and their string.
+                    let details = u64::from(word)
+                        .checked_sub(u64::from(UNKNOWN_DETAILS_SIZE))
+                        .ok_or_else(|| bad(format!("slot at {slot} has no room for details")))?;
+                    let detail_off = reader.u32(details + u64::from(UNKNOWN_DETAIL_OFF))?;
+                    let detail_len = reader.u32(details + u64::from(UNKNOWN_DETAIL_LEN))?;
+                    if detail_off != NONE {
+                        reader.str(detail_off, detail_len)?;
+                    }
+                }
+                Flat::Leaf(DecodedKind::Unknown(reader.str(word, len)?))
+            }
             TAG_LIST => {
                 if word % 8 != 0 {
                     return Err(bad(format!("list items at {word} are not 8-aligned")));

@@ -216,6 +216,46 @@ pub mod layout {
     /// Adjacency: number of via records.
     pub const ADJACENCY_VIA_COUNT: u32 = 12;
 
+    /// Byte +2 of a value slot: for a slot of tag unknown, what the value
+    /// stands for (`UNKNOWN_*`); 0 otherwise. (Byte +1 is 0 as hosts write
+    /// it; generated code uses it for values it builds.)
+    pub const SLOT_KIND: u32 = 2;
+    /// Unknown kind: anything else. The only kind without details.
+    pub const UNKNOWN_OTHER: u8 = 0;
+    /// Unknown kind: a reference to a resource of the input (`Ref`,
+    /// `Fn::GetAtt`).
+    pub const UNKNOWN_REFERENCE: u8 = 1;
+    /// Unknown kind: a template parameter without a value.
+    pub const UNKNOWN_PARAMETER: u8 = 2;
+    /// Unknown kind: a pseudo parameter.
+    pub const UNKNOWN_PSEUDO_PARAMETER: u8 = 3;
+    /// Unknown kind: a dynamic reference `{{resolve:...}}`.
+    pub const UNKNOWN_DYNAMIC_REFERENCE: u8 = 4;
+    /// Unknown kind: `Fn::ImportValue`.
+    pub const UNKNOWN_IMPORT: u8 = 5;
+    /// Unknown kind: a Terraform value known after apply.
+    pub const UNKNOWN_AFTER_APPLY: u8 = 6;
+    /// The names of the unknown kinds, by code, as `unknown_kind(x)` gives
+    /// them.
+    pub const UNKNOWN_KIND_NAMES: [&str; 7] = [
+        "other",
+        "reference",
+        "parameter",
+        "pseudo_parameter",
+        "dynamic_reference",
+        "import",
+        "after_apply",
+    ];
+    /// Size of the details right before the reason string of an unknown
+    /// value whose kind is not `UNKNOWN_OTHER`.
+    pub const UNKNOWN_DETAILS_SIZE: u32 = 12;
+    /// Details: index of the resource a reference points at, or `NONE`.
+    pub const UNKNOWN_TARGET: u32 = 0;
+    /// Details: offset of the detail string, or `NONE` when there is none.
+    pub const UNKNOWN_DETAIL_OFF: u32 = 4;
+    /// Details: byte length of the detail string.
+    pub const UNKNOWN_DETAIL_LEN: u32 = 8;
+
     /// Size of a via record: where a reference is written, as a string.
     pub const VIA_SIZE: u32 = 8;
     /// Via record: offset of the path string.

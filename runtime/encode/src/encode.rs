@@ -8,7 +8,8 @@ use std::sync::Arc;
 use ward_abi::layout::*;
 use ward_abi::{ABI_VERSION, INPUT_MAGIC, KeyTable, NONE};
 use ward_model::{
-    Document, EdgeKind, InputKind, Node, PathStep, Pos, ResourcePart, Value, write_path,
+    Document, EdgeKind, InputKind, Node, PathStep, Pos, ResourcePart, UnknownKind, Value,
+    write_path,
 };
 
 use crate::bytes::{write_u8, write_u32, write_u64};
@@ -268,6 +269,7 @@ fn encode(
 ) -> Result<(usize, EncodedInput), EncodeError> {
     let mut encoder = Encoder {
         out,
+        document,
         nodes: Vec::new(),
         keys,
         key_cache: HashMap::default(),
@@ -444,6 +446,8 @@ struct PendingValue<'a> {
 
 struct Encoder<'a, 'k, 'm> {
     out: Out<'m>,
+    /// The document being encoded, for the resources references name.
+    document: &'a Document,
     nodes: Vec<NodeInfo>,
     keys: &'k KeyTable,
     /// Object keys already placed, by the address of their shared string:
@@ -466,6 +470,31 @@ impl<'a> Encoder<'a, '_, '_> {
         let start = self.out.len();
         self.out.zero_to(start.saturating_add(len));
         start
+    }
+
+    /// Writes the 12 bytes that come right before the reason string of an
+    /// unknown value of a kind other than `other` (`docs/abi.md` 2.2): the
+    /// resource a reference points at (or `NONE`), and a detail string
+    /// (the attribute of `Fn::GetAtt`, `NONE` for `Ref`; a parameter's
+    /// name; a dynamic reference's service).
+    fn unknown_details(&mut self, kind: &UnknownKind) {
+        let target = match kind {
+            UnknownKind::Reference { resource, .. } => {
+                self.document.resource_index(resource).map_or(NONE, to_u32)
+            }
+            _ => NONE,
+        };
+        let detail = kind.detail();
+        // The detail string first, so that the details sit right before
+        // the reason string the caller writes next.
+        let (detail_off, detail_len) = match detail {
+            Some(text) => self.string(text),
+            None => (NONE, 0),
+        };
+        let at = self.reserve(UNKNOWN_DETAILS_SIZE as usize);
+        self.put(at + UNKNOWN_TARGET as usize, target);
+        self.put(at + UNKNOWN_DETAIL_OFF as usize, detail_off);
+        self.put(at + UNKNOWN_DETAIL_LEN as usize, detail_len);
     }
 
     fn string(&mut self, text: &str) -> (u32, u32) {
@@ -706,9 +735,14 @@ impl<'a> Encoder<'a, '_, '_> {
                     self.put(payload, offset);
                     self.put(payload_len, len);
                 }
-                Value::Unknown(reason) => {
+                Value::Unknown(unknown) => {
                     write_u8(self.out.written(), slot, TAG_UNKNOWN);
-                    let (offset, len) = self.string(reason);
+                    let code = kind_code(&unknown.kind);
+                    if code != UNKNOWN_OTHER {
+                        write_u8(self.out.written(), slot + SLOT_KIND as usize, code);
+                        self.unknown_details(&unknown.kind);
+                    }
+                    let (offset, len) = self.string(&unknown.reason);
                     self.put(payload, offset);
                     self.put(payload_len, len);
                 }
@@ -849,7 +883,13 @@ fn encoded_size(
     while let Some(node) = pending.pop() {
         nodes += 1;
         let extra = match &node.value {
-            Value::String(text) | Value::Unknown(text) => text.len(),
+            Value::String(text) => text.len(),
+            // The reason, and the details and their string before it.
+            Value::Unknown(unknown) => {
+                unknown.reason.len()
+                    + UNKNOWN_DETAILS_SIZE as usize
+                    + unknown.kind.detail().map_or(0, str::len)
+            }
             Value::List(items) => {
                 pending.extend(items);
                 7 + items.len() * SLOT_SIZE as usize
@@ -864,6 +904,20 @@ fn encoded_size(
         bytes = bytes.saturating_add(extra);
     }
     (bytes, nodes)
+}
+
+/// The code of an unknown value's kind in its slot (`ward_abi::layout`'s
+/// `UNKNOWN_*`).
+fn kind_code(kind: &UnknownKind) -> u8 {
+    match kind {
+        UnknownKind::Other => UNKNOWN_OTHER,
+        UnknownKind::Reference { .. } => UNKNOWN_REFERENCE,
+        UnknownKind::Parameter { .. } => UNKNOWN_PARAMETER,
+        UnknownKind::PseudoParameter { .. } => UNKNOWN_PSEUDO_PARAMETER,
+        UnknownKind::DynamicReference { .. } => UNKNOWN_DYNAMIC_REFERENCE,
+        UnknownKind::Import => UNKNOWN_IMPORT,
+        UnknownKind::AfterApply => UNKNOWN_AFTER_APPLY,
+    }
 }
 
 /// The adjacency array of one direction: for each resource in turn, the
@@ -1059,6 +1113,75 @@ Resources:
             }
             (a, b) => panic!("{a:?} is not {b:?}"),
         }
+    }
+
+    #[test]
+    fn unknown_kinds_and_their_details_are_encoded() {
+        let names = [
+            UnknownKind::Other,
+            UnknownKind::Reference {
+                resource: Arc::from("A"),
+                attribute: None,
+            },
+            UnknownKind::Parameter {
+                name: Arc::from("P"),
+            },
+            UnknownKind::PseudoParameter {
+                name: Arc::from("AWS::Region"),
+            },
+            UnknownKind::DynamicReference {
+                service: Arc::from("ssm"),
+            },
+            UnknownKind::Import,
+            UnknownKind::AfterApply,
+        ];
+        for kind in &names {
+            assert_eq!(
+                UNKNOWN_KIND_NAMES[usize::from(kind_code(kind))],
+                kind.name()
+            );
+        }
+        let template = br#"
+Parameters:
+  P: { Type: String }
+Resources:
+  A: { Type: T }
+  B:
+    Type: T
+    Properties:
+      Ref: !Ref A
+      Att: !GetAtt A.Arn
+      Param: !Ref P
+"#;
+        let document = ward_model::load("t.yaml", template, &Default::default()).unwrap();
+        let encoded = encode_input(&document, &KeyTable::new(["Ref", "Att", "Param"])).unwrap();
+        let bytes = &encoded.bytes;
+        let resources = read_u32(bytes, HEADER_RESOURCES_OFF as usize).unwrap() as usize;
+        let props = resources + RESOURCE_SIZE as usize + RESOURCE_PROPS as usize;
+        let first = read_u32(bytes, props + SLOT_PAYLOAD as usize).unwrap() as usize;
+        // Entries are sorted by key id: Ref, Att, Param.
+        let details = |entry: usize| {
+            let slot = first + entry * ENTRY_SIZE as usize + ENTRY_VALUE as usize;
+            assert_eq!(bytes[slot], TAG_UNKNOWN);
+            let reason = read_u32(bytes, slot + SLOT_PAYLOAD as usize).unwrap() as usize;
+            let at = reason - UNKNOWN_DETAILS_SIZE as usize;
+            let detail_off = read_u32(bytes, at + UNKNOWN_DETAIL_OFF as usize).unwrap();
+            let detail_len = read_u32(bytes, at + UNKNOWN_DETAIL_LEN as usize).unwrap() as usize;
+            let detail = (detail_off != NONE).then(|| {
+                let off = detail_off as usize;
+                std::str::from_utf8(&bytes[off..off + detail_len])
+                    .unwrap()
+                    .to_string()
+            });
+            (
+                bytes[slot + SLOT_KIND as usize],
+                read_u32(bytes, at + UNKNOWN_TARGET as usize).unwrap(),
+                detail,
+            )
+        };
+        assert_eq!(details(0), (UNKNOWN_REFERENCE, 0, None));
+        assert_eq!(details(1), (UNKNOWN_REFERENCE, 0, Some("Arn".to_string())));
+        assert_eq!(details(2), (UNKNOWN_PARAMETER, NONE, Some("P".to_string())));
     }
 
     #[test]

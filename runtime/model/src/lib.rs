@@ -120,8 +120,8 @@ pub use config::{MAX_LINE_BYTES, stream_config_items};
 pub use json::MAX_DEPTH;
 pub use model::{
     Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, Part,
-    PathSegment, PathStep, Pos, Resource, ResourcePart, Value, Variant, render_path,
-    render_path_from, via_matches, write_path,
+    PathSegment, PathStep, Pos, Resource, ResourcePart, Unknown, UnknownKind, Value, Variant,
+    render_path, render_path_from, via_matches, write_path,
 };
 pub use params::parse_parameters_file;
 

@@ -53,8 +53,124 @@ pub enum Value {
     /// An object; keys are unique and keep their input order.
     Object(Vec<(Arc<str>, Node)>),
     /// A value that the input cannot determine, with the reason why
-    /// (for example "parameter `Env` has no default").
-    Unknown(Arc<str>),
+    /// (for example "parameter `Env` has no default") and what kind of
+    /// value it stands for.
+    Unknown(Unknown),
+}
+
+/// A value the input cannot determine: why, and what it stands for.
+///
+/// It derefs to its reason, so it reads like the text it always was.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unknown {
+    /// Why the input cannot determine the value.
+    pub reason: Arc<str>,
+    /// What the value stands for.
+    pub kind: UnknownKind,
+}
+
+impl Unknown {
+    /// An unknown value of kind [`UnknownKind::Other`].
+    pub fn other(reason: impl AsRef<str>) -> Unknown {
+        Unknown {
+            reason: Arc::from(reason.as_ref()),
+            kind: UnknownKind::Other,
+        }
+    }
+
+    /// An unknown value of a kind.
+    pub fn of_kind(reason: impl AsRef<str>, kind: UnknownKind) -> Unknown {
+        Unknown {
+            reason: Arc::from(reason.as_ref()),
+            kind,
+        }
+    }
+}
+
+impl std::ops::Deref for Unknown {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl From<Arc<str>> for Unknown {
+    fn from(reason: Arc<str>) -> Unknown {
+        Unknown {
+            reason,
+            kind: UnknownKind::Other,
+        }
+    }
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// What an unknown value stands for: rules read it with `unknown_kind(x)`,
+/// and a reference to a resource is a value of its own (`target(x)`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UnknownKind {
+    /// Anything else: text built from unknown parts, a value past the
+    /// template's bounds.
+    Other,
+    /// `Ref` or `Fn::GetAtt` of a resource of the same input.
+    Reference {
+        /// The resource's id.
+        resource: Arc<str>,
+        /// The attribute of `Fn::GetAtt`; `None` for `Ref`.
+        attribute: Option<Arc<str>>,
+    },
+    /// A template parameter with neither a default nor a given value.
+    Parameter {
+        /// Its name.
+        name: Arc<str>,
+    },
+    /// A pseudo parameter (`AWS::Region`, `AWS::AccountId`).
+    PseudoParameter {
+        /// Its name.
+        name: Arc<str>,
+    },
+    /// A dynamic reference `{{resolve:service:...}}`, resolved at deploy
+    /// time.
+    DynamicReference {
+        /// The service: `secretsmanager`, `ssm` or `ssm-secure`.
+        service: Arc<str>,
+    },
+    /// `Fn::ImportValue`: an output of another stack.
+    Import,
+    /// A Terraform value known only after apply.
+    AfterApply,
+}
+
+impl UnknownKind {
+    /// The kind's name, as `unknown_kind(x)` gives it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            UnknownKind::Other => "other",
+            UnknownKind::Reference { .. } => "reference",
+            UnknownKind::Parameter { .. } => "parameter",
+            UnknownKind::PseudoParameter { .. } => "pseudo_parameter",
+            UnknownKind::DynamicReference { .. } => "dynamic_reference",
+            UnknownKind::Import => "import",
+            UnknownKind::AfterApply => "after_apply",
+        }
+    }
+
+    /// The text that details the kind: the attribute of `Fn::GetAtt`
+    /// (`None` for `Ref`), a parameter's name, a dynamic reference's
+    /// service.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            UnknownKind::Reference { attribute, .. } => attribute.as_deref(),
+            UnknownKind::Parameter { name } | UnknownKind::PseudoParameter { name } => Some(name),
+            UnknownKind::DynamicReference { service } => Some(service),
+            UnknownKind::Other | UnknownKind::Import | UnknownKind::AfterApply => None,
+        }
+    }
 }
 
 impl Value {
@@ -92,7 +208,7 @@ impl Value {
 
     /// Builds an unknown value with the given reason.
     pub fn unknown(reason: impl AsRef<str>) -> Value {
-        Value::Unknown(Arc::from(reason.as_ref()))
+        Value::Unknown(Unknown::other(reason))
     }
 }
 
@@ -195,7 +311,7 @@ impl Node {
     /// The reason if this node is unknown.
     pub fn unknown_reason(&self) -> Option<&str> {
         match &self.value {
-            Value::Unknown(reason) => Some(reason),
+            Value::Unknown(unknown) => Some(&unknown.reason),
             _ => None,
         }
     }
@@ -203,6 +319,19 @@ impl Node {
     /// Whether this node is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
+    }
+
+    /// The unknown value if this node is unknown.
+    pub fn as_unknown(&self) -> Option<&Unknown> {
+        match &self.value {
+            Value::Unknown(unknown) => Some(unknown),
+            _ => None,
+        }
+    }
+
+    /// An unknown node of a kind.
+    pub fn unknown_of_kind(reason: impl AsRef<str>, kind: UnknownKind, pos: Pos) -> Node {
+        Node::new(Value::Unknown(Unknown::of_kind(reason, kind)), pos)
     }
 
     /// Whether this node is unknown.
@@ -221,7 +350,7 @@ impl Node {
         let mut pending: Vec<&Node> = vec![self];
         while let Some(node) = pending.pop() {
             match &node.value {
-                Value::Unknown(reason) => return Some(reason),
+                Value::Unknown(unknown) => return Some(&unknown.reason),
                 Value::List(items) => pending.extend(items.iter().rev()),
                 Value::Object(entries) => pending.extend(entries.iter().rev().map(|(_, v)| v)),
                 _ => {}

@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::model::{
-    Document, Edge, EdgeKind, InputKind, LoadError, Node, PathSegment, Pos, Resource, Value,
-    render_path_from,
+    Document, Edge, EdgeKind, InputKind, LoadError, Node, PathSegment, Pos, Resource, UnknownKind,
+    Value, render_path_from,
 };
 
 /// How many module outputs and variables a reference may pass through.
@@ -161,7 +161,8 @@ fn tags_of(props: &Node, pos: Pos) -> Node {
 fn mark_unknown(values: &mut Node, after_unknown: &Node) {
     match &after_unknown.value {
         Value::Bool(true) => {
-            *values = Node::unknown("known after apply", values.pos);
+            *values =
+                Node::unknown_of_kind("known after apply", UnknownKind::AfterApply, values.pos);
         }
         Value::Object(entries) => {
             if values.is_null() {

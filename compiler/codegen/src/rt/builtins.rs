@@ -362,6 +362,9 @@ pub(crate) fn as_list(f: &mut Func) {
 /// `exists(v) -> value`.
 pub(crate) fn exists(f: &mut Func) {
     let v = 0;
+    // A reference to a resource is a value: it exists.
+    super::core::is_reference(f, v);
+    f.if_().u32c(TRUE).ret().end();
     return_if_tag(f, v, TAG_UNKNOWN, v);
     tag(f, v);
     f.i32c(i32::from(TAG_NULL)).ne();

@@ -4,9 +4,10 @@ use ward_abi::NONE;
 use ward_abi::layout::{
     ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE, HEADER_RESOURCES_OFF,
     ORDER_INDEX_SIZE, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE,
-    RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_NODE,
-    SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER,
-    TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+    RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_KIND,
+    SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL,
+    TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN, UNKNOWN_DETAIL_LEN, UNKNOWN_DETAIL_OFF,
+    UNKNOWN_DETAILS_SIZE, UNKNOWN_REFERENCE, UNKNOWN_TARGET,
 };
 use wasm_encoder::Instruction;
 
@@ -538,6 +539,98 @@ fn count_of(f: &mut Func, local: u32) {
 }
 
 /// `eq(a, b) -> value`: three-valued deep equality.
+/// Pushes whether the slot in local `v` is a reference to a resource of
+/// the input: an unknown value of kind reference.
+pub(crate) fn is_reference(f: &mut Func, v: u32) {
+    f.get(v)
+        .load8(SLOT_TAG)
+        .i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .get(v)
+        .load8(SLOT_KIND)
+        .i32c(i32::from(UNKNOWN_REFERENCE))
+        .eq()
+        .and();
+}
+
+/// Pushes the address of the details of the unknown value in local `v`
+/// (they sit right before its reason string).
+fn unknown_details(f: &mut Func, v: u32) {
+    f.get(v).addr().u32c(UNKNOWN_DETAILS_SIZE).sub();
+}
+
+/// `ref_eq(a, b) -> value or 0`: equality where a reference decides it. Two
+/// references are equal when they name the same resource and attribute; a
+/// reference and a known value are not; anything else gives 0 (not
+/// decided here).
+pub(crate) fn ref_eq(f: &mut Func) {
+    let (a, b) = (0, 1);
+    let [ra, rb, da, db, oa, ob, other] = f.i32_locals();
+    is_reference(f, a);
+    f.set(ra);
+    is_reference(f, b);
+    f.set(rb);
+    f.get(ra).get(rb).or().eqz().if_().i32c(0).ret().end();
+    f.get(ra).get(rb).and().if_();
+    unknown_details(f, a);
+    f.set(da);
+    unknown_details(f, b);
+    f.set(db);
+    f.get(da)
+        .load32(UNKNOWN_TARGET)
+        .get(db)
+        .load32(UNKNOWN_TARGET)
+        .ne()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.get(da).load32(UNKNOWN_DETAIL_OFF).set(oa);
+    f.get(db).load32(UNKNOWN_DETAIL_OFF).set(ob);
+    // `Ref` has no attribute (`NONE`): equal only to another `Ref`.
+    f.get(oa).u32c(NONE).eq().get(ob).u32c(NONE).eq().or().if_();
+    f.get(oa).get(ob).eq();
+    bool_value(f);
+    f.ret();
+    f.end();
+    f.gget(global::INPUT).get(oa).add();
+    f.get(da).load32(UNKNOWN_DETAIL_LEN);
+    f.gget(global::INPUT).get(ob).add();
+    f.get(db).load32(UNKNOWN_DETAIL_LEN);
+    f.call(Rt::StrEq.index());
+    bool_value(f);
+    f.ret();
+    f.end();
+    // One reference: unequal to a known value, undecided against another
+    // unknown one.
+    f.get(b).get(a).get(ra).select().set(other);
+    tag(f, other);
+    f.i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .if_i32()
+        .i32c(0)
+        .else_()
+        .u32c(FALSE)
+        .end();
+}
+
+/// `target(v) -> value`: the resource a reference points at, `null` when
+/// it points at none or `v` is known, `v` itself when it is unknown of
+/// another kind.
+pub(crate) fn target(f: &mut Func) {
+    let v = 0;
+    let index = f.i32_local();
+    is_reference(f, v);
+    f.if_();
+    unknown_details(f, v);
+    f.load32(UNKNOWN_TARGET).tee(index);
+    f.u32c(NONE).eq().if_().u32c(NULL).ret().end();
+    f.get(index).call(Rt::NewResource.index()).ret();
+    f.end();
+    return_if_tag(f, v, TAG_UNKNOWN, v);
+    f.u32c(NULL);
+}
+
 pub(crate) fn eq(f: &mut Func) {
     let (a, b) = (0, 1);
     let (t, n, ba, bb, i, r, truth, first, order, entry, relative, other) = (
@@ -554,6 +647,14 @@ pub(crate) fn eq(f: &mut Func) {
         f.i32_local(),
         f.i32_local(),
     );
+    f.get(a)
+        .get(b)
+        .call(Rt::RefEq.index())
+        .tee(t)
+        .if_()
+        .get(t)
+        .ret()
+        .end();
     return_if_tag(f, a, TAG_UNKNOWN, a);
     return_if_tag(f, b, TAG_UNKNOWN, b);
     tag(f, a);

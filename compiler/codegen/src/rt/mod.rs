@@ -40,6 +40,8 @@ pub(crate) enum Rt {
     StrCmp,
     StrFind,
     Eq,
+    RefEq,
+    Target,
     Order,
     Contains,
     Arith,
@@ -110,6 +112,8 @@ impl Rt {
         Rt::StrCmp,
         Rt::StrFind,
         Rt::Eq,
+        Rt::RefEq,
+        Rt::Target,
         Rt::Order,
         Rt::Contains,
         Rt::Arith,
@@ -181,6 +185,7 @@ impl Rt {
             | Rt::Len
             | Rt::AsList
             | Rt::Exists
+            | Rt::Target
             | Rt::NumberOf
             | Rt::StringOf
             | Rt::IsCidr
@@ -192,6 +197,7 @@ impl Rt {
             | Rt::Prop
             | Rt::Index
             | Rt::Eq
+            | Rt::RefEq
             | Rt::Contains
             | Rt::ParseNumber
             | Rt::Matches
@@ -247,6 +253,8 @@ impl Rt {
             Rt::StrCmp => core::str_cmp(&mut f),
             Rt::StrFind => core::str_find(&mut f),
             Rt::Eq => core::eq(&mut f),
+            Rt::RefEq => core::ref_eq(&mut f),
+            Rt::Target => core::target(&mut f),
             Rt::Order => core::order(&mut f),
             Rt::Contains => core::contains(&mut f),
             Rt::Arith => core::arith(&mut f),

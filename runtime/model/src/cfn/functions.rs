@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::convert::{base64, cidr, scalar_string, to_json_string};
 use super::{Choice, Template, Truth};
-use crate::model::{EdgeKind, Node, Pos, Value};
+use crate::model::{EdgeKind, Node, Pos, Unknown, UnknownKind, Value};
 
 impl<'a> Template<'a> {
     /// Evaluates `{name: argument}`; `None` stands for `AWS::NoValue`.
@@ -42,13 +42,13 @@ impl<'a> Template<'a> {
                     Some(export) => format!("value imported from another stack (`{export}`)"),
                     None => "value imported from another stack".to_string(),
                 };
-                Node::unknown(reason, pos)
+                Node::unknown_of_kind(reason, UnknownKind::Import, pos)
             }
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
                 match self.truth_function(name, argument) {
                     Some(Truth::True) => Node::new(Value::Bool(true), pos),
                     Some(Truth::False) => Node::new(Value::Bool(false), pos),
-                    Some(Truth::Unknown(reason)) => Node::new(Value::Unknown(reason), pos),
+                    Some(Truth::Unknown(reason)) => Node::new(Value::Unknown(reason.into()), pos),
                     None => Node::unknown(format!("invalid `{name}`"), pos),
                 }
             }
@@ -169,7 +169,14 @@ impl<'a> Template<'a> {
         match self.resource_index.get(&resource) {
             Some(&target) => {
                 self.edge(target, EdgeKind::GetAtt);
-                Node::unknown(format!("attribute `{attribute}` of `{resource}`"), pos)
+                Node::unknown_of_kind(
+                    format!("attribute `{attribute}` of `{resource}`"),
+                    UnknownKind::Reference {
+                        resource: Arc::from(resource.as_str()),
+                        attribute: Some(Arc::from(attribute.as_str())),
+                    },
+                    pos,
+                )
             }
             None => Node::unknown(
                 format!(
@@ -223,7 +230,7 @@ impl<'a> Template<'a> {
                 let resolved = self.argument(template);
                 match resolved.value {
                     Value::String(text) => text,
-                    Value::Unknown(reason) => return Node::new(Value::Unknown(reason), pos),
+                    Value::Unknown(unknown) => return Node::new(Value::Unknown(unknown), pos),
                     other => {
                         return Node::unknown(
                             format!("`Fn::Sub` expects a string, found {}", other.described()),
@@ -234,7 +241,7 @@ impl<'a> Template<'a> {
             }
         };
         let mut out = String::with_capacity(text.len());
-        let mut unknown: Option<Arc<str>> = dynamic_unknown(&text);
+        let mut unknown: Option<Unknown> = super::dynamic_unknown(&text);
         let mut rest: &str = &text;
         while let Some(start) = find_placeholder(rest) {
             out.push_str(rest.get(..start).unwrap_or(""));
@@ -256,13 +263,12 @@ impl<'a> Template<'a> {
                 Ok(text) => out.push_str(&text),
                 Err(reason) => {
                     if unknown.is_none() {
-                        unknown = Some(Arc::from(
-                            match &value.value {
-                                Value::Unknown(_) => reason,
-                                _ => format!("`${{{name}}}` in `Fn::Sub` is not a string"),
-                            }
-                            .as_str(),
-                        ));
+                        // Text built from an unknown part is no longer what
+                        // the part stands for.
+                        unknown = Some(Unknown::other(match &value.value {
+                            Value::Unknown(_) => reason,
+                            _ => format!("`${{{name}}}` in `Fn::Sub` is not a string"),
+                        }));
                     }
                 }
             }
@@ -540,12 +546,6 @@ impl<'a> Template<'a> {
             Err(reason) => Node::unknown(reason, pos),
         }
     }
-}
-
-fn dynamic_unknown(text: &str) -> Option<Arc<str>> {
-    super::dynamic_reference(text).map(|reference| {
-        Arc::from(format!("dynamic reference `{reference}` is resolved at deploy time").as_str())
-    })
 }
 
 /// The byte offset of the next `${` in `text`.

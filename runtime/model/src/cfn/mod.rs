@@ -29,7 +29,7 @@ pub(crate) use convert::format_number;
 use crate::json::FastBuild;
 use crate::model::{
     Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathStep, Pos,
-    Value, Variant, write_path,
+    Unknown, UnknownKind, Value, Variant, write_path,
 };
 
 /// The pseudo parameters of CloudFormation.
@@ -498,13 +498,17 @@ impl<'a> Template<'a> {
                     ),
                     None => format!("parameter `{name}` is read from the ssm parameter store"),
                 };
-                Node::unknown(reason, pos)
+                Node::unknown_of_kind(reason, UnknownKind::Parameter { name: name.clone() }, pos)
             } else if let Some(text) = self.overrides.get(&**name) {
                 typed_parameter(Node::new(Value::string(text), pos), parameter_type)
             } else if let Some(default) = definition.get("Default") {
                 typed_parameter(default.clone(), parameter_type)
             } else {
-                Node::unknown(format!("parameter `{name}` has no default"), pos)
+                Node::unknown_of_kind(
+                    format!("parameter `{name}` has no default"),
+                    UnknownKind::Parameter { name: name.clone() },
+                    pos,
+                )
             };
             values.insert(&**name, value);
         }
@@ -751,11 +755,8 @@ impl<'a> Template<'a> {
     /// gives `None`.
     fn resolve(&mut self, node: &'a Node) -> Option<Node> {
         match &node.value {
-            Value::String(text) => Some(match dynamic_reference(text) {
-                Some(reference) => Node::unknown(
-                    format!("dynamic reference `{reference}` is resolved at deploy time"),
-                    node.pos,
-                ),
+            Value::String(text) => Some(match dynamic_unknown(text) {
+                Some(unknown) => Node::new(Value::Unknown(unknown), node.pos),
                 None => node.clone(),
             }),
             Value::List(items) => {
@@ -871,7 +872,14 @@ impl<'a> Template<'a> {
         }
         if let Some(&target) = self.resource_index.get(name) {
             self.edge(target, kind);
-            return Some(Node::unknown(format!("physical id of `{name}`"), pos));
+            return Some(Node::unknown_of_kind(
+                format!("physical id of `{name}`"),
+                UnknownKind::Reference {
+                    resource: Arc::from(name),
+                    attribute: None,
+                },
+                pos,
+            ));
         }
         if let Some(reason) = self.absent.get(name) {
             return Some(Node::unknown(
@@ -898,8 +906,11 @@ impl<'a> Template<'a> {
                 pos,
             ),
             Some(value) => Node::new(Value::string(value), pos),
-            None => Node::unknown(
+            None => Node::unknown_of_kind(
                 format!("pseudo parameter `{name}` is known only at deploy time"),
+                UnknownKind::PseudoParameter {
+                    name: Arc::from(name),
+                },
                 pos,
             ),
         }
@@ -999,7 +1010,7 @@ impl<'a> Template<'a> {
             Value::Bool(flag) => Truth::from_bool(*flag),
             Value::String(text) if text.eq_ignore_ascii_case("true") => Truth::True,
             Value::String(text) if text.eq_ignore_ascii_case("false") => Truth::False,
-            Value::Unknown(reason) => Truth::Unknown(reason.clone()),
+            Value::Unknown(unknown) => Truth::Unknown(unknown.reason.clone()),
             other => Truth::Unknown(Arc::from(
                 format!("{} is not a condition", other.described()).as_str(),
             )),
@@ -1170,6 +1181,22 @@ fn substitute_loop_variable(key: &str, identifier: &str, value: &str) -> String 
     let alphanumeric: String = value.chars().filter(char::is_ascii_alphanumeric).collect();
     key.replace(&format!("${{{identifier}}}"), value)
         .replace(&format!("&{{{identifier}}}"), &alphanumeric)
+}
+
+/// The unknown value a string stands for when it holds a dynamic reference
+/// `{{resolve:service:...}}`, resolved only at deploy time.
+pub(super) fn dynamic_unknown(text: &str) -> Option<Unknown> {
+    let reference = dynamic_reference(text)?;
+    let service = reference
+        .strip_prefix("{{resolve:")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_default();
+    Some(Unknown::of_kind(
+        format!("dynamic reference `{reference}` is resolved at deploy time"),
+        UnknownKind::DynamicReference {
+            service: Arc::from(service),
+        },
+    ))
 }
 
 /// The `{{resolve:...}}` reference inside a string, if any.
