@@ -207,8 +207,12 @@ impl Eraser {
         self.doc(&mut rule.doc);
         self.attrs(&mut rule.attrs);
         self.ident(&mut rule.name);
-        self.ident(&mut rule.binding);
-        self.expr(&mut rule.source);
+        if let Some(binding) = &mut rule.binding {
+            self.ident(binding);
+        }
+        if let Some(source) = &mut rule.source {
+            self.expr(source);
+        }
         if let Some(guard) = &mut rule.guard {
             self.expr(guard);
         }
@@ -297,6 +301,16 @@ impl Eraser {
                     self.block(body);
                     self.span(span);
                 }
+                Stmt::If(statement) => {
+                    for branch in &mut statement.branches {
+                        self.expr(&mut branch.cond);
+                        self.block(&mut branch.body);
+                    }
+                    if let Some(otherwise) = &mut statement.otherwise {
+                        self.block(otherwise);
+                    }
+                    self.span(&mut statement.span);
+                }
                 Stmt::Error(span) => self.span(span),
             }
         }
@@ -354,6 +368,20 @@ impl Eraser {
                 self.ident(binding);
                 self.expr(source);
                 self.expr(body);
+            }
+            ExprKind::Comprehension(comprehension) => {
+                self.expr(&mut comprehension.element);
+                self.ident(&mut comprehension.binding);
+                self.expr(&mut comprehension.source);
+                if let Some(filter) = &mut comprehension.filter {
+                    self.expr(filter);
+                }
+            }
+            ExprKind::Slice(base, start, end) => {
+                self.expr(base);
+                for bound in [start, end].into_iter().flatten() {
+                    self.expr(bound);
+                }
             }
         }
     }
