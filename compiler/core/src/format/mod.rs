@@ -429,6 +429,22 @@ mod tests {
     }
 
     #[test]
+    fn rule_without_for_and_branches() {
+        check(
+            "rule limit   {\nlet xs = [ x.a  for x in resources(\"T\")  if x.b>1 ]\nif count(xs)>2 {deny true}   else if xs[ 1 : ]==[] {\nrequire xs[:-1 ] != null\n} else { require true }\n}",
+            "rule limit {\n  let xs = [x.a for x in resources(\"T\") if x.b > 1]\n  if count(xs) > 2 {\n    deny true\n  } else if xs[1:] == [] {\n    require xs[:-1] != null\n  } else {\n    require true\n  }\n}\n",
+        );
+    }
+
+    #[test]
+    fn keywords_as_field_names() {
+        check(
+            "fn f(c) = c.props.rule.for == { if: 1, \"x\": c.input }",
+            "fn f(c) = c.props.rule.for == { if: 1, \"x\": c.input }\n",
+        );
+    }
+
+    #[test]
     fn mixed_and_or_get_parentheses() {
         check(
             "fn f(a, b, c) = a or b and c",
