@@ -823,21 +823,24 @@ impl<'a> Layout<'a> {
             ExprKind::Comprehension(comprehension) => {
                 let element = self.expr(&comprehension.element, prec::QUANTIFIER);
                 let source = self.expr(&comprehension.source, prec::OR);
-                let mut tail = vec![
+                // One clause per line when it does not fit, like a list.
+                let mut clauses = vec![
+                    Doc::SoftLine,
+                    element,
                     Doc::Line,
                     Doc::text(format!("for {} in ", comprehension.binding.name)),
                     source,
                 ];
                 if let Some(filter) = &comprehension.filter {
                     let filter = self.expr(filter, prec::QUANTIFIER);
-                    tail.extend([Doc::Line, Doc::text("if "), filter]);
+                    clauses.extend([Doc::Line, Doc::text("if "), filter]);
                 }
                 let trailing = self.trailing_inside(inner.end.saturating_sub(1));
+                clauses.push(trailing);
                 Doc::group(concat![
                     Doc::text("["),
-                    element,
-                    Doc::indent(Doc::Concat(tail)),
-                    trailing,
+                    Doc::indent(Doc::Concat(clauses)),
+                    Doc::SoftLine,
                     Doc::text("]")
                 ])
             }
@@ -1013,7 +1016,11 @@ impl<'a> Layout<'a> {
 fn hugs(expr: &Expr) -> bool {
     matches!(
         expr.kind,
-        ExprKind::List(_) | ExprKind::Object(_) | ExprKind::Call(..) | ExprKind::String(_)
+        ExprKind::List(_)
+            | ExprKind::Comprehension(_)
+            | ExprKind::Object(_)
+            | ExprKind::Call(..)
+            | ExprKind::String(_)
     )
 }
 
