@@ -10,7 +10,8 @@
 //! - `expect <outcome> <rule> for "<id>"`: the rule checked resource `<id>`
 //!   and its outcome is `<outcome>`;
 //! - `expect <outcome> <rule>`: the rule checked at least one resource, and
-//!   every one had `<outcome>`.
+//!   every one had `<outcome>`; for a rule without a `for` clause, its one
+//!   outcome on the input is `<outcome>`.
 //!
 //! Results are data; the command line renders them.
 
