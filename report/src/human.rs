@@ -27,10 +27,13 @@ pub fn render(
             .filter(|_| finding.line > 0)
             .and_then(|texts| Some((texts, texts.text(&finding.file)?)));
         let headline = format!("{} {}", finding.rule, finding.message);
-        let label = if finding.path.is_empty() {
-            finding.resource.to_string()
-        } else {
-            format!("{} ({})", finding.resource, finding.path)
+        // A finding of a rule that runs once per input may name no
+        // resource: the path alone says where it points.
+        let label = match (finding.resource.is_empty(), finding.path.is_empty()) {
+            (true, true) => "the input".to_string(),
+            (true, false) => format!("the input ({})", finding.path),
+            (false, true) => finding.resource.to_string(),
+            (false, false) => format!("{} ({})", finding.resource, finding.path),
         };
         if let Some((texts, text)) = source {
             let span = line_span(text, finding.line, finding.column);
@@ -70,9 +73,14 @@ pub fn render(
             ));
         }
         for entry in &report.outcomes {
+            let resource = if entry.resource.is_empty() {
+                "(the input)"
+            } else {
+                &entry.resource
+            };
             out.push_str(&format!(
-                "{} {} {} {}\n",
-                entry.outcome, entry.rule, entry.file, entry.resource
+                "{} {} {} {resource}\n",
+                entry.outcome, entry.rule, entry.file
             ));
         }
     }

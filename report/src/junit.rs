@@ -24,6 +24,16 @@ pub fn render(report: &RunReport) -> String {
             .or_default()
             .push(finding);
     }
+    // The outcome of a rule that runs once per input names no resource,
+    // while its findings may name the resource they point at: they are all
+    // that outcome's, by (rule, file).
+    let mut by_rule: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for finding in &report.findings {
+        by_rule
+            .entry((&finding.rule, &finding.file))
+            .or_default()
+            .push(finding);
+    }
     let mut reasons: HashMap<Pair<'_>, &str> = HashMap::new();
     for entry in &report.suppressed {
         let finding = &entry.finding;
@@ -63,11 +73,21 @@ pub fn render(report: &RunReport) -> String {
             out.push_str(&format!(
                 "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
                 escape(rule),
-                escape(&entry.resource),
+                escape(if entry.resource.is_empty() {
+                    "(the input)"
+                } else {
+                    &entry.resource
+                }),
                 escape(&entry.file)
             ));
             let pair: Pair<'_> = (&entry.rule, &entry.resource, &entry.file);
-            let findings: &[&Finding] = by_pair.get(&pair).map_or(&[], Vec::as_slice);
+            let findings: &[&Finding] = if entry.resource.is_empty() {
+                by_rule
+                    .get(&(&*entry.rule, &*entry.file))
+                    .map_or(&[], Vec::as_slice)
+            } else {
+                by_pair.get(&pair).map_or(&[], Vec::as_slice)
+            };
             match entry.outcome {
                 PairOutcome::Evaluated(Outcome::Fail) => {
                     out.push_str(">\n");

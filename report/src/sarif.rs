@@ -54,22 +54,32 @@ pub fn render(report: &RunReport) -> String {
                 region = json!({ "startLine": finding.line, "startColumn": finding.column.max(1) });
             }
             let unknown = finding.outcome == Outcome::Unknown;
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": finding.file.replace('\\', "/") },
+                    "region": region,
+                },
+            });
+            // A finding of a rule that runs once per input may name no
+            // resource: it then has no logical location.
+            if !finding.resource.is_empty()
+                && let Some(object) = location.as_object_mut()
+            {
+                object.insert(
+                    "logicalLocations".to_string(),
+                    json!([{
+                        "fullyQualifiedName": finding.resource,
+                        "kind": "resource",
+                    }]),
+                );
+            }
             let mut result = json!({
                 "ruleId": finding.rule,
                 "ruleIndex": rule_index,
                 "kind": if unknown { "review" } else { "fail" },
                 "level": if unknown { "note" } else { level(finding.severity) },
                 "message": { "text": finding.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": finding.file.replace('\\', "/") },
-                        "region": region,
-                    },
-                    "logicalLocations": [{
-                        "fullyQualifiedName": finding.resource,
-                        "kind": "resource",
-                    }],
-                }],
+                "locations": [location],
                 "properties": {
                     "outcome": finding.outcome.as_str(),
                     "resourceType": finding.resource_type,

@@ -8,9 +8,12 @@
 //! and the summary.
 //!
 //! Policies use `let`, `require`, `deny`, `when` (in the header, at the top
-//! and inside loops), nested `for`, the quantifiers, comparisons, `in`,
-//! `matches` with literal patterns, interpolated messages, `at`, helper
-//! functions and the builtins; templates have resources of six types with
+//! and inside loops and branches), nested `for`, `if`/`else if`/`else`, the
+//! quantifiers, comparisons, `in`, `matches` with literal patterns,
+//! comprehensions, list concatenation, slices of lists and strings,
+//! interpolated messages, `at`, helper functions and the builtins
+//! (`sum`, `min`, `max` and `distinct` included), in rules that run once per
+//! resource and rules that run once per input; templates have resources of six types with
 //! random property trees (absent properties, numeric strings, lists and
 //! single values, keys the policy never names or must quote), `Ref`,
 //! `Fn::GetAtt`, `Fn::Sub` and `DependsOn` between resources (edges for
@@ -322,7 +325,12 @@ impl PolicyGen<'_> {
                 }
             },
             Sort::Bool => self.condition(d, scope),
-            Sort::Num => match self.c.below(7) {
+            Sort::Num => match self.c.below(9) {
+                7 => {
+                    let f = self.c.pick(&["sum", "min", "max"]);
+                    format!("{f}({})", self.expr(Sort::List, d, scope))
+                }
+                8 => format!("len({})", self.slice(Sort::Str, d, scope)),
                 0 => self.leaf(sort, scope),
                 1 => format!("count({})", self.expr(Sort::List, d, scope)),
                 2 => format!("len({})", self.expr(Sort::Any, d, scope)),
@@ -336,7 +344,8 @@ impl PolicyGen<'_> {
                 5 => format!("-({})", self.expr(Sort::Num, d, scope)),
                 _ => format!("count({})", self.expr(Sort::Resources, d, scope)),
             },
-            Sort::Str => match self.c.below(6) {
+            Sort::Str => match self.c.below(7) {
+                6 => self.slice(Sort::Str, d, scope),
                 0 => self.leaf(sort, scope),
                 1 => {
                     let f = self.c.pick(&["lower", "upper"]);
@@ -354,7 +363,15 @@ impl PolicyGen<'_> {
                     format!("{resource}.{}", self.c.pick(&["id", "type"]))
                 }
             },
-            Sort::List => match self.c.below(6) {
+            Sort::List => match self.c.below(10) {
+                6 => self.comprehension(d, scope),
+                7 => format!("distinct({})", self.expr(Sort::List, d, scope)),
+                8 => {
+                    let a = self.expr(Sort::List, d, scope);
+                    let b = self.expr(Sort::List, d, scope);
+                    format!("({a}) + ({b})")
+                }
+                9 => self.slice(Sort::List, d, scope),
                 0 => self.leaf(sort, scope),
                 1 => format!("as_list({})", self.expr(Sort::Any, d, scope)),
                 2 => {
@@ -392,6 +409,51 @@ impl PolicyGen<'_> {
                 }
             }
         }
+    }
+
+    /// `[element for x in source if filter]` over a list or resources.
+    fn comprehension(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
+        let (source, sort) = if self.c.below(2) == 0 {
+            (self.expr(Sort::List, d, scope), Sort::Any)
+        } else {
+            (self.expr(Sort::Resources, d, scope), Sort::Res)
+        };
+        let name = self.fresh("c");
+        scope.push(Var {
+            name: name.clone(),
+            sort,
+        });
+        let filter = match self.c.below(3) {
+            0 => String::new(),
+            _ => format!(" if {}", self.condition(d, scope)),
+        };
+        let element = match self.c.below(3) {
+            0 => name.clone(),
+            1 => self.expr(Sort::Any, d, scope),
+            _ => self.access(scope),
+        };
+        scope.pop();
+        format!("[{element} for {name} in ({source}){filter}]")
+    }
+
+    /// `(base)[a:b]` of a list or a string, either bound left out.
+    fn slice(&mut self, sort: Sort, d: usize, scope: &mut Vec<Var>) -> String {
+        let base = if self.c.below(3) == 0 {
+            self.dynamic(d, scope)
+        } else {
+            self.expr(sort, d, scope)
+        };
+        let mut bound = |this: &mut Self| match this.c.below(4) {
+            0 => String::new(),
+            1 => this.expr(Sort::Num, d, scope),
+            _ => this
+                .c
+                .pick(&["0", "1", "-1", "2", "-3", "10", "0.5"])
+                .to_string(),
+        };
+        let start = bound(self);
+        let end = bound(self);
+        format!("({base})[{start}:{end}]")
     }
 
     fn leaf(&mut self, sort: Sort, scope: &mut Vec<Var>) -> String {
@@ -632,7 +694,7 @@ impl PolicyGen<'_> {
         let before = scope.len();
         let mut text = String::new();
         for _ in 0..1 + self.c.below(4) {
-            match self.c.below(8) {
+            match self.c.below(9) {
                 0..=2 => text.push_str(&self.check(scope, &pad)),
                 3 => {
                     let sort =
@@ -647,6 +709,22 @@ impl PolicyGen<'_> {
                     let e_depth = self.c.below(3);
                     let condition = self.expr(Sort::Bool, e_depth, scope);
                     text.push_str(&format!("{pad}when {condition}\n"));
+                }
+                5 if depth > 0 => {
+                    let e_depth = self.c.below(3);
+                    let condition = self.expr(Sort::Bool, e_depth, scope);
+                    text.push_str(&format!("{pad}if {condition} {{\n"));
+                    text.push_str(&self.block(scope, depth - 1, indent + 1));
+                    while self.c.one_in(3) {
+                        let condition = self.expr(Sort::Bool, e_depth, scope);
+                        text.push_str(&format!("{pad}}} else if {condition} {{\n"));
+                        text.push_str(&self.block(scope, depth - 1, indent + 1));
+                    }
+                    if self.c.below(2) == 1 {
+                        text.push_str(&format!("{pad}}} else {{\n"));
+                        text.push_str(&self.block(scope, depth - 1, indent + 1));
+                    }
+                    text.push_str(&format!("{pad}}}\n"));
                 }
                 _ if depth > 0 => {
                     let (source, sort) = match self.c.below(3) {
@@ -669,6 +747,9 @@ impl PolicyGen<'_> {
     }
 
     fn rule(&mut self, index: usize) -> String {
+        if self.c.one_in(4) {
+            return self.input_rule(index);
+        }
         let severity = self.c.pick(&["high", "low", "critical", "medium", "info"]);
         let mut types = vec![format!("\"{}\"", self.c.pick(TYPE_PATTERNS))];
         if self.c.one_in(3) {
@@ -689,6 +770,32 @@ impl PolicyGen<'_> {
             "\n@id(\"D{index}\") @severity({severity})\nrule rule_{index} for r in resources({}){guard} {{\n{body}}}\n",
             types.join(", ")
         )
+    }
+}
+
+impl PolicyGen<'_> {
+    /// A rule without a `for` clause: its body runs once per input, with `r`
+    /// bound by a `let` to one resource (or `null`), or by a `for` over
+    /// resources, so that every check of a resource rule fits in it.
+    fn input_rule(&mut self, index: usize) -> String {
+        let severity = self.c.pick(&["high", "low", "critical", "medium", "info"]);
+        let types = format!("\"{}\"", self.c.pick(TYPE_PATTERNS));
+        let mut scope = vec![Var {
+            name: "r".to_string(),
+            sort: Sort::Res,
+        }];
+        let body = if self.c.below(2) == 0 {
+            let block = self.block(&mut scope, 2, 1);
+            format!("  let r = first(resources({types}))\n{block}")
+        } else {
+            let block = self.block(&mut scope, 2, 2);
+            let filter = self.condition(1, &mut scope);
+            let limit = self.c.pick(&["0", "1", "2"]);
+            format!(
+                "  for r in resources({types}) {{\n{block}  }}\n  let _sel = [r for r in resources({types}) if {filter}]\n  require count(_sel) <= {limit}\n    at first(_sel)\n"
+            )
+        };
+        format!("\n@id(\"D{index}\") @severity({severity})\nrule rule_{index} {{\n{body}}}\n")
     }
 }
 

@@ -29,7 +29,7 @@ use wasm_encoder::Instruction;
 
 use crate::asm::Func;
 use crate::layout::{FALSE, NULL, Pool, TRUE, global};
-use crate::rt::builtins::{alloc_list, list_header, resource_item};
+use crate::rt::builtins::{alloc_list, list_header, list_item, resource_item};
 use crate::rt::core::{head, truth_of};
 use crate::rt::{Rt, Texts};
 
@@ -82,6 +82,9 @@ pub(crate) struct Body<'c, 'p> {
     /// Labels opened by statements, counted from the function's body.
     depth: u32,
     skipped: u32,
+    /// Whether a check has run for the current resource: a false `when` in
+    /// the rule body after one ends the body instead of skipping.
+    checked: u32,
     /// In a rule: its resource variable and the local holding the address
     /// of that resource's record, so that `r.props`, `r.tags` and
     /// `r.metadata` are one addition.
@@ -122,12 +125,14 @@ impl<'c, 'p> Body<'c, 'p> {
             slots.push(f.i32_local());
         }
         let skipped = f.i32_local();
+        let checked = f.i32_local();
         Body {
             cx,
             f,
             locals: slots,
             depth: 0,
             skipped,
+            checked,
             record: None,
         }
     }
@@ -269,6 +274,24 @@ impl<'c, 'p> Body<'c, 'p> {
                 source,
                 body,
             } => self.quantifier(*kind, *local, source, body),
+            Expr::Comprehension {
+                local,
+                source,
+                filter,
+                element,
+            } => self.comprehension(*local, source, filter.as_deref(), element),
+            Expr::Slice { base, start, end } => {
+                self.expr(base);
+                for bound in [start, end] {
+                    match bound {
+                        Some(bound) => self.expr(bound),
+                        None => {
+                            self.f.u32c(NULL);
+                        }
+                    }
+                }
+                self.call(Rt::Slice);
+            }
             Expr::Resources(patterns) => self.resources(patterns),
             Expr::Traverse {
                 direction,
@@ -699,6 +722,62 @@ impl<'c, 'p> Body<'c, 'p> {
         self.f.end();
     }
 
+    /// `[element for local in source if filter]`: the list is allocated
+    /// for every item of the source and filled with the kept ones.
+    fn comprehension(
+        &mut self,
+        local: LocalId,
+        source: &Expr,
+        filter: Option<&Expr>,
+        element: &Expr,
+    ) {
+        let item = self.local(local);
+        let value = self.eval_into_local(source);
+        let [count, base, i, p, kept, result, slot] = self.f.i32_locals();
+        self.f
+            .get(value)
+            .call(Rt::IterCount.index())
+            .tee(count)
+            .i32c(0)
+            .lt_s()
+            .if_i32();
+        self.f.get(value);
+        self.f.else_();
+        self.f.get(value).call(Rt::IterBase.index()).set(base);
+        // Locals keep their values between evaluations of the same
+        // expression: start afresh.
+        self.f.i32c(0).set(i).i32c(0).set(kept).i32c(0).set(result);
+        alloc_list(&mut self.f, count, p);
+        self.f.block().loop_();
+        self.f.get(i).get(count).ge_u().br_if(1);
+        self.f.element(base, i, SLOT_SIZE).set(item);
+        self.f.inc(i, 1);
+        if let Some(filter) = filter {
+            let (truth, unknown) = self.condition(filter);
+            // An unknown filter makes the whole list unknown.
+            self.f
+                .get(truth)
+                .i32c(2)
+                .eq()
+                .if_()
+                .get(unknown)
+                .set(result)
+                .br(2)
+                .end();
+            self.f.get(truth).eqz().br_if(0);
+        }
+        let value = self.eval_into_local(element);
+        list_item(&mut self.f, p, kept, slot);
+        self.f.copy_slot(slot, 0, value);
+        self.f.inc(kept, 1).br(0).end().end();
+        self.f.get(result).eqz().if_();
+        list_header(&mut self.f, p, kept);
+        self.f.get(p).set(result);
+        self.f.end();
+        self.f.get(result);
+        self.f.end();
+    }
+
     fn resources(&mut self, patterns: &[Expr]) {
         // Exact types: from the type index (made by `ward_eval`), only
         // their resources visited, merged into input order.
@@ -919,6 +998,19 @@ impl<'c, 'p> Body<'c, 'p> {
                 arg(self, 2);
                 self.call(Rt::PortInRange);
             }
+            Builtin::Sum | Builtin::Min | Builtin::Max => {
+                arg(self, 0);
+                self.f.i32c(match builtin {
+                    Builtin::Sum => 0,
+                    Builtin::Min => 1,
+                    _ => 2,
+                });
+                self.call(Rt::Aggregate);
+            }
+            Builtin::Distinct => {
+                arg(self, 0);
+                self.call(Rt::Distinct);
+            }
         }
     }
 
@@ -969,7 +1061,11 @@ impl<'c, 'p> Body<'c, 'p> {
                     self.f.u32c(NONE).get(value).call(Rt::AddUnknown.index());
                     self.open_else();
                     if *scope == WhenScope::Rule {
+                        // Checks that already ran decide the outcome.
+                        self.f.get(self.checked).eqz();
+                        self.open_if();
                         self.f.i32c(1).set(self.skipped);
+                        self.close();
                     }
                     self.close();
                     self.br_to(label);
@@ -1008,11 +1104,36 @@ impl<'c, 'p> Body<'c, 'p> {
                     self.close();
                     self.close();
                 }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    let (truth, value) = self.condition(cond);
+                    self.f.get(truth).i32c(2).eq();
+                    self.open_if();
+                    // Neither branch runs when the condition is unknown.
+                    self.f.u32c(NONE).get(value).call(Rt::AddUnknown.index());
+                    self.open_else();
+                    self.f.get(truth);
+                    self.open_if();
+                    let label = self.open_block();
+                    self.stmts(rule, then, label);
+                    self.close();
+                    self.open_else();
+                    let label = self.open_block();
+                    self.stmts(rule, otherwise, label);
+                    self.close();
+                    self.close();
+                    self.close();
+                }
             }
         }
     }
 
     fn check(&mut self, _rule: &Rule, check: &Check) {
+        self.f.i32c(1).set(self.checked);
         let (truth, value) = self.condition(&check.cond);
         self.f.get(truth).i32c(2).eq();
         self.open_if();
@@ -1060,7 +1181,7 @@ pub(crate) fn function(cx: &mut Ctx<'_>, function: &Function) -> Func {
 pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     let (id_at, id_len) = cx.pool.string(&rule.info.id);
     let mut body = Body::new(cx, 0, rule.locals);
-    let (results, source, count, base, outcomes, produced, i, element, mark, outcome) = (
+    let (results, source_local, count, base, outcomes, produced, i, element, mark, outcome) = (
         body.f.i32_local(),
         body.f.i32_local(),
         body.f.i32_local(),
@@ -1073,7 +1194,7 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
         body.f.i32_local(),
     );
     let (head_, tail, findings) = (body.f.i32_local(), body.f.i32_local(), body.f.i32_local());
-    let binding = body.local(rule.binding);
+    let binding = rule.binding.map(|binding| body.local(binding));
     body.f
         .u32c(id_at)
         .gset(global::RULE_ID)
@@ -1083,18 +1204,32 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
         .u32c(RESULTS_SIZE)
         .call(Rt::Alloc.index())
         .set(results);
-    body.expr(&rule.source);
-    body.f.set(source);
-    body.f.get(source).call(Rt::IterCount.index()).set(count);
-    body.f
-        .get(count)
-        .i32c(0)
-        .lt_s()
-        .if_()
-        .i32c(0)
-        .set(count)
-        .end();
-    body.f.get(source).call(Rt::IterBase.index()).set(base);
+    match &rule.source {
+        Some(source) => {
+            body.expr(source);
+            body.f.set(source_local);
+            body.f
+                .get(source_local)
+                .call(Rt::IterCount.index())
+                .set(count);
+            body.f
+                .get(count)
+                .i32c(0)
+                .lt_s()
+                .if_()
+                .i32c(0)
+                .set(count)
+                .end();
+            body.f
+                .get(source_local)
+                .call(Rt::IterBase.index())
+                .set(base);
+        }
+        // A rule without a `for` clause runs once, on no resource.
+        None => {
+            body.f.i32c(1).set(count);
+        }
+    }
     body.f
         .get(count)
         .u32c(OUTCOME_SIZE)
@@ -1111,17 +1246,31 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
     body.f.get(i).get(count).ge_u();
     let relative = body.depth - exit - 1;
     body.f.br_if(relative);
-    body.f
-        .element(base, i, SLOT_SIZE)
-        .tee(element)
-        .load8(SLOT_TAG)
-        .i32c(i32::from(crate::layout::TAG_RESOURCE))
-        .eq();
+    match binding {
+        Some(_) => {
+            body.f
+                .element(base, i, SLOT_SIZE)
+                .tee(element)
+                .load8(SLOT_TAG)
+                .i32c(i32::from(crate::layout::TAG_RESOURCE))
+                .eq();
+        }
+        None => {
+            body.f.i32c(1);
+        }
+    }
     body.open_if();
-    body.f
-        .get(element)
-        .load32(SLOT_PAYLOAD)
-        .gset(global::RESOURCE);
+    match binding {
+        Some(_) => {
+            body.f
+                .get(element)
+                .load32(SLOT_PAYLOAD)
+                .gset(global::RESOURCE);
+        }
+        None => {
+            body.f.u32c(NONE).gset(global::RESOURCE);
+        }
+    }
     for g in [
         global::FAIL_HEAD,
         global::FAIL_TAIL,
@@ -1133,18 +1282,21 @@ pub(crate) fn rule(cx: &mut Ctx<'_>, rule: &Rule) -> Func {
         body.f.i32c(0).gset(g);
     }
     body.f.i32c(0).set(body.skipped);
+    body.f.i32c(0).set(body.checked);
     body.f.gget(global::HEAP).set(mark);
-    body.f.get(element).set(binding);
-    let record = body.f.i32_local();
-    body.f
-        .get(records)
-        .get(element)
-        .load32(SLOT_PAYLOAD)
-        .u32c(RESOURCE_SIZE)
-        .mul()
-        .add()
-        .set(record);
-    body.record = Some((rule.binding, record));
+    if let (Some(binding), Some(variable)) = (binding, rule.binding) {
+        body.f.get(element).set(binding);
+        let record = body.f.i32_local();
+        body.f
+            .get(records)
+            .get(element)
+            .load32(SLOT_PAYLOAD)
+            .u32c(RESOURCE_SIZE)
+            .mul()
+            .add()
+            .set(record);
+        body.record = Some((variable, record));
+    }
     let checks = body.open_block();
     if let Some(guard) = &rule.guard {
         let (truth, value) = body.condition(guard);

@@ -260,7 +260,9 @@ fn key_table(program: &Program) -> Vec<String> {
     let mut types = Vec::new();
     let mut collect = |expr: &Expr| collect_types(expr, &mut types);
     for rule in &program.rules {
-        collect(&rule.source);
+        if let Some(source) = &rule.source {
+            collect(source);
+        }
         if let Some(guard) = &rule.guard {
             collect(guard);
         }
@@ -294,6 +296,16 @@ fn visit_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
             Stmt::For { iter, body, .. } => {
                 f(iter);
                 visit_stmts(body, f);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                f(cond);
+                visit_stmts(then, f);
+                visit_stmts(otherwise, f);
             }
         }
     }
@@ -333,7 +345,7 @@ fn span(file: &str, range: SourceRange) -> SourceSpan {
 /// evaluator, as reports describe it).
 pub fn rule_meta(rule: &Rule) -> RuleMeta {
     let resource_types = match &rule.source {
-        Expr::Resources(patterns) => patterns
+        Some(Expr::Resources(patterns)) => patterns
             .iter()
             .filter_map(|pattern| match pattern {
                 Expr::Const(Const::String(text)) => Some(text.to_string()),

@@ -597,25 +597,23 @@ impl Checker<'_> {
         self.rules.push(info);
 
         self.push_scope();
-        let source_ty = self.infer(&rule.source);
-        if source_ty != Ty::ResourceList {
-            self.error(
-                Code::NotResources,
-                rule.source.span,
-                format!("a rule iterates over resources, but this is {}", describe_ty(source_ty)),
-            )
-            .with_label_mut("not a list of resources")
-            .help = Some("write `resources(\"AWS::S3::Bucket\")` or `refs(...)`/`referrers(...)` of another resource".to_string());
+        // A rule without a `for` clause runs once per input and binds
+        // nothing.
+        if let (Some(binding), Some(source)) = (&rule.binding, &rule.source) {
+            let source_ty = self.infer(source);
+            if source_ty != Ty::ResourceList {
+                self.error(
+                    Code::NotResources,
+                    source.span,
+                    format!("a rule iterates over resources, but this is {}", describe_ty(source_ty)),
+                )
+                .with_label_mut("not a list of resources")
+                .help = Some("write `resources(\"AWS::S3::Bucket\")` or `refs(...)`/`referrers(...)` of another resource".to_string());
+            }
+            let holds = self.holds(source).element();
+            let scope = Span::new(source.span.end as usize, rule.span.end as usize);
+            self.bind(binding, LocalKind::RuleBinding, Ty::Resource, scope, holds);
         }
-        let holds = self.holds(&rule.source).element();
-        let scope = Span::new(rule.source.span.end as usize, rule.span.end as usize);
-        self.bind(
-            &rule.binding,
-            LocalKind::RuleBinding,
-            Ty::Resource,
-            scope,
-            holds,
-        );
         if let Some(guard) = &rule.guard {
             self.check_condition(guard, "`when`");
         }
@@ -1047,6 +1045,19 @@ impl Checker<'_> {
                 self.check_block_stmts(body);
                 self.pop_scope();
             }
+            Stmt::If(statement) => {
+                for branch in &statement.branches {
+                    self.check_condition(&branch.cond, "`if`");
+                    self.push_scope();
+                    self.check_block_stmts(&branch.body);
+                    self.pop_scope();
+                }
+                if let Some(otherwise) = &statement.otherwise {
+                    self.push_scope();
+                    self.check_block_stmts(otherwise);
+                    self.pop_scope();
+                }
+            }
             Stmt::Error(_) => {}
         }
     }
@@ -1165,6 +1176,51 @@ impl Checker<'_> {
                 self.infer(index);
                 Ty::Any
             }
+            ExprKind::Slice(base, start, end) => {
+                let base_ty = self.infer(base);
+                for bound in [start, end].into_iter().flatten() {
+                    let ty = self.infer(bound);
+                    if !ty.fits(Ty::Number) {
+                        self.bad_operand(bound, ty, "a slice bound is a number");
+                    }
+                }
+                if matches!(base_ty, Ty::Number | Ty::Bool | Ty::Object | Ty::Resource) {
+                    self.bad_operand(base, base_ty, "slicing takes a list or a string");
+                }
+                match base_ty {
+                    Ty::String | Ty::List | Ty::ResourceList => base_ty,
+                    _ => Ty::Any,
+                }
+            }
+            ExprKind::Comprehension(comprehension) => {
+                let source_ty = self.infer(&comprehension.source);
+                self.check_iterable(&comprehension.source, source_ty);
+                self.push_scope();
+                let element = if source_ty == Ty::ResourceList {
+                    Ty::Resource
+                } else {
+                    Ty::Any
+                };
+                let holds = self.holds(&comprehension.source).element();
+                self.bind(
+                    &comprehension.binding,
+                    LocalKind::Quantifier,
+                    element,
+                    expr.span,
+                    holds,
+                );
+                if let Some(filter) = &comprehension.filter {
+                    let filter_ty = self.infer(filter);
+                    self.expect_boolean(filter, filter_ty, "`if`");
+                }
+                let element_ty = self.infer(&comprehension.element);
+                self.pop_scope();
+                if element_ty == Ty::Resource {
+                    Ty::ResourceList
+                } else {
+                    Ty::List
+                }
+            }
             ExprKind::Call(callee, args) => self.infer_call(expr, callee, args),
             ExprKind::Named(_, value) => self.infer(value),
             ExprKind::Unary(op, operand) => {
@@ -1253,6 +1309,14 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Index(base, _) => self.holds(base).element(),
+            ExprKind::Slice(base, _, _) => self.holds(base),
+            // `[x for x in xs if ...]` keeps some elements of `xs`.
+            ExprKind::Comprehension(comprehension) => match &comprehension.element.kind {
+                ExprKind::Name(name) if *name == comprehension.binding.name => {
+                    self.holds(&comprehension.source)
+                }
+                _ => Holds::Unknown,
+            },
             _ => Holds::Unknown,
         }
     }
@@ -1657,6 +1721,19 @@ impl Checker<'_> {
                 self.check_regex(right);
                 Ty::Bool
             }
+            BinaryOp::Add if left_ty.is_list() || right_ty.is_list() => {
+                for (side, ty) in [(left, left_ty), (right, right_ty)] {
+                    if !ty.fits(Ty::List) {
+                        self.bad_operand(side, ty, "`+` joins two lists");
+                    }
+                }
+                if left_ty == Ty::ResourceList && right_ty == Ty::ResourceList {
+                    Ty::ResourceList
+                } else {
+                    Ty::List
+                }
+            }
+            BinaryOp::Add if left_ty == Ty::Any && right_ty == Ty::Any => Ty::Any,
             BinaryOp::Add => {
                 if left_ty == Ty::String || right_ty == Ty::String {
                     for (side, ty) in [(left, left_ty), (right, right_ty)] {

@@ -55,6 +55,14 @@ pub enum Builtin {
     CidrContains,
     /// `port_in_range(port, from, to)`.
     PortInRange,
+    /// `sum(list)`.
+    Sum,
+    /// `min(list)`.
+    Min,
+    /// `max(list)`.
+    Max,
+    /// `distinct(list)`.
+    Distinct,
 }
 
 /// A builtin's signature and documentation.
@@ -314,6 +322,42 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         variadic: false,
         returns: Ty::Bool,
         doc: "Whether `port` lies in `from..=to`. Numeric strings count as numbers; `-1` as `from` (all ports, as security groups write it) covers every port; an absent bound is false.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Sum,
+        name: "sum",
+        params: &[("list", Ty::List)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Number,
+        doc: "The sum of the numbers of a list; `0` for an empty list (or `null`). Unknown when the list or one of its elements is unknown; `null` when an element is not a number.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Min,
+        name: "min",
+        params: &[("list", Ty::List)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Any,
+        doc: "The smallest element of a list of numbers, or of a list of strings (by bytes); `null` for an empty list or when the elements are not all numbers or all strings. Unknown when the list or one of its elements is unknown.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Max,
+        name: "max",
+        params: &[("list", Ty::List)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Any,
+        doc: "The largest element of a list of numbers, or of a list of strings (by bytes); `null` for an empty list or when the elements are not all numbers or all strings. Unknown when the list or one of its elements is unknown.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Distinct,
+        name: "distinct",
+        params: &[("list", Ty::List)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::List,
+        doc: "The elements of a list without repeats, each at its first occurrence, compared as `==` does. Unknown when the list is unknown, or when whether two elements are equal is unknown.",
     },
 ];
 

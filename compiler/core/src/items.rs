@@ -142,6 +142,19 @@ pub fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             visit_expr(&quantifier.source, f);
             visit_expr(&quantifier.body, f);
         }
+        ExprKind::Comprehension(comprehension) => {
+            visit_expr(&comprehension.element, f);
+            visit_expr(&comprehension.source, f);
+            if let Some(filter) = &comprehension.filter {
+                visit_expr(filter, f);
+            }
+        }
+        ExprKind::Slice(base, start, end) => {
+            visit_expr(base, f);
+            for bound in [start, end].into_iter().flatten() {
+                visit_expr(bound, f);
+            }
+        }
         ExprKind::String(literal) => {
             for part in &literal.parts {
                 if let StringPart::Interpolation(inner) = part {
@@ -175,6 +188,17 @@ pub fn visit_stmt_exprs(stmt: &Stmt, f: &mut dyn FnMut(&Expr)) {
         Stmt::For { iter, body, .. } => {
             visit_expr(iter, f);
             for inner in &body.stmts {
+                visit_stmt_exprs(inner, f);
+            }
+        }
+        Stmt::If(statement) => {
+            for branch in &statement.branches {
+                visit_expr(&branch.cond, f);
+                for inner in &branch.body.stmts {
+                    visit_stmt_exprs(inner, f);
+                }
+            }
+            for inner in statement.otherwise.iter().flat_map(|block| &block.stmts) {
                 visit_stmt_exprs(inner, f);
             }
         }

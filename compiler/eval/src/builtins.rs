@@ -9,7 +9,7 @@ use ward_model::{Document, UnknownKind};
 
 use crate::ops::{self, Budget, Iteration, Res};
 use crate::text::{self, parse_number};
-use crate::value::{Value, View};
+use crate::value::{Truth, Value, View};
 
 /// Applies a builtin to evaluated arguments. A missing argument is `null`.
 pub(crate) fn apply<'d>(
@@ -149,6 +149,8 @@ pub(crate) fn apply<'d>(
                 }
             }
         }
+        Builtin::Sum | Builtin::Min | Builtin::Max => aggregate(builtin, &first, budget)?,
+        Builtin::Distinct => distinct(&first, budget)?,
         Builtin::PortInRange => {
             let (port, from, to) = (first, arg(1), arg(2));
             if let Some(unknown) = [&port, &from, &to]
@@ -166,6 +168,92 @@ pub(crate) fn apply<'d>(
         }
     };
     Ok(value)
+}
+
+/// `sum`, `min` and `max`: the first unknown element makes the result
+/// unknown; `sum` adds numbers (`0` for none), `min` and `max` order all
+/// numbers or all strings (`null` for none); any other mix is `null`.
+fn aggregate<'d>(builtin: Builtin, list: &Value<'d>, budget: &mut Budget) -> Res<Value<'d>> {
+    let items = match ops::iterate(list, budget)? {
+        Iteration::Unknown(unknown) => return Ok(unknown),
+        Iteration::Items(items) => items,
+    };
+    if let Some(unknown) = items.iter().find(|item| item.is_unknown()) {
+        return Ok(unknown.clone());
+    }
+    if builtin == Builtin::Sum {
+        let mut total = 0.0;
+        for item in &items {
+            let View::Number(number) = item.view() else {
+                return Ok(Value::Null);
+            };
+            total += number;
+        }
+        return Ok(if total.is_finite() {
+            Value::Number(total)
+        } else {
+            Value::Null
+        });
+    }
+    let mut best: Option<Value<'d>> = None;
+    for item in items {
+        let better = match (&best, item.view()) {
+            (None, View::Number(_) | View::Str(_)) => true,
+            (Some(current), View::Number(number)) => match current.view() {
+                View::Number(kept) => {
+                    if builtin == Builtin::Min {
+                        number < kept
+                    } else {
+                        number > kept
+                    }
+                }
+                _ => return Ok(Value::Null),
+            },
+            (Some(current), View::Str(text)) => match current.view() {
+                View::Str(kept) => {
+                    let ordering = text.as_bytes().cmp(kept.as_bytes());
+                    if builtin == Builtin::Min {
+                        ordering.is_lt()
+                    } else {
+                        ordering.is_gt()
+                    }
+                }
+                _ => return Ok(Value::Null),
+            },
+            _ => return Ok(Value::Null),
+        };
+        if better {
+            best = Some(item);
+        }
+    }
+    Ok(best.unwrap_or(Value::Null))
+}
+
+/// `distinct`: each element at its first occurrence; whether two elements
+/// are equal being unknown makes the result unknown.
+fn distinct<'d>(list: &Value<'d>, budget: &mut Budget) -> Res<Value<'d>> {
+    let items = match ops::iterate(list, budget)? {
+        Iteration::Unknown(unknown) => return Ok(unknown),
+        Iteration::Items(items) => items,
+    };
+    let mut kept: Vec<Value<'d>> = Vec::with_capacity(items.len());
+    for item in items {
+        let mut seen = false;
+        for earlier in &kept {
+            match ops::equals(earlier, &item, budget)? {
+                Truth::True => {
+                    seen = true;
+                    break;
+                }
+                Truth::False => {}
+                Truth::Unknown(unknown) => return Ok(unknown),
+            }
+        }
+        if !seen {
+            kept.push(item);
+        }
+    }
+    Ok(Value::list(kept))
 }
 
 /// A number, or a numeric string as a number.

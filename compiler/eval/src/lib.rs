@@ -171,7 +171,7 @@ impl<'p> Evaluator<'p> {
                         .into_iter()
                         .map(|(index, outcome)| ResourceOutcome {
                             rule: id.clone(),
-                            resource: Some(index),
+                            resource: index,
                             outcome,
                         }),
                 );

@@ -24,6 +24,8 @@ type Frame<'d> = Vec<Value<'d>>;
 struct Location {
     pos: Pos,
     path: String,
+    /// The resource the located value belongs to, if any.
+    resource: Option<usize>,
 }
 
 /// A failure or unknown result recorded while running a rule on a resource.
@@ -38,12 +40,15 @@ struct Run {
     failures: Vec<Record>,
     unknowns: Vec<Record>,
     skipped: bool,
+    /// Whether a check has run: a false `when` in the rule body after one
+    /// ends the body instead of skipping the resource.
+    checked: bool,
 }
 
 /// What running one rule produced.
 pub(crate) struct RuleOutput {
     /// Resource index and outcome, in iteration order.
-    pub(crate) outcomes: Vec<(usize, Outcome)>,
+    pub(crate) outcomes: Vec<(Option<usize>, Outcome)>,
     /// Findings in order.
     pub(crate) findings: Vec<Finding>,
     /// Why the rule stopped early.
@@ -98,7 +103,15 @@ impl<'p, 'd> Machine<'p, 'd> {
     fn run_rule_inner(&mut self, rule: &Rule, id: &Arc<str>, output: &mut RuleOutput) -> Res<()> {
         let locals = rule.locals as usize;
         let mut frame: Frame<'d> = vec![Value::Null; locals];
-        let source = self.eval(&rule.source, &mut frame)?;
+        let (Some(source), Some(binding)) = (&rule.source, rule.binding) else {
+            // A rule without a `for` clause runs once, on the input.
+            let mut run = Run::default();
+            self.run_resource(rule, None, &mut frame, &mut run)?;
+            let outcome = self.conclude(rule, id, None, run, output);
+            output.outcomes.push((None, outcome));
+            return Ok(());
+        };
+        let source = self.eval(source, &mut frame)?;
         let items = match ops::iterate(&source, &mut self.budget)? {
             Iteration::Items(items) => items,
             // A rule's source is built from type names, so it is never
@@ -110,49 +123,63 @@ impl<'p, 'd> Machine<'p, 'd> {
                 continue;
             };
             let mut frame: Frame<'d> = vec![Value::Null; locals];
-            set(&mut frame, rule.binding, item.clone());
+            set(&mut frame, binding, item.clone());
             let mut run = Run::default();
-            self.run_resource(rule, resource, &mut frame, &mut run)?;
-            let outcome = if !run.failures.is_empty() {
-                Outcome::Fail
-            } else if !run.unknowns.is_empty() {
-                Outcome::Unknown
-            } else if run.skipped {
-                Outcome::Skip
-            } else {
-                Outcome::Pass
-            };
-            let records = match outcome {
-                Outcome::Fail => run.failures,
-                Outcome::Unknown => run.unknowns,
-                Outcome::Pass | Outcome::Skip => Vec::new(),
-            };
-            if !records.is_empty() {
-                let (resource_id, resource_type) = self.resource_names(resource);
-                for record in records {
-                    output.findings.push(Finding {
-                        rule: id.clone(),
-                        severity: rule.info.severity,
-                        outcome,
-                        resource: resource_id.clone(),
-                        resource_type: resource_type.clone(),
-                        path: record.location.path,
-                        message: cut_message(record.message),
-                        file: self.file.clone(),
-                        line: record.location.pos.line,
-                        column: record.location.pos.column,
-                    });
-                }
-            }
-            output.outcomes.push((resource, outcome));
+            self.run_resource(rule, Some(resource), &mut frame, &mut run)?;
+            let outcome = self.conclude(rule, id, Some(resource), run, output);
+            output.outcomes.push((Some(resource), outcome));
         }
         Ok(())
+    }
+
+    /// The outcome of a run, its findings appended to `output`. A finding
+    /// of a rule that runs once per input names the resource its value
+    /// belongs to, if any.
+    fn conclude(
+        &self,
+        rule: &Rule,
+        id: &Arc<str>,
+        resource: Option<usize>,
+        run: Run,
+        output: &mut RuleOutput,
+    ) -> Outcome {
+        let outcome = if !run.failures.is_empty() {
+            Outcome::Fail
+        } else if !run.unknowns.is_empty() {
+            Outcome::Unknown
+        } else if run.skipped {
+            Outcome::Skip
+        } else {
+            Outcome::Pass
+        };
+        let records = match outcome {
+            Outcome::Fail => run.failures,
+            Outcome::Unknown => run.unknowns,
+            Outcome::Pass | Outcome::Skip => Vec::new(),
+        };
+        for record in records {
+            let (resource_id, resource_type) =
+                self.resource_names(resource.or(record.location.resource));
+            output.findings.push(Finding {
+                rule: id.clone(),
+                severity: rule.info.severity,
+                outcome,
+                resource: resource_id,
+                resource_type,
+                path: record.location.path,
+                message: cut_message(record.message),
+                file: self.file.clone(),
+                line: record.location.pos.line,
+                column: record.location.pos.column,
+            });
+        }
+        outcome
     }
 
     fn run_resource(
         &mut self,
         rule: &Rule,
-        resource: usize,
+        resource: Option<usize>,
         frame: &mut Frame<'d>,
         run: &mut Run,
     ) -> Res<()> {
@@ -176,7 +203,7 @@ impl<'p, 'd> Machine<'p, 'd> {
     fn exec_block(
         &mut self,
         rule: &Rule,
-        resource: usize,
+        resource: Option<usize>,
         stmts: &[Stmt],
         frame: &mut Frame<'d>,
         run: &mut Run,
@@ -194,7 +221,8 @@ impl<'p, 'd> Machine<'p, 'd> {
                     match Truth::of(&value) {
                         Truth::True => {}
                         Truth::False => {
-                            if *scope == WhenScope::Rule {
+                            // Checks that already ran decide the outcome.
+                            if *scope == WhenScope::Rule && !run.checked {
                                 run.skipped = true;
                             }
                             return Ok(());
@@ -222,6 +250,23 @@ impl<'p, 'd> Machine<'p, 'd> {
                         }
                     }
                 }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    let value = self.eval(cond, frame)?;
+                    match Truth::of(&value) {
+                        Truth::True => self.exec_block(rule, resource, then, frame, run)?,
+                        Truth::False => self.exec_block(rule, resource, otherwise, frame, run)?,
+                        // Neither branch runs: what they would decide is
+                        // not known.
+                        Truth::Unknown(unknown) => {
+                            self.record_unknown(rule, resource, &unknown, run)
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -230,11 +275,12 @@ impl<'p, 'd> Machine<'p, 'd> {
     fn exec_check(
         &mut self,
         rule: &Rule,
-        resource: usize,
+        resource: Option<usize>,
         check: &Check,
         frame: &mut Frame<'d>,
         run: &mut Run,
     ) -> Res<()> {
+        run.checked = true;
         let value = self.eval(&check.cond, frame)?;
         let failed = match (check.kind, Truth::of(&value)) {
             (_, Truth::Unknown(unknown)) => {
@@ -277,7 +323,13 @@ impl<'p, 'd> Machine<'p, 'd> {
         Ok(())
     }
 
-    fn record_unknown(&self, rule: &Rule, resource: usize, unknown: &Value<'d>, run: &mut Run) {
+    fn record_unknown(
+        &self,
+        rule: &Rule,
+        resource: Option<usize>,
+        unknown: &Value<'d>,
+        run: &mut Run,
+    ) {
         let message = format!(
             "`{}` is unknown for `{}`: {}",
             rule.info.id,
@@ -290,9 +342,10 @@ impl<'p, 'd> Machine<'p, 'd> {
         run.unknowns.push(Record { message, location });
     }
 
-    /// The id and type of a resource, shared by its findings.
-    fn resource_names(&self, resource: usize) -> (Arc<str>, Arc<str>) {
-        match self.document.resources.get(resource) {
+    /// The id and type of a resource, shared by its findings; empty for
+    /// none.
+    fn resource_names(&self, resource: Option<usize>) -> (Arc<str>, Arc<str>) {
+        match resource.and_then(|resource| self.document.resources.get(resource)) {
             Some(resource) => (
                 Arc::from(resource.id.as_str()),
                 Arc::from(resource.resource_type.as_str()),
@@ -301,14 +354,27 @@ impl<'p, 'd> Machine<'p, 'd> {
         }
     }
 
-    fn resource_id(&self, resource: usize) -> &'d str {
+    /// A resource's id for messages; `input` for a rule that runs once per
+    /// input.
+    fn resource_id(&self, resource: Option<usize>) -> &'d str {
+        let Some(resource) = resource else {
+            return INPUT_NAME;
+        };
         self.document
             .resources
             .get(resource)
             .map_or("", |resource| resource.id.as_str())
     }
 
-    fn resource_location(&self, resource: usize) -> Location {
+    /// Where a resource stands; the document's root for none.
+    fn resource_location(&self, resource: Option<usize>) -> Location {
+        let Some(resource) = resource else {
+            return Location {
+                pos: self.document.root.pos,
+                path: "$".to_string(),
+                resource: None,
+            };
+        };
         let pos = self
             .document
             .resources
@@ -319,6 +385,7 @@ impl<'p, 'd> Machine<'p, 'd> {
             path: self
                 .document
                 .value_path(resource, ResourcePart::Resource, &[]),
+            resource: Some(resource),
         }
     }
 
@@ -329,8 +396,9 @@ impl<'p, 'd> Machine<'p, 'd> {
             Value::Input(node, path) => Some(Location {
                 pos: node.pos,
                 path: self.render_input_path(path),
+                resource: Some(path_resource(path)),
             }),
-            Value::Resource(resource) => Some(self.resource_location(*resource)),
+            Value::Resource(resource) => Some(self.resource_location(Some(*resource))),
             _ => None,
         }
     }
@@ -515,6 +583,47 @@ impl<'p, 'd> Machine<'p, 'd> {
                     None => Value::Bool(!matches!(kind, QuantifierKind::Any)),
                 }
             }
+            Expr::Comprehension {
+                local,
+                source,
+                filter,
+                element,
+            } => {
+                let source = self.eval(source, frame)?;
+                let items = match ops::iterate(&source, &mut self.budget)? {
+                    Iteration::Unknown(unknown) => return Ok(unknown),
+                    Iteration::Items(items) => items,
+                };
+                let mut kept = Vec::with_capacity(items.len());
+                for item in items {
+                    self.budget.charge(1)?;
+                    set(frame, *local, item);
+                    if let Some(filter) = filter {
+                        match Truth::of(&self.eval(filter, frame)?) {
+                            Truth::True => {}
+                            Truth::False => continue,
+                            // Whether the item belongs in the list is not
+                            // known, so neither is the list.
+                            Truth::Unknown(unknown) => return Ok(unknown),
+                        }
+                    }
+                    kept.push(self.eval(element, frame)?);
+                }
+                self.budget.charge_size(kept.len())?;
+                Value::list(kept)
+            }
+            Expr::Slice { base, start, end } => {
+                let base = self.eval(base, frame)?;
+                let start = match start {
+                    Some(bound) => self.eval(bound, frame)?,
+                    None => Value::Null,
+                };
+                let end = match end {
+                    Some(bound) => self.eval(bound, frame)?,
+                    None => Value::Null,
+                };
+                ops::slice(&base, &start, &end, &mut self.budget)?
+            }
             Expr::Resources(types) => {
                 let mut patterns: Vec<Arc<str>> = Vec::new();
                 for pattern in types {
@@ -646,6 +755,20 @@ impl<'p, 'd> Machine<'p, 'd> {
             }
         };
         Ok(value)
+    }
+}
+
+/// What messages call the input a rule without a `for` clause runs on.
+const INPUT_NAME: &str = "input";
+
+/// The resource an input path starts at.
+fn path_resource(path: &PathNode) -> usize {
+    let mut node = path;
+    loop {
+        match node {
+            PathNode::Root { resource, .. } => return *resource,
+            PathNode::Key(parent, _) | PathNode::Index(parent, _) => node = parent,
+        }
     }
 }
 

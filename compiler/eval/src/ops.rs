@@ -269,12 +269,78 @@ pub(crate) fn arith<'d>(
                 Value::Null
             }
         }
+        (View::List(a), View::List(b)) if op == ArithOp::Add => {
+            budget.charge_size(a.len() + b.len())?;
+            let mut joined = a.to_vec();
+            joined.extend(b.to_vec());
+            Value::list(joined)
+        }
         (View::Str(a), View::Str(b)) if op == ArithOp::Add => {
             budget.charge_size(a.len() + b.len())?;
             let mut joined = String::with_capacity(a.len() + b.len());
             joined.push_str(a);
             joined.push_str(b);
             Value::Str(Arc::from(joined))
+        }
+        _ => Value::Null,
+    };
+    Ok(value)
+}
+
+/// The position a slice bound stands for: `absent` for an absent bound
+/// (`null`), an integer counted from the end when negative and clamped to
+/// `0..=len`; `None` for anything else.
+fn slice_bound(bound: &Value<'_>, len: usize, absent: usize) -> Option<usize> {
+    match bound.view() {
+        View::Null => Some(absent),
+        View::Number(number) if number.fract() == 0.0 => {
+            let len_f = len as f64;
+            let position = if number < 0.0 { number + len_f } else { number };
+            Some(position.clamp(0.0, len_f) as usize)
+        }
+        _ => None,
+    }
+}
+
+/// `base[start:end]`: the elements of a list or the characters of a string
+/// from `start` up to `end`, Python-like: an absent bound is the start or
+/// the end, a negative one counts from the end, both are clamped, and an
+/// empty range gives an empty result. A bound that is not an integer, or a
+/// base that is not a list or a string, gives `null`.
+pub(crate) fn slice<'d>(
+    base: &Value<'d>,
+    start: &Value<'d>,
+    end: &Value<'d>,
+    budget: &mut Budget,
+) -> Res<Value<'d>> {
+    for value in [base, start, end] {
+        if value.is_unknown() {
+            return Ok(value.clone());
+        }
+    }
+    let value = match base.view() {
+        View::List(items) => {
+            let len = items.len();
+            match (slice_bound(start, len, 0), slice_bound(end, len, len)) {
+                (Some(from), Some(to)) => {
+                    budget.charge_size(to.saturating_sub(from))?;
+                    Value::list((from..to).filter_map(|index| items.get(index)).collect())
+                }
+                _ => Value::Null,
+            }
+        }
+        View::Str(text) => {
+            budget.charge_size(text.len())?;
+            let len = text.chars().count();
+            match (slice_bound(start, len, 0), slice_bound(end, len, len)) {
+                (Some(from), Some(to)) => Value::Str(Arc::from(
+                    text.chars()
+                        .skip(from)
+                        .take(to.saturating_sub(from))
+                        .collect::<String>(),
+                )),
+                _ => Value::Null,
+            }
         }
         _ => Value::Null,
     };

@@ -143,11 +143,16 @@ fn rule_name<'p>(program: &'p Program, id: &str) -> &'p str {
         .map_or("", |rule| rule.info.name.as_str())
 }
 
-/// The id of the resource with this index.
+/// The id of the resource with this index; `-` for the outcome of a rule
+/// that runs once per input.
 fn resource_id(document: &Document, index: Option<usize>) -> &str {
-    index
-        .and_then(|index| document.resources.get(index))
-        .map_or("", |resource| resource.id.as_str())
+    match index {
+        Some(index) => document
+            .resources
+            .get(index)
+            .map_or("", |resource| resource.id.as_str()),
+        None => "-",
+    }
 }
 
 fn render_findings(program: &Program, report: &ward_abi::Report) -> String {
@@ -215,6 +220,8 @@ cases! {
     conditions,
     edges,
     references,
+    branches,
+    lists,
 }
 
 #[test]

@@ -129,6 +129,39 @@ failed net::nothing_checked
 }
 
 #[test]
+fn rules_that_run_once_per_input() {
+    let policy = r#"
+package limits
+
+@id("LIM-001") @severity(high)
+rule at_most_one_group {
+  require count(resources("AWS::EC2::SecurityGroup")) <= 1
+}
+
+test one {
+  input { Resources: { A: { Type: "AWS::EC2::SecurityGroup" } } }
+  expect pass at_most_one_group
+}
+
+test two {
+  input { Resources: { A: { Type: "AWS::EC2::SecurityGroup" }, B: { Type: "AWS::EC2::SecurityGroup" } } }
+  expect fail at_most_one_group
+  expect pass at_most_one_group
+  expect fail at_most_one_group for "A"
+}
+"#;
+    check(
+        &[("limits/policy.ward", policy)],
+        r#"
+passed limits::one
+failed limits::two
+  expected `pass` for `at_most_one_group` on the input, found `fail`
+  `at_most_one_group` runs once per input, not per resource: write `expect fail at_most_one_group`
+"#,
+    );
+}
+
+#[test]
 fn explanation_shows_outcomes_and_findings() {
     let tests = r#"
 package net

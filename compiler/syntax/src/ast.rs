@@ -201,10 +201,12 @@ pub struct Rule {
     pub attrs: Vec<Attr>,
     /// The rule name.
     pub name: Ident,
-    /// The name bound to each resource.
-    pub binding: Ident,
-    /// The expression that yields the resources, usually `resources("...")`.
-    pub source: Expr,
+    /// The name bound to each resource; `None` for a rule that runs once
+    /// per input (`rule name { ... }`, no `for` clause).
+    pub binding: Option<Ident>,
+    /// The expression that yields the resources, usually `resources("...")`;
+    /// `None` for a rule that runs once per input.
+    pub source: Option<Expr>,
     /// `when` guard in the header: a resource for which it is false is skipped.
     pub guard: Option<Expr>,
     /// The checks.
@@ -312,8 +314,31 @@ pub enum Stmt {
         /// The whole statement.
         span: Span,
     },
+    /// `if cond { ... } else if cond { ... } else { ... }`.
+    If(IfStmt),
     /// Text that could not be parsed.
     Error(Span),
+}
+
+/// `if c1 { ... } else if c2 { ... } else { ... }`: the first branch whose
+/// condition is true runs.
+#[derive(Clone, PartialEq, Debug)]
+pub struct IfStmt {
+    /// The `if` branch followed by the `else if` branches, in order.
+    pub branches: Vec<IfBranch>,
+    /// The final `else` block, if any.
+    pub otherwise: Option<Block>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// One condition and its block in an `if` statement.
+#[derive(Clone, PartialEq, Debug)]
+pub struct IfBranch {
+    /// The condition.
+    pub cond: Expr,
+    /// The block run when the condition is true.
+    pub body: Block,
 }
 
 impl Stmt {
@@ -321,6 +346,7 @@ impl Stmt {
     pub fn span(&self) -> Span {
         match self {
             Stmt::Let { span, .. } | Stmt::When { span, .. } | Stmt::For { span, .. } => *span,
+            Stmt::If(statement) => statement.span,
             Stmt::Check(check) => check.span,
             Stmt::Error(span) => *span,
         }
@@ -400,6 +426,10 @@ pub enum ExprKind {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `all x in xs: body` and its siblings.
     Quantifier(Quantifier),
+    /// `[element for x in xs if cond]`.
+    Comprehension(Comprehension),
+    /// `base[start:end]`, either bound optional.
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// Text that could not be parsed as an expression.
     Error,
 }
@@ -424,6 +454,19 @@ pub struct Quantifier {
     pub source: Box<Expr>,
     /// The predicate.
     pub body: Box<Expr>,
+}
+
+/// `[element for binding in source if filter]`.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Comprehension {
+    /// The value computed for each kept element.
+    pub element: Box<Expr>,
+    /// The variable bound to each element of the source.
+    pub binding: Ident,
+    /// The collection.
+    pub source: Box<Expr>,
+    /// The condition an element must meet to be kept, if any.
+    pub filter: Option<Box<Expr>>,
 }
 
 /// The quantifiers.

@@ -89,6 +89,12 @@ pub enum TokenKind {
     /// `expect`.
     #[token("expect")]
     Expect,
+    /// `if`.
+    #[token("if")]
+    If,
+    /// `else`.
+    #[token("else")]
+    Else,
     /// A name.
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
@@ -189,7 +195,7 @@ impl TokenKind {
 pub const KEYWORDS: &[&str] = &[
     "package", "import", "as", "rule", "fn", "test", "for", "in", "let", "require", "deny", "when",
     "message", "at", "all", "any", "none", "and", "or", "not", "true", "false", "null", "matches",
-    "input", "expect",
+    "input", "expect", "if", "else",
 ];
 
 fn keyword_text(kind: TokenKind) -> Option<&'static str> {
@@ -221,6 +227,8 @@ fn keyword_text(kind: TokenKind) -> Option<&'static str> {
         T::Matches => "matches",
         T::Input => "input",
         T::Expect => "expect",
+        T::If => "if",
+        T::Else => "else",
         _ => return None,
     })
 }

@@ -203,8 +203,15 @@ fn describe_token(token: &Tok<'_>) -> String {
 /// lalrpop names terminals as they are written in the grammar (`"rule"`,
 /// `IDENT`); people read `` `rule` `` and "a name".
 fn humanize_expected(expected: &[String]) -> Vec<String> {
+    // Where any name goes, keywords included (after `.`, as an object key),
+    // "a name" says it.
+    let names_only = expected.iter().any(|terminal| terminal == "IDENT")
+        && lexer::KEYWORDS
+            .iter()
+            .all(|keyword| expected.iter().any(|t| t.trim_matches('"') == *keyword));
     let mut out: Vec<String> = expected
         .iter()
+        .filter(|terminal| !(names_only && lexer::KEYWORDS.contains(&terminal.trim_matches('"'))))
         .map(|terminal| match terminal.as_str() {
             "IDENT" => "a name".to_string(),
             "NUMBER" => "a number".to_string(),

@@ -24,7 +24,9 @@ pub(crate) fn limit_nesting(file: &mut SourceFile, errors: &mut Vec<SyntaxError>
         limiter.reported = false;
         match item {
             Item::Rule(rule) => {
-                limiter.expr(&mut rule.source, 1);
+                if let Some(source) = &mut rule.source {
+                    limiter.expr(source, 1);
+                }
                 if let Some(guard) = &mut rule.guard {
                     limiter.expr(guard, 1);
                 }
@@ -92,6 +94,15 @@ impl Limiter<'_> {
                 self.expr(iter, depth + 1);
                 self.block(body, depth + 1);
             }
+            Stmt::If(statement) => {
+                for branch in &mut statement.branches {
+                    self.expr(&mut branch.cond, depth + 1);
+                    self.block(&mut branch.body, depth + 1);
+                }
+                if let Some(otherwise) = &mut statement.otherwise {
+                    self.block(otherwise, depth + 1);
+                }
+            }
             Stmt::Error(_) => {}
         }
     }
@@ -133,6 +144,19 @@ impl Limiter<'_> {
                 self.expr(&mut quantifier.source, next);
                 self.expr(&mut quantifier.body, next);
             }
+            ExprKind::Comprehension(comprehension) => {
+                self.expr(&mut comprehension.element, next);
+                self.expr(&mut comprehension.source, next);
+                if let Some(filter) = &mut comprehension.filter {
+                    self.expr(filter, next);
+                }
+            }
+            ExprKind::Slice(base, start, end) => {
+                self.expr(base, next);
+                for bound in [start, end].into_iter().flatten() {
+                    self.expr(bound, next);
+                }
+            }
             ExprKind::Null
             | ExprKind::Bool(_)
             | ExprKind::Number(_)
@@ -159,6 +183,15 @@ fn dismantle_stmt(stmt: Stmt) {
             Stmt::For { iter, body, .. } => {
                 exprs.push(iter);
                 stmts.extend(body.stmts);
+            }
+            Stmt::If(statement) => {
+                for branch in statement.branches {
+                    exprs.push(branch.cond);
+                    stmts.extend(branch.body.stmts);
+                }
+                if let Some(otherwise) = statement.otherwise {
+                    stmts.extend(otherwise.stmts);
+                }
             }
             Stmt::Error(_) => {}
         }
@@ -197,6 +230,15 @@ fn dismantle_kind(kind: ExprKind) {
             ExprKind::Binary(_, left, right) => pending.extend([left.kind, right.kind]),
             ExprKind::Quantifier(quantifier) => {
                 pending.extend([quantifier.source.kind, quantifier.body.kind])
+            }
+            ExprKind::Comprehension(comprehension) => {
+                pending.extend([comprehension.element.kind, comprehension.source.kind]);
+                pending.extend(comprehension.filter.map(|filter| filter.kind));
+            }
+            ExprKind::Slice(base, start, end) => {
+                pending.push(base.kind);
+                pending.extend(start.map(|bound| bound.kind));
+                pending.extend(end.map(|bound| bound.kind));
             }
             ExprKind::Null
             | ExprKind::Bool(_)

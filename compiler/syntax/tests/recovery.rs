@@ -92,6 +92,17 @@ fn stmts(list: &[Stmt], depth: usize, out: &mut String) {
                 out.push_str(&format!("{indent}for {} in {}\n", binding.name, expr(iter)));
                 stmts(&body.stmts, depth + 1, out);
             }
+            Stmt::If(statement) => {
+                for (index, branch) in statement.branches.iter().enumerate() {
+                    let keyword = if index == 0 { "if" } else { "else if" };
+                    out.push_str(&format!("{indent}{keyword} {}\n", expr(&branch.cond)));
+                    stmts(&branch.body.stmts, depth + 1, out);
+                }
+                if let Some(otherwise) = &statement.otherwise {
+                    out.push_str(&format!("{indent}else\n"));
+                    stmts(&otherwise.stmts, depth + 1, out);
+                }
+            }
             Stmt::Error(_) => out.push_str(&format!("{indent}error hole\n")),
         }
     }
@@ -147,6 +158,22 @@ fn expr(e: &Expr) -> String {
             q.binding.name,
             expr(&q.source),
             expr(&q.body)
+        ),
+        ExprKind::Comprehension(c) => format!(
+            "[{} for {} in {}{}]",
+            expr(&c.element),
+            c.binding.name,
+            expr(&c.source),
+            c.filter
+                .as_ref()
+                .map(|filter| format!(" if {}", expr(filter)))
+                .unwrap_or_default()
+        ),
+        ExprKind::Slice(base, start, end) => format!(
+            "{}[{}:{}]",
+            expr(base),
+            start.as_ref().map(|bound| expr(bound)).unwrap_or_default(),
+            end.as_ref().map(|bound| expr(bound)).unwrap_or_default()
         ),
         ExprKind::Error => "?".to_string(),
     }

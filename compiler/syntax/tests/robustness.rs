@@ -110,8 +110,12 @@ impl SpanChecker<'_> {
                     }
                     self.attrs(&rule.attrs);
                     self.ident(&rule.name);
-                    self.ident(&rule.binding);
-                    self.expr(&rule.source);
+                    if let Some(binding) = &rule.binding {
+                        self.ident(binding);
+                    }
+                    if let Some(source) = &rule.source {
+                        self.expr(source);
+                    }
                     if let Some(guard) = &rule.guard {
                         self.expr(guard);
                     }
@@ -182,6 +186,15 @@ impl SpanChecker<'_> {
                     self.expr(iter);
                     self.block(body);
                 }
+                Stmt::If(statement) => {
+                    for branch in &statement.branches {
+                        self.expr(&branch.cond);
+                        self.block(&branch.body);
+                    }
+                    if let Some(otherwise) = &statement.otherwise {
+                        self.block(otherwise);
+                    }
+                }
                 Stmt::Error(_) => {}
             }
         }
@@ -230,6 +243,18 @@ impl SpanChecker<'_> {
                 self.ident(&quantifier.binding);
                 self.expr(&quantifier.source);
                 self.expr(&quantifier.body);
+            }
+            ExprKind::Comprehension(comprehension) => {
+                self.expr(&comprehension.element);
+                self.ident(&comprehension.binding);
+                self.expr(&comprehension.source);
+                if let Some(filter) = &comprehension.filter {
+                    self.expr(filter);
+                }
+            }
+            ExprKind::Slice(base, start, end) => {
+                self.expr(base);
+                start.iter().chain(end).for_each(|bound| self.expr(bound));
             }
             ExprKind::Null
             | ExprKind::Bool(_)

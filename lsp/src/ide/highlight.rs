@@ -253,7 +253,16 @@ fn classify(
                 HighlightKind::Variable
             }
         }
-        kind if kind.is_keyword() => HighlightKind::Keyword,
+        // A keyword after `.` is a field name (`cfg.props.rule`), and so is
+        // one that is an object key.
+        kind if kind.is_keyword() && previous == Some(TokenKind::Dot) => HighlightKind::Property,
+        kind if kind.is_keyword() => match classes.get(&token.span.start) {
+            Some((kind, modifiers)) => {
+                push(out, token.span, *kind, *modifiers);
+                return;
+            }
+            None => HighlightKind::Keyword,
+        },
         TokenKind::EqEq
         | TokenKind::NotEq
         | TokenKind::Lt
@@ -360,7 +369,9 @@ fn collect_object_keys(item: &Item, out: &mut Vec<Span>) {
     };
     match item {
         Item::Rule(rule) => {
-            ward_compiler::items::visit_expr(&rule.source, &mut visit);
+            if let Some(source) = &rule.source {
+                ward_compiler::items::visit_expr(source, &mut visit);
+            }
             if let Some(guard) = &rule.guard {
                 ward_compiler::items::visit_expr(guard, &mut visit);
             }

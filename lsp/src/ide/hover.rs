@@ -168,12 +168,17 @@ fn rule_hover(snapshot: &Snapshot, definition: &Definition) -> Option<String> {
     let parse = ward_compiler::parse(&compiler.db, file);
     let text = file.text(&compiler.db);
     let header = parse.file.items.iter().find_map(|item| match item {
-        Item::Rule(rule) if rule.span == target.full_span => Some(format!(
-            "rule {} for {} in {}",
-            rule.name.name,
-            rule.binding.name,
-            text.get(rule.source.span.range()).unwrap_or("...")
-        )),
+        Item::Rule(rule) if rule.span == target.full_span => {
+            Some(match (&rule.binding, &rule.source) {
+                (Some(binding), Some(source)) => format!(
+                    "rule {} for {} in {}",
+                    rule.name.name,
+                    binding.name,
+                    text.get(source.span.range()).unwrap_or("...")
+                ),
+                _ => format!("rule {}", rule.name.name),
+            })
+        }
         _ => None,
     })?;
     let mut out = format!("```ward\n{header}\n```\n\n");
@@ -291,6 +296,12 @@ fn let_value(block: &Block, binder: Span) -> Option<Span> {
     block.stmts.iter().find_map(|stmt| match stmt {
         Stmt::Let { name, value, .. } if name.span == binder => Some(value.span),
         Stmt::For { body, .. } => let_value(body, binder),
+        Stmt::If(statement) => statement
+            .branches
+            .iter()
+            .map(|branch| &branch.body)
+            .chain(&statement.otherwise)
+            .find_map(|body| let_value(body, binder)),
         _ => None,
     })
 }
@@ -448,6 +459,14 @@ pub(crate) const KEYWORDS: &[(&str, &str)] = &[
         "expect",
         "`expect fail rule for \"Id\"`: the outcome (`pass`, `fail`, `skip`, `unknown`) a rule must have.",
     ),
+    (
+        "if",
+        "`if cond { ... } else if cond { ... } else { ... }`: runs the first block whose condition is true; an unknown condition runs none and makes the outcome at least unknown. In a comprehension, `[x for x in xs if cond]` keeps the elements for which `cond` is true.",
+    ),
+    (
+        "else",
+        "`else { ... }` or `else if cond { ... }`: what an `if` runs when its condition is false.",
+    ),
     ("true", "The boolean `true`."),
     ("false", "The boolean `false`."),
     ("null", "`null`: also what an absent property reads as."),
@@ -462,6 +481,10 @@ fn keyword_hover(text: &str, offset: u32) -> Option<HoverResult> {
     })?;
     let token = tokens[index];
     if !token.kind.is_keyword() || token.kind == TokenKind::Ident {
+        return None;
+    }
+    // A keyword after `.` is a field name, not the keyword.
+    if index > 0 && tokens[index - 1].kind == TokenKind::Dot {
         return None;
     }
     let word = text.get(token.span.range())?;

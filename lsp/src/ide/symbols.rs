@@ -117,6 +117,16 @@ fn block_bindings(block: &Block, out: &mut Vec<Symbol>) {
                     children,
                 });
             }
+            Stmt::If(statement) => {
+                for body in statement
+                    .branches
+                    .iter()
+                    .map(|branch| &branch.body)
+                    .chain(&statement.otherwise)
+                {
+                    block_bindings(body, out);
+                }
+            }
             _ => {}
         }
     }

@@ -991,6 +991,57 @@ pub(crate) fn arith(f: &mut Func) {
     f.end();
     f.u32c(NULL).ret();
     f.end();
+    // Two lists: their items copied one after the other.
+    f.get(op).eqz();
+    tag(f, a);
+    f.i32c(i32::from(TAG_LIST)).eq().and();
+    tag(f, b);
+    f.i32c(i32::from(TAG_LIST)).eq().and().if_();
+    count_of(f, a);
+    f.set(la);
+    count_of(f, b);
+    f.set(lb);
+    f.get(la)
+        .get(lb)
+        .add()
+        .u32c(SLOT_SIZE)
+        .mul()
+        .u32c(SLOT_SIZE)
+        .add()
+        .call(Rt::Alloc.index())
+        .set(p);
+    f.get(p)
+        .u32c(SLOT_SIZE)
+        .add()
+        .get(a)
+        .addr()
+        .get(la)
+        .u32c(SLOT_SIZE)
+        .mul()
+        .ins(Instruction::MemoryCopy {
+            src_mem: 0,
+            dst_mem: 0,
+        });
+    f.get(p)
+        .u32c(SLOT_SIZE)
+        .add()
+        .get(la)
+        .u32c(SLOT_SIZE)
+        .mul()
+        .add()
+        .get(b)
+        .addr()
+        .get(lb)
+        .u32c(SLOT_SIZE)
+        .mul()
+        .ins(Instruction::MemoryCopy {
+            src_mem: 0,
+            dst_mem: 0,
+        });
+    f.get(la).get(lb).add().set(la);
+    super::builtins::list_header(f, p, la);
+    f.get(p).ret();
+    f.end();
     f.get(op).eqz();
     tag(f, a);
     f.i32c(i32::from(TAG_STRING)).eq().and();

@@ -26,11 +26,17 @@ fn rule_id(f: &mut Func) {
         .call(Rt::SbBytes.index());
 }
 
-fn resource_id(f: &mut Func) {
+/// Appends the current resource's id, or `input` when the rule runs once
+/// per input (no current resource).
+fn resource_id(f: &mut Func, texts: &Texts) {
     let rec = f.i32_local();
+    f.gget(global::RESOURCE).u32c(ward_abi::NONE).eq().if_();
+    bytes(f, texts.input);
+    f.else_();
     f.gget(global::RESOURCE).call(Rt::Record.index()).set(rec);
     f.gget(global::INPUT).get(rec).load32(RESOURCE_ID_OFF).add();
     f.get(rec).load32(RESOURCE_ID_LEN).call(Rt::SbBytes.index());
+    f.end();
 }
 
 /// `add_finding(outcome, check, node, message, length)`: outcome
@@ -86,7 +92,7 @@ pub(crate) fn add_unknown(f: &mut Func, texts: &Texts) {
     bytes(f, texts.backtick);
     rule_id(f);
     bytes(f, texts.unknown_for);
-    resource_id(f);
+    resource_id(f, texts);
     bytes(f, texts.reason);
     f.get(v)
         .addr()
@@ -143,7 +149,7 @@ pub(crate) fn add_failure(f: &mut Func, texts: &Texts) {
     bytes(f, texts.backtick);
     rule_id(f);
     bytes(f, texts.failed_for);
-    resource_id(f);
+    resource_id(f, texts);
     bytes(f, texts.backtick);
     f.end();
     f.u32c(OUTCOME_FAIL)

@@ -9,6 +9,7 @@
 pub(crate) mod builtins;
 pub(crate) mod core;
 mod findings;
+mod lists;
 mod net;
 mod text;
 
@@ -85,6 +86,9 @@ pub(crate) enum Rt {
     AddUnknown,
     AddFailure,
     StatusResults,
+    Slice,
+    Aggregate,
+    Distinct,
 }
 
 const I: ValType = ValType::I32;
@@ -157,6 +161,9 @@ impl Rt {
         Rt::AddUnknown,
         Rt::AddFailure,
         Rt::StatusResults,
+        Rt::Slice,
+        Rt::Aggregate,
+        Rt::Distinct,
     ];
 
     /// The function's index in the module.
@@ -189,7 +196,8 @@ impl Rt {
             | Rt::NumberOf
             | Rt::StringOf
             | Rt::IsCidr
-            | Rt::OfType => (&[I], &[I]),
+            | Rt::OfType
+            | Rt::Distinct => (&[I], &[I]),
             Rt::NewNumber => (&[F], &[I]),
             Rt::NewString
             | Rt::NewStringRel
@@ -204,7 +212,8 @@ impl Rt {
             | Rt::Keys
             | Rt::Case
             | Rt::CidrContains
-            | Rt::OfTypes => (&[I, I], &[I]),
+            | Rt::OfTypes
+            | Rt::Aggregate => (&[I, I], &[I]),
             Rt::LookupStr
             | Rt::Field
             | Rt::Order
@@ -216,7 +225,8 @@ impl Rt {
             | Rt::PortInRange
             | Rt::TypeMatch
             | Rt::ParseIpv6
-            | Rt::StatusResults => (&[I, I, I], &[I]),
+            | Rt::StatusResults
+            | Rt::Slice => (&[I, I, I], &[I]),
             Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups => (&[I, I, I, I], &[I]),
             Rt::Traverse => (&[I, I, I, I, I], &[I]),
             Rt::SbBytes | Rt::Render | Rt::RenderQuoted | Rt::AddUnknown => (&[I, I], &[]),
@@ -298,6 +308,9 @@ impl Rt {
             Rt::AddUnknown => findings::add_unknown(&mut f, texts),
             Rt::AddFailure => findings::add_failure(&mut f, texts),
             Rt::StatusResults => findings::status_results(&mut f),
+            Rt::Slice => lists::slice(&mut f),
+            Rt::Aggregate => lists::aggregate(&mut f),
+            Rt::Distinct => lists::distinct(&mut f),
         }
         f
     }
@@ -316,6 +329,8 @@ pub(crate) struct Texts {
     pub(crate) failed_for: (u32, u32),
     pub(crate) unknown_for: (u32, u32),
     pub(crate) reason: (u32, u32),
+    /// What messages call the input a rule without a `for` clause runs on.
+    pub(crate) input: (u32, u32),
     /// The strings `"true"` and `"false"` as value slots.
     pub(crate) true_slot: u32,
     pub(crate) false_slot: u32,
@@ -335,6 +350,7 @@ impl Texts {
             failed_for: pool.string("` failed for `"),
             unknown_for: pool.string("` is unknown for `"),
             reason: pool.string("`: "),
+            input: pool.string("input"),
             true_slot: pool.string_slot("true"),
             false_slot: pool.string_slot("false"),
         }

@@ -199,16 +199,17 @@ pub fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
             .findings
             .iter()
             .map(|finding| {
-                let (pos, path) = if finding.node == NONE {
-                    let pos = document
-                        .resources
-                        .get(finding.resource as usize)
-                        .map(|r| r.pos)
-                        .unwrap_or_default();
-                    let path =
-                        document.value_path(finding.resource as usize, ResourcePart::Resource, &[]);
-                    (pos, path)
+                // As hosts read a finding: a finding without a resource (of
+                // a rule that runs once per input) names the resource of
+                // the value it points at, if any.
+                let resource = if finding.resource != NONE || finding.node == NONE {
+                    finding.resource
                 } else {
+                    encoded
+                        .node(finding.node)
+                        .map_or(NONE, |node| node.resource)
+                };
+                let (pos, path) = if finding.node != NONE {
                     let pos = encoded
                         .node(finding.node)
                         .map(|node| node.pos)
@@ -217,10 +218,20 @@ pub fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
                         pos,
                         encoded.path(document, finding.node).unwrap_or_default(),
                     )
+                } else if resource == NONE {
+                    (document.root.pos, "$".to_string())
+                } else {
+                    let pos = document
+                        .resources
+                        .get(resource as usize)
+                        .map(|r| r.pos)
+                        .unwrap_or_default();
+                    let path = document.value_path(resource as usize, ResourcePart::Resource, &[]);
+                    (pos, path)
                 };
                 finding_line(
                     finding.outcome.as_str(),
-                    &resource_id(finding.resource),
+                    &resource_id(resource),
                     pos.line,
                     pos.column,
                     &path,

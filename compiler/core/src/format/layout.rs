@@ -12,7 +12,7 @@
 
 use ward_syntax::Parse;
 use ward_syntax::ast::{
-    Attr, BinaryOp, Block, Check, CheckKind, Expr, ExprKind, FnDef, Ident, Import, Item,
+    Attr, BinaryOp, Block, Check, CheckKind, Expr, ExprKind, FnDef, Ident, IfStmt, Import, Item,
     ObjectField, Path, Rule, SourceFile, Span, Stmt, TestDef, TestStmt, UnaryOp,
 };
 use ward_syntax::lexer::{Comment, Token, TokenKind, tokenize};
@@ -471,15 +471,19 @@ impl<'a> Layout<'a> {
         let keyword = self.keyword_after_attrs(&rule.attrs, rule.span.start);
         let attrs = self.attributes(&rule.attrs, keyword);
         let name_comments = self.inline_comments(rule.name.span.start);
-        let binding_comments = self.inline_comments(rule.binding.span.start);
-        let source = self.expr(&rule.source, prec::QUANTIFIER);
-        let mut clauses = vec![
-            Doc::Line,
-            binding_comments,
-            Doc::text(format!("for {} in ", rule.binding.name)),
-            source,
-        ];
-        let mut header_end = rule.source.span.end;
+        let mut clauses = Vec::new();
+        let mut header_end = rule.name.span.end;
+        if let (Some(binding), Some(source)) = (&rule.binding, &rule.source) {
+            let binding_comments = self.inline_comments(binding.span.start);
+            let source_doc = self.expr(source, prec::QUANTIFIER);
+            clauses.extend([
+                Doc::Line,
+                binding_comments,
+                Doc::text(format!("for {} in ", binding.name)),
+                source_doc,
+            ]);
+            header_end = source.span.end;
+        }
         if let Some(guard) = &rule.guard {
             clauses.push(self.trailing(header_end));
             clauses.push(Doc::Line);
@@ -657,8 +661,28 @@ impl<'a> Layout<'a> {
                     body
                 ]
             }
+            Stmt::If(statement) => self.if_stmt(statement),
             Stmt::Error(span) => Doc::text(self.src(*span)),
         }
+    }
+
+    /// `if c { ... } else if c { ... } else { ... }`, the `else` on the
+    /// line of the closing brace before it.
+    fn if_stmt(&mut self, statement: &IfStmt) -> Doc {
+        let mut parts = Vec::new();
+        for (index, branch) in statement.branches.iter().enumerate() {
+            if index > 0 {
+                parts.push(Doc::text(" else "));
+            }
+            let cond = self.expr(&branch.cond, prec::QUANTIFIER);
+            let body = self.block(&branch.body);
+            parts.extend([Doc::text("if "), cond, Doc::text(" "), body]);
+        }
+        if let Some(otherwise) = &statement.otherwise {
+            let body = self.block(otherwise);
+            parts.extend([Doc::text(" else "), body]);
+        }
+        Doc::Concat(parts)
     }
 
     /// `require`/`deny` with `message` and `at` on continuation lines when
@@ -799,6 +823,51 @@ impl<'a> Layout<'a> {
                 let left = self.expr(left, left_min);
                 let right = self.expr(right, right_min);
                 concat![left, Doc::text(format!(" {} ", op.symbol())), right]
+            }
+            ExprKind::Comprehension(comprehension) => {
+                let element = self.expr(&comprehension.element, prec::QUANTIFIER);
+                let source = self.expr(&comprehension.source, prec::OR);
+                // One clause per line when it does not fit, like a list.
+                let mut clauses = vec![
+                    Doc::SoftLine,
+                    element,
+                    Doc::Line,
+                    Doc::text(format!("for {} in ", comprehension.binding.name)),
+                    source,
+                ];
+                if let Some(filter) = &comprehension.filter {
+                    let filter = self.expr(filter, prec::QUANTIFIER);
+                    clauses.extend([Doc::Line, Doc::text("if "), filter]);
+                }
+                let trailing = self.trailing_inside(inner.end.saturating_sub(1));
+                clauses.push(trailing);
+                Doc::group(concat![
+                    Doc::text("["),
+                    Doc::indent(Doc::Concat(clauses)),
+                    Doc::SoftLine,
+                    Doc::text("]")
+                ])
+            }
+            ExprKind::Slice(base, start, end) => {
+                let base = self.expr(base, prec::POSTFIX);
+                let start = match start {
+                    Some(bound) => self.expr(bound, prec::OR),
+                    None => Doc::Nil,
+                };
+                let end = match end {
+                    Some(bound) => self.expr(bound, prec::OR),
+                    None => Doc::Nil,
+                };
+                let trailing = self.trailing_inside(inner.end.saturating_sub(1));
+                concat![
+                    base,
+                    Doc::text("["),
+                    start,
+                    Doc::text(":"),
+                    end,
+                    trailing,
+                    Doc::text("]")
+                ]
             }
             ExprKind::Quantifier(quantifier) => {
                 let source = self.expr(&quantifier.source, prec::OR);
@@ -951,7 +1020,11 @@ impl<'a> Layout<'a> {
 fn hugs(expr: &Expr) -> bool {
     matches!(
         expr.kind,
-        ExprKind::List(_) | ExprKind::Object(_) | ExprKind::Call(..) | ExprKind::String(_)
+        ExprKind::List(_)
+            | ExprKind::Comprehension(_)
+            | ExprKind::Object(_)
+            | ExprKind::Call(..)
+            | ExprKind::String(_)
     )
 }
 
@@ -975,7 +1048,9 @@ fn precedence(kind: &ExprKind) -> u8 {
         },
         ExprKind::Unary(UnaryOp::Not, _) => prec::NOT,
         ExprKind::Unary(UnaryOp::Neg, _) => prec::NEG,
-        ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Call(..) => prec::POSTFIX,
+        ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Slice(..) | ExprKind::Call(..) => {
+            prec::POSTFIX
+        }
         _ => prec::ATOM,
     }
 }

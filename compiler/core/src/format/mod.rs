@@ -207,8 +207,12 @@ impl Eraser {
         self.doc(&mut rule.doc);
         self.attrs(&mut rule.attrs);
         self.ident(&mut rule.name);
-        self.ident(&mut rule.binding);
-        self.expr(&mut rule.source);
+        if let Some(binding) = &mut rule.binding {
+            self.ident(binding);
+        }
+        if let Some(source) = &mut rule.source {
+            self.expr(source);
+        }
         if let Some(guard) = &mut rule.guard {
             self.expr(guard);
         }
@@ -297,6 +301,16 @@ impl Eraser {
                     self.block(body);
                     self.span(span);
                 }
+                Stmt::If(statement) => {
+                    for branch in &mut statement.branches {
+                        self.expr(&mut branch.cond);
+                        self.block(&mut branch.body);
+                    }
+                    if let Some(otherwise) = &mut statement.otherwise {
+                        self.block(otherwise);
+                    }
+                    self.span(&mut statement.span);
+                }
                 Stmt::Error(span) => self.span(span),
             }
         }
@@ -359,6 +373,20 @@ impl Eraser {
                 self.expr(source);
                 self.expr(body);
             }
+            ExprKind::Comprehension(comprehension) => {
+                self.expr(&mut comprehension.element);
+                self.ident(&mut comprehension.binding);
+                self.expr(&mut comprehension.source);
+                if let Some(filter) = &mut comprehension.filter {
+                    self.expr(filter);
+                }
+            }
+            ExprKind::Slice(base, start, end) => {
+                self.expr(base);
+                for bound in [start, end].into_iter().flatten() {
+                    self.expr(bound);
+                }
+            }
         }
     }
 }
@@ -401,6 +429,22 @@ mod tests {
         check(
             "@id(\"X-1\")   @severity(high)\nrule r for b in resources(\"AWS::S3::Bucket\") {\nrequire b.props.BucketName != null message \"{b} has no name\"\n}",
             "@id(\"X-1\") @severity(high)\nrule r for b in resources(\"AWS::S3::Bucket\") {\n  require b.props.BucketName != null message \"{b} has no name\"\n}\n",
+        );
+    }
+
+    #[test]
+    fn rule_without_for_and_branches() {
+        check(
+            "rule limit   {\nlet xs = [ x.a  for x in resources(\"T\")  if x.b>1 ]\nif count(xs)>2 {deny true}   else if xs[ 1 : ]==[] {\nrequire xs[:-1 ] != null\n} else { require true }\n}",
+            "rule limit {\n  let xs = [x.a for x in resources(\"T\") if x.b > 1]\n  if count(xs) > 2 {\n    deny true\n  } else if xs[1:] == [] {\n    require xs[:-1] != null\n  } else {\n    require true\n  }\n}\n",
+        );
+    }
+
+    #[test]
+    fn keywords_as_field_names() {
+        check(
+            "fn f(c) = c.props.rule.for == { if: 1, \"x\": c.input }",
+            "fn f(c) = c.props.rule.for == { if: 1, \"x\": c.input }\n",
         );
     }
 

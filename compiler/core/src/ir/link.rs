@@ -101,7 +101,9 @@ pub fn link(files: &[&Arc<FileIr>]) -> Program {
     for (file, map) in files.iter().zip(&maps) {
         for rule in &file.rules {
             let mut rule = rule.clone();
-            map.expr(&mut rule.source);
+            if let Some(source) = &mut rule.source {
+                map.expr(source);
+            }
             if let Some(guard) = &mut rule.guard {
                 map.expr(guard);
             }
@@ -143,6 +145,16 @@ impl Renumber {
                 Stmt::For { iter, body, .. } => {
                     self.expr(iter);
                     self.stmts(body);
+                }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    self.expr(cond);
+                    self.stmts(then);
+                    self.stmts(otherwise);
                 }
             }
         }
@@ -206,6 +218,24 @@ impl Renumber {
             Expr::Quantifier { source, body, .. } => {
                 self.expr(source);
                 self.expr(body);
+            }
+            Expr::Comprehension {
+                source,
+                filter,
+                element,
+                ..
+            } => {
+                self.expr(source);
+                if let Some(filter) = filter {
+                    self.expr(filter);
+                }
+                self.expr(element);
+            }
+            Expr::Slice { base, start, end } => {
+                self.expr(base);
+                for bound in [start, end].into_iter().flatten() {
+                    self.expr(bound);
+                }
             }
             Expr::Traverse {
                 resource,

@@ -50,8 +50,11 @@ pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Ana
                     continue;
                 };
                 let mut frame = Frame::new(&analysis.uses, text, &lines, &mut tables);
-                let source = frame.expr(&rule.source);
-                let binding = frame.bind(rule.binding.span);
+                let source = rule.source.as_ref().map(|source| frame.expr(source));
+                let binding = rule
+                    .binding
+                    .as_ref()
+                    .map(|binding| frame.bind(binding.span));
                 let guard = rule.guard.as_ref().map(|guard| frame.expr(guard));
                 let body = frame.block(&rule.body, WhenScope::Rule);
                 rules.push(Rule {
@@ -230,10 +233,43 @@ impl<'a> Frame<'a> {
                         span: *span,
                     });
                 }
+                ast::Stmt::If(statement) => out.push(self.if_stmt(statement)),
                 ast::Stmt::Error(_) => {}
             }
         }
         out
+    }
+
+    /// `if a {..} else if b {..} else {..}` as `If(a, .., [If(b, .., ..)])`.
+    fn if_stmt(&mut self, statement: &ast::IfStmt) -> Stmt {
+        let mut otherwise = statement
+            .otherwise
+            .as_ref()
+            .map(|block| self.block(block, WhenScope::Branch))
+            .unwrap_or_default();
+        let mut lowered: Vec<(Expr, Vec<Stmt>)> = Vec::new();
+        for branch in &statement.branches {
+            let cond = self.expr(&branch.cond);
+            let then = self.block(&branch.body, WhenScope::Branch);
+            lowered.push((cond, then));
+        }
+        let mut result = None;
+        while let Some((cond, then)) = lowered.pop() {
+            let statement = Stmt::If {
+                cond,
+                then,
+                otherwise: std::mem::take(&mut otherwise),
+                span: statement.span,
+            };
+            otherwise = vec![statement.clone()];
+            result = Some(statement);
+        }
+        result.unwrap_or(Stmt::If {
+            cond: Expr::Const(Const::Bool(false)),
+            then: Vec::new(),
+            otherwise,
+            span: statement.span,
+        })
     }
 
     fn boxed(&mut self, expr: &ast::Expr) -> Box<Expr> {
@@ -286,6 +322,26 @@ impl<'a> Frame<'a> {
                 _ => Expr::Neg(self.boxed(operand)),
             },
             ExprKind::Binary(op, left, right) => self.binary(*op, left, right),
+            ExprKind::Comprehension(comprehension) => {
+                let source = self.boxed(&comprehension.source);
+                let local = self.bind(comprehension.binding.span);
+                let filter = comprehension
+                    .filter
+                    .as_ref()
+                    .map(|filter| self.boxed(filter));
+                let element = self.boxed(&comprehension.element);
+                Expr::Comprehension {
+                    local,
+                    source,
+                    filter,
+                    element,
+                }
+            }
+            ExprKind::Slice(base, start, end) => Expr::Slice {
+                base: self.boxed(base),
+                start: start.as_ref().map(|bound| self.boxed(bound)),
+                end: end.as_ref().map(|bound| self.boxed(bound)),
+            },
             ExprKind::Quantifier(quantifier) => {
                 let source = self.boxed(&quantifier.source);
                 let local = self.bind(quantifier.binding.span);

@@ -156,11 +156,13 @@ pub struct SourceRange {
 pub struct Rule {
     /// Id, name, package, severity, controls, description, file and span.
     pub info: RuleInfo,
-    /// The slot of the resource variable.
-    pub binding: LocalId,
+    /// The slot of the resource variable; `None` for a rule that runs once
+    /// per input.
+    pub binding: Option<LocalId>,
     /// The resources to check, evaluated once per input (no slot is bound
-    /// yet).
-    pub source: Expr,
+    /// yet); `None` for a rule that runs once per input, whose outcome
+    /// names no resource.
+    pub source: Option<Expr>,
     /// The header `when` guard.
     pub guard: Option<Expr>,
     /// The body.
@@ -181,6 +183,12 @@ impl Rule {
                 match stmt {
                     Stmt::Check(check) => out.push(check),
                     Stmt::For { body, .. } => collect(body, out),
+                    Stmt::If {
+                        then, otherwise, ..
+                    } => {
+                        collect(then, out);
+                        collect(otherwise, out);
+                    }
                     Stmt::Let { .. } | Stmt::When { .. } => {}
                 }
             }
@@ -244,16 +252,34 @@ pub enum Stmt {
         /// The statement's span.
         span: Span,
     },
+    /// `if`: run `then` when the condition is true, `otherwise` when it is
+    /// false, neither when it is unknown (the resource is then at least
+    /// unknown, with the condition's reason). `else if` is an `If` alone
+    /// in `otherwise`.
+    If {
+        /// The condition.
+        cond: Expr,
+        /// The statements run when it is true.
+        then: Vec<Stmt>,
+        /// The statements run when it is false.
+        otherwise: Vec<Stmt>,
+        /// The statement's span.
+        span: Span,
+    },
 }
 
 /// Where a `when` statement stands, which decides what a false condition
 /// means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum WhenScope {
-    /// Directly in the rule body: a false condition skips the resource.
+    /// Directly in the rule body: a false condition skips the resource when
+    /// no check has run for it yet, and otherwise ends the rule body (the
+    /// checks that ran decide the outcome).
     Rule,
     /// Inside a `for`: a false condition ends this iteration.
     Loop,
+    /// Inside an `if` or `else` block: a false condition ends the block.
+    Branch,
 }
 
 /// A `require` or `deny`.
@@ -449,6 +475,29 @@ pub enum Expr {
         /// The predicate.
         body: Box<Expr>,
     },
+    /// `[element for local in source if filter]`: a loop over the
+    /// iteration of `source` that keeps `element` for every item whose
+    /// filter is true. An unknown source, or a filter that is unknown for
+    /// some item, makes the whole result that unknown.
+    Comprehension {
+        /// The slot of the item.
+        local: LocalId,
+        /// The iterated value.
+        source: Box<Expr>,
+        /// The condition an item must meet, if any.
+        filter: Option<Box<Expr>>,
+        /// The value kept for each item.
+        element: Box<Expr>,
+    },
+    /// `base[start:end]` on a list or a string; an absent bound is `None`.
+    Slice {
+        /// The list or string.
+        base: Box<Expr>,
+        /// The first position kept.
+        start: Option<Box<Expr>>,
+        /// The position after the last one kept.
+        end: Option<Box<Expr>>,
+    },
     /// `resources(t, ...)`: the resources of the input whose type matches
     /// one of the patterns, in input order.
     Resources(Vec<Expr>),
@@ -517,6 +566,24 @@ impl Expr {
             Expr::Quantifier { source, body, .. } => {
                 f(source);
                 f(body);
+            }
+            Expr::Comprehension {
+                source,
+                filter,
+                element,
+                ..
+            } => {
+                f(source);
+                if let Some(filter) = filter {
+                    f(filter);
+                }
+                f(element);
+            }
+            Expr::Slice { base, start, end } => {
+                f(base);
+                for bound in [start, end].into_iter().flatten() {
+                    f(bound);
+                }
             }
             Expr::Traverse {
                 resource,

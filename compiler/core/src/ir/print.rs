@@ -36,12 +36,14 @@ pub(super) fn program(program: &Program) -> String {
             rule.locals,
             rule.checks
         );
-        let _ = writeln!(
-            out,
-            "  for l{} in {}",
-            rule.binding.0,
-            expr(program, &rule.source)
-        );
+        match (&rule.binding, &rule.source) {
+            (Some(binding), Some(source)) => {
+                let _ = writeln!(out, "  for l{} in {}", binding.0, expr(program, source));
+            }
+            _ => {
+                let _ = writeln!(out, "  once per input");
+            }
+        }
         if let Some(guard) = &rule.guard {
             let _ = writeln!(out, "  guard {}", expr(program, guard));
         }
@@ -80,6 +82,7 @@ fn stmts(program: &Program, body: &[Stmt], depth: usize, out: &mut String) {
                 let scope = match scope {
                     WhenScope::Rule => "skip",
                     WhenScope::Loop => "next",
+                    WhenScope::Branch => "end",
                 };
                 let _ = writeln!(out, "{indent}when[{scope}] {}", expr(program, cond));
             }
@@ -88,6 +91,19 @@ fn stmts(program: &Program, body: &[Stmt], depth: usize, out: &mut String) {
             } => {
                 let _ = writeln!(out, "{indent}for l{} in {}", local.0, expr(program, iter));
                 stmts(program, body, depth + 1, out);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                let _ = writeln!(out, "{indent}if {}", expr(program, cond));
+                stmts(program, then, depth + 1, out);
+                if !otherwise.is_empty() {
+                    let _ = writeln!(out, "{indent}else");
+                    stmts(program, otherwise, depth + 1, out);
+                }
             }
         }
     }
@@ -164,6 +180,32 @@ fn expr(program: &Program, e: &Expr) -> String {
             expr(program, source),
             expr(program, body)
         ),
+        Expr::Comprehension {
+            local,
+            source,
+            filter,
+            element,
+        } => {
+            let filter = filter
+                .as_ref()
+                .map(|filter| format!(" if {}", expr(program, filter)))
+                .unwrap_or_default();
+            format!(
+                "[{} for l{} in {}{filter}]",
+                expr(program, element),
+                local.0,
+                expr(program, source)
+            )
+        }
+        Expr::Slice { base, start, end } => {
+            let bound = |bound: &Option<Box<Expr>>| {
+                bound
+                    .as_ref()
+                    .map(|bound| expr(program, bound))
+                    .unwrap_or_default()
+            };
+            format!("{}[{}:{}]", expr(program, base), bound(start), bound(end))
+        }
         Expr::Resources(types) => format!("resources({})", list(program, types)),
         Expr::Traverse {
             direction,

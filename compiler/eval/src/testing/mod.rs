@@ -10,7 +10,8 @@
 //! - `expect <outcome> <rule> for "<id>"`: the rule checked resource `<id>`
 //!   and its outcome is `<outcome>`;
 //! - `expect <outcome> <rule>`: the rule checked at least one resource, and
-//!   every one had `<outcome>`.
+//!   every one had `<outcome>`; for a rule without a `for` clause, its one
+//!   outcome on the input is `<outcome>`.
 //!
 //! Results are data; the command line renders them.
 
@@ -291,6 +292,25 @@ fn check_expectation(
     let Some(rule_outcomes) = rules.iter().find(|r| r.name() == rule) else {
         return Some(format!("there is no rule `{rule}` in this package"));
     };
+    // A rule without a `for` clause has one outcome, on the input.
+    if rule_outcomes.rule.source.is_none() {
+        if resource.is_some() {
+            return Some(format!(
+                "`{rule}` runs once per input, not per resource: write `expect {} {rule}`",
+                expected.as_str()
+            ));
+        }
+        let actual = rule_outcomes.resources.first().map(|(_, outcome)| *outcome);
+        return match actual {
+            Some(actual) if actual == expected => None,
+            Some(actual) => Some(format!(
+                "expected `{}` for `{rule}` on the input, found `{}`",
+                expected.as_str(),
+                actual.as_str()
+            )),
+            None => Some(format!("`{rule}` did not run")),
+        };
+    }
     match resource {
         Some(id) => {
             let found: Vec<Outcome> = rule_outcomes
@@ -368,7 +388,14 @@ fn explain(failures: &[TestFailure], rules: &[RuleOutcomes<'_>], report: &Report
         let outcomes: Vec<String> = rule
             .resources
             .iter()
-            .map(|(resource, outcome)| format!("{resource} {}", outcome.as_str()))
+            .map(|(resource, outcome)| {
+                let resource = if resource.is_empty() {
+                    "input"
+                } else {
+                    resource
+                };
+                format!("{resource} {}", outcome.as_str())
+            })
             .collect();
         let _ = writeln!(out, "  {}: {}", rule.name(), outcomes.join(", "));
     }
