@@ -212,6 +212,7 @@ cases! {
     budget,
     terraform,
     type_selection,
+    strings,
 }
 
 #[test]
