@@ -191,11 +191,15 @@ impl CaptureProgram {
                         Look::End => capture_look::END,
                         Look::StartLF => capture_look::START_LINE,
                         Look::EndLF => capture_look::END_LINE,
+                        Look::StartCRLF | Look::EndCRLF => {
+                            return Err("`capture` supports the assertions `^` and `$` only, \
+                                        not CRLF-aware line anchors (`(?R)`)"
+                                .to_string());
+                        }
                         _ => {
-                            return Err(format!(
-                                "`capture` supports the assertions `^` and `$` only, not `{}`",
-                                look.as_char()
-                            ));
+                            return Err("`capture` supports the assertions `^` and `$` only, \
+                                        not word boundaries (`\\b`, `\\B`, `\\<`, `\\>`)"
+                                .to_string());
                         }
                     };
                     (capture_state::LOOK, kind, next.as_u32())
