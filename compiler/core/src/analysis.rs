@@ -1410,10 +1410,10 @@ impl Checker<'_> {
                             .help = Some(format!("signature: `{}`", info.signature()));
                         }
                     }
-                    if info.builtin == Builtin::Capture {
-                        if let Some(pattern) = args.get(1) {
-                            self.check_capture_pattern(pattern);
-                        }
+                    if info.builtin == Builtin::Capture
+                        && let Some(pattern) = args.get(1)
+                    {
+                        self.check_capture_pattern(pattern);
                     }
                     return info.returns;
                 }
