@@ -152,6 +152,15 @@ const STRING_LITERALS: &[&str] = &[
     "\"::ffff:10.0.0.1\"",
     "\"10.0.0.0/33\"",
     "\"Été\"",
+    "\"arn:aws:iam::123456789012:role/a:b\"",
+    "\"arn:aws:s3:::\"",
+    "\"iam:PassRole\"",
+    "\"iam:*Role\"",
+    "\"IAM:pass*\"",
+    "\"*\"",
+    "\"a,b,,c\"",
+    "\",\"",
+    "\"?\"",
 ];
 
 const OTHER_LITERALS: &[&str] = &[
@@ -163,6 +172,16 @@ const OTHER_LITERALS: &[&str] = &[
     "[\"0.0.0.0/0\", null]",
     "{A: 1}",
     "{Name: \"abc\", Port: 22}",
+];
+
+/// Patterns of `capture`: groups that take part or not, anchors, lines.
+const CAPTURE_PATTERNS: &[&str] = &[
+    "r\"^arn:aws:iam::(\\d+):role/(.*)$\"",
+    "r\"^arn:([^:]*):([^:]*)\"",
+    "r\"(a)|(b)\"",
+    "r\"(?m)^(\\w+)$\"",
+    "r\"(é|e)(.?)\"",
+    "r\"x*\"",
 ];
 
 /// Literal patterns: plain text, anchored, case-insensitive.
@@ -304,8 +323,19 @@ impl PolicyGen<'_> {
         }
         let d = depth - 1;
         match sort {
-            Sort::Any => match self.c.below(6) {
+            Sort::Any => match self.c.below(7) {
                 0 => self.leaf(sort, scope),
+                6 => {
+                    let text = self.string_argument(d, scope);
+                    match self.c.below(3) {
+                        0 => format!("arn({text})"),
+                        _ => format!(
+                            "arn({text}).{}",
+                            self.c
+                                .pick(&["partition", "service", "region", "account", "resource"])
+                        ),
+                    }
+                }
                 1 => {
                     let inner = self.expr(Sort::Any, d, scope);
                     format!("({inner}).{}", self.c.pick(KEYS))
@@ -344,8 +374,8 @@ impl PolicyGen<'_> {
                 5 => format!("-({})", self.expr(Sort::Num, d, scope)),
                 _ => format!("count({})", self.expr(Sort::Resources, d, scope)),
             },
-            Sort::Str => match self.c.below(7) {
-                6 => self.slice(Sort::Str, d, scope),
+            Sort::Str => match self.c.below(8) {
+                7 => self.slice(Sort::Str, d, scope),
                 0 => self.leaf(sort, scope),
                 1 => {
                     let f = self.c.pick(&["lower", "upper"]);
@@ -358,20 +388,21 @@ impl PolicyGen<'_> {
                     format!("({a}) + ({b})")
                 }
                 4 => self.interpolated(scope),
+                6 => self.string_builtin(d, scope),
                 _ => {
                     let resource = self.resource(scope);
                     format!("{resource}.{}", self.c.pick(&["id", "type"]))
                 }
             },
-            Sort::List => match self.c.below(10) {
-                6 => self.comprehension(d, scope),
-                7 => format!("distinct({})", self.expr(Sort::List, d, scope)),
-                8 => {
+            Sort::List => match self.c.below(11) {
+                7 => self.comprehension(d, scope),
+                8 => format!("distinct({})", self.expr(Sort::List, d, scope)),
+                9 => {
                     let a = self.expr(Sort::List, d, scope);
                     let b = self.expr(Sort::List, d, scope);
                     format!("({a}) + ({b})")
                 }
-                9 => self.slice(Sort::List, d, scope),
+                10 => self.slice(Sort::List, d, scope),
                 0 => self.leaf(sort, scope),
                 1 => format!("as_list({})", self.expr(Sort::Any, d, scope)),
                 2 => {
@@ -384,6 +415,7 @@ impl PolicyGen<'_> {
                     format!("{f}({})", self.access(scope))
                 }
                 4 => self.expr(Sort::Resources, d, scope),
+                6 => self.list_builtin(d, scope),
                 _ => self.access(scope),
             },
             Sort::Res => self.resource(scope),
@@ -478,8 +510,9 @@ impl PolicyGen<'_> {
     }
 
     fn condition(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
-        match self.c.below(18) {
+        match self.c.below(19) {
             0 => self.leaf(Sort::Bool, scope),
+            16 => self.action_condition(d, scope),
             1 => {
                 let op = self.c.pick(&["==", "!="]);
                 let a = self.dynamic(d, scope);
@@ -526,12 +559,12 @@ impl PolicyGen<'_> {
                 format!("{f}({})", self.expr(Sort::Any, d, scope))
             }
             // References: `target` and `unknown_kind`, compared.
-            16 => format!(
+            17 => format!(
                 "target({}) == {}",
                 self.expr(Sort::Any, d, scope),
                 self.resource(scope)
             ),
-            17 => format!(
+            18 => format!(
                 "unknown_kind({}) == \"{}\"",
                 self.expr(Sort::Any, d, scope),
                 self.c
@@ -596,6 +629,77 @@ impl PolicyGen<'_> {
                 format!("covers({permission}, {port})")
             }
         }
+    }
+
+    /// A string or something else: the new builtins take any value.
+    fn string_argument(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
+        match self.c.below(2) {
+            0 => self.dynamic(d, scope),
+            _ => self.expr(Sort::Str, d, scope),
+        }
+    }
+
+    /// `replace`, `substring`, `join`.
+    fn string_builtin(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
+        let text = self.string_argument(d, scope);
+        match self.c.below(4) {
+            0 => {
+                let old = self.string_argument(d, scope);
+                let new = self.string_argument(d, scope);
+                format!("replace({text}, {old}, {new})")
+            }
+            1 => {
+                let start = self.expr(Sort::Num, d, scope);
+                format!("substring({text}, {start})")
+            }
+            2 => {
+                let start = self.expr(Sort::Num, d, scope);
+                let end = if self.c.one_in(3) {
+                    self.dynamic(d, scope)
+                } else {
+                    self.expr(Sort::Num, d, scope)
+                };
+                format!("substring({text}, {start}, {end})")
+            }
+            _ => {
+                let items = if self.c.one_in(2) {
+                    self.expr(Sort::List, d, scope)
+                } else {
+                    self.dynamic(d, scope)
+                };
+                format!("join({items}, {text})")
+            }
+        }
+    }
+
+    /// `split`, `capture`.
+    fn list_builtin(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
+        let text = self.string_argument(d, scope);
+        if self.c.one_in(2) {
+            let separator = self.string_argument(d, scope);
+            format!("split({text}, {separator})")
+        } else {
+            format!("capture({text}, {})", self.c.pick(CAPTURE_PATTERNS))
+        }
+    }
+
+    /// `glob_match`, `action_matches`, `actions_overlap`, on strings,
+    /// lists and anything else.
+    fn action_condition(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
+        let f = self
+            .c
+            .pick(&["glob_match", "action_matches", "actions_overlap"]);
+        let lists = f != "glob_match";
+        let mut side = |this: &mut Self| {
+            if lists && this.c.one_in(3) {
+                this.expr(Sort::List, d, scope)
+            } else {
+                this.string_argument(d, scope)
+            }
+        };
+        let a = side(self);
+        let b = side(self);
+        format!("{f}({a}, {b})")
     }
 
     /// An expression allowed inside a string interpolation: names, field
@@ -841,6 +945,13 @@ const STRINGS: &[&str] = &[
     "::ffff:10.0.0.1",
     "10.0.0.0/33",
     "256.0.0.0/8",
+    "arn:aws:iam::123456789012:role/path/x",
+    "arn:aws:s3:::bucket/*",
+    "arn:aws",
+    "iam:PassRole",
+    "s3:Get*",
+    "*",
+    "a,b,,c",
 ];
 
 const NUMERIC_STRINGS: &[&str] = &[

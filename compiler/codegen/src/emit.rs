@@ -14,12 +14,12 @@ use ward_abi::layout::{
     RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESULTS_FINDING_COUNT,
     RESULTS_FIRST_FINDING, RESULTS_MESSAGE, RESULTS_MESSAGE_LEN, RESULTS_OUTCOME_COUNT,
     RESULTS_OUTCOMES, RESULTS_RESERVED, RESULTS_SIZE, RESULTS_STATUS, SLOT_NODE, SLOT_PAYLOAD,
-    SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_OBJECT,
-    TAG_STRING, TAG_UNKNOWN,
+    SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER,
+    TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::layout::{SLOT_KIND, UNKNOWN_KIND_NAMES, UNKNOWN_REFERENCE};
 use ward_abi::{KEY_UNKNOWN, NONE};
-use ward_compiler::builtins::Builtin;
+use ward_compiler::builtins::{ARN_FIELDS, Builtin};
 use ward_compiler::ir::{
     ArithOp, Check, CompareOp, Const, Direction, Expr, FormatPart, Function, KeyId, LocalId,
     Program, Rule, Stmt, WhenScope,
@@ -41,6 +41,8 @@ pub(crate) struct Ctx<'p> {
     key_ids: HashMap<String, u32>,
     /// Address of each regex's table, by regex id.
     pub(crate) regex_tables: Vec<u32>,
+    /// Address of the program of each pattern of `capture`, by pattern.
+    pub(crate) capture_tables: HashMap<String, u32>,
     /// Index of the first IR function in the module.
     pub(crate) function_base: u32,
 }
@@ -65,6 +67,7 @@ impl<'p> Ctx<'p> {
             texts,
             key_ids,
             regex_tables,
+            capture_tables: HashMap::new(),
             function_base,
         }
     }
@@ -581,6 +584,12 @@ impl<'c, 'p> Body<'c, 'p> {
             let local = self.eval_into_local(value);
             built.push((self.cx.key_id(&text), text, position, local));
         }
+        self.object_of_locals(built);
+    }
+
+    /// Builds an object from `(key id, key, position, local holding the
+    /// value)`, one per entry, and pushes it.
+    fn object_of_locals(&mut self, mut built: Vec<(u32, String, usize, u32)>) {
         built.sort_by_key(|(id, _, position, _)| (*id, *position));
         // The object's slot, its entries, then its order array.
         let n = u32::try_from(built.len()).unwrap_or(0);
@@ -1010,6 +1019,74 @@ impl<'c, 'p> Body<'c, 'p> {
             Builtin::Distinct => {
                 arg(self, 0);
                 self.call(Rt::Distinct);
+            }
+            Builtin::Split | Builtin::Join | Builtin::GlobMatch => {
+                arg(self, 0);
+                arg(self, 1);
+                self.call(match builtin {
+                    Builtin::Split => Rt::Split,
+                    Builtin::Join => Rt::Join,
+                    _ => Rt::GlobMatch,
+                });
+            }
+            Builtin::Replace | Builtin::Substring => {
+                arg(self, 0);
+                arg(self, 1);
+                arg(self, 2);
+                self.call(if builtin == Builtin::Replace {
+                    Rt::Replace
+                } else {
+                    Rt::Substring
+                });
+            }
+            Builtin::ActionMatches | Builtin::ActionsOverlap => {
+                arg(self, 0);
+                arg(self, 1);
+                self.f.i32c(i32::from(builtin == Builtin::ActionsOverlap));
+                self.call(Rt::Actions);
+            }
+            Builtin::Capture => {
+                let table = match args.get(1) {
+                    Some(Expr::Const(Const::String(pattern))) => {
+                        self.cx.capture_tables.get(&**pattern).copied()
+                    }
+                    _ => None,
+                };
+                match table {
+                    Some(table) => {
+                        self.f.u32c(table);
+                        arg(self, 0);
+                        self.call(Rt::Capture);
+                    }
+                    None => {
+                        arg(self, 0);
+                        self.f.ins(Instruction::Drop).u32c(NULL);
+                    }
+                }
+            }
+            Builtin::Arn => {
+                let parts = self.f.i32_local();
+                arg(self, 0);
+                self.call(Rt::ArnParts);
+                self.f.set(parts);
+                self.f
+                    .get(parts)
+                    .load8(SLOT_TAG)
+                    .i32c(i32::from(TAG_LIST))
+                    .eq()
+                    .if_i32();
+                let built = ARN_FIELDS
+                    .iter()
+                    .enumerate()
+                    .map(|(position, field)| {
+                        let item = self.f.i32_local();
+                        let offset = SLOT_SIZE * (1 + u32::try_from(position).unwrap_or(0));
+                        self.f.get(parts).u32c(offset).add().set(item);
+                        (self.cx.key_id(field), field.to_string(), position, item)
+                    })
+                    .collect();
+                self.object_of_locals(built);
+                self.f.else_().get(parts).end();
             }
         }
     }

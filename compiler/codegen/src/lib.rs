@@ -25,7 +25,11 @@
 //!   the input or built (see module `layout`); constants live in the data
 //!   segment, everything built during `ward_eval` on a bump heap after the
 //!   input, discarded at the next call.
-//! - Regexes are DFA tables in the data segment ([`regex`]).
+//! - Regexes are DFA tables in the data segment ([`regex`]). Patterns of
+//!   `capture` are Thompson NFA programs
+//!   (`ward_compiler::regex::CaptureProgram`) in the data segment, run by a
+//!   Pike VM. The runtime functions of the string and IAM builtins are
+//!   stubs in a module whose rules do not call them.
 //! - Evaluation is bounded by the host (fuel, epoch, memory limit); the
 //!   module traps when memory cannot grow.
 //! - The custom section `ward.meta` carries the rules, their checks and
@@ -38,7 +42,7 @@ mod layout;
 pub mod regex;
 mod rt;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use ward_abi::layout::{
@@ -49,6 +53,7 @@ use ward_abi::{
     ABI_VERSION, CheckKind as AbiCheckKind, CheckMeta, INPUT_MAGIC, META_SECTION, Metadata,
     RuleMeta, SourceSpan,
 };
+use ward_compiler::builtins::{ARN_FIELDS, Builtin};
 use ward_compiler::ir::{Const, Expr, Program, Rule, SourceRange, Stmt};
 use ward_syntax::ast::CheckKind;
 use wasm_encoder::{
@@ -116,12 +121,38 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
     let outside = pool.string("the input's resource table lies outside the input");
     let no_rule = pool.string("the module has no rule with this index");
 
+    let mut capture_tables = HashMap::new();
+    for pattern in capture_patterns(program) {
+        let capture =
+            ward_compiler::regex::CaptureProgram::compile(&pattern).map_err(|message| {
+                CodegenError::Regex {
+                    pattern: pattern.clone(),
+                    message,
+                }
+            })?;
+        let bytes: Vec<u8> = capture
+            .words()
+            .iter()
+            .flat_map(|word| word.to_le_bytes())
+            .collect();
+        capture_tables.insert(pattern, pool.raw(&bytes, 8));
+    }
     let mut cx = Ctx::new(program, pool, texts, keys.clone(), regex_tables);
+    cx.capture_tables = capture_tables;
+    let used = used_builtins(program);
     let mut bodies: Vec<(Func, Signature)> = Vec::new();
     // Function names for the `name` section: profilers and trap
     // backtraces show them.
     let mut names: Vec<String> = Vec::new();
     for rt in Rt::ALL {
+        // A module carries the string and IAM helpers (the Pike VM of
+        // `capture` among them) only when its rules call them.
+        let only_for = rt.only_for();
+        if !only_for.is_empty() && !only_for.iter().any(|builtin| used.contains(builtin)) {
+            bodies.push((rt.stub(), rt.signature()));
+            names.push(format!("rt::{rt:?}"));
+            continue;
+        }
         bodies.push((rt.emit(&cx.texts), rt.signature()));
         names.push(format!("rt::{rt:?}"));
     }
@@ -311,6 +342,56 @@ fn visit_stmts(stmts: &[Stmt], f: &mut dyn FnMut(&Expr)) {
     }
 }
 
+/// Calls `f` on every expression of the program, nested ones included.
+fn visit_program(program: &Program, f: &mut dyn FnMut(&Expr)) {
+    fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+        f(expr);
+        expr.for_each_child(&mut |child| visit(child, f));
+    }
+    let mut collect = |expr: &Expr| visit(expr, f);
+    for rule in &program.rules {
+        if let Some(source) = &rule.source {
+            collect(source);
+        }
+        if let Some(guard) = &rule.guard {
+            collect(guard);
+        }
+        visit_stmts(&rule.body, &mut collect);
+    }
+    for function in &program.functions {
+        collect(&function.body);
+    }
+}
+
+/// The builtins the program calls.
+fn used_builtins(program: &Program) -> HashSet<Builtin> {
+    let mut used = HashSet::new();
+    visit_program(program, &mut |expr| {
+        if let Expr::Builtin { builtin, .. } = expr {
+            used.insert(*builtin);
+        }
+    });
+    used
+}
+
+/// The patterns of every `capture` of the program, each once, in order of
+/// first use.
+fn capture_patterns(program: &Program) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    visit_program(program, &mut |expr| {
+        if let Expr::Builtin {
+            builtin: Builtin::Capture,
+            args,
+        } = expr
+            && let Some(Expr::Const(Const::String(pattern))) = args.get(1)
+            && !out.iter().any(|known| known == &**pattern)
+        {
+            out.push(pattern.to_string());
+        }
+    });
+    out
+}
+
 fn collect_types(expr: &Expr, out: &mut Vec<String>) {
     let mut exact = |pattern: &Expr| {
         if let Expr::Const(Const::String(text)) = pattern
@@ -321,6 +402,17 @@ fn collect_types(expr: &Expr, out: &mut Vec<String>) {
         }
     };
     match expr {
+        // The fields of the objects `arn(...)` makes need key ids.
+        Expr::Builtin {
+            builtin: Builtin::Arn,
+            ..
+        } => {
+            for field in ARN_FIELDS {
+                if !out.iter().any(|known| known == field) {
+                    out.push(field.to_string());
+                }
+            }
+        }
         Expr::Resources(patterns) => patterns.iter().for_each(&mut exact),
         Expr::Traverse {
             filter: Some(filter),

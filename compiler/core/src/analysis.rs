@@ -1513,6 +1513,11 @@ impl Checker<'_> {
                             .help = Some(format!("signature: `{}`", info.signature()));
                         }
                     }
+                    if info.builtin == Builtin::Capture
+                        && let Some(pattern) = args.get(1)
+                    {
+                        self.check_capture_pattern(pattern);
+                    }
                     return info.returns;
                 }
                 let mut candidates: Vec<String> = builtins::BUILTINS
@@ -1759,6 +1764,29 @@ impl Checker<'_> {
                 }
                 Ty::Number
             }
+        }
+    }
+
+    /// The pattern of `capture`: a literal that compiles to a capture
+    /// program (`crate::regex::CaptureProgram`).
+    fn check_capture_pattern(&mut self, pattern: &Expr) {
+        let text = match &pattern.kind {
+            ExprKind::RawString(text) => text.clone(),
+            ExprKind::String(literal) if literal.as_plain().is_some() => {
+                literal.as_plain().unwrap_or_default()
+            }
+            ExprKind::Error => return,
+            _ => {
+                self.error(Code::InvalidRegex, pattern.span, "the pattern of `capture` must be a string literal")
+                    .with_label_mut("not a literal")
+                    .help = Some("patterns are compiled ahead of time into the module; write `capture(x, r\"^prefix-(.*)$\")`".to_string());
+                return;
+            }
+        };
+        if let Err(message) = crate::regex::CaptureProgram::compile(&text) {
+            self.error(Code::InvalidRegex, pattern.span, format!("invalid regular expression: {message}"))
+                .with_label_mut("here")
+                .help = Some("use a raw string `r\"...\"` so backslashes need no escaping; look-around, back-references and word boundaries are not supported".to_string());
         }
     }
 

@@ -63,6 +63,24 @@ pub enum Builtin {
     Max,
     /// `distinct(list)`.
     Distinct,
+    /// `split(text, separator)`.
+    Split,
+    /// `join(items, separator)`.
+    Join,
+    /// `replace(text, old, new)`.
+    Replace,
+    /// `substring(text, start, end?)`.
+    Substring,
+    /// `capture(text, pattern)`.
+    Capture,
+    /// `glob_match(pattern, text)`.
+    GlobMatch,
+    /// `action_matches(patterns, actions)`.
+    ActionMatches,
+    /// `actions_overlap(a, b)`.
+    ActionsOverlap,
+    /// `arn(text)`.
+    Arn,
 }
 
 /// A builtin's signature and documentation.
@@ -359,7 +377,99 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         returns: Ty::List,
         doc: "The elements of a list without repeats, each at its first occurrence, compared as `==` does. Unknown when the list is unknown, or when whether two elements are equal is unknown.",
     },
+    BuiltinInfo {
+        builtin: Builtin::Split,
+        name: "split",
+        params: &[("text", Ty::String), ("separator", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::List,
+        doc: "The pieces of `text` between occurrences of `separator`, in order: `split(\"a,b,,c\", \",\")` is `[\"a\", \"b\", \"\", \"c\"]`. An empty separator gives `[text]`; `null` when either is not a string.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Join,
+        name: "join",
+        params: &[("items", Ty::List), ("separator", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "The items written one after the other with `separator` between them. Strings are taken as they are, numbers and booleans as `string()` writes them; `null` when `items` is not a list, `separator` is not a string, or an item is `null`, a list, an object or a resource.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Replace,
+        name: "replace",
+        params: &[
+            ("text", Ty::String),
+            ("old", Ty::String),
+            ("new", Ty::String),
+        ],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "`text` with every occurrence of `old` replaced by `new`, left to right and without overlaps. An empty `old` leaves `text` as it is; `null` when an argument is not a string.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Substring,
+        name: "substring",
+        params: &[
+            ("text", Ty::String),
+            ("start", Ty::Number),
+            ("end", Ty::Number),
+        ],
+        optional: 1,
+        variadic: false,
+        returns: Ty::String,
+        doc: "The characters of `text` from `start` up to `end` excluded (to the end when `end` is left out or `null`), counted in characters as `len` counts them. Bounds are truncated to integers and clamped to `0..=len(text)`, so it is never an error: `substring(\"abc\", 1, 99)` is `\"bc\"`, and an `end` before `start` gives `\"\"`.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Capture,
+        name: "capture",
+        params: &[("text", Ty::String), ("pattern", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::List,
+        doc: "The groups of the first match of the regular expression `pattern` (a string literal, as for `matches`) in `text`, as a list: `capture(arn, r\"^arn:aws:iam::(\\d+):role/(.*)$\")[0]` is the account. A group that took no part in the match is `null`; the result is `null` when nothing matches or `text` is not a string.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::GlobMatch,
+        name: "glob_match",
+        params: &[("pattern", Ty::String), ("text", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether the whole of `text` matches `pattern`, where `*` stands for any run of characters (also none), `?` for exactly one character, and everything else for itself, case-sensitively. False when either is not a string.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::ActionMatches,
+        name: "action_matches",
+        params: &[("patterns", Ty::Any), ("actions", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether an IAM action pattern covers an action, as AWS decides it: case-insensitively, `*` for any run of characters and `?` for one, so `iam:*Role`, `iam:Pass*` and `*` all cover `iam:PassRole`. The actions are taken literally. Either side may be a string or a list (true when any pattern covers any action, as for a statement's `Action`); other values cover nothing.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::ActionsOverlap,
+        name: "actions_overlap",
+        params: &[("a", Ty::Any), ("b", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Bool,
+        doc: "Whether there is an action that both IAM action patterns cover, wildcards on both sides: `actions_overlap(\"iam:*Role\", \"iam:Pass*\")` is true (`iam:PassRole`), `actions_overlap(\"s3:*\", \"iam:*\")` false. Either side may be a string or a list, so `actions_overlap(stmt.Action, [\"iam:PassRole\", \"kms:*\"])` asks whether a statement grants any of the listed actions.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Arn,
+        name: "arn",
+        params: &[("text", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Object,
+        doc: "An ARN taken apart: `{partition, service, region, account, resource}`, where `resource` is everything after the fifth `:` (colons and slashes included). `null` when `text` is not an ARN: it must start with `arn:`, have a partition, a service and a resource.",
+    },
 ];
+
+/// The fields of the object `arn(...)` returns, in its order.
+pub const ARN_FIELDS: [&str; 5] = ["partition", "service", "region", "account", "resource"];
 
 /// The builtin with this name.
 pub fn lookup(name: &str) -> Option<&'static BuiltinInfo> {

@@ -8,6 +8,7 @@ use ward_compiler::builtins::Builtin;
 use ward_model::{Document, UnknownKind};
 
 use crate::ops::{self, Budget, Iteration, Res};
+use crate::strings;
 use crate::text::{self, parse_number};
 use crate::value::{Truth, Value, View};
 
@@ -166,6 +167,15 @@ pub(crate) fn apply<'d>(
                 ))
             }
         }
+        Builtin::Split
+        | Builtin::Join
+        | Builtin::Replace
+        | Builtin::Substring
+        | Builtin::Capture
+        | Builtin::GlobMatch
+        | Builtin::ActionMatches
+        | Builtin::ActionsOverlap
+        | Builtin::Arn => strings::apply(builtin, args, document, budget)?,
     };
     Ok(value)
 }

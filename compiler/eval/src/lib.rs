@@ -40,6 +40,7 @@
 mod builtins;
 mod machine;
 mod ops;
+mod strings;
 pub mod testing;
 pub mod text;
 mod value;

@@ -249,6 +249,140 @@ pub fn cidr_contains(outer: &str, inner: &str) -> bool {
     (outer.address & mask) == (inner.address & mask)
 }
 
+/// One token of a glob pattern: `*`, `?`, or a literal character (its
+/// UTF-8 bytes).
+fn glob_token(text: &[u8], at: usize, wildcards: bool) -> (u8, usize) {
+    let byte = text.get(at).copied().unwrap_or(0);
+    if wildcards && (byte == b'*' || byte == b'?') {
+        return (byte, 1);
+    }
+    (0, utf8_width(byte))
+}
+
+/// The width of the UTF-8 sequence a byte starts (1 for a byte that
+/// starts none).
+pub fn utf8_width(byte: u8) -> usize {
+    match byte {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// Whether some text matches both glob patterns `a` and `b` (`*` any run of
+/// characters, `?` one character; in `b` only when `b_wildcards`), ASCII
+/// letters compared without case when `fold_case`. With `b_wildcards`
+/// false this is whether `b` itself matches `a`.
+///
+/// The product of the two patterns is walked position by position:
+/// `reach` holds, for the current position `i` in `a`, the positions of
+/// `b` reachable together with it, and `next` those reachable with the
+/// following token of `a` consumed. Every move advances in `a`, in `b` or
+/// both, so one pass over `i` in order, and over `b` in order within a row,
+/// visits each pair after every pair that leads to it. The code generator
+/// walks the same rows in the same order.
+pub fn glob_overlap(a: &[u8], b: &[u8], fold_case: bool, b_wildcards: bool) -> bool {
+    let width = b.len() + 1;
+    let mut reach = vec![false; width];
+    let mut next = vec![false; width];
+    if let Some(first) = reach.first_mut() {
+        *first = true;
+    }
+    let mut i = 0;
+    loop {
+        let (a_kind, a_len) = if i < a.len() {
+            glob_token(a, i, true)
+        } else {
+            (0, 0)
+        };
+        for j in 0..width {
+            if !reach.get(j).copied().unwrap_or(false) {
+                continue;
+            }
+            let (b_kind, b_len) = if j < b.len() {
+                glob_token(b, j, b_wildcards)
+            } else {
+                (0, 0)
+            };
+            // `*` may stand for nothing.
+            if b_kind == b'*' {
+                set(&mut reach, j + 1);
+            }
+            if i >= a.len() {
+                continue;
+            }
+            if a_kind == b'*' {
+                set(&mut next, j);
+            }
+            if j >= b.len() {
+                continue;
+            }
+            // Both consume one character.
+            let compatible = a_kind != 0
+                || b_kind != 0
+                || (a_len == b_len
+                    && same_bytes(a.get(i..i + a_len), b.get(j..j + b_len), fold_case));
+            if !compatible {
+                continue;
+            }
+            // A literal or `?` of `b` next to a `*` of `a`: `a` stays.
+            let a_stays = a_kind == b'*';
+            let b_stays = b_kind == b'*';
+            match (a_stays, b_stays) {
+                (true, true) => {}
+                (true, false) => set(&mut reach, j + b_len),
+                (false, true) => set(&mut next, j),
+                (false, false) => set(&mut next, j + b_len),
+            }
+        }
+        if i >= a.len() {
+            return reach.get(b.len()).copied().unwrap_or(false);
+        }
+        std::mem::swap(&mut reach, &mut next);
+        next.iter_mut().for_each(|slot| *slot = false);
+        i += a_len;
+    }
+}
+
+fn set(row: &mut [bool], at: usize) {
+    if let Some(slot) = row.get_mut(at) {
+        *slot = true;
+    }
+}
+
+fn same_bytes(a: Option<&[u8]>, b: Option<&[u8]>, fold_case: bool) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if fold_case => a.eq_ignore_ascii_case(b),
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The parts of an ARN, `arn:partition:service:region:account:resource`:
+/// the resource is everything after the fifth colon; partition, service
+/// and resource must not be empty.
+pub fn parse_arn(text: &str) -> Option<[&str; 5]> {
+    let rest = text.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let partition = parts.next()?;
+    let service = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
+    let resource = parts.next()?;
+    if partition.is_empty() || service.is_empty() || resource.is_empty() {
+        return None;
+    }
+    Some([partition, service, region, account, resource])
+}
+
+/// The byte offset of character `index` (clamped to the end) in `text`.
+pub fn char_offset(text: &str, index: usize) -> usize {
+    text.char_indices()
+        .nth(index)
+        .map_or(text.len(), |(offset, _)| offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +441,59 @@ mod tests {
         assert!(!cidr_contains("::/0", "10.0.0.1"));
         assert!(cidr_contains("2001:db8::/32", "2001:db8:ffff::/48"));
         assert!(!cidr_contains("10.0.0.1", "10.0.0.1"));
+    }
+
+    #[test]
+    fn globs() {
+        let glob = |p: &str, t: &str| glob_overlap(p.as_bytes(), t.as_bytes(), false, false);
+        assert!(glob("*", ""));
+        assert!(glob("a*c", "abbbc"));
+        assert!(glob("a?c", "abc"));
+        assert!(glob("a?c", "aéc"));
+        assert!(!glob("a?c", "ac"));
+        assert!(!glob("a*c", "abcd"));
+        assert!(!glob("ABC", "abc"));
+        assert!(glob("a*b*c", "a-b-b-c"));
+        assert!(glob("", ""));
+        assert!(!glob("", "a"));
+        let action = |p: &str, t: &str| glob_overlap(p.as_bytes(), t.as_bytes(), true, false);
+        for pattern in [
+            "iam:*Role",
+            "iam:Pass*",
+            "*",
+            "IAM:passrole",
+            "iam:????Role",
+        ] {
+            assert!(action(pattern, "iam:PassRole"), "{pattern}");
+        }
+        assert!(!action("iam:PassRole", "iam:*"));
+        let overlap = |a: &str, b: &str| glob_overlap(a.as_bytes(), b.as_bytes(), true, true);
+        assert!(overlap("iam:*Role", "iam:Pass*"));
+        assert!(overlap("iam:Pass*", "iam:*Role"));
+        assert!(overlap("*", "s3:GetObject"));
+        assert!(!overlap("s3:*", "iam:*"));
+        assert!(!overlap("iam:Get*", "iam:Pass*"));
+        assert!(overlap("a*b", "*c*"));
+        assert!(!overlap("a?", "abc*d"));
+        assert!(overlap("a??", "abc*"));
+        assert!(overlap("?", "é"));
+        assert!(!overlap("??", "é"));
+    }
+
+    #[test]
+    fn arns() {
+        assert_eq!(
+            parse_arn("arn:aws:iam::123456789012:role/path/admin"),
+            Some(["aws", "iam", "", "123456789012", "role/path/admin"])
+        );
+        assert_eq!(
+            parse_arn("arn:aws:logs:us-east-1:1:log-group:/a:*"),
+            Some(["aws", "logs", "us-east-1", "1", "log-group:/a:*"])
+        );
+        assert!(parse_arn("arn:aws:s3:::bucket").is_some());
+        assert_eq!(parse_arn("arn:aws:s3:::"), None);
+        assert_eq!(parse_arn("arn::s3:::b"), None);
+        assert_eq!(parse_arn("arn:aws:s3::b"), None);
+        assert_eq!(parse_arn("ARN:aws:s3:::b"), None);
     }
 }

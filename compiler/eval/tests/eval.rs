@@ -222,6 +222,7 @@ cases! {
     references,
     branches,
     lists,
+    strings,
 }
 
 #[test]

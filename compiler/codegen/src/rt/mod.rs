@@ -11,8 +11,10 @@ pub(crate) mod core;
 mod findings;
 mod lists;
 mod net;
+mod strings;
 mod text;
 
+use ward_compiler::builtins::Builtin;
 use wasm_encoder::ValType;
 
 use ward_abi::layout::SLOT_TAG;
@@ -89,6 +91,16 @@ pub(crate) enum Rt {
     Slice,
     Aggregate,
     Distinct,
+    GlobOverlap,
+    GlobMatch,
+    Actions,
+    Split,
+    Join,
+    Replace,
+    Substring,
+    ArnParts,
+    Capture,
+    CaptureClosure,
 }
 
 const I: ValType = ValType::I32;
@@ -164,6 +176,16 @@ impl Rt {
         Rt::Slice,
         Rt::Aggregate,
         Rt::Distinct,
+        Rt::GlobOverlap,
+        Rt::GlobMatch,
+        Rt::Actions,
+        Rt::Split,
+        Rt::Join,
+        Rt::Replace,
+        Rt::Substring,
+        Rt::ArnParts,
+        Rt::Capture,
+        Rt::CaptureClosure,
     ];
 
     /// The function's index in the module.
@@ -236,8 +258,46 @@ impl Rt {
             Rt::ParseIpv4 => (&[I, I], &[L]),
             Rt::AddFinding => (&[I, I, I, I, I], &[]),
             Rt::AddFailure => (&[I, I, I], &[]),
+            Rt::ArnParts => (&[I], &[I]),
+            Rt::GlobMatch | Rt::Split | Rt::Join | Rt::Capture => (&[I, I], &[I]),
+            Rt::Actions | Rt::Replace | Rt::Substring => (&[I, I, I], &[I]),
+            Rt::GlobOverlap => (&[I, I, I, I, I], &[I]),
+            Rt::CaptureClosure => (&[I, I, I, I, I, I, I, I], &[]),
         };
         (params.to_vec(), results.to_vec())
+    }
+
+    /// The builtins that need this function, when only some do: a module
+    /// whose rules call none of them gets a [`Rt::stub`] instead. Empty for
+    /// the functions every module carries.
+    pub(crate) fn only_for(self) -> &'static [Builtin] {
+        match self {
+            Rt::GlobOverlap => &[
+                Builtin::GlobMatch,
+                Builtin::ActionMatches,
+                Builtin::ActionsOverlap,
+            ],
+            Rt::GlobMatch => &[Builtin::GlobMatch],
+            Rt::Actions => &[Builtin::ActionMatches, Builtin::ActionsOverlap],
+            Rt::Split => &[Builtin::Split],
+            Rt::Join => &[Builtin::Join],
+            Rt::Replace => &[Builtin::Replace],
+            Rt::Substring => &[Builtin::Substring],
+            Rt::ArnParts => &[Builtin::Arn],
+            Rt::Capture | Rt::CaptureClosure => &[Builtin::Capture],
+            _ => &[],
+        }
+    }
+
+    /// A body that does nothing but return `null` (or nothing), for a
+    /// function the program never calls.
+    pub(crate) fn stub(self) -> Func {
+        let (params, results) = self.signature();
+        let mut f = Func::new(u32::try_from(params.len()).unwrap_or(0));
+        if !results.is_empty() {
+            f.u32c(crate::layout::NULL);
+        }
+        f
     }
 
     /// The function's body.
@@ -311,6 +371,16 @@ impl Rt {
             Rt::Slice => lists::slice(&mut f),
             Rt::Aggregate => lists::aggregate(&mut f),
             Rt::Distinct => lists::distinct(&mut f),
+            Rt::GlobOverlap => strings::glob_overlap(&mut f),
+            Rt::GlobMatch => strings::glob_match(&mut f),
+            Rt::Actions => strings::actions(&mut f),
+            Rt::Split => strings::split(&mut f),
+            Rt::Join => strings::join(&mut f),
+            Rt::Replace => strings::replace(&mut f),
+            Rt::Substring => strings::substring(&mut f),
+            Rt::ArnParts => strings::arn_parts(&mut f),
+            Rt::Capture => strings::capture(&mut f),
+            Rt::CaptureClosure => strings::capture_closure(&mut f),
         }
         f
     }

@@ -84,7 +84,7 @@ codes! {
     ArgumentType = "E0203", Error, "argument of the wrong type",
         "A builtin receives a value of a type it does not take, e.g. `resources(42)` or `refs(\"x\")`.";
     InvalidRegex = "E0204", Error, "invalid regular expression",
-        "The right side of `matches` must be a regular expression that compiles to a finite automaton: no look-around and no back-references. Patterns are compiled ahead of time into the module.";
+        "The right side of `matches` must be a regular expression that compiles to a finite automaton: no look-around and no back-references. Patterns are compiled ahead of time into the module. The pattern of `capture` is a string literal too, and of the assertions it supports only `^` and `$` (no `\\b`).";
     NotResources = "E0205", Error, "rule source is not a list of resources",
         "A rule iterates over resources: `rule r for b in resources(\"AWS::S3::Bucket\")`, or over `refs(...)`/`referrers(...)` of another resource.";
     NotBoolean = "E0206", Error, "condition is not a boolean",
