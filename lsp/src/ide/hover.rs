@@ -413,7 +413,7 @@ pub(crate) const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "when",
-        "`when cond`: the rest applies only when `cond` is true; a false `when` at the top of a rule skips the resource.",
+        "`when cond`: the rest applies only when `cond` is true; a false `when` at the top of a rule, before any check ran, skips the resource (after a check it just ends the body).",
     ),
     (
         "message",
