@@ -89,6 +89,9 @@ pub enum TokenKind {
     /// `expect`.
     #[token("expect")]
     Expect,
+    /// `param`.
+    #[token("param")]
+    Param,
     /// A name.
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
@@ -189,7 +192,7 @@ impl TokenKind {
 pub const KEYWORDS: &[&str] = &[
     "package", "import", "as", "rule", "fn", "test", "for", "in", "let", "require", "deny", "when",
     "message", "at", "all", "any", "none", "and", "or", "not", "true", "false", "null", "matches",
-    "input", "expect",
+    "input", "expect", "param",
 ];
 
 fn keyword_text(kind: TokenKind) -> Option<&'static str> {
@@ -221,6 +224,7 @@ fn keyword_text(kind: TokenKind) -> Option<&'static str> {
         T::Matches => "matches",
         T::Input => "input",
         T::Expect => "expect",
+        T::Param => "param",
         _ => return None,
     })
 }
