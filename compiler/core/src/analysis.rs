@@ -1466,7 +1466,7 @@ impl Checker<'_> {
                 value.span,
                 format!(
                     "parameter `{name}` takes {ty}, but its {what} is {}",
-                    ward_abi::describe_value(&json)
+                    ty.describe_misfit(&json)
                 ),
             )
             .with_label_mut(format!("not {ty}"))

@@ -84,6 +84,19 @@ impl fmt::Display for ParamType {
     }
 }
 
+impl ParamType {
+    /// What a value that does not fit is, for messages: `a string`, or for
+    /// a list whose element type it misses, `a list holding a number`.
+    pub fn describe_misfit(&self, value: &Value) -> String {
+        if let (ParamType::List(Some(element)), Value::Array(items)) = (self, value)
+            && let Some(item) = items.iter().find(|item| !element.fits(item))
+        {
+            return format!("a list holding {}", describe_value(item));
+        }
+        describe_value(value).to_string()
+    }
+}
+
 /// How a JSON value is described in messages: `a string`, `a list`.
 pub fn describe_value(value: &Value) -> &'static str {
     match value {
@@ -151,7 +164,7 @@ pub enum ParamError {
         /// The declared type.
         expected: String,
         /// What was given.
-        found: &'static str,
+        found: String,
     },
 }
 
@@ -252,7 +265,7 @@ pub fn resolve_params(
             return Err(ParamError::WrongType {
                 name: param.name.clone(),
                 expected: ty.to_string(),
-                found: describe_value(value),
+                found: ty.describe_misfit(value),
             });
         }
         if let Some(slot) = values.get_mut(index) {

@@ -8,15 +8,15 @@ mod tests {
     use super::*;
 
     fn convert(text: &str) -> String {
-        let source = format!("test t {{ input {text} }}");
+        // A parameter's default is any expression, so the conversion's
+        // refusals show there (a test input parses only constants).
+        let source = format!("param p: object = {text}");
         let parse = ward_syntax::parse(&source);
         assert!(parse.errors.is_empty(), "{:?}", parse.errors);
-        let Some(ward_syntax::ast::Item::Test(test)) = parse.file.items.first() else {
-            unreachable!("one test")
+        let Some(ward_syntax::ast::Item::Param(param)) = parse.file.items.first() else {
+            unreachable!("one parameter")
         };
-        let Some(ward_syntax::ast::TestStmt::Input { value, .. }) = test.body.first() else {
-            unreachable!("one input")
-        };
+        let value = &param.default;
         match literal_to_json(value) {
             Ok(json) => json.to_string(),
             Err(error) => format!("error: {}", error.message),
