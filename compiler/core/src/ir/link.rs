@@ -59,8 +59,19 @@ pub fn link(files: &[&Arc<FileIr>]) -> Program {
     // Parameters: every one the policies declare, then those of library
     // files that some file reads, so a policy that imports the standard
     // library for a function does not list all of its parameters.
-    let used: std::collections::HashSet<&(String, String)> =
-        files.iter().flat_map(|file| &file.param_uses).collect();
+    let used: std::collections::HashSet<&(String, String)> = files
+        .iter()
+        .flat_map(|file| -> Vec<&(String, String)> {
+            if file.library {
+                file.function_param_uses
+                    .iter()
+                    .filter_map(|index| file.param_uses.get(*index as usize))
+                    .collect()
+            } else {
+                file.param_uses.iter().collect()
+            }
+        })
+        .collect();
     let mut param_ids: HashMap<(String, String), ParamId> = HashMap::new();
     for library in [false, true] {
         for file in files {

@@ -39,6 +39,10 @@ pub struct FileIr {
     pub params: Vec<super::Param>,
     /// Whether the file is a library file: its rules are not compiled.
     pub library: bool,
+    /// Parameters read by the file's functions, as indexes into
+    /// `param_uses`: a library file's rules are not compiled, so only
+    /// these of its reads count.
+    pub function_param_uses: Vec<u32>,
     /// Parameters read by the file, as (package, name); [`Expr::Param`]
     /// holds an index into this list until linking.
     pub param_uses: Vec<(String, String)>,
@@ -57,6 +61,7 @@ pub fn lower_file(
     let mut rules = Vec::new();
     let mut functions = Vec::new();
     let mut params = Vec::new();
+    let mut function_param_uses = Vec::new();
     for item in &file.items {
         match item {
             ast::Item::Rule(rule) => {
@@ -85,6 +90,7 @@ pub fn lower_file(
                     frame.bind(param.span);
                 }
                 let body = frame.expr(&function.body);
+                collect_params(&body, &mut function_param_uses);
                 functions.push(Function {
                     package: analysis.package.clone(),
                     name: function.name.name.clone(),
@@ -127,8 +133,19 @@ pub fn lower_file(
         callees: tables.callees.items,
         params,
         library,
+        function_param_uses,
         param_uses: tables.params.items,
     }
+}
+
+/// Adds the parameters an expression reads to `out`.
+fn collect_params(expr: &Expr, out: &mut Vec<u32>) {
+    if let Expr::Param(param) = expr
+        && !out.contains(&param.0)
+    {
+        out.push(param.0);
+    }
+    expr.for_each_child(&mut |child| collect_params(child, out));
 }
 
 /// An insertion-ordered set that hands out indexes.
