@@ -5,7 +5,7 @@
 //! compiled modules in), so that go to definition and hover lead to files
 //! the editor can open. They join the workspace as library files: policies
 //! that import `ward.aws.common` resolve its functions and parameters, and
-//! the standard library's rules stay out of code lenses and diagnostics.
+//! the standard library gets no diagnostics of its own.
 
 use std::path::{Path, PathBuf};
 

@@ -481,11 +481,11 @@ fn wrong_metadata_magic_or_version_is_refused_clearly() {
     ));
 
     let mut bytes = metadata(&[("NET-001", "t")]).encode();
-    bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
     let wasm = with_section(assemble(POLICY), "ward.meta", &bytes);
     assert_eq!(
         load_error(&wasm),
-        "the module was compiled for ward ABI version 2, this runtime supports version 1"
+        "the module was compiled for ward ABI version 1, this runtime supports version 2"
     );
 }
 
