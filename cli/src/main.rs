@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod commands;
 mod inputs;
+mod params;
 mod sources;
 mod stdout;
 mod wasm;
@@ -87,12 +88,30 @@ enum Command {
         /// The reason written into each suppression of `--write-baseline`.
         #[arg(long, requires = "write_baseline")]
         reason: Option<String>,
+        /// Set a policy parameter: `NAME=VALUE`, the value a YAML or JSON
+        /// scalar or list (`90`, `[owner, team]`), else text. NAME is the
+        /// qualified name or, when unique, the short one. Repeatable;
+        /// overrides `--params`.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        param: Vec<String>,
+        /// A YAML or JSON file mapping policy parameter names to values.
+        #[arg(long = "params", value_name = "FILE")]
+        params_file: Option<PathBuf>,
         /// Input files or directories.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
     /// Run a compiled module on inputs.
     Eval {
+        /// Set a policy parameter: `NAME=VALUE`, the value a YAML or JSON
+        /// scalar or list (`90`, `[owner, team]`), else text. NAME is the
+        /// qualified name or, when unique, the short one. Repeatable;
+        /// overrides `--params`.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        param: Vec<String>,
+        /// A YAML or JSON file mapping policy parameter names to values.
+        #[arg(long = "params", value_name = "FILE")]
+        params_file: Option<PathBuf>,
         /// The module built by `ward build`.
         module: PathBuf,
         /// Input files.
@@ -241,6 +260,8 @@ fn main() -> ExitCode {
             baseline,
             write_baseline,
             reason,
+            param,
+            params_file,
             inputs,
         } => commands::check::run(
             &policies,
@@ -253,15 +274,24 @@ fn main() -> ExitCode {
                 engine,
                 baseline: baseline.as_deref(),
                 write_baseline: write_baseline.as_deref().zip(reason.as_deref()),
+                param: &param,
+                params_file: params_file.as_deref(),
             },
         ),
         Command::Eval {
+            param,
+            params_file,
             module,
             inputs,
             format,
             fail_on,
             verbose,
-        } => commands::eval::run(&module, &inputs, format, fail_on, verbose),
+        } => match params::overrides(params_file.as_deref(), &param) {
+            Ok(overrides) => {
+                commands::eval::run(&module, &inputs, format, fail_on, verbose, &overrides)
+            }
+            Err(message) => sources::fail(&message),
+        },
         Command::Test { paths, filter } => commands::test::run(&paths, filter),
         Command::Fmt { check, paths } => commands::fmt::run(&paths, check),
         Command::Lsp => commands::lsp::run(),

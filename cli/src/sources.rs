@@ -68,6 +68,9 @@ pub struct LoadedPolicies {
     pub file_count: usize,
 }
 
+/// The first segment of every standard library package.
+const STDLIB_PREFIX: &str = "ward.";
+
 /// Loads the policy files under `paths`; with no paths, the standard library.
 pub fn load_policies(paths: &[PathBuf]) -> Result<LoadedPolicies, String> {
     let mut compiler = Compiler::default();
@@ -84,6 +87,8 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<LoadedPolicies, String> {
     if files.is_empty() {
         return Err("no `.ward` files found".to_string());
     }
+    let mut imports_stdlib = false;
+    let mut declares_stdlib = false;
     for file in &files {
         let bytes = std::fs::read(file).map_err(|error| format!("{}: {error}", file.display()))?;
         let text = String::from_utf8(bytes).map_err(|error| {
@@ -93,7 +98,22 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<LoadedPolicies, String> {
                 error.utf8_error().valid_up_to()
             )
         })?;
-        compiler.set_file(&display_name(file), text);
+        let source = compiler.set_file(&display_name(file), text);
+        let summary = ward_compiler::items::file_summary(&compiler.db, source);
+        imports_stdlib |= summary
+            .imports
+            .iter()
+            .any(|(package, _)| package.starts_with(STDLIB_PREFIX));
+        declares_stdlib |= summary.package.starts_with(STDLIB_PREFIX);
+    }
+    // Policies that import a standard library package get the standard
+    // library as library files: its functions and parameters, not its
+    // rules (`docs/language.md` section 3). Policies that are themselves
+    // standard library sources (`--policy stdlib/aws`) bring their own.
+    if imports_stdlib && !declares_stdlib {
+        for (path, text) in ward_stdlib::FILES {
+            compiler.set_library_file(path, (*text).to_string());
+        }
     }
     Ok(LoadedPolicies {
         file_count: files.len(),

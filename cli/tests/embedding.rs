@@ -129,3 +129,65 @@ fn the_library_reports_what_ward_check_prints() {
         }
     }
 }
+
+/// An embedder sets policy parameters on a module built once: the same
+/// module gives the defaults' findings, then the overrides', and refuses a
+/// value of the wrong type without changing what it had.
+#[test]
+fn an_embedder_sets_parameters_on_one_module() {
+    let module = Path::new(env!("CARGO_TARGET_TMPDIR")).join("embedding-params.wasm");
+    let output = module.to_str().expect("a UTF-8 path");
+    ward(&["build", "cli/tests/inputs/team", "--output", output]);
+    let wasm = std::fs::read(&module).expect("the built module");
+    let engine = Engine::new(EngineConfig {
+        cache: ModuleCache::Disabled,
+        ..EngineConfig::default()
+    })
+    .expect("an engine");
+    let mut policy = Policy::load(&engine, &wasm).expect("the module loads");
+    let names: Vec<&str> = policy
+        .metadata()
+        .params
+        .iter()
+        .map(|param| param.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["acme.tags.required_tags", "acme.tags.max_noncurrent_days"]
+    );
+    let name = "cli/tests/inputs/team/fixtures/app.yaml";
+    let input =
+        Input::new(ward_model::load(name, &read(name), &Default::default()).expect("loads"));
+    let rules_failing = |policy: &Policy| -> Vec<String> {
+        let mut rules: Vec<String> = policy
+            .evaluate(&input)
+            .findings
+            .iter()
+            .map(|finding| finding.rule.to_string())
+            .collect();
+        rules.dedup();
+        rules
+    };
+    assert_eq!(rules_failing(&policy), ["ACME-TAG-1"]);
+    policy
+        .set_params(&[
+            ("required_tags".to_string(), serde_json::json!(["owner"])),
+            (
+                "acme.tags.max_noncurrent_days".to_string(),
+                serde_json::json!(7),
+            ),
+        ])
+        .expect("values of the declared types");
+    assert_eq!(rules_failing(&policy), ["ACME-S3-1"]);
+    let refused = policy
+        .set_params(&[("max_noncurrent_days".to_string(), serde_json::json!("7"))])
+        .expect_err("a string is not a number");
+    assert!(
+        refused
+            .to_string()
+            .contains("acme.tags.max_noncurrent_days")
+    );
+    assert_eq!(rules_failing(&policy), ["ACME-S3-1"]);
+    policy.set_params(&[]).expect("the defaults");
+    assert_eq!(rules_failing(&policy), ["ACME-TAG-1"]);
+}

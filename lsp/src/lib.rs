@@ -21,6 +21,7 @@
 
 pub mod ide;
 mod server;
+mod stdlib;
 mod to_proto;
 
 pub use server::serve;

@@ -63,6 +63,10 @@ struct State {
     client: ClientFlags,
     /// `ward.sampleTemplate` as last configured.
     sample_template: Option<String>,
+    /// `ward.stdlibDirectory`: where the standard library's sources are
+    /// written for the editor to open (default: under the cache
+    /// directory).
+    stdlib_directory: Option<PathBuf>,
     /// Counts edits, so that diagnostics computed for an older revision are
     /// not published after newer ones.
     revision: u64,
@@ -247,6 +251,7 @@ impl Backend {
                 snapshot
                     .files()
                     .into_iter()
+                    .filter(|file| !snapshot.is_library(file))
                     .map(|file| {
                         let diagnostics = snapshot.diagnostics(&file);
                         let mut ranges = Ranges::new(snapshot);
@@ -313,6 +318,9 @@ impl Backend {
 
     fn read_settings(state: &mut State, settings: &Value) {
         let ward = settings.get("ward").unwrap_or(settings);
+        if let Some(directory) = ward.get("stdlibDirectory").and_then(Value::as_str) {
+            state.stdlib_directory = Some(PathBuf::from(directory));
+        }
         if let Some(sample) = ward.get("sampleTemplate") {
             state.sample_template = sample
                 .as_str()
@@ -424,10 +432,43 @@ impl Backend {
         .await
         .unwrap_or_default();
         let count = found.len();
+        let edits_stdlib = found
+            .iter()
+            .any(|(_, text)| crate::stdlib::declares_stdlib_package(text));
+        let directory = self
+            .state()
+            .stdlib_directory
+            .clone()
+            .or_else(crate::stdlib::default_directory);
+        let library = match directory {
+            Some(directory) if !edits_stdlib => {
+                tokio::task::spawn_blocking(move || crate::stdlib::materialize(&directory))
+                    .await
+                    .unwrap_or_else(|error| Err(std::io::Error::other(error.to_string())))
+            }
+            _ => Ok(Vec::new()),
+        };
+        let library = match library {
+            Ok(files) => files,
+            Err(error) => {
+                self.client
+                    .log_message(
+                        lsp::MessageType::WARNING,
+                        format!("ward: cannot write the standard library for the editor: {error}"),
+                    )
+                    .await;
+                Vec::new()
+            }
+        };
         self.edit(|state| {
             for (key, text) in found {
                 if !state.documents.contains_key(&key) {
                     state.host.set_file(&key, text);
+                }
+            }
+            for (path, text) in library {
+                if let Some(key) = key_of_path(&path) {
+                    state.host.set_library_file(&key, text.to_string());
                 }
             }
         });

@@ -321,6 +321,7 @@ fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
         SymbolKind::Function => lsp::SymbolKind::FUNCTION,
         SymbolKind::Test => lsp::SymbolKind::METHOD,
         SymbolKind::Binding => lsp::SymbolKind::VARIABLE,
+        SymbolKind::Param => lsp::SymbolKind::CONSTANT,
     }
 }
 

@@ -657,3 +657,113 @@ async fn a_burst_of_edits() {
         .expect("the server stops after exit")
         .expect("the server task");
 }
+
+/// A policy that imports the standard library: its functions and
+/// parameters resolve, go to definition leads to a read-only copy of the
+/// standard library's source that the editor can open, hover shows its
+/// documentation, and the standard library's files get no diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standard_library_is_imported_and_navigable() {
+    let root = std::env::temp_dir().join(format!("ward-lsp-stdlib-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("policies")).expect("a temporary folder");
+    let stdlib = root.join("cache");
+    let text = "package acme
+
+import ward.aws.common
+
+@id(\"ACME-1\") @severity(low)
+rule versioned for b in resources(\"AWS::S3::Bucket\") {
+  require common.is_true(b.props.VersioningConfiguration.Status)
+}
+";
+    let policy_path = root.join("policies/acme.ward");
+    std::fs::write(&policy_path, text).expect("writable");
+    let (mut client, server) = start();
+    client
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri_of(&root),
+                "workspaceFolders": [{ "uri": uri_of(&root), "name": "ws" }],
+                "capabilities": {},
+                "initializationOptions": { "ward": { "stdlibDirectory": stdlib.display().to_string() } }
+            }),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client
+        .wait_for("the workspace is loaded", |message| {
+            message["method"] == "window/logMessage"
+                && message["params"]["message"]
+                    .as_str()
+                    .is_some_and(|text| text.contains("loaded 1 policy file"))
+        })
+        .await;
+    let policy = uri_of(&policy_path);
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": policy, "languageId": "ward", "version": 1, "text": text } }),
+        )
+        .await;
+    client.diagnostics(&policy, |list| list.is_empty()).await;
+
+    // `common.is_true` on line 6: go to its definition in the written copy.
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": policy }, "position": position(6, 18) }),
+        )
+        .await;
+    let target = definition
+        .as_array()
+        .and_then(|list| list.first())
+        .cloned()
+        .unwrap_or(definition.clone());
+    let common = stdlib.join("aws/common.ward");
+    assert_eq!(target["uri"], uri_of(&common), "{definition}");
+    let on_disk = std::fs::read_to_string(&common).expect("the standard library is written");
+    assert!(on_disk.contains("fn is_true("));
+    assert!(
+        std::fs::metadata(&common)
+            .expect("written")
+            .permissions()
+            .readonly()
+    );
+    let line = target["range"]["start"]["line"].as_u64().expect("a line") as usize;
+    assert!(
+        on_disk
+            .lines()
+            .nth(line)
+            .is_some_and(|text| text.contains("is_true")),
+        "{target}"
+    );
+
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": policy }, "position": position(6, 18) }),
+        )
+        .await;
+    let markdown = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(markdown.contains("fn is_true(value)"), "{markdown}");
+    assert!(markdown.contains("ward.aws.common"), "{markdown}");
+
+    // The standard library's files get no diagnostics.
+    assert!(!client.notifications.iter().any(|message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"]
+                .as_str()
+                .is_some_and(|uri| uri.contains("/cache/"))
+    }));
+
+    client.request("shutdown", Value::Null).await;
+    client.notify("exit", Value::Null).await;
+    tokio::time::timeout(TIMEOUT, server)
+        .await
+        .expect("the server stops after exit")
+        .expect("the server task");
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -200,7 +200,37 @@ const FUNCTIONS: &str = r#"package gen
 fn is_public(cidr) = cidr == "0.0.0.0/0" or cidr == "::/0"
 fn covers(permission, port) = permission.IpProtocol == "-1" or port_in_range(port, permission.Port, permission.Days)
 fn first(items) = as_list(items)[0]
+
+/// Policy parameters: the test sets some of them (`param_values`).
+param p_num: number = 22
+param p_str: string = "abc"
+param p_bool: bool = true
+param p_list: list = [22, "abc"]
+param p_obj: object = { Name: "abc", Port: 22 }
 "#;
+
+/// The parameters of `FUNCTIONS` with the values a case may give them.
+const PARAM_VALUES: &[(&str, &[&str])] = &[
+    ("p_num", &["0", "90", "-1", "2.5"]),
+    ("p_str", &["\"\"", "\"0.0.0.0/0\"", "\"prod-web\""]),
+    ("p_bool", &["false", "true"]),
+    ("p_list", &["[]", "[\"abc\", null]", "[[22]]"]),
+    ("gen.p_obj", &["{}", "{\"Name\": \"x\", \"Port\": \"22\"}"]),
+];
+
+/// The parameters a case sets, from a stream of choices: each one or not,
+/// by short or qualified name.
+fn param_values(choices: &[u16]) -> Vec<(String, Json)> {
+    let mut c = Choices::new(choices);
+    let mut out = Vec::new();
+    for (name, values) in PARAM_VALUES {
+        if c.one_in(2) {
+            let value = serde_json::from_str(c.pick(values)).expect("a JSON value");
+            out.push((name.to_string(), value));
+        }
+    }
+    out
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Sort {
@@ -499,13 +529,28 @@ impl PolicyGen<'_> {
                     .unwrap_or_else(|| "r.props.Enabled".to_string()),
             },
             Sort::Res | Sort::Resources => self.expr(sort, 1, scope),
-            _ => match self.c.below(3) {
+            _ => match self.c.below(4) {
                 0 => self.access(scope),
                 1 => self.literal(sort),
+                2 => self.param(sort),
                 _ => self
                     .var_of(scope, &[sort])
                     .unwrap_or_else(|| self.literal(sort)),
             },
+        }
+    }
+
+    /// A policy parameter of the sort.
+    fn param(&mut self, sort: Sort) -> String {
+        match sort {
+            Sort::Num => "p_num".to_string(),
+            Sort::Str => "p_str".to_string(),
+            Sort::Bool => "p_bool".to_string(),
+            Sort::List => "p_list".to_string(),
+            _ => self
+                .c
+                .pick(&["p_obj", "p_obj.Name", "p_obj.Port", "p_list[1]", "p_num"])
+                .to_string(),
         }
     }
 
@@ -1324,6 +1369,16 @@ fn without_rules(report: &Report, stopped: &BTreeSet<String>) -> Report {
 /// Compiles `source`, evaluates it on `input` with both engines and
 /// describes the first difference.
 fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
+    compare_with_params(source, file, input, &[])
+}
+
+/// [`compare`] with policy parameters set in both engines.
+fn compare_with_params(
+    source: &str,
+    file: &str,
+    input: &str,
+    params: &[(String, Json)],
+) -> Result<Agreement, String> {
     let mut compiler = Compiler::default();
     compiler.set_file("policy.ward", source.to_string());
     let problems = diagnostics(&compiler);
@@ -1335,8 +1390,11 @@ fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
     let document = ward_model::load(file, input.as_bytes(), &Default::default())
         .map_err(|error| format!("the input does not load: {error:?}"))?;
 
-    let reference_report = ward_eval::evaluate(
-        &program,
+    let mut evaluator = ward_eval::Evaluator::new(&program);
+    evaluator
+        .set_params(params)
+        .map_err(|error| format!("the reference evaluator refuses the parameters: {error}"))?;
+    let reference_report = evaluator.evaluate(
         &document,
         &Limits {
             max_steps: 20_000_000,
@@ -1344,8 +1402,11 @@ fn compare(source: &str, file: &str, input: &str) -> Result<Agreement, String> {
     );
     let wasm = ward_codegen::compile(&program)
         .map_err(|error| format!("code generation failed: {error:?}"))?;
-    let policy = Policy::load(engine(), &wasm)
+    let mut policy = Policy::load(engine(), &wasm)
         .map_err(|error| format!("the module does not load: {error}"))?;
+    policy
+        .set_params(params)
+        .map_err(|error| format!("the module refuses the parameters: {error}"))?;
     let input = Input::new(document);
     let module_report = policy.evaluate(&input);
     let document = input.document();
@@ -1447,9 +1508,13 @@ fn generated_policies_agree() {
         rng_seed: RngSeed::Fixed(seed),
         ..Config::default()
     });
-    let strategy = (vec(any::<u16>(), 0..600), vec(any::<u16>(), 0..400));
+    let strategy = (
+        vec(any::<u16>(), 0..600),
+        vec(any::<u16>(), 0..400),
+        vec(any::<u16>(), 0..8),
+    );
     let totals = RefCell::new((Agreement::default(), 0usize, Vec::<String>::new()));
-    let result = runner.run(&strategy, |(policy_choices, input_choices)| {
+    let result = runner.run(&strategy, |(policy_choices, input_choices, param_choices)| {
         let source = policy(&policy_choices);
         let mut compiler = Compiler::default();
         compiler.set_file("policy.ward", source.clone());
@@ -1463,7 +1528,8 @@ fn generated_policies_agree() {
             return Err(TestCaseError::reject("the policy has diagnostics"));
         }
         let (file, input) = template(&input_choices);
-        match compare(&source, file, &input) {
+        let params = param_values(&param_choices);
+        match compare_with_params(&source, file, &input, &params) {
             Ok(agreement) => {
                 let mut totals = totals.borrow_mut();
                 let sum = &mut totals.0;
@@ -1476,7 +1542,7 @@ fn generated_policies_agree() {
                 Ok(())
             }
             Err(difference) => Err(TestCaseError::fail(format!(
-                "{difference}\n--- policy.ward\n{source}\n--- {file}\n{input}\n"
+                "{difference}\n--- parameters {params:?}\n--- policy.ward\n{source}\n--- {file}\n{input}\n"
             ))),
         }
     });

@@ -3,7 +3,7 @@
 //! The example policies and the whole standard library are compiled to
 //! modules; each is run on inputs encoded with `ward-encode` exactly as
 //! `ward-runtime` encodes them (the module's key table, the document root
-//! when the metadata asks for it): the example template, an input with
+//! when the metadata asks for it, the parameters' defaults): the example template, an input with
 //! unknown values, and the input of every `test` block of the policies.
 //! The module, the encoded inputs and the rule count are written to a
 //! temporary directory and `tests/node/run.mjs` runs them with plain
@@ -23,7 +23,7 @@ use std::process::Command;
 use serde_json::Value as Json;
 use ward_abi::{KeyTable, Metadata, NONE, Outcome, Results, ResultsLimits, Status, decode_results};
 use ward_compiler::Compiler;
-use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
+use ward_encode::{EncodeOptions, EncodedInput, encode_input_with_params};
 use ward_eval::testing::literal_to_json;
 use ward_model::{Document, ResourcePart};
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, Policy};
@@ -318,6 +318,14 @@ fn check_suite(suite: &Suite, engine: &Engine) -> (usize, usize) {
     let options = EncodeOptions {
         include_root: metadata.uses_root,
     };
+    // The parameters' defaults, the list `ward-runtime` writes when nobody
+    // sets a parameter.
+    let defaults: Vec<Json> = metadata
+        .params
+        .iter()
+        .map(ward_abi::ParamMeta::default_value)
+        .collect();
+    let params = ward_model::Node::from_json(&Json::Array(defaults), ward_model::Pos::START);
     let directory = std::env::temp_dir().join(format!(
         "ward-portability-{}-{}",
         std::process::id(),
@@ -337,7 +345,7 @@ fn check_suite(suite: &Suite, engine: &Engine) -> (usize, usize) {
     for (index, (name, bytes)) in suite.inputs.iter().enumerate() {
         let document = ward_model::load(name, bytes, &Default::default())
             .unwrap_or_else(|error| panic!("{name}: {error:?}"));
-        let encoded = encode_input_with(&document, &keys, &options).unwrap();
+        let encoded = encode_input_with_params(&document, &keys, &options, Some(&params)).unwrap();
         let binary = directory.join(format!("input-{index}.bin"));
         std::fs::write(&binary, &encoded.bytes).unwrap();
         binaries.push(binary);

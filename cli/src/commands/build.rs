@@ -24,6 +24,7 @@ pub fn run(paths: &[PathBuf], output: &Path, format: DiagnosticFormat) -> u8 {
         .compiler
         .files()
         .into_iter()
+        .filter(|file| !*file.library(&loaded.compiler.db))
         .map(|file| loaded.compiler.analyze(file).rules.len())
         .sum();
     eprintln!(

@@ -32,6 +32,10 @@ pub struct Options<'a> {
     pub baseline: Option<&'a Path>,
     /// Where to write a baseline of the current findings, and its reason.
     pub write_baseline: Option<(&'a Path, &'a str)>,
+    /// `--param NAME=VALUE` flags.
+    pub param: &'a [String],
+    /// `--params FILE`.
+    pub params_file: Option<&'a Path>,
 }
 
 pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
@@ -43,7 +47,13 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         engine,
         baseline,
         write_baseline,
+        param,
+        params_file,
     } = *options;
+    let overrides = match crate::params::overrides(params_file, param) {
+        Ok(overrides) => overrides,
+        Err(message) => return fail(&message),
+    };
     let mut suppressions = match baseline.map(read_baseline).transpose() {
         Ok(found) => found.unwrap_or_default(),
         Err(message) => return fail(&message),
@@ -60,6 +70,12 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     else {
         return fail("the policies could not be lowered");
     };
+    // Parameter values are checked against the declarations before any
+    // input is read: an unknown name or a wrong type is a usage error.
+    let mut evaluator = Evaluator::new(&program);
+    if let Err(error) = evaluator.set_params(&overrides) {
+        return fail(&error.to_string());
+    }
     let parameters = match load_parameters(parameters) {
         Ok(parameters) => parameters,
         Err(message) => return fail(&message),
@@ -87,13 +103,17 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
                 Ok(runtime) => runtime,
                 Err(message) => return fail(&message),
             };
-            let policy = match crate::wasm::load_policy(&runtime, &wasm, "the compiled policies") {
-                Ok(policy) => policy,
-                Err(message) => return fail(&message),
-            };
+            let mut policy =
+                match crate::wasm::load_policy(&runtime, &wasm, "the compiled policies") {
+                    Ok(policy) => policy,
+                    Err(message) => return fail(&message),
+                };
+            if let Err(error) = policy.set_params(&overrides) {
+                return fail(&error.to_string());
+            }
             crate::wasm::evaluate(&policy, &mut inputs)
         }
-        EngineArg::Reference => reference_report(&program, &inputs),
+        EngineArg::Reference => reference_report(&program, &evaluator, &inputs),
     };
     run.apply(&suppressions);
     if let Some((path, reason)) = write_baseline {
@@ -126,8 +146,11 @@ fn read_baseline(path: &Path) -> Result<Suppressions, String> {
 /// `ward test` uses), for comparison with the compiled module. It returns
 /// the runtime's report, so both engines go through the same conversion;
 /// the rules are described by the same metadata the code generator writes.
-fn reference_report(program: &ward_compiler::ir::Program, inputs: &Inputs) -> RunReport {
-    let evaluator = Evaluator::new(program);
+fn reference_report(
+    program: &ward_compiler::ir::Program,
+    evaluator: &Evaluator<'_>,
+    inputs: &Inputs,
+) -> RunReport {
     let limits = Limits::default();
     let reports: Vec<Report> = inputs
         .documents

@@ -15,6 +15,7 @@ pub fn run(
     format: ReportFormat,
     fail_on: SeverityArg,
     verbose: bool,
+    overrides: &[(String, serde_json::Value)],
 ) -> u8 {
     let wasm = match std::fs::read(module) {
         Ok(wasm) => wasm,
@@ -24,10 +25,13 @@ pub fn run(
         Ok(engine) => engine,
         Err(message) => return fail(&message),
     };
-    let policy = match crate::wasm::load_policy(&engine, &wasm, &display_name(module)) {
+    let mut policy = match crate::wasm::load_policy(&engine, &wasm, &display_name(module)) {
         Ok(policy) => policy,
         Err(message) => return fail(&message),
     };
+    if let Err(error) = policy.set_params(overrides) {
+        return fail(&error.to_string());
+    }
     let mut inputs = match load_inputs(inputs, &LoadOptions::default()) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),

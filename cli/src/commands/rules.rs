@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use ward_abi::ParamMeta;
 use ward_compiler::RuleInfo;
 
 use crate::sources::{fail, load_policies, report_diagnostics};
@@ -19,13 +20,32 @@ pub fn run(policies: &[PathBuf], format: RulesFormat) -> u8 {
         .compiler
         .files()
         .into_iter()
+        .filter(|file| !*file.library(&loaded.compiler.db))
         .flat_map(|file| loaded.compiler.analyze(file).rules.clone())
         .collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let params: Vec<ParamMeta> =
+        ward_compiler::ir::program(&loaded.compiler.db, loaded.compiler.workspace)
+            .map(|program| program.param_metas())
+            .unwrap_or_default();
     let output = match format {
-        RulesFormat::Json => serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n",
-        RulesFormat::Table => table(&rules),
-        RulesFormat::Markdown => markdown(&rules),
+        RulesFormat::Json => {
+            let params: Vec<serde_json::Value> = params
+                .iter()
+                .map(|param| {
+                    serde_json::json!({
+                        "name": param.name,
+                        "type": param.ty,
+                        "default": param.default_value(),
+                        "doc": param.doc,
+                    })
+                })
+                .collect();
+            let document = serde_json::json!({ "rules": rules, "params": params });
+            serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
+        }
+        RulesFormat::Table => table(&rules) + &params_table(&params),
+        RulesFormat::Markdown => markdown(&rules) + &params_markdown(&params),
     };
     match crate::stdout::print(&output) {
         Ok(()) => EXIT_CLEAN,
@@ -68,6 +88,68 @@ fn table(rules: &[RuleInfo]) -> String {
     out.push_str(&line(headers));
     for row in &rows {
         out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
+    out
+}
+
+/// The first line of a parameter's doc comment.
+fn summary(param: &ParamMeta) -> &str {
+    param.doc.lines().next().unwrap_or("")
+}
+
+/// The policy parameters after the rules, when there are any.
+fn params_table(params: &[ParamMeta]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let headers = ["PARAMETER", "TYPE", "DEFAULT", "DESCRIPTION"];
+    let rows: Vec<[String; 4]> = params
+        .iter()
+        .map(|param| {
+            [
+                param.name.clone(),
+                param.ty.clone(),
+                param.default.clone(),
+                summary(param).to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 4]| {
+        let mut text = String::new();
+        for (cell, width) in cells.iter().zip(widths) {
+            text.push_str(&format!("{cell:<width$}  "));
+        }
+        text.trim_end().to_string() + "\n"
+    };
+    let mut out = String::from("\n");
+    out.push_str(&line(headers));
+    for row in &rows {
+        out.push_str(&line([&row[0], &row[1], &row[2], &row[3]]));
+    }
+    out
+}
+
+fn params_markdown(params: &[ParamMeta]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let escape = |text: &str| text.replace('|', "\\|");
+    let mut out =
+        String::from("\n| Parameter | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+    for param in params {
+        out.push_str(&format!(
+            "| `{}` | `{}` | `{}` | {} |\n",
+            param.name,
+            escape(&param.ty),
+            escape(&param.default),
+            escape(summary(param))
+        ));
     }
     out
 }

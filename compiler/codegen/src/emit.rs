@@ -9,13 +9,13 @@ use std::collections::HashMap;
 
 use ward_abi::layout::{
     ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_ORDER, ENTRY_SIZE, ENTRY_VALUE, FINDING_NEXT,
-    HEADER_RESOURCE_COUNT, ORDER_INDEX_SIZE, OUTCOME_FAIL, OUTCOME_PASS, OUTCOME_RESOURCE,
-    OUTCOME_SIZE, OUTCOME_SKIP, OUTCOME_UNKNOWN, OUTCOME_VALUE, RESOURCE_ID_LEN, RESOURCE_ID_OFF,
-    RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESULTS_FINDING_COUNT,
-    RESULTS_FIRST_FINDING, RESULTS_MESSAGE, RESULTS_MESSAGE_LEN, RESULTS_OUTCOME_COUNT,
-    RESULTS_OUTCOMES, RESULTS_RESERVED, RESULTS_SIZE, RESULTS_STATUS, SLOT_NODE, SLOT_PAYLOAD,
-    SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER,
-    TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+    HEADER_PARAMS_OFF, HEADER_RESOURCE_COUNT, ORDER_INDEX_SIZE, OUTCOME_FAIL, OUTCOME_PASS,
+    OUTCOME_RESOURCE, OUTCOME_SIZE, OUTCOME_SKIP, OUTCOME_UNKNOWN, OUTCOME_VALUE, RESOURCE_ID_LEN,
+    RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS,
+    RESULTS_FINDING_COUNT, RESULTS_FIRST_FINDING, RESULTS_MESSAGE, RESULTS_MESSAGE_LEN,
+    RESULTS_OUTCOME_COUNT, RESULTS_OUTCOMES, RESULTS_RESERVED, RESULTS_SIZE, RESULTS_STATUS,
+    SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_LIST,
+    TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::layout::{SLOT_KIND, UNKNOWN_KIND_NAMES, UNKNOWN_REFERENCE};
 use ward_abi::{KEY_UNKNOWN, NONE};
@@ -207,6 +207,18 @@ impl<'c, 'p> Body<'c, 'p> {
             Expr::Local(local) => {
                 let index = self.local(*local);
                 self.f.get(index);
+            }
+            Expr::Param(param) => {
+                // Item `i` of the list the host wrote at the header's
+                // parameters offset.
+                self.f
+                    .gget(global::INPUT)
+                    .gget(global::INPUT)
+                    .load32(HEADER_PARAMS_OFF)
+                    .add();
+                let index = self.cx.pool.number_slot(f64::from(param.0));
+                self.f.u32c(index);
+                self.call(Rt::Index);
             }
             Expr::List(items) => self.list(items),
             Expr::Object(entries) => self.object(entries),

@@ -488,6 +488,7 @@ fn metadata(program: &Program, keys: Vec<String>) -> Metadata {
         keys,
         regex_count: u32::try_from(program.regexes.len()).unwrap_or(u32::MAX),
         uses_root: false,
+        params: program.param_metas(),
     }
 }
 

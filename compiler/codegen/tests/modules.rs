@@ -152,7 +152,11 @@ fn rejected_inputs_and_unknown_rules() {
     let limits = ResultsLimits::new(0, 0, 1);
     let results = instance.results(0, at, 64, &limits);
     assert_eq!(results.status, Status::InputRejected);
-    assert!(results.message.contains("ABI version 2"));
+    assert!(
+        results
+            .message
+            .contains(&format!("ABI version {}", ward_abi::ABI_VERSION))
+    );
 
     let document = ward_model::load(
         "t.json",

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use ward_abi::Severity;
 use ward_syntax::ast::{
-    AttrValue, BinaryOp, Block, CheckKind, Expr, ExprKind, FnDef, Ident, Item, Rule, Span, Stmt,
-    StringPart, TestDef, TestStmt, UnaryOp,
+    AttrValue, BinaryOp, Block, CheckKind, Expr, ExprKind, FnDef, Ident, Item, ParamDef, Rule,
+    Span, Stmt, StringPart, TestDef, TestStmt, UnaryOp,
 };
 use ward_syntax::{Parse, SyntaxError, SyntaxErrorKind};
 
@@ -85,6 +85,13 @@ pub enum Definition {
     Builtin(Builtin),
     /// A rule (from `expect` in a test).
     Rule {
+        /// Its package.
+        package: String,
+        /// Its name.
+        name: String,
+    },
+    /// A policy parameter.
+    Param {
         /// Its package.
         package: String,
         /// Its name.
@@ -299,6 +306,7 @@ fn check(
             Item::Rule(rule) => checker.check_rule(rule),
             Item::Fn(function) => checker.check_fn(function, recursive),
             Item::Test(test) => checker.check_test(test),
+            Item::Param(param) => checker.check_param(param),
             Item::Error(_) => {}
         }
     }
@@ -926,6 +934,7 @@ impl Checker<'_> {
                 .with_label_mut("no input")
                 .help = Some("add `input { Resources: { ... } }`".to_string());
             }
+            [input] if input_file(input).is_some() => {}
             [input] => {
                 if let Some(span) = non_constant(input) {
                     self.error(Code::BadTestInput, span, "a test input must be a constant")
@@ -940,6 +949,11 @@ impl Checker<'_> {
                     "a test has exactly one `input`",
                 )
                 .with_label_mut("second input");
+            }
+        }
+        for stmt in &test.body {
+            if let TestStmt::Param { name, value, .. } = stmt {
+                self.check_test_param(name, value);
             }
         }
         let rule_names: Vec<String> = self
@@ -995,6 +1009,51 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// Checks `param name = value` in a test: `name` is a parameter of the
+    /// test's package, `alias.name` one of an imported package, and the
+    /// value fits its type.
+    fn check_test_param(&mut self, path: &ward_syntax::ast::Path, value: &Expr) {
+        let (package, name) = match path.segments.as_slice() {
+            [name] => (Some(self.package.clone()), name),
+            [alias, name] => (self.imports.get(&alias.name).cloned(), name),
+            _ => (None, &path.segments[path.segments.len() - 1]),
+        };
+        let entry = package
+            .as_ref()
+            .and_then(|package| self.index.param(package, &name.name))
+            .cloned();
+        let Some(entry) = entry else {
+            let known: Vec<String> = package
+                .as_ref()
+                .and_then(|package| self.index.packages.get(package))
+                .map(|info| info.params.keys().cloned().collect())
+                .unwrap_or_default();
+            let suggestion =
+                did_you_mean(&name.name, known.iter().map(String::as_str)).map(str::to_string);
+            let diagnostic = self
+                .error(
+                    Code::UnknownParam,
+                    path.span,
+                    format!("no parameter `{}`", path.dotted()),
+                )
+                .with_label_mut("unknown parameter");
+            if let Some(s) = suggestion {
+                diagnostic.help = Some(format!("did you mean `{s}`?"));
+            }
+            return;
+        };
+        if let Some(package) = package {
+            self.uses.insert(
+                path.span,
+                Definition::Param {
+                    package,
+                    name: name.name.clone(),
+                },
+            );
+        }
+        self.check_param_value(value, entry.ty.as_ref(), &path.dotted(), "value");
     }
 
     fn check_block_stmts(&mut self, block: &Block) {
@@ -1126,6 +1185,10 @@ impl Checker<'_> {
                     && self.imports.contains_key(alias)
                     && self.lookup_local_peek(alias).is_none()
                 {
+                    let package = self.imports.get(alias).cloned().unwrap_or_default();
+                    if let Some(ty) = self.resolve_param(&package, &member.name, expr.span) {
+                        return ty;
+                    }
                     self.error(
                         Code::UndefinedName,
                         expr.span,
@@ -1386,6 +1449,96 @@ impl Checker<'_> {
         }
     }
 
+    /// Resolves a policy parameter of `package` used at `span`: records the
+    /// use and gives the parameter's static type.
+    fn resolve_param(&mut self, package: &str, name: &str, span: Span) -> Option<Ty> {
+        let entry = self.index.param(package, name)?;
+        let ty = param_ty(entry.ty.as_ref());
+        self.uses.insert(
+            span,
+            Definition::Param {
+                package: package.to_string(),
+                name: name.to_string(),
+            },
+        );
+        Some(ty)
+    }
+
+    /// Checks a parameter declaration: a known type and a constant default
+    /// of that type.
+    fn check_param(&mut self, param: &ParamDef) {
+        let entries: Vec<SourceFile> = self
+            .index
+            .packages
+            .get(&self.package)
+            .and_then(|package| package.params.get(&param.name.name))
+            .map(|entries| entries.iter().map(|entry| entry.file).collect())
+            .unwrap_or_default();
+        self.check_duplicate_name("parameter", &param.name, entries);
+        self.uses.insert(
+            param.name.span,
+            Definition::Param {
+                package: self.package.clone(),
+                name: param.name.name.clone(),
+            },
+        );
+        let ty = crate::items::param_type(&param.ty);
+        if ty.is_none() {
+            let names = ward_abi::ParamType::NAMES;
+            let suggestion = did_you_mean(&param.ty.name.name, names.iter().copied());
+            self.error(
+                Code::UnknownParamType,
+                param.ty.span,
+                format!("`{}` is not a parameter type", type_text(&param.ty)),
+            )
+            .with_label_mut("unknown type")
+            .help = Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "use `bool`, `number`, `string`, `object`, `list` or `list<T>`".to_string(),
+            });
+        }
+        self.infer(&param.default);
+        self.check_param_value(&param.default, ty.as_ref(), &param.name.name, "default");
+    }
+
+    /// Checks a parameter's default or a test's value for it: a constant
+    /// that fits the declared type (when the type is known).
+    fn check_param_value(
+        &mut self,
+        value: &Expr,
+        ty: Option<&ward_abi::ParamType>,
+        name: &str,
+        what: &str,
+    ) {
+        let json = match crate::literal::literal_to_json(value) {
+            Ok(json) => json,
+            Err(problem) => {
+                self.error(
+                    Code::ParamTypeMismatch,
+                    problem.span,
+                    format!("the {what} of parameter `{name}` must be a constant"),
+                )
+                .with_label_mut("not a literal")
+                .help = Some("use only literals, lists and objects".to_string());
+                return;
+            }
+        };
+        if let Some(ty) = ty
+            && !ty.fits(&json)
+        {
+            self.error(
+                Code::ParamTypeMismatch,
+                value.span,
+                format!(
+                    "parameter `{name}` takes {ty}, but its {what} is {}",
+                    ty.describe_misfit(&json)
+                ),
+            )
+            .with_label_mut(format!("not {ty}"))
+            .help = Some(format!("write a value of type `{ty}`"));
+        }
+    }
+
     fn lookup_local_peek(&self, name: &str) -> Option<()> {
         self.scopes
             .iter()
@@ -1396,6 +1549,9 @@ impl Checker<'_> {
     fn resolve_name(&mut self, name: &str, span: Span) -> Ty {
         if let Some((binder, kind, ty)) = self.lookup_local(name) {
             self.uses.insert(span, Definition::Local { binder, kind });
+            return ty;
+        }
+        if let Some(ty) = self.resolve_param(&self.package.clone(), name, span) {
             return ty;
         }
         let candidates = self.visible_locals();
@@ -1841,6 +1997,7 @@ fn item_name<'a>(item: &'a Item, kind: &str) -> Option<&'a Ident> {
         (Item::Rule(rule), "rule") => Some(&rule.name),
         (Item::Fn(function), "function") => Some(&function.name),
         (Item::Test(test), "test") => Some(&test.name),
+        (Item::Param(param), "parameter") => Some(&param.name),
         _ => None,
     }
 }
@@ -1860,6 +2017,40 @@ fn describe_ty(ty: Ty) -> String {
         Ty::ResourceList => "a list of resources".to_string(),
         Ty::Object => "an object".to_string(),
         other => format!("a {other}"),
+    }
+}
+
+/// A parameter type as written, without spaces: `list<string>`.
+fn type_text(ty: &ward_syntax::ast::TypeExpr) -> String {
+    match &ty.element {
+        Some(element) => format!("{}<{}>", ty.name.name, type_text(element)),
+        None => ty.name.name.clone(),
+    }
+}
+
+/// The file a test input reads, when it is `file("path")`.
+pub fn input_file(input: &Expr) -> Option<&ward_syntax::ast::StringLit> {
+    let ExprKind::Call(callee, args) = &input.kind else {
+        return None;
+    };
+    match (&callee.kind, args.as_slice()) {
+        (ExprKind::Name(name), [arg]) if name == "file" => match &arg.kind {
+            ExprKind::String(literal) => Some(literal),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The static type of a parameter declared with `ty`.
+fn param_ty(ty: Option<&ward_abi::ParamType>) -> Ty {
+    match ty {
+        Some(ward_abi::ParamType::Bool) => Ty::Bool,
+        Some(ward_abi::ParamType::Number) => Ty::Number,
+        Some(ward_abi::ParamType::String) => Ty::String,
+        Some(ward_abi::ParamType::Object) => Ty::Object,
+        Some(ward_abi::ParamType::List(_)) => Ty::List,
+        None => Ty::Any,
     }
 }
 

@@ -30,6 +30,12 @@ pub struct SourceFile {
     /// The text.
     #[returns(ref)]
     pub text: String,
+    /// Whether this is a library file: its functions and parameters serve
+    /// the files that import its package, but its rules and tests are not
+    /// compiled or run. The standard library is added this way when
+    /// policies of your own import it.
+    #[default]
+    pub library: bool,
 }
 
 /// The set of files compiled together.

@@ -24,6 +24,26 @@ pub struct FileSummary {
     pub rules: Vec<RuleSummary>,
     /// Test names.
     pub tests: Vec<String>,
+    /// Policy parameters declared.
+    pub params: Vec<ParamSummary>,
+}
+
+/// A policy parameter's name and declared type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ParamSummary {
+    /// The name.
+    pub name: String,
+    /// The declared type, `None` when it is not a type.
+    pub ty: Option<ward_abi::ParamType>,
+}
+
+/// The type a parameter is declared with, `None` when it names no type.
+pub fn param_type(ty: &ward_syntax::ast::TypeExpr) -> Option<ward_abi::ParamType> {
+    let element = match &ty.element {
+        Some(element) => Some(param_type(element)?),
+        None => None,
+    };
+    ward_abi::ParamType::from_parts(&ty.name.name, element)
 }
 
 /// A function's name, arity and the functions its body calls.
@@ -67,6 +87,7 @@ pub fn file_summary(db: &dyn salsa::Database, file: SourceFile) -> FileSummary {
     let mut functions = Vec::new();
     let mut rules = Vec::new();
     let mut tests = Vec::new();
+    let mut params = Vec::new();
     for item in &ast.items {
         match item {
             Item::Fn(function) => {
@@ -83,6 +104,10 @@ pub fn file_summary(db: &dyn salsa::Database, file: SourceFile) -> FileSummary {
                 id: crate::analysis::rule_id(rule),
             }),
             Item::Test(test) => tests.push(test.name.name.clone()),
+            Item::Param(param) => params.push(ParamSummary {
+                name: param.name.name.clone(),
+                ty: param_type(&param.ty),
+            }),
             Item::Error(_) => {}
         }
     }
@@ -92,6 +117,7 @@ pub fn file_summary(db: &dyn salsa::Database, file: SourceFile) -> FileSummary {
         functions,
         rules,
         tests,
+        params,
     }
 }
 
@@ -239,6 +265,17 @@ pub struct PackageInfo {
     pub tests: BTreeMap<String, Vec<SourceFile>>,
     /// Imports as (package, alias) of every file, for function resolution.
     pub file_imports: Vec<(SourceFile, Vec<(String, String)>)>,
+    /// Policy parameters by name; more than one entry is a duplicate.
+    pub params: BTreeMap<String, Vec<ParamEntry>>,
+}
+
+/// Where a policy parameter is declared, and its type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ParamEntry {
+    /// The file.
+    pub file: SourceFile,
+    /// The declared type, `None` when it names no type.
+    pub ty: Option<ward_abi::ParamType>,
 }
 
 /// The index of all packages of a workspace.
@@ -254,6 +291,11 @@ impl PackageIndex {
     /// A function of a package.
     pub fn function(&self, package: &str, name: &str) -> Option<&FunctionEntry> {
         self.packages.get(package)?.functions.get(name)?.first()
+    }
+
+    /// A policy parameter of a package.
+    pub fn param(&self, package: &str, name: &str) -> Option<&ParamEntry> {
+        self.packages.get(package)?.params.get(name)?.first()
     }
 }
 
@@ -296,6 +338,16 @@ pub fn package_index(db: &dyn salsa::Database, workspace: Workspace) -> PackageI
         }
         for test in &summary.tests {
             package.tests.entry(test.clone()).or_default().push(*file);
+        }
+        for param in &summary.params {
+            package
+                .params
+                .entry(param.name.clone())
+                .or_default()
+                .push(ParamEntry {
+                    file: *file,
+                    ty: param.ty.clone(),
+                });
         }
     }
     index

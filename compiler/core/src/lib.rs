@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod format;
 pub mod ir;
 pub mod items;
+pub mod literal;
 pub mod numbers;
 pub mod regex;
 pub mod schema;
@@ -60,6 +61,16 @@ impl Compiler {
         let mut files = self.workspace.files(&self.db).clone();
         files.push(file);
         self.workspace.set_files(&mut self.db).to(files);
+        file
+    }
+
+    /// Adds a library file (see [`SourceFile::library`]), or replaces the
+    /// text of the file with this path and makes it a library file.
+    pub fn set_library_file(&mut self, path: &str, text: String) -> SourceFile {
+        let file = self.set_file(path, text);
+        if !*file.library(&self.db) {
+            file.set_library(&mut self.db).to(true);
+        }
         file
     }
 

@@ -78,6 +78,8 @@ impl Default for Limits {
 pub struct Evaluator<'p> {
     program: &'p Program,
     regexes: Vec<Option<CompiledRegex>>,
+    /// The value of every parameter, by [`ward_compiler::ir::ParamId`].
+    params: Vec<serde_json::Value>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -88,7 +90,34 @@ impl<'p> Evaluator<'p> {
             .iter()
             .map(|pattern| regex::compile(pattern).ok())
             .collect();
-        Evaluator { program, regexes }
+        let params = program
+            .params
+            .iter()
+            .map(|param| param.default.clone())
+            .collect();
+        Evaluator {
+            program,
+            regexes,
+            params,
+        }
+    }
+
+    /// Sets policy parameters: each override names a parameter (qualified,
+    /// or by its short name when only one package declares it) and gives a
+    /// value of its type; the others keep their defaults. Replaces the
+    /// overrides of an earlier call.
+    ///
+    /// # Errors
+    ///
+    /// A [`ward_abi::ParamError`] naming the first override that names no
+    /// parameter, or whose value does not fit the declared type; the
+    /// parameters are then unchanged.
+    pub fn set_params(
+        &mut self,
+        overrides: &[(String, serde_json::Value)],
+    ) -> Result<(), ward_abi::ParamError> {
+        self.params = ward_abi::resolve_params(&self.program.param_metas(), overrides)?;
+        Ok(())
     }
 
     /// Evaluates every rule.
@@ -163,6 +192,7 @@ impl<'p> Evaluator<'p> {
                 limits.max_steps,
                 &file,
             );
+            machine.params = &self.params;
             let output = machine.run_rule(rule, &id);
             report
                 .outcomes

@@ -63,6 +63,8 @@ pub(crate) struct Machine<'p, 'd> {
     regexes: &'p [Option<CompiledRegex>],
     budget: Budget,
     depth: u32,
+    /// The value of every parameter, by [`ward_compiler::ir::ParamId`].
+    pub(crate) params: &'p [serde_json::Value],
 }
 
 impl<'p, 'd> Machine<'p, 'd> {
@@ -83,6 +85,7 @@ impl<'p, 'd> Machine<'p, 'd> {
                 max: max_steps,
             },
             depth: 0,
+            params: &[],
         }
     }
 
@@ -449,6 +452,10 @@ impl<'p, 'd> Machine<'p, 'd> {
                 Const::String(text) => Value::Str(text.clone()),
             },
             Expr::Local(local) => frame.get(local.0 as usize).cloned().unwrap_or(Value::Null),
+            Expr::Param(param) => self
+                .params
+                .get(param.0 as usize)
+                .map_or(Value::Null, Value::from_json),
             Expr::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {

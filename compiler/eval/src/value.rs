@@ -94,6 +94,26 @@ impl<'d> Value<'d> {
         Value::List(Rc::from(items))
     }
 
+    /// A value built from JSON: a parameter's value. It is not part of the
+    /// input, so it has no position.
+    pub(crate) fn from_json(json: &serde_json::Value) -> Value<'d> {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(flag) => Value::Bool(*flag),
+            serde_json::Value::Number(number) => Value::Number(number.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(text) => Value::str(text),
+            serde_json::Value::Array(items) => {
+                Value::list(items.iter().map(Value::from_json).collect())
+            }
+            serde_json::Value::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (Arc::from(key.as_str()), Value::from_json(value)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Looks through input nodes.
     pub(crate) fn view(&self) -> View<'_, 'd> {
         match self {

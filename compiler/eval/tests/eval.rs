@@ -6,7 +6,8 @@
 //! every resource it iterates, one `// expect: <rule> <resource> <outcome>`
 //! line each; the list must be complete. The findings (message, location)
 //! and rule errors are an insta snapshot, `tests/eval/<case>.snap`.
-//! An `// max_steps: N` line lowers the step budget.
+//! An `// max_steps: N` line lowers the step budget; a `// param: NAME=JSON`
+//! line sets a policy parameter.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ struct Header {
     input: Option<String>,
     expect: Vec<(String, String, String)>,
     max_steps: Option<u64>,
+    params: Vec<(String, serde_json::Value)>,
 }
 
 fn parse_header(text: &str) -> Header {
@@ -34,6 +36,7 @@ fn parse_header(text: &str) -> Header {
         input: None,
         expect: Vec::new(),
         max_steps: None,
+        params: Vec::new(),
     };
     for line in text.lines() {
         let Some(comment) = line.trim().strip_prefix("//") else {
@@ -54,6 +57,10 @@ fn parse_header(text: &str) -> Header {
                 }
                 _ => panic!("bad expect line: {line}"),
             }
+        } else if let Some(param) = comment.strip_prefix("param:") {
+            let (name, value) = param.split_once('=').expect("param: NAME=JSON");
+            let value = serde_json::from_str(value.trim()).expect("a JSON parameter value");
+            header.params.push((name.trim().to_string(), value));
         } else if let Some(steps) = comment.strip_prefix("max_steps:") {
             header.max_steps = Some(steps.trim().parse().expect("max_steps is a number"));
         }
@@ -94,7 +101,11 @@ fn run_case(name: &str) {
     if let Some(steps) = header.max_steps {
         limits.max_steps = steps;
     }
-    let report = Evaluator::new(&program).evaluate(&document, &limits);
+    let mut evaluator = Evaluator::new(&program);
+    evaluator
+        .set_params(&header.params)
+        .expect("the case's parameters fit");
+    let report = evaluator.evaluate(&document, &limits);
 
     let mut actual: Vec<(String, String, String)> = report
         .outcomes
@@ -223,6 +234,8 @@ cases! {
     branches,
     lists,
     strings,
+    params,
+    params_set,
 }
 
 #[test]

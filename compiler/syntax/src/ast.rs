@@ -137,6 +137,8 @@ pub enum Item {
     Test(TestDef),
     /// Text that could not be parsed as an item.
     Error(Span),
+    /// `param name: type = default`.
+    Param(ParamDef),
 }
 
 impl Item {
@@ -147,6 +149,7 @@ impl Item {
             Item::Fn(function) => function.span,
             Item::Test(test) => test.span,
             Item::Error(span) => *span,
+            Item::Param(param) => param.span,
         }
     }
 }
@@ -232,6 +235,36 @@ pub struct FnDef {
     pub span: Span,
 }
 
+/// A policy parameter: `param required_tags: list<string> = ["owner"]`, a
+/// value a team sets at run time without editing rules.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ParamDef {
+    /// Doc comment, shown by `ward rules` and the editor.
+    pub doc: Option<Doc>,
+    /// Attributes (none are defined for parameters yet).
+    pub attrs: Vec<Attr>,
+    /// The parameter's name.
+    pub name: Ident,
+    /// The declared type.
+    pub ty: TypeExpr,
+    /// The default value, a constant.
+    pub default: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A type as written in a parameter declaration: `string`, `list`,
+/// `list<string>`.
+#[derive(Clone, PartialEq, Debug)]
+pub struct TypeExpr {
+    /// The type's name.
+    pub name: Ident,
+    /// The element type of `list<...>`.
+    pub element: Option<Box<TypeExpr>>,
+    /// The whole type.
+    pub span: Span,
+}
+
 /// A test: an inline input and the outcomes it must produce.
 #[derive(Clone, PartialEq, Debug)]
 pub struct TestDef {
@@ -271,6 +304,28 @@ pub enum TestStmt {
     },
     /// Text that could not be parsed.
     Error(Span),
+    /// `param name = value`: the value of a policy parameter in this test.
+    Param {
+        /// The parameter: `name`, or `alias.name` for one of an imported
+        /// package.
+        name: Path,
+        /// The value, a constant.
+        value: Expr,
+        /// The whole statement.
+        span: Span,
+    },
+}
+
+impl TestStmt {
+    /// The span of the whole statement.
+    pub fn span(&self) -> Span {
+        match self {
+            TestStmt::Input { span, .. }
+            | TestStmt::Expect { span, .. }
+            | TestStmt::Param { span, .. }
+            | TestStmt::Error(span) => *span,
+        }
+    }
 }
 
 /// `{ stmt* }`.

@@ -95,6 +95,9 @@ pub enum TokenKind {
     /// `else`.
     #[token("else")]
     Else,
+    /// `param`.
+    #[token("param")]
+    Param,
     /// A name.
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
@@ -195,7 +198,7 @@ impl TokenKind {
 pub const KEYWORDS: &[&str] = &[
     "package", "import", "as", "rule", "fn", "test", "for", "in", "let", "require", "deny", "when",
     "message", "at", "all", "any", "none", "and", "or", "not", "true", "false", "null", "matches",
-    "input", "expect", "if", "else",
+    "input", "expect", "if", "else", "param",
 ];
 
 fn keyword_text(kind: TokenKind) -> Option<&'static str> {
@@ -229,6 +232,7 @@ fn keyword_text(kind: TokenKind) -> Option<&'static str> {
         T::Expect => "expect",
         T::If => "if",
         T::Else => "else",
+        T::Param => "param",
         _ => return None,
     })
 }

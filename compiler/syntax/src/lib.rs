@@ -262,6 +262,7 @@ fn attach_docs(text: &str, file: &mut SourceFile, comments: &[Comment]) {
             Item::Rule(rule) => rule.doc = doc,
             Item::Fn(function) => function.doc = doc,
             Item::Test(test) => test.doc = doc,
+            Item::Param(param) => param.doc = doc,
             Item::Error(_) => {}
         }
     }

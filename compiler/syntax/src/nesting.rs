@@ -33,9 +33,10 @@ pub(crate) fn limit_nesting(file: &mut SourceFile, errors: &mut Vec<SyntaxError>
                 limiter.block(&mut rule.body, 1);
             }
             Item::Fn(function) => limiter.expr(&mut function.body, 1),
+            Item::Param(param) => limiter.expr(&mut param.default, 1),
             Item::Test(test) => {
                 for stmt in &mut test.body {
-                    if let TestStmt::Input { value, .. } = stmt {
+                    if let TestStmt::Input { value, .. } | TestStmt::Param { value, .. } = stmt {
                         limiter.expr(value, 1);
                     }
                 }

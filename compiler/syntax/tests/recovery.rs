@@ -45,9 +45,19 @@ fn outline(source: &str) -> String {
                             format!("expect {} {}", outcome.name, rule.name)
                         }
                         TestStmt::Error(span) => format!("error hole at {}", position(span.start)),
+                        TestStmt::Param { name, value, .. } => {
+                            format!("param {} = {}", name.dotted(), expr(value))
+                        }
                     };
                     out.push_str(&format!("  {line}\n"));
                 }
+            }
+            Item::Param(param) => {
+                out.push_str(&format!(
+                    "param {} = {}\n",
+                    param.name.name,
+                    expr(&param.default)
+                ));
             }
             Item::Error(span) => out.push_str(&format!("error hole at {}\n", position(span.start))),
         }

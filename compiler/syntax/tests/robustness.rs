@@ -150,8 +150,19 @@ impl SpanChecker<'_> {
                                 }
                             }
                             TestStmt::Error(span) => self.span(*span, "test statement hole"),
+                            TestStmt::Param { name, value, span } => {
+                                self.span(*span, "test statement");
+                                name.segments.iter().for_each(|segment| self.ident(segment));
+                                self.expr(value);
+                            }
                         }
                     }
+                }
+                Item::Param(param) => {
+                    self.attrs(&param.attrs);
+                    self.ident(&param.name);
+                    self.span(param.ty.span, "type");
+                    self.expr(&param.default);
                 }
                 Item::Error(_) => {}
             }

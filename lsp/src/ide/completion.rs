@@ -405,6 +405,12 @@ fn name_completions(
                 ),
             );
         }
+        for (name, entries) in &package.params {
+            items.push(
+                CompletionItem::new(name.clone(), CompletionKind::Constant, replace, 1)
+                    .detail(param_detail(name, entries)),
+            );
+        }
     }
     for import in &ward_compiler::parse(&compiler.db, file).file.imports {
         if let Some(alias) = import.visible_name() {
@@ -601,21 +607,30 @@ fn member_completions(
         .packages
         .get(&import.path.dotted())
         .map(|package| {
-            package
-                .functions
-                .iter()
-                .map(|(name, entries)| {
-                    let arity = entries.first().map(|entry| entry.arity).unwrap_or(0);
-                    CompletionItem::new(name.clone(), CompletionKind::Function, replace, 0).detail(
-                        format!(
-                            "fn {name} ({arity} parameter{})",
-                            if arity == 1 { "" } else { "s" }
-                        ),
-                    )
-                })
-                .collect()
+            let functions = package.functions.iter().map(|(name, entries)| {
+                let arity = entries.first().map(|entry| entry.arity).unwrap_or(0);
+                CompletionItem::new(name.clone(), CompletionKind::Function, replace, 0).detail(
+                    format!(
+                        "fn {name} ({arity} parameter{})",
+                        if arity == 1 { "" } else { "s" }
+                    ),
+                )
+            });
+            let params = package.params.iter().map(|(name, entries)| {
+                CompletionItem::new(name.clone(), CompletionKind::Constant, replace, 0)
+                    .detail(param_detail(name, entries))
+            });
+            functions.chain(params).collect()
         })
         .unwrap_or_default()
+}
+
+/// The detail of a policy parameter's completion: `param name: type`.
+fn param_detail(name: &str, entries: &[ward_compiler::items::ParamEntry]) -> String {
+    match entries.first().and_then(|entry| entry.ty.as_ref()) {
+        Some(ty) => format!("param {name}: {ty}"),
+        None => format!("param {name}"),
+    }
 }
 
 /// How many braces are open before `offset`, and whether the innermost

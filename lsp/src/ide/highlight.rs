@@ -108,6 +108,7 @@ pub(crate) fn highlight(snapshot: &Snapshot, file: SourceFile) -> Vec<Highlighte
                 HighlightKind::Function,
                 HighlightModifier::DefaultLibrary as u32,
             ),
+            Definition::Param { .. } => (HighlightKind::Variable, readonly),
         };
         mark(&mut classes, name_span, kind, modifiers);
     }
@@ -163,6 +164,7 @@ pub(crate) fn highlight(snapshot: &Snapshot, file: SourceFile) -> Vec<Highlighte
                 }
                 &test.attrs
             }
+            Item::Param(param) => &param.attrs,
             Item::Error(_) => continue,
         };
         for attr in attrs {
@@ -380,9 +382,10 @@ fn collect_object_keys(item: &Item, out: &mut Vec<Span>) {
             }
         }
         Item::Fn(function) => ward_compiler::items::visit_expr(&function.body, &mut visit),
+        Item::Param(param) => ward_compiler::items::visit_expr(&param.default, &mut visit),
         Item::Test(test) => {
             for stmt in &test.body {
-                if let TestStmt::Input { value, .. } = stmt {
+                if let TestStmt::Input { value, .. } | TestStmt::Param { value, .. } = stmt {
                     ward_compiler::items::visit_expr(value, &mut visit);
                 }
             }

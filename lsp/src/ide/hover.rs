@@ -41,6 +41,7 @@ pub(crate) fn hover(snapshot: &Snapshot, file: SourceFile, offset: u32) -> Optio
             Definition::Local { binder, kind } => {
                 local_hover(snapshot, file, analysis, *binder, *kind)
             }
+            Definition::Param { package, .. } => param_hover(snapshot, &definition, package),
         };
         return markdown.map(|markdown| HoverResult { span, markdown });
     }
@@ -238,6 +239,39 @@ fn function_hover(snapshot: &Snapshot, definition: &Definition, package: &str) -
     })
 }
 
+/// A policy parameter: its declaration with type and default, its doc,
+/// and how to set it.
+fn param_hover(snapshot: &Snapshot, definition: &Definition, package: &str) -> Option<String> {
+    let compiler = snapshot.compiler();
+    let target = declarations(snapshot, definition).into_iter().next()?;
+    let file = compiler.file(&target.file)?;
+    let text = file.text(&compiler.db);
+    let parse = ward_compiler::parse(&compiler.db, file);
+    parse.file.items.iter().find_map(|item| match item {
+        Item::Param(param) if param.span == target.full_span => {
+            let start = param.name.span.start as usize;
+            let declaration = text.get(start..param.span.end as usize).unwrap_or("");
+            let mut out = format!(
+                "```ward
+param {declaration}
+```
+"
+            );
+            if let Some(doc) = &param.doc {
+                out.push('\n');
+                out.push_str(&doc.text);
+                out.push('\n');
+            }
+            out.push_str(&format!(
+                "\npolicy parameter `{package}.{}`: set it with `ward check --param {}=...`",
+                param.name.name, param.name.name
+            ));
+            Some(out)
+        }
+        _ => None,
+    })
+}
+
 fn local_hover(
     snapshot: &Snapshot,
     file: SourceFile,
@@ -334,6 +368,7 @@ fn attribute_hover(items: &[Item], offset: u32) -> Option<HoverResult> {
         Item::Rule(rule) => rule.attrs.as_slice(),
         Item::Fn(function) => function.attrs.as_slice(),
         Item::Test(test) => test.attrs.as_slice(),
+        Item::Param(param) => param.attrs.as_slice(),
         Item::Error(_) => &[],
     });
     for attr in attrs {

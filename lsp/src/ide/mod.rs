@@ -114,6 +114,13 @@ impl AnalysisHost {
         self.compiler.set_file(path, text);
     }
 
+    /// Adds a library file: its functions and parameters serve the files
+    /// that import its package, its rules and tests are not run, and it
+    /// gets no diagnostics.
+    pub fn set_library_file(&mut self, path: &str, text: String) {
+        self.compiler.set_library_file(path, text);
+    }
+
     /// Removes a file from the workspace.
     pub fn remove_file(&mut self, path: &str) {
         if self.compiler.file(path).is_some() {
@@ -167,6 +174,12 @@ impl Snapshot {
     pub fn line_index(&self, path: &str) -> Option<Arc<LineIndex>> {
         let file = self.source(path)?;
         Some(line_index(&self.compiler.db, file).clone())
+    }
+
+    /// Whether a file is a library file (the standard library).
+    pub fn is_library(&self, path: &str) -> bool {
+        self.source(path)
+            .is_some_and(|file| *file.library(&self.compiler.db))
     }
 
     /// Every file of the workspace, in workspace order.

@@ -124,10 +124,35 @@ fn package_files(snapshot: &Snapshot, package: &str) -> Vec<SourceFile> {
 }
 
 /// Where the rules or functions named `name` of `package` are declared.
+/// Where a policy parameter is declared.
+fn param_declarations(snapshot: &Snapshot, package: &str, name: &str) -> Vec<NavigationTarget> {
+    let compiler = snapshot.compiler();
+    let mut targets = Vec::new();
+    for file in package_files(snapshot, package) {
+        let parse = ward_compiler::parse(&compiler.db, file);
+        for item in &parse.file.items {
+            if let Item::Param(param) = item
+                && param.name.name == name
+            {
+                targets.push(NavigationTarget {
+                    file: file.path(&compiler.db).clone(),
+                    full_span: param.span,
+                    focus_span: param.name.span,
+                    name: name.to_string(),
+                });
+            }
+        }
+    }
+    targets
+}
+
 pub(crate) fn declarations(snapshot: &Snapshot, definition: &Definition) -> Vec<NavigationTarget> {
     let (package, name, want_rule) = match definition {
         Definition::Rule { package, name } => (package, name, true),
         Definition::Function { package, name } => (package, name, false),
+        Definition::Param { package, name } => {
+            return param_declarations(snapshot, package, name);
+        }
         _ => return Vec::new(),
     };
     let compiler = snapshot.compiler();
@@ -179,7 +204,7 @@ pub(crate) fn goto_definition(
             }]
         }
         Definition::Builtin(_) => Vec::new(),
-        Definition::Function { .. } | Definition::Rule { .. } => {
+        Definition::Function { .. } | Definition::Rule { .. } | Definition::Param { .. } => {
             declarations(snapshot, &definition)
         }
     }

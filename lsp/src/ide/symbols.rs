@@ -16,6 +16,8 @@ pub enum SymbolKind {
     Test,
     /// A `let` binding or loop variable inside a rule.
     Binding,
+    /// A policy parameter.
+    Param,
 }
 
 /// One entry of an outline.
@@ -82,6 +84,14 @@ pub(crate) fn document_symbols(snapshot: &Snapshot, file: SourceFile) -> Vec<Sym
                 detail: Some("test".to_string()),
                 span: test.span,
                 selection_span: test.name.span,
+                children: Vec::new(),
+            }),
+            Item::Param(param) => Some(Symbol {
+                name: param.name.name.clone(),
+                kind: SymbolKind::Param,
+                detail: Some("param".to_string()),
+                span: param.span,
+                selection_span: param.name.span,
                 children: Vec::new(),
             }),
             Item::Error(_) => None,

@@ -37,6 +37,7 @@ mod bytes;
 mod inspect;
 mod keys;
 mod meta;
+mod params;
 mod report;
 mod results;
 pub mod variants;
@@ -47,6 +48,7 @@ pub use inspect::{
 };
 pub use keys::KeyTable;
 pub use meta::{CheckKind, CheckMeta, MetaError, Metadata, RuleMeta, Severity, SourceSpan};
+pub use params::{ParamError, ParamMeta, ParamType, describe_value, find_param, resolve_params};
 pub use report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
 pub use results::{
     FindingRecord, OutcomeRecord, Results, ResultsError, ResultsLimits, Status, decode_results,
@@ -87,8 +89,9 @@ pub const INPUT_MAGIC: [u8; 4] = *b"WDIN";
 /// section 2) and the results layout (section 3): each number once, for the
 /// encoder, the decoders and the code generator.
 pub mod layout {
-    /// Size of the input header.
-    pub const HEADER_SIZE: u32 = 64;
+    /// Size of the input header (64 bytes in version 1; version 2 added
+    /// the parameters).
+    pub const HEADER_SIZE: u32 = 72;
     /// Header: the magic, [`crate::INPUT_MAGIC`].
     pub const HEADER_MAGIC: u32 = 0;
     /// Header: ABI version.
@@ -121,6 +124,11 @@ pub mod layout {
     pub const HEADER_FILE_OFF: u32 = 56;
     /// Header: length of the file name.
     pub const HEADER_FILE_LEN: u32 = 60;
+    /// Header: offset of the parameters' value slot, a list holding
+    /// parameter `i` of the metadata at index `i` (version 2).
+    pub const HEADER_PARAMS_OFF: u32 = 64;
+    /// Header: reserved, 0 (version 2).
+    pub const HEADER_RESERVED: u32 = 68;
     /// Header flag: the document root is encoded.
     pub const FLAG_ROOT: u32 = 1;
 

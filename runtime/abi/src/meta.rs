@@ -176,6 +176,9 @@ pub struct Metadata {
     pub regex_count: u32,
     /// Whether the module reads the document root.
     pub uses_root: bool,
+    /// The policy parameters; parameter `i` is item `i` of the list the
+    /// host encodes at the header's parameters offset.
+    pub params: Vec<crate::ParamMeta>,
 }
 
 /// Why a metadata section could not be read.
@@ -276,6 +279,13 @@ impl Metadata {
         body.strs(&self.keys);
         body.u32(self.regex_count);
         body.u8(u8::from(self.uses_root));
+        body.len(self.params.len());
+        for param in &self.params {
+            body.str(&param.name);
+            body.str(&param.ty);
+            body.str(&param.default);
+            body.str(&param.doc);
+        }
 
         let mut out = Vec::with_capacity(body.bytes.len() + 16);
         out.extend_from_slice(&META_MAGIC);
@@ -458,12 +468,23 @@ impl BodyReader<'_> {
             1 => true,
             other => return Err(malformed(format!("the root flag is {other}, not 0 or 1"))),
         };
+        let param_count = self.count("the parameter list", 4 * 4)?;
+        let mut params = Vec::with_capacity(param_count);
+        for _ in 0..param_count {
+            params.push(crate::ParamMeta {
+                name: self.str("a parameter's name")?,
+                ty: self.str("a parameter's type")?,
+                default: self.str("a parameter's default")?,
+                doc: self.str("a parameter's doc")?,
+            });
+        }
         Ok(Metadata {
             producer,
             rules,
             keys,
             regex_count,
             uses_root,
+            params,
         })
     }
 
@@ -552,6 +573,12 @@ mod tests {
             keys: vec!["AWS::EC2::SecurityGroup".to_string(), "CidrIp".to_string()],
             regex_count: 2,
             uses_root: false,
+            params: vec![crate::ParamMeta {
+                name: "aws.tags.required_tags".to_string(),
+                ty: "list<string>".to_string(),
+                default: r#"["owner"]"#.to_string(),
+                doc: "Tag keys every resource must carry.".to_string(),
+            }],
         }
     }
 
@@ -560,7 +587,7 @@ mod tests {
         let metadata = sample();
         let bytes = metadata.encode();
         assert_eq!(&bytes[..8], b"\0wardmet");
-        assert_eq!(&bytes[8..12], &2u32.to_le_bytes());
+        assert_eq!(&bytes[8..12], &ABI_VERSION.to_le_bytes());
         assert_eq!(Metadata::decode(&bytes), Ok(metadata));
     }
 
@@ -572,6 +599,7 @@ mod tests {
             keys: Vec::new(),
             regex_count: 0,
             uses_root: true,
+            params: Vec::new(),
         };
         assert_eq!(Metadata::decode(&metadata.encode()), Ok(metadata));
     }
@@ -637,7 +665,7 @@ mod tests {
     fn huge_counts_allocate_nothing() {
         let mut bytes = Vec::new();
         bytes.extend_from_slice(b"\0wardmet");
-        bytes.extend_from_slice(&2u32.to_le_bytes());
+        bytes.extend_from_slice(&ABI_VERSION.to_le_bytes());
         bytes.extend_from_slice(&8u32.to_le_bytes());
         bytes.extend_from_slice(&0u32.to_le_bytes());
         bytes.extend_from_slice(&u32::MAX.to_le_bytes());

@@ -210,9 +210,33 @@ pub fn encode_input_with(
     keys: &KeyTable,
     options: &EncodeOptions,
 ) -> Result<EncodedInput, EncodeError> {
+    encode_input_with_params(document, keys, options, None)
+}
+
+/// Encodes a document against a key table with options and the values of
+/// the module's parameters: `params` is a list node whose item `i` is the
+/// value of parameter `i` of the module's metadata (`docs/abi.md` section
+/// 2.8). Without it the parameter list is empty.
+///
+/// # Errors
+///
+/// [`EncodeError`] when the encoding would not fit 32-bit offsets.
+pub fn encode_input_with_params(
+    document: &Document,
+    keys: &KeyTable,
+    options: &EncodeOptions,
+    params: Option<&Node>,
+) -> Result<EncodedInput, EncodeError> {
     let mut bytes = Vec::new();
-    let size = encoding_size(document, options);
-    let (_, side) = encode(document, keys, options, size, Out::Grown(&mut bytes))?;
+    let size = encoding_size_with_params(document, options, params);
+    let (_, side) = encode(
+        document,
+        keys,
+        options,
+        params,
+        size,
+        Out::Grown(&mut bytes),
+    )?;
     Ok(EncodedInput { bytes, ..side })
 }
 
@@ -228,8 +252,22 @@ pub struct EncodingSize {
 
 /// The size to reserve for [`encode_input_into`].
 pub fn encoding_size(document: &Document, options: &EncodeOptions) -> EncodingSize {
+    encoding_size_with_params(document, options, None)
+}
+
+/// The size to reserve for [`encode_input_into_with_params`].
+pub fn encoding_size_with_params(
+    document: &Document,
+    options: &EncodeOptions,
+    params: Option<&Node>,
+) -> EncodingSize {
     // Each edge gives at most one adjacency entry in each direction.
-    let (bytes, nodes) = encoded_size(document, options, document.edges.len().saturating_mul(2));
+    let (bytes, nodes) = encoded_size(
+        document,
+        options,
+        params,
+        document.edges.len().saturating_mul(2),
+    );
     EncodingSize { bytes, nodes }
 }
 
@@ -250,12 +288,30 @@ pub fn encode_input_into(
     size: EncodingSize,
     region: &mut [u8],
 ) -> Result<(usize, EncodedInput), EncodeError> {
+    encode_input_into_with_params(document, keys, options, None, size, region)
+}
+
+/// [`encode_input_into`] with the values of the module's parameters, as
+/// [`encode_input_with_params`]; `size` comes from
+/// [`encoding_size_with_params`] for the same arguments.
+///
+/// # Errors
+///
+/// As [`encode_input_into`].
+pub fn encode_input_into_with_params(
+    document: &Document,
+    keys: &KeyTable,
+    options: &EncodeOptions,
+    params: Option<&Node>,
+    size: EncodingSize,
+    region: &mut [u8],
+) -> Result<(usize, EncodedInput), EncodeError> {
     let out = Out::Fixed {
         region,
         len: 0,
         overflow: false,
     };
-    encode(document, keys, options, size, out)
+    encode(document, keys, options, params, size, out)
 }
 
 /// Runs the encoder into `out`: the length written, and the side table
@@ -264,6 +320,7 @@ fn encode(
     document: &Document,
     keys: &KeyTable,
     options: &EncodeOptions,
+    params: Option<&Node>,
     size: EncodingSize,
     out: Out<'_>,
 ) -> Result<(usize, EncodedInput), EncodeError> {
@@ -276,8 +333,9 @@ fn encode(
         placed: Vec::new(),
         pending: Vec::new(),
         sorted: Vec::new(),
+        detached: false,
     };
-    encoder.document(document, options, size);
+    encoder.document(document, options, params, size);
     let len = encoder.out.len();
     if let Out::Fixed {
         region,
@@ -444,6 +502,12 @@ struct PendingValue<'a> {
     step: NodeStep,
 }
 
+/// The parameter list of an input without parameter values.
+static NO_PARAMS: Node = Node {
+    value: Value::List(Vec::new()),
+    pos: Pos::START,
+};
+
 struct Encoder<'a, 'k, 'm> {
     out: Out<'m>,
     /// The document being encoded, for the resources references name.
@@ -458,6 +522,8 @@ struct Encoder<'a, 'k, 'm> {
     placed: Vec<Arc<str>>,
     pending: Vec<PendingValue<'a>>,
     sorted: Vec<(u32, usize)>,
+    /// Values written now get no node id (the parameters).
+    detached: bool,
 }
 
 impl<'a> Encoder<'a, '_, '_> {
@@ -554,12 +620,21 @@ impl<'a> Encoder<'a, '_, '_> {
     }
 
     fn new_node(&mut self, info: NodeInfo) -> u32 {
+        if self.detached {
+            return NONE;
+        }
         let id = to_u32(self.nodes.len());
         self.nodes.push(info);
         id
     }
 
-    fn document(&mut self, document: &'a Document, options: &EncodeOptions, size: EncodingSize) {
+    fn document(
+        &mut self,
+        document: &'a Document,
+        options: &EncodeOptions,
+        params: Option<&'a Node>,
+        size: EncodingSize,
+    ) {
         let resource_count = document.resources.len();
         let mut paths = ViaPaths::default();
         let outgoing = adjacency(document, resource_count, true, &mut paths);
@@ -569,6 +644,7 @@ impl<'a> Encoder<'a, '_, '_> {
 
         let header = self.reserve(HEADER_SIZE as usize);
         let root_slot = self.reserve(SLOT_SIZE as usize);
+        let params_slot = self.reserve(SLOT_SIZE as usize);
         let resources_off = self.reserve(resource_count.saturating_mul(RESOURCE_SIZE as usize));
         // The adjacency arrays, then their via records, then the via paths.
         let adjacency_size = |a: &Adjacency| a.entries.len() * ADJACENCY_SIZE as usize;
@@ -665,6 +741,17 @@ impl<'a> Encoder<'a, '_, '_> {
             write_u8(self.out.written(), root_slot, TAG_NULL);
             self.put(root_slot + SLOT_NODE as usize, NONE);
         }
+        // The parameters last, without node ids: their values come from
+        // the host, not from the input, so findings never point into them
+        // and the side table is the same whatever their values.
+        self.detached = true;
+        self.tree(
+            params.unwrap_or(&NO_PARAMS),
+            params_slot,
+            NONE,
+            NodeStep::Root,
+        );
+        self.detached = false;
         self.align8();
 
         let total = to_u32(self.out.len());
@@ -693,6 +780,8 @@ impl<'a> Encoder<'a, '_, '_> {
             (HEADER_INPUT_KIND, input_kind_code(document.kind)),
             (HEADER_FILE_OFF, file_off),
             (HEADER_FILE_LEN, file_len),
+            (HEADER_PARAMS_OFF, to_u32(params_slot)),
+            (HEADER_RESERVED, 0),
         ];
         for (offset, value) in fields {
             self.put(header + offset as usize, value);
@@ -859,9 +948,10 @@ fn by_type(type_keys: &[u32], key_count: usize) -> Vec<usize> {
 fn encoded_size(
     document: &Document,
     options: &EncodeOptions,
+    params: Option<&Node>,
     adjacency_entries: usize,
 ) -> (usize, usize) {
-    let mut bytes = (HEADER_SIZE + SLOT_SIZE) as usize + document.file.len() + 8;
+    let mut bytes = (HEADER_SIZE + 2 * SLOT_SIZE) as usize + document.file.len() + 8;
     // Each adjacency entry, one via record per edge and direction, and the
     // via paths (shorter than the rendered edge paths).
     bytes = bytes
@@ -880,6 +970,18 @@ fn encoded_size(
     if options.include_root {
         pending.push(&document.root);
     }
+    let (tree_bytes, tree_nodes) = trees_size(pending);
+    bytes = bytes.saturating_add(tree_bytes);
+    nodes += tree_nodes;
+    // The parameters take bytes but no node ids.
+    let (param_bytes, _) = trees_size(vec![params.unwrap_or(&NO_PARAMS)]);
+    (bytes.saturating_add(param_bytes), nodes)
+}
+
+/// The bytes (an upper bound) and the nodes of value trees.
+fn trees_size(mut pending: Vec<&Node>) -> (usize, usize) {
+    let mut bytes = 0usize;
+    let mut nodes = 0usize;
     while let Some(node) = pending.pop() {
         nodes += 1;
         let extra = match &node.value {
@@ -1189,7 +1291,7 @@ Resources:
         let document = document();
         let keys = KeyTable::new(["AWS::SQS::Queue", "KmsMasterKeyId", "b", "Name"]);
         let encoded = encode_input(&document, &keys).unwrap();
-        let (bytes, nodes) = encoded_size(&document, &EncodeOptions::default(), 2);
+        let (bytes, nodes) = encoded_size(&document, &EncodeOptions::default(), None, 2);
         assert!(bytes >= encoded.bytes.len());
         assert_eq!(nodes, encoded.nodes.len());
         assert_eq!(encoded.bytes.len() % 8, 0);
@@ -1383,18 +1485,20 @@ Resources:
         assert_eq!(field(HEADER_TOTAL_LEN) as usize, bytes.len());
         assert_eq!(field(HEADER_FLAGS), 0);
         assert_eq!(field(HEADER_RESOURCE_COUNT), 2);
-        assert_eq!(field(HEADER_ROOT_OFF), 64);
-        assert_eq!(field(HEADER_RESOURCES_OFF), 80);
-        assert_eq!(field(HEADER_OUT_OFF), 80 + 2 * 96);
+        assert_eq!(field(HEADER_ROOT_OFF), 72);
+        assert_eq!(field(HEADER_PARAMS_OFF), 88);
+        assert_eq!(field(HEADER_RESERVED), 0);
+        assert_eq!(field(HEADER_RESOURCES_OFF), 104);
+        assert_eq!(field(HEADER_OUT_OFF), 104 + 2 * 96);
         assert_eq!(field(HEADER_OUT_COUNT), 1);
-        assert_eq!(field(HEADER_IN_OFF), 80 + 2 * 96 + 16);
+        assert_eq!(field(HEADER_IN_OFF), 104 + 2 * 96 + 16);
         assert_eq!(field(HEADER_IN_COUNT), 1);
         // The entries' via records follow the adjacency arrays, then their
         // path strings.
         let out = field(HEADER_OUT_OFF) as usize;
         assert_eq!(
             read_u32(bytes, out + ADJACENCY_VIA_OFF as usize),
-            Some(80 + 2 * 96 + 32)
+            Some(104 + 2 * 96 + 32)
         );
         // Each distinct path once, in the order first written.
         let edge = &document.edges[0];
@@ -1418,9 +1522,42 @@ Resources:
         assert_eq!(decoded.resources[edge.to].referrers_via, [paths]);
         assert_eq!(field(HEADER_KEY_COUNT), 0);
         assert_eq!(field(HEADER_INPUT_KIND), 0);
-        assert_eq!(bytes[64], TAG_NULL);
-        assert_eq!(read_u32(bytes, 68), Some(NONE));
+        assert_eq!(bytes[72], TAG_NULL);
+        assert_eq!(read_u32(bytes, 76), Some(NONE));
+        // No parameter values: an empty list without a node id.
+        assert_eq!(bytes[88], TAG_LIST);
+        assert_eq!(read_u32(bytes, 92), Some(NONE));
+        assert_eq!(read_u32(bytes, 88 + 12), Some(0));
         assert!(decode_input(bytes).unwrap().root.is_none());
+    }
+
+    #[test]
+    fn parameter_values_are_a_list_without_node_ids() {
+        let document = document();
+        let params = Node::from_json(&serde_json::json!([["owner"], 90, {"a": true}]), Pos::START);
+        let plain = encode_input(&document, &KeyTable::default()).unwrap();
+        let encoded = encode_input_with_params(
+            &document,
+            &KeyTable::default(),
+            &EncodeOptions::default(),
+            Some(&params),
+        )
+        .unwrap();
+        let bytes = &encoded.bytes;
+        // The side table is the one of the input without parameters.
+        assert_eq!(encoded.nodes.len(), plain.nodes.len());
+        let slot = header_field(bytes, HEADER_PARAMS_OFF).unwrap() as usize;
+        assert_eq!(bytes[slot], TAG_LIST);
+        assert_eq!(read_u32(bytes, slot + 4), Some(NONE));
+        assert_eq!(read_u32(bytes, slot + 12), Some(3));
+        let first = read_u32(bytes, slot + 8).unwrap() as usize;
+        assert_eq!(bytes[first], TAG_LIST);
+        assert_eq!(read_u32(bytes, first + 4), Some(NONE));
+        assert_eq!(bytes[first + 16], TAG_NUMBER);
+        assert_eq!(bytes[first + 32], TAG_OBJECT);
+        let size = encoding_size_with_params(&document, &EncodeOptions::default(), Some(&params));
+        assert!(size.bytes >= bytes.len());
+        assert_eq!(size.nodes, encoded.nodes.len());
     }
 
     #[test]
@@ -1547,7 +1684,7 @@ Resources:
             let encoded = encode_input(&document, &keys).unwrap();
             let decoded = decode_input(&encoded.bytes).unwrap();
             same(decoded.root.as_ref().unwrap(), &node, &encoded, &keys);
-            let (bytes, nodes) = encoded_size(&document, &EncodeOptions::default(), 0);
+            let (bytes, nodes) = encoded_size(&document, &EncodeOptions::default(), None, 0);
             proptest::prop_assert!(bytes >= encoded.bytes.len());
             proptest::prop_assert_eq!(nodes, encoded.nodes.len());
         }

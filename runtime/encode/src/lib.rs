@@ -17,6 +17,8 @@
 //!   positions ([`NodeInfo`]) that locates findings and renders their paths.
 //! - [`encode_input_into`] with [`encoding_size`]: the same encoding written
 //!   straight into a region, such as a module's linear memory.
+//! - The `_with_params` variants also write the values of the module's
+//!   policy parameters (section 2.8); the others write an empty list.
 //!
 //! The layout itself (sizes, offsets, tags) is `ward_abi::layout`, which the
 //! code generator and the reference reader `ward_abi::decode_input` share.
@@ -28,5 +30,6 @@ mod encode;
 
 pub use encode::{
     EncodeError, EncodeOptions, EncodedInput, EncodingSize, NodeInfo, NodeStep, encode_input,
-    encode_input_into, encode_input_with, encoding_size,
+    encode_input_into, encode_input_into_with_params, encode_input_with, encode_input_with_params,
+    encoding_size, encoding_size_with_params,
 };

@@ -224,6 +224,7 @@ fn demo_module() -> Result<Vec<u8>, String> {
         ],
         regex_count: 0,
         uses_root: false,
+        params: Vec::new(),
     };
     let mut content = Vec::new();
     push_leb(&mut content, ward_abi::META_SECTION.len());

@@ -9,7 +9,9 @@ use ward_abi::{
     FindingRecord, KeyTable, META_SECTION, MetaError, Metadata, NONE, Outcome, Results,
     ResultsLimits, RuleMeta, Status, decode_results, exports,
 };
-use ward_encode::{EncodeOptions, EncodedInput, encode_input_into, encoding_size};
+use ward_encode::{
+    EncodeOptions, EncodedInput, encode_input_into_with_params, encoding_size_with_params,
+};
 use ward_model::{Document, ResourcePart};
 use wasmtime::{
     ExternType, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits,
@@ -85,6 +87,14 @@ pub fn read_metadata(wasm: &[u8]) -> Result<Metadata, PolicyError> {
     Ok(Metadata::decode(section)?)
 }
 
+/// The list of parameter values a host writes into an input.
+fn params_node(values: &[serde_json::Value]) -> ward_model::Node {
+    ward_model::Node::from_json(
+        &serde_json::Value::Array(values.to_vec()),
+        ward_model::Pos::START,
+    )
+}
+
 /// A compiled policy module, ready to evaluate inputs.
 ///
 /// A policy may be shared between threads: each evaluation takes an idle
@@ -102,6 +112,9 @@ pub struct Policy {
     instantiations: AtomicU64,
     input_writes: AtomicU64,
     evaluations: AtomicU64,
+    /// The value of every parameter (defaults merged with overrides), the
+    /// list written into every input.
+    params: ward_model::Node,
 }
 
 impl std::fmt::Debug for Policy {
@@ -145,6 +158,11 @@ impl Policy {
             fingerprint.update(key.as_bytes());
         }
         let encoding_key = (fingerprint.finalize().into(), metadata.uses_root);
+        let defaults: Vec<serde_json::Value> = metadata
+            .params
+            .iter()
+            .map(ward_abi::ParamMeta::default_value)
+            .collect();
         let rule_ids = metadata
             .rules
             .iter()
@@ -163,7 +181,43 @@ impl Policy {
             instantiations: AtomicU64::new(0),
             input_writes: AtomicU64::new(0),
             evaluations: AtomicU64::new(0),
+            params: params_node(&defaults),
         })
+    }
+
+    /// Sets the module's policy parameters for every later evaluation:
+    /// each override names a parameter (its qualified name, such as
+    /// `aws.tags.required_tags`, or its short name when only one package
+    /// declares it) and gives a JSON value of its declared type; the other
+    /// parameters keep their defaults. A call replaces the overrides of an
+    /// earlier one. The compiled module does not depend on the values, so
+    /// one module (and its compilation cache entry) serves every
+    /// configuration.
+    ///
+    /// ```no_run
+    /// # fn example(policy: &mut ward_runtime::Policy) -> Result<(), ward_abi::ParamError> {
+    /// policy.set_params(&[("required_tags".to_string(), serde_json::json!(["owner"]))])?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ward_abi::ParamError`] naming the first override that names no
+    /// parameter (or several) or whose value does not fit the declared
+    /// type; the parameters are then unchanged.
+    pub fn set_params(
+        &mut self,
+        overrides: &[(String, serde_json::Value)],
+    ) -> Result<(), ward_abi::ParamError> {
+        let values = ward_abi::resolve_params(&self.metadata.params, overrides)?;
+        self.params = params_node(&values);
+        // Idle instances hold inputs written with the previous values.
+        self.idle
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        Ok(())
     }
 
     /// The rules of the module, in evaluation order.
@@ -407,7 +461,7 @@ impl Policy {
             include_root: self.encoding_key.1,
         };
         let document = input.document();
-        let size = encoding_size(document, &options);
+        let size = encoding_size_with_params(document, &options, Some(&self.params));
         let len = size.bytes;
         let too_big = || Failure {
             kind: RuleErrorKind::MemoryLimit,
@@ -462,11 +516,18 @@ impl Policy {
                     "the module placed the input at address {address}, outside its memory"
                 ),
             })?;
-        let (written, side) = encode_input_into(document, &self.keys, &options, size, region)
-            .map_err(|error| Failure {
-                kind: RuleErrorKind::Input,
-                detail: error.to_string(),
-            })?;
+        let (written, side) = encode_input_into_with_params(
+            document,
+            &self.keys,
+            &options,
+            Some(&self.params),
+            size,
+            region,
+        )
+        .map_err(|error| Failure {
+            kind: RuleErrorKind::Input,
+            detail: error.to_string(),
+        })?;
         worker.loaded = Some(Loaded {
             id: input.id(),
             address,

@@ -79,6 +79,7 @@ fn metadata(rules: &[(&str, &str)]) -> Metadata {
         ],
         regex_count: 0,
         uses_root: false,
+        params: Vec::new(),
     }
 }
 

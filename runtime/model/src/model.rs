@@ -382,6 +382,33 @@ impl Node {
         Node::new(converted, pos)
     }
 
+    /// The tree as JSON, without positions; an unknown value becomes
+    /// `null` and a number JSON cannot hold (infinite, NaN) too.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null | Value::Unknown(_) => serde_json::Value::Null,
+            Value::Bool(flag) => serde_json::Value::Bool(*flag),
+            Value::Number(number) => {
+                if number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 {
+                    serde_json::Value::from(*number as i64)
+                } else {
+                    serde_json::Number::from_f64(*number)
+                        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+                }
+            }
+            Value::String(text) => serde_json::Value::String(text.to_string()),
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
+            Value::Object(entries) => serde_json::Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Counts the nodes of this tree, this one included.
     pub fn count_nodes(&self) -> usize {
         let mut count = 0usize;

@@ -8,7 +8,7 @@ use ward_abi::{
 };
 use ward_compiler::Compiler;
 use ward_compiler::ir::Program;
-use ward_encode::{EncodeOptions, EncodedInput, encode_input_with};
+use ward_encode::{EncodeOptions, EncodedInput, encode_input_with_params};
 use ward_eval::{Limits, evaluate};
 use ward_model::{Document, ResourcePart};
 
@@ -115,14 +115,28 @@ impl Instance {
 }
 
 /// A document encoded as the runtime encodes it for a module that does not
-/// read the document root.
+/// read the document root, with the defaults of the module's parameters.
 pub fn encode(document: &Document, keys: &KeyTable) -> EncodedInput {
-    encode_input_with(
+    encode_with_params(document, keys, &[])
+}
+
+/// [`encode`] with the values of the module's parameters (`params` from its
+/// metadata), as `ward_runtime::Policy` writes them.
+pub fn encode_with_params(
+    document: &Document,
+    keys: &KeyTable,
+    params: &[ward_abi::ParamMeta],
+) -> EncodedInput {
+    let values: Vec<serde_json::Value> = params.iter().map(|p| p.default_value()).collect();
+    let node =
+        ward_model::Node::from_json(&serde_json::Value::Array(values), ward_model::Pos::START);
+    encode_input_with_params(
         document,
         keys,
         &EncodeOptions {
             include_root: false,
         },
+        Some(&node),
     )
     .expect("encodes")
 }
@@ -150,7 +164,7 @@ fn finding_line(
 pub fn run_module(wasm: &[u8], document: &Document) -> Vec<RuleRun> {
     let metadata = validate(wasm);
     let keys = KeyTable::new(metadata.keys.iter().map(String::as_str));
-    let encoded = encode(document, &keys);
+    let encoded = encode_with_params(document, &keys, &metadata.params);
     let mut config = wasmtime::Config::new();
     config.consume_fuel(true);
     let engine = wasmtime::Engine::new(&config).expect("engine");

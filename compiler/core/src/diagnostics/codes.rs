@@ -111,6 +111,12 @@ codes! {
         "`expect` takes one of the outcomes `pass`, `fail`, `skip`, `unknown`.";
     BadTestInput = "E0403", Error, "invalid test input",
         "A test needs exactly one `input`, and it must be a constant: literals, lists and objects only (no names, calls or operators).";
+    UnknownParamType = "E0701", Error, "unknown parameter type",
+        "A policy parameter is declared with one of the types `bool`, `number`, `string`, `object`, `list` or `list<T>` (a list whose elements all have type `T`).\n\n```ward\nparam required_tags: strings = [\"owner\"]\n```\n\nWrite `list<string>`.";
+    ParamTypeMismatch = "E0702", Error, "parameter value of the wrong type",
+        "A parameter's default, or the value a test gives it with `param name = value`, must be a constant of the declared type.\n\n```ward\nparam max_rotation_days: number = \"90\"\n```\n\nThe default is a string; write `90`. Values given at run time (`ward check --param`, `--params`) are checked the same way and refused with exit code 2.";
+    UnknownParam = "E0703", Error, "unknown parameter",
+        "A test sets a parameter with `param name = value` (or `param alias.name = value` for a parameter of an imported package) that the package does not declare.";
     UnusedBinding = "W0501", Warning, "unused binding",
         "A `let` binding that nothing reads. Remove it or prefix its name with `_`.";
     ShadowedBuiltin = "W0502", Warning, "name shadows a builtin",

@@ -13,7 +13,8 @@
 use ward_syntax::Parse;
 use ward_syntax::ast::{
     Attr, BinaryOp, Block, Check, CheckKind, Expr, ExprKind, FnDef, Ident, IfStmt, Import, Item,
-    ObjectField, Path, Rule, SourceFile, Span, Stmt, TestDef, TestStmt, UnaryOp,
+    ObjectField, ParamDef, Path, Rule, SourceFile, Span, Stmt, TestDef, TestStmt, TypeExpr,
+    UnaryOp,
 };
 use ward_syntax::lexer::{Comment, Token, TokenKind, tokenize};
 
@@ -409,8 +410,32 @@ impl<'a> Layout<'a> {
             Item::Rule(rule) => self.rule(rule),
             Item::Fn(function) => self.function(function),
             Item::Test(test) => self.test(test),
+            Item::Param(param) => self.param(param),
             Item::Error(span) => Doc::text(self.src(*span)),
         }
+    }
+
+    fn param(&mut self, param: &ParamDef) -> Doc {
+        let keyword = self.keyword_after_attrs(&param.attrs, param.span.start);
+        let attrs = self.attributes(&param.attrs, keyword);
+        let name_comments = self.inline_comments(param.name.span.start);
+        let hug = hugs(&param.default);
+        let default = self.expr(&param.default, prec::QUANTIFIER);
+        let default = if hug {
+            concat![Doc::text(" = "), default]
+        } else {
+            Doc::group(concat![
+                Doc::text(" ="),
+                Doc::indent(concat![Doc::Line, default])
+            ])
+        };
+        concat![
+            attrs,
+            Doc::text("param "),
+            name_comments,
+            Doc::text(format!("{}: {}", param.name.name, type_text(&param.ty))),
+            default
+        ]
     }
 
     /// The attributes on the lines they were written on, one space apart;
@@ -547,11 +572,7 @@ impl<'a> Layout<'a> {
         let after_open = self.after_open(open);
         let mut entries = Entries::new();
         for stmt in &test.body {
-            let span = match stmt {
-                TestStmt::Input { span, .. }
-                | TestStmt::Expect { span, .. }
-                | TestStmt::Error(span) => *span,
-            };
+            let span = stmt.span();
             self.entry(&mut entries, span, |this| this.test_stmt(stmt));
         }
         self.leading_lines(&mut entries, close);
@@ -599,6 +620,10 @@ impl<'a> Layout<'a> {
                 Doc::text(text)
             }
             TestStmt::Error(span) => Doc::text(self.src(*span)),
+            TestStmt::Param { name, value, .. } => concat![
+                Doc::text(format!("param {} = ", name.dotted())),
+                self.expr(value, prec::QUANTIFIER)
+            ],
         }
     }
 
@@ -1071,5 +1096,13 @@ fn operand_strengths(op: BinaryOp) -> (u8, u8) {
         | BinaryOp::In
         | BinaryOp::NotIn
         | BinaryOp::Matches => (prec::ADD, prec::ADD),
+    }
+}
+
+/// A parameter type as written, without spaces: `list<string>`.
+fn type_text(ty: &TypeExpr) -> String {
+    match &ty.element {
+        Some(element) => format!("{}<{}>", ty.name.name, type_text(element)),
+        None => ty.name.name.clone(),
     }
 }

@@ -43,8 +43,8 @@ use std::fmt;
 
 use ward_syntax::ast::{
     Attr, AttrArg, Block, Check, Doc as DocComment, Expr, ExprKind, FnDef, Ident, Import, Item,
-    ObjectField, Path, Quantifier, Rule, SourceFile, Span, Stmt, StringLit, StringPart, TestDef,
-    TestStmt,
+    ObjectField, ParamDef, Path, Quantifier, Rule, SourceFile, Span, Stmt, StringLit, StringPart,
+    TestDef, TestStmt, TypeExpr,
 };
 use ward_syntax::{SyntaxError, parse};
 
@@ -182,6 +182,7 @@ impl Eraser {
                 Item::Rule(rule) => self.rule(rule),
                 Item::Fn(function) => self.function(function),
                 Item::Test(test) => self.test(test),
+                Item::Param(param) => self.param(param),
                 Item::Error(span) => self.span(span),
             }
         }
@@ -232,6 +233,23 @@ impl Eraser {
         self.span(&mut function.span);
     }
 
+    fn param(&mut self, param: &mut ParamDef) {
+        self.doc(&mut param.doc);
+        self.attrs(&mut param.attrs);
+        self.ident(&mut param.name);
+        self.type_expr(&mut param.ty);
+        self.expr(&mut param.default);
+        self.span(&mut param.span);
+    }
+
+    fn type_expr(&mut self, ty: &mut TypeExpr) {
+        self.ident(&mut ty.name);
+        if let Some(element) = &mut ty.element {
+            self.type_expr(element);
+        }
+        self.span(&mut ty.span);
+    }
+
     fn test(&mut self, test: &mut TestDef) {
         self.doc(&mut test.doc);
         self.attrs(&mut test.attrs);
@@ -256,6 +274,11 @@ impl Eraser {
                     self.span(span);
                 }
                 TestStmt::Error(span) => self.span(span),
+                TestStmt::Param { name, value, span } => {
+                    self.path(name);
+                    self.expr(value);
+                    self.span(span);
+                }
             }
         }
         self.span(&mut test.span);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::lower::{FileIr, lower_file};
-use super::{Expr, FormatPart, FunctionId, KeyId, Program, RegexId, Stmt};
+use super::{Expr, FormatPart, FunctionId, KeyId, ParamId, Program, RegexId, Stmt};
 use crate::analysis::analyze;
 use crate::db::{SourceFile, Workspace, parse};
 
@@ -22,6 +22,7 @@ pub fn file_ir(db: &dyn salsa::Database, workspace: Workspace, file: SourceFile)
         file.text(db),
         &parse.file,
         analysis,
+        *file.library(db),
     ))
 }
 
@@ -53,6 +54,39 @@ pub fn link(files: &[&Arc<FileIr>]) -> Program {
             let id = FunctionId(u32::try_from(program.functions.len()).unwrap_or(u32::MAX));
             function_ids.entry(key).or_insert(id);
             program.functions.push(function.clone());
+        }
+    }
+    // Parameters: every one the policies declare, then those of library
+    // files that some file reads, so a policy that imports the standard
+    // library for a function does not list all of its parameters.
+    let used: std::collections::HashSet<&(String, String)> = files
+        .iter()
+        .flat_map(|file| -> Vec<&(String, String)> {
+            if file.library {
+                file.function_param_uses
+                    .iter()
+                    .filter_map(|index| file.param_uses.get(*index as usize))
+                    .collect()
+            } else {
+                file.param_uses.iter().collect()
+            }
+        })
+        .collect();
+    let mut param_ids: HashMap<(String, String), ParamId> = HashMap::new();
+    for library in [false, true] {
+        for file in files {
+            for param in &file.params {
+                let key = (param.package.clone(), param.name.clone());
+                if param.library != library
+                    || (library && !used.contains(&key))
+                    || param_ids.contains_key(&key)
+                {
+                    continue;
+                }
+                let id = ParamId(u32::try_from(program.params.len()).unwrap_or(u32::MAX));
+                param_ids.insert(key, id);
+                program.params.push(param.clone());
+            }
         }
     }
     let mut key_ids: HashMap<Arc<str>, KeyId> = HashMap::new();
@@ -91,15 +125,24 @@ pub fn link(files: &[&Arc<FileIr>]) -> Program {
                     .unwrap_or(FunctionId(u32::MAX))
             })
             .collect();
+        let params: Vec<ParamId> = file
+            .param_uses
+            .iter()
+            .map(|param| param_ids.get(param).copied().unwrap_or(ParamId(u32::MAX)))
+            .collect();
         maps.push(Renumber {
             keys,
             regexes,
             functions,
+            params,
         });
     }
     let mut next_function = 0usize;
     for (file, map) in files.iter().zip(&maps) {
         for rule in &file.rules {
+            if file.library {
+                continue;
+            }
             let mut rule = rule.clone();
             if let Some(source) = &mut rule.source {
                 map.expr(source);
@@ -125,6 +168,7 @@ struct Renumber {
     keys: Vec<KeyId>,
     regexes: Vec<RegexId>,
     functions: Vec<FunctionId>,
+    params: Vec<ParamId>,
 }
 
 impl Renumber {
@@ -163,6 +207,13 @@ impl Renumber {
     fn expr(&self, expr: &mut Expr) {
         match expr {
             Expr::Const(_) | Expr::Local(_) => {}
+            Expr::Param(param) => {
+                *param = self
+                    .params
+                    .get(param.0 as usize)
+                    .copied()
+                    .unwrap_or(ParamId(u32::MAX));
+            }
             Expr::List(items) | Expr::Resources(items) | Expr::Builtin { args: items, .. } => {
                 items.iter_mut().for_each(|item| self.expr(item));
             }

@@ -35,14 +35,33 @@ pub struct FileIr {
     pub regexes: Vec<Arc<str>>,
     /// Functions called by the file, as (package, name).
     pub callees: Vec<(String, String)>,
+    /// Parameters declared by the file, in source order.
+    pub params: Vec<super::Param>,
+    /// Whether the file is a library file: its rules are not compiled.
+    pub library: bool,
+    /// Parameters read by the file's functions, as indexes into
+    /// `param_uses`: a library file's rules are not compiled, so only
+    /// these of its reads count.
+    pub function_param_uses: Vec<u32>,
+    /// Parameters read by the file, as (package, name); [`Expr::Param`]
+    /// holds an index into this list until linking.
+    pub param_uses: Vec<(String, String)>,
 }
 
 /// Lowers a parsed and analysed file.
-pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Analysis) -> FileIr {
+pub fn lower_file(
+    path: &str,
+    text: &str,
+    file: &ast::SourceFile,
+    analysis: &Analysis,
+    library: bool,
+) -> FileIr {
     let mut tables = Tables::default();
     let lines = LineIndex::new(text);
     let mut rules = Vec::new();
     let mut functions = Vec::new();
+    let mut params = Vec::new();
+    let mut function_param_uses = Vec::new();
     for item in &file.items {
         match item {
             ast::Item::Rule(rule) => {
@@ -74,6 +93,7 @@ pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Ana
                     frame.bind(param.span);
                 }
                 let body = frame.expr(&function.body);
+                collect_params(&body, &mut function_param_uses);
                 functions.push(Function {
                     package: analysis.package.clone(),
                     name: function.name.name.clone(),
@@ -82,6 +102,26 @@ pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Ana
                     body,
                     file: path.to_string(),
                     span: function.span,
+                });
+            }
+            ast::Item::Param(param) => {
+                let Some(ty) = crate::items::param_type(&param.ty) else {
+                    continue;
+                };
+                let default = crate::literal::literal_to_json(&param.default)
+                    .unwrap_or(serde_json::Value::Null);
+                params.push(super::Param {
+                    package: analysis.package.clone(),
+                    name: param.name.name.clone(),
+                    ty,
+                    default,
+                    doc: param
+                        .doc
+                        .as_ref()
+                        .map(|doc| doc.text.clone())
+                        .unwrap_or_default(),
+                    file: path.to_string(),
+                    library,
                 });
             }
             ast::Item::Test(_) | ast::Item::Error(_) => {}
@@ -94,7 +134,21 @@ pub fn lower_file(path: &str, text: &str, file: &ast::SourceFile, analysis: &Ana
         keys: tables.keys.items,
         regexes: tables.regexes.items,
         callees: tables.callees.items,
+        params,
+        library,
+        function_param_uses,
+        param_uses: tables.params.items,
     }
+}
+
+/// Adds the parameters an expression reads to `out`.
+fn collect_params(expr: &Expr, out: &mut Vec<u32>) {
+    if let Expr::Param(param) = expr
+        && !out.contains(&param.0)
+    {
+        out.push(param.0);
+    }
+    expr.for_each_child(&mut |child| collect_params(child, out));
 }
 
 /// An insertion-ordered set that hands out indexes.
@@ -129,6 +183,7 @@ struct Tables {
     keys: Interner<Arc<str>>,
     regexes: Interner<Arc<str>>,
     callees: Interner<(String, String)>,
+    params: Interner<(String, String)>,
 }
 
 /// Lowering state of one rule or function.
@@ -276,6 +331,11 @@ impl<'a> Frame<'a> {
         Box::new(self.expr(expr))
     }
 
+    /// A read of a parameter, numbered within the file until linking.
+    fn param(&mut self, package: String, name: String) -> Expr {
+        Expr::Param(super::ParamId(self.tables.params.intern((package, name))))
+    }
+
     fn expr(&mut self, expr: &ast::Expr) -> Expr {
         match &expr.kind {
             ExprKind::Null | ExprKind::Error => Expr::Const(Const::Null),
@@ -288,6 +348,9 @@ impl<'a> Frame<'a> {
                     Some(local) => Expr::Local(*local),
                     None => Expr::Const(Const::Null),
                 },
+                Some(Definition::Param { package, name }) => {
+                    self.param(package.clone(), name.clone())
+                }
                 _ => Expr::Const(Const::Null),
             },
             ExprKind::List(items) => Expr::List(items.iter().map(|item| self.expr(item)).collect()),
@@ -304,6 +367,11 @@ impl<'a> Frame<'a> {
                     }
                 }
                 Expr::Object(entries)
+            }
+            ExprKind::Field(..)
+                if let Some(Definition::Param { package, name }) = self.uses.get(&expr.span) =>
+            {
+                self.param(package.clone(), name.clone())
             }
             ExprKind::Field(base, member) => {
                 let base = self.boxed(base);

@@ -74,6 +74,10 @@ pub struct RegexId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct FunctionId(pub u32);
 
+/// An entry of [`Program::params`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ParamId(pub u32);
+
 /// A check of a rule: its index in the rule, in source order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct CheckId(pub u32);
@@ -93,6 +97,48 @@ pub struct Program {
     /// The regex table: every `matches` pattern, in order of first use,
     /// without duplicates.
     pub regexes: Vec<Arc<str>>,
+    /// The policy parameters, indexed by [`ParamId`]: those declared by the
+    /// policies, file by file in source order, then those of library files
+    /// that the program reads. Their values are not part of the program:
+    /// the host gives them at evaluation time.
+    pub params: Vec<Param>,
+}
+
+/// A policy parameter: a value the host sets at evaluation time, with a
+/// default.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// The package that declares it.
+    pub package: String,
+    /// Its name.
+    pub name: String,
+    /// The declared type.
+    pub ty: ward_abi::ParamType,
+    /// The default value.
+    pub default: serde_json::Value,
+    /// The doc comment.
+    pub doc: String,
+    /// The file that declares it.
+    pub file: String,
+    /// Whether that file is a library file (whose rules are not compiled).
+    pub library: bool,
+}
+
+impl Param {
+    /// The qualified name: `package.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.package, self.name)
+    }
+
+    /// The parameter as a module's metadata lists it.
+    pub fn meta(&self) -> ward_abi::ParamMeta {
+        ward_abi::ParamMeta {
+            name: self.qualified_name(),
+            ty: self.ty.to_string(),
+            default: self.default.to_string(),
+            doc: self.doc.clone(),
+        }
+    }
 }
 
 impl Program {
@@ -132,6 +178,11 @@ impl Program {
         self.rules
             .iter()
             .find(|rule| rule.info.package == package && rule.info.name == name)
+    }
+
+    /// The metadata of every parameter, in [`ParamId`] order.
+    pub fn param_metas(&self) -> Vec<ward_abi::ParamMeta> {
+        self.params.iter().map(Param::meta).collect()
     }
 
     /// The program in a readable text form, for tests and debugging.
@@ -528,13 +579,15 @@ pub enum Expr {
         /// Its arguments.
         args: Vec<Expr>,
     },
+    /// The value of a policy parameter, as the host set it.
+    Param(ParamId),
 }
 
 impl Expr {
     /// Calls `f` on every direct subexpression.
     pub fn for_each_child(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
-            Expr::Const(_) | Expr::Local(_) => {}
+            Expr::Const(_) | Expr::Local(_) | Expr::Param(_) => {}
             Expr::List(items) | Expr::Resources(items) => items.iter().for_each(f),
             Expr::Call { args, .. } | Expr::Builtin { args, .. } => args.iter().for_each(f),
             Expr::Object(entries) => entries.iter().for_each(|(_, value)| f(value)),

@@ -119,6 +119,10 @@ fn list(program: &Program, items: &[Expr]) -> String {
 
 fn expr(program: &Program, e: &Expr) -> String {
     match e {
+        Expr::Param(param) => match program.params.get(param.0 as usize) {
+            Some(param) => format!("param {}", param.qualified_name()),
+            None => "param ?".to_string(),
+        },
         Expr::Const(Const::Null) => "null".to_string(),
         Expr::Const(Const::Bool(value)) => value.to_string(),
         Expr::Const(Const::Number(value)) => format!("{value}"),

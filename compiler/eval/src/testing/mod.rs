@@ -125,11 +125,15 @@ pub fn run_tests(
     let Some(program) = program(db, workspace) else {
         return Err(TestRunError::WorkspaceHasErrors);
     };
-    let evaluator = Evaluator::new(&program);
+    let mut evaluator = Evaluator::new(&program);
     let mut results = Vec::new();
     for file in workspace.files(db) {
+        if *file.library(db) {
+            continue;
+        }
         let parsed = parse(db, *file);
-        let package = analyze(db, workspace, *file).package.clone();
+        let analysis = analyze(db, workspace, *file);
+        let package = analysis.package.clone();
         for item in &parsed.file.items {
             let Item::Test(test) = item else { continue };
             if options
@@ -137,6 +141,21 @@ pub fn run_tests(
                 .as_ref()
                 .is_some_and(|filter| !test.name.name.contains(filter.as_str()))
             {
+                continue;
+            }
+            let overrides = test_params(test, analysis, &program);
+            if let Err(problem) = evaluator.set_params(&overrides) {
+                let result = TestResult {
+                    name: test.name.name.clone(),
+                    package: package.clone(),
+                    file: file.path(db).clone(),
+                    span: test.span,
+                    status: TestStatus::Passed,
+                    failures: Vec::new(),
+                    explanation: String::new(),
+                    report: None,
+                };
+                results.push(error(result, test.span, problem.to_string()));
                 continue;
             }
             results.push(run_test(
@@ -177,12 +196,11 @@ fn run_test(
     let Some(input) = input else {
         return error(result, test.span, "the test has no `input`".to_string());
     };
-    let json = match literal_to_json(input) {
-        Ok(json) => json,
-        Err(problem) => return error(result, problem.span, problem.message),
+    let (name, text) = match input_text(test, input, file) {
+        Ok(loaded) => loaded,
+        Err((span, message)) => return error(result, span, message),
     };
-    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    let document = match ward_model::load(&test.name.name, text.as_bytes(), &Default::default()) {
+    let document = match ward_model::load(&name, &text, &Default::default()) {
         Ok(document) => document,
         Err(load_error) => {
             return error(
@@ -240,6 +258,66 @@ fn run_test(
     }
     result.report = Some(report);
     result
+}
+
+/// The parameter values a test sets with `param name = value`, by
+/// qualified name; parameters that the program does not read are left out.
+fn test_params(
+    test: &TestDef,
+    analysis: &ward_compiler::Analysis,
+    program: &Program,
+) -> Vec<(String, serde_json::Value)> {
+    test.body
+        .iter()
+        .filter_map(|stmt| match stmt {
+            TestStmt::Param { name, value, .. } => {
+                let Some(ward_compiler::Definition::Param { package, name }) =
+                    analysis.uses.get(&name.span)
+                else {
+                    return None;
+                };
+                let qualified = format!("{package}.{name}");
+                if !program
+                    .params
+                    .iter()
+                    .any(|param| param.qualified_name() == qualified)
+                {
+                    return None;
+                }
+                let value = literal_to_json(value).ok()?;
+                Some((qualified, value))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name and bytes a test's input is loaded from: the file of
+/// `input file("...")`, relative to the test's own file; the text of
+/// `input r"..."`, read as JSON or YAML; or the literal, as JSON.
+fn input_text(
+    test: &TestDef,
+    input: &ward_syntax::ast::Expr,
+    test_file: &str,
+) -> Result<(String, Vec<u8>), (Span, String)> {
+    if let Some(literal) = ward_compiler::analysis::input_file(input) {
+        let relative = literal.as_plain().unwrap_or_default();
+        let path = std::path::Path::new(test_file)
+            .parent()
+            .unwrap_or_else(|| std::path::Path::new(""))
+            .join(&relative);
+        let name = path.to_string_lossy().to_string();
+        return match std::fs::read(&path) {
+            Ok(bytes) => Ok((name, bytes)),
+            Err(problem) => Err((input.span, format!("cannot read `{name}`: {problem}"))),
+        };
+    }
+    if let ward_syntax::ast::ExprKind::RawString(text) = &input.kind {
+        return Ok((test.name.name.clone(), text.clone().into_bytes()));
+    }
+    let json = literal_to_json(input).map_err(|problem| (problem.span, problem.message))?;
+    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    Ok((test.name.name.clone(), text.into_bytes()))
 }
 
 fn error(mut result: TestResult, span: Span, message: String) -> TestResult {
