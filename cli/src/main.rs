@@ -88,6 +88,10 @@ enum Command {
         /// The reason written into each suppression of `--write-baseline`.
         #[arg(long, requires = "write_baseline")]
         reason: Option<String>,
+        /// Run the standard library's rules beside the `--policy` files
+        /// (without `--policy`, the standard library runs alone).
+        #[arg(long)]
+        stdlib: bool,
         /// Set a policy parameter: `NAME=VALUE`, the value a YAML or JSON
         /// scalar or list (`90`, `[owner, team]`), else text. NAME is the
         /// qualified name or, when unique, the short one. Repeatable;
@@ -262,6 +266,7 @@ fn main() -> ExitCode {
             reason,
             param,
             params_file,
+            stdlib,
             inputs,
         } => commands::check::run(
             &policies,
@@ -276,6 +281,7 @@ fn main() -> ExitCode {
                 write_baseline: write_baseline.as_deref().zip(reason.as_deref()),
                 param: &param,
                 params_file: params_file.as_deref(),
+                stdlib,
             },
         ),
         Command::Eval {

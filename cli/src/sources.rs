@@ -71,6 +71,19 @@ pub struct LoadedPolicies {
 /// The first segment of every standard library package.
 const STDLIB_PREFIX: &str = "ward.";
 
+/// Loads the policy files under `paths` and the standard library's rules
+/// beside them (`ward check --stdlib`).
+pub fn load_policies_with_stdlib(paths: &[PathBuf]) -> Result<LoadedPolicies, String> {
+    let mut loaded = load_policies(paths)?;
+    if !paths.is_empty() {
+        for (path, text) in ward_stdlib::FILES {
+            loaded.compiler.set_policy_file(path, (*text).to_string());
+        }
+        loaded.file_count += ward_stdlib::FILES.len();
+    }
+    Ok(loaded)
+}
+
 /// Loads the policy files under `paths`; with no paths, the standard library.
 pub fn load_policies(paths: &[PathBuf]) -> Result<LoadedPolicies, String> {
     let mut compiler = Compiler::default();

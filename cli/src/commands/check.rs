@@ -11,7 +11,7 @@ use ward_model::LoadOptions;
 use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
 use crate::inputs::{Inputs, load_inputs, load_parameters, report_load_errors};
-use crate::sources::{fail, load_policies, report_diagnostics};
+use crate::sources::{fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
 };
@@ -36,6 +36,8 @@ pub struct Options<'a> {
     pub param: &'a [String],
     /// `--params FILE`.
     pub params_file: Option<&'a Path>,
+    /// `--stdlib`: run the standard library's rules beside the policies.
+    pub stdlib: bool,
 }
 
 pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
@@ -49,6 +51,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         write_baseline,
         param,
         params_file,
+        stdlib,
     } = *options;
     let overrides = match crate::params::overrides(params_file, param) {
         Ok(overrides) => overrides,
@@ -58,7 +61,12 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(found) => found.unwrap_or_default(),
         Err(message) => return fail(&message),
     };
-    let loaded = match load_policies(policies) {
+    let load = if stdlib {
+        load_policies_with_stdlib
+    } else {
+        load_policies
+    };
+    let loaded = match load(policies) {
         Ok(loaded) => loaded,
         Err(message) => return fail(&message),
     };

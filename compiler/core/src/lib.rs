@@ -74,6 +74,17 @@ impl Compiler {
         file
     }
 
+    /// Adds a file that is compiled with its rules, or replaces the text of
+    /// the file with this path and makes it such a file (the opposite of
+    /// [`Compiler::set_library_file`]).
+    pub fn set_policy_file(&mut self, path: &str, text: String) -> SourceFile {
+        let file = self.set_file(path, text);
+        if *file.library(&self.db) {
+            file.set_library(&mut self.db).to(false);
+        }
+        file
+    }
+
     /// Removes a file from the workspace.
     pub fn remove_file(&mut self, path: &str) {
         let files: Vec<SourceFile> = self

@@ -467,7 +467,7 @@ fn keyword(word: &str, replace: Span) -> CompletionItem {
 }
 
 fn top_level(replace: Span) -> Vec<CompletionItem> {
-    let mut items: Vec<CompletionItem> = ["rule", "fn", "test", "package", "import"]
+    let mut items: Vec<CompletionItem> = ["rule", "fn", "test", "package", "import", "param"]
         .iter()
         .map(|word| keyword(word, replace))
         .collect();
@@ -480,6 +480,13 @@ fn top_level(replace: Span) -> Vec<CompletionItem> {
         CompletionItem::new("fn …", CompletionKind::Snippet, replace, 2)
             .detail("function")
             .snippet("fn ${1:name}(${2:x}) = $0"),
+    );
+    items.push(
+        CompletionItem::new("param …", CompletionKind::Snippet, replace, 2)
+            .detail("policy parameter")
+            .snippet(
+                "/// ${4:What a team sets here.}\nparam ${1:name}: ${2:list<string>} = ${3:[]}",
+            ),
     );
     items.push(
         CompletionItem::new("test …", CompletionKind::Snippet, replace, 2)

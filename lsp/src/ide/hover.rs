@@ -488,7 +488,11 @@ pub(crate) const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "input",
-        "`input { ... }`: the constant document a test runs its rules on.",
+        "`input { ... }`: the constant document a test runs its rules on; also `input file(\"fixtures/app.yaml\")` or `input r\"...\"` (YAML or JSON text).",
+    ),
+    (
+        "param",
+        "`param name: type = default`: a policy parameter, a value a team sets at run time (`ward check --param name=value`); in a test, `param name = value` sets it for that test.",
     ),
     (
         "expect",

@@ -110,7 +110,7 @@ codes! {
     UnknownOutcome = "E0402", Error, "unknown outcome",
         "`expect` takes one of the outcomes `pass`, `fail`, `skip`, `unknown`.";
     BadTestInput = "E0403", Error, "invalid test input",
-        "A test needs exactly one `input`, and it must be a constant: literals, lists and objects only (no names, calls or operators).";
+        "A test needs exactly one `input`: a constant (literals, lists and objects only: no names, calls or operators), the text of an input file (`input r\"...\"`), or a file (`input file(\"fixtures/app.yaml\")`, relative to the test's file).";
     UnknownParamType = "E0701", Error, "unknown parameter type",
         "A policy parameter is declared with one of the types `bool`, `number`, `string`, `object`, `list` or `list<T>` (a list whose elements all have type `T`).\n\n```ward\nparam required_tags: strings = [\"owner\"]\n```\n\nWrite `list<string>`.";
     ParamTypeMismatch = "E0702", Error, "parameter value of the wrong type",
