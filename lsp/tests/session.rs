@@ -601,6 +601,17 @@ async fn a_burst_of_edits() {
         )
         .await;
     client.notify("initialized", json!({})).await;
+    // The workspace (and the standard library, as library files) is loaded
+    // after `initialized`; a request running when it lands is refused as
+    // "content modified", as any edit would. Start the burst once it has.
+    client
+        .wait_for("the workspace loaded", |message| {
+            message["method"] == "window/logMessage"
+                && message["params"]["message"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with("ward: loaded"))
+        })
+        .await;
     let uri = "untitled:burst.ward";
     client
         .notify(
