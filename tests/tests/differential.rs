@@ -118,6 +118,7 @@ const TYPE_PATTERNS: &[&str] = &[
 
 const KEYS: &[&str] = &[
     "A", "B", "Port", "Cidr", "Name", "Items", "Enabled", "Days", "Missing", "Open", "Choice",
+    "Text",
 ];
 
 const TAG_KEYS: &[&str] = &["env", "Name", "owner"];
@@ -135,6 +136,11 @@ const NUMBER_LITERALS: &[&str] = &["0", "22", "-1", "90", "2.5", "0.1", "443", "
 
 const STRING_LITERALS: &[&str] = &[
     "\"\"",
+    "\"arn:aws:\"",
+    "\"arn:aws:p:x\"",
+    "\":x\"",
+    "\"-logs\"",
+    "\"arn:\"",
     "\"22\"",
     "\"abc\"",
     "\"ABC\"",
@@ -1134,6 +1140,19 @@ impl TemplateGen<'_> {
                         { "Fn::GetAtt": [self.other(), "Arn"] },
                     ]),
                 );
+            }
+            if self.c.one_in(3) {
+                // Text with unknown parts: known at the start, the end, or
+                // neither.
+                let text =
+                    self.c
+                        .pick(&["arn:aws:${Open}:x", "${Open}-logs", "a${Open}", "${Open}"]);
+                let value = if self.c.one_in(2) {
+                    json!({ "Fn::Sub": text })
+                } else {
+                    json!({ "Fn::Join": ["", ["arn:", { "Ref": "Open" }, self.value(0)]] })
+                };
+                properties.insert("Text".to_string(), value);
             }
             if self.c.one_in(4) {
                 // A value that depends on a condition the template leaves

@@ -17,7 +17,7 @@ use ward_abi::layout::{
     SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, STATUS_OK, TAG_BOOL, TAG_LIST,
     TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
-use ward_abi::layout::{SLOT_KIND, UNKNOWN_KIND_NAMES, UNKNOWN_REFERENCE};
+use ward_abi::layout::{SLOT_KIND, UNKNOWN_KIND_NAMES, UNKNOWN_REFERENCE, UNKNOWN_TEXT};
 use ward_abi::{KEY_UNKNOWN, NONE};
 use ward_compiler::builtins::{ARN_FIELDS, Builtin};
 use ward_compiler::ir::{
@@ -513,7 +513,9 @@ impl<'c, 'p> Body<'c, 'p> {
             .i32c(i32::from(TAG_UNKNOWN))
             .eq()
             .if_i32();
-        // A reference to a resource equals no constant.
+        // A reference to a resource equals no constant; text with unknown
+        // parts only a string constant that fits its known parts (and
+        // then maybe).
         self.f
             .get(v)
             .load8(SLOT_KIND)
@@ -522,7 +524,26 @@ impl<'c, 'p> Body<'c, 'p> {
             .if_i32()
             .i32c(0)
             .else_();
+        self.f
+            .get(v)
+            .load8(SLOT_KIND)
+            .i32c(i32::from(UNKNOWN_TEXT))
+            .eq()
+            .if_i32();
+        match constant {
+            Const::String(text) => {
+                let slot = self.cx.pool.string_slot(text);
+                self.f.get(v).u32c(slot).call(Rt::TextFits.index()).if_i32();
+                self.f.get(v).set(unknown).i32c(2);
+                self.f.else_().i32c(0).end();
+            }
+            _ => {
+                self.f.i32c(0);
+            }
+        }
+        self.f.else_();
         self.f.get(v).set(unknown).i32c(2);
+        self.f.end();
         self.f.end();
         self.f.else_();
         match constant {

@@ -249,7 +249,7 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         optional: 0,
         variadic: false,
         returns: Ty::String,
-        doc: "What an unknown value stands for: `\"reference\"` (a `Ref` or `Fn::GetAtt` of a resource), `\"parameter\"` (a parameter without default), `\"pseudo_parameter\"`, `\"dynamic_reference\"` (`{{resolve:...}}`), `\"import\"` (`Fn::ImportValue`), `\"after_apply\"` (Terraform) or `\"other\"`; `null` for a value that is not unknown. Never unknown itself.",
+        doc: "What an unknown value stands for: `\"reference\"` (a `Ref` or `Fn::GetAtt` of a resource), `\"parameter\"` (a parameter without default), `\"pseudo_parameter\"`, `\"dynamic_reference\"` (`{{resolve:...}}`), `\"import\"` (`Fn::ImportValue`), `\"after_apply\"` (Terraform), `\"text\"` (text with known and unknown parts, from `Fn::Sub` or `Fn::Join`) or `\"other\"`; `null` for a value that is not unknown. Never unknown itself.",
     },
     BuiltinInfo {
         builtin: Builtin::Lower,

@@ -100,7 +100,26 @@ pub(crate) fn apply<'d>(
         },
         Builtin::StartsWith | Builtin::EndsWith => {
             let second = arg(1);
-            if first.is_unknown() {
+            let starts = builtin == Builtin::StartsWith;
+            if let (Some((prefix, suffix)), View::Str(affix)) = (first.text_parts(), second.view())
+            {
+                // Text with unknown parts: its known start (or end) may
+                // decide.
+                let known = if starts { prefix } else { suffix };
+                if affix.len() <= known.len() {
+                    Value::Bool(if starts {
+                        known.starts_with(affix)
+                    } else {
+                        known.ends_with(affix)
+                    })
+                } else if (starts && affix.starts_with(known))
+                    || (!starts && affix.ends_with(known))
+                {
+                    first.clone()
+                } else {
+                    Value::Bool(false)
+                }
+            } else if first.is_unknown() {
                 first.clone()
             } else if second.is_unknown() {
                 second

@@ -110,6 +110,27 @@ pub(crate) fn equals<'d>(
         (None, Some(_)) if !left.is_unknown() => return Ok(Truth::False),
         _ => {}
     }
+    // Text with unknown parts equals only a string that starts with its
+    // known prefix and ends with its known suffix (and then maybe).
+    for (text, other) in [(left, right), (right, left)] {
+        if let Some((prefix, suffix)) = text.text_parts()
+            && !other.is_unknown()
+        {
+            let fits = match other.view() {
+                View::Str(s) => {
+                    s.len() >= prefix.len() + suffix.len()
+                        && s.starts_with(prefix)
+                        && s.ends_with(suffix)
+                }
+                _ => false,
+            };
+            return Ok(if fits {
+                Truth::Unknown(text.clone())
+            } else {
+                Truth::False
+            });
+        }
+    }
     if left.is_unknown() {
         return Ok(Truth::Unknown(left.clone()));
     }

@@ -160,6 +160,15 @@ impl<'d> Value<'d> {
         }
     }
 
+    /// The known prefix and suffix of text with unknown parts (an unknown
+    /// value of kind text).
+    pub(crate) fn text_parts(&self) -> Option<(&'d str, &'d str)> {
+        match self.unknown_kind()? {
+            UnknownKind::Text { prefix, suffix } => Some((prefix, suffix)),
+            _ => None,
+        }
+    }
+
     /// The reason of an unknown value, empty for any other.
     pub(crate) fn unknown_reason(&self) -> &str {
         match self.view() {

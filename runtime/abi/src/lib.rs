@@ -243,9 +243,13 @@ pub mod layout {
     pub const UNKNOWN_IMPORT: u8 = 5;
     /// Unknown kind: a Terraform value known after apply.
     pub const UNKNOWN_AFTER_APPLY: u8 = 6;
+    /// Unknown kind: text with unknown parts; its details give the known
+    /// prefix and suffix (the detail string is both, the target field the
+    /// prefix's byte length).
+    pub const UNKNOWN_TEXT: u8 = 7;
     /// The names of the unknown kinds, by code, as `unknown_kind(x)` gives
     /// them.
-    pub const UNKNOWN_KIND_NAMES: [&str; 7] = [
+    pub const UNKNOWN_KIND_NAMES: [&str; 8] = [
         "other",
         "reference",
         "parameter",
@@ -253,6 +257,7 @@ pub mod layout {
         "dynamic_reference",
         "import",
         "after_apply",
+        "text",
     ];
     /// Size of the details right before the reason string of an unknown
     /// value whose kind is not `UNKNOWN_OTHER`.

@@ -544,18 +544,24 @@ impl<'a> Encoder<'a, '_, '_> {
     /// (the attribute of `Fn::GetAtt`, `NONE` for `Ref`; a parameter's
     /// name; a dynamic reference's service).
     fn unknown_details(&mut self, kind: &UnknownKind) {
-        let target = match kind {
-            UnknownKind::Reference { resource, .. } => {
-                self.document.resource_index(resource).map_or(NONE, to_u32)
-            }
-            _ => NONE,
-        };
-        let detail = kind.detail();
         // The detail string first, so that the details sit right before
         // the reason string the caller writes next.
-        let (detail_off, detail_len) = match detail {
-            Some(text) => self.string(text),
-            None => (NONE, 0),
+        let (target, (detail_off, detail_len)) = match kind {
+            UnknownKind::Reference { resource, .. } => (
+                self.document.resource_index(resource).map_or(NONE, to_u32),
+                kind.detail().map_or((NONE, 0), |text| self.string(text)),
+            ),
+            // The known prefix and suffix, one after the other; the
+            // "target" is the prefix's length.
+            UnknownKind::Text { prefix, suffix } => {
+                let (offset, prefix_len) = self.string(prefix);
+                let (_, suffix_len) = self.string(suffix);
+                (prefix_len, (offset, prefix_len + suffix_len))
+            }
+            _ => (
+                NONE,
+                kind.detail().map_or((NONE, 0), |text| self.string(text)),
+            ),
         };
         let at = self.reserve(UNKNOWN_DETAILS_SIZE as usize);
         self.put(at + UNKNOWN_TARGET as usize, target);
@@ -990,7 +996,10 @@ fn trees_size(mut pending: Vec<&Node>) -> (usize, usize) {
             Value::Unknown(unknown) => {
                 unknown.reason.len()
                     + UNKNOWN_DETAILS_SIZE as usize
-                    + unknown.kind.detail().map_or(0, str::len)
+                    + match &unknown.kind {
+                        UnknownKind::Text { prefix, suffix } => prefix.len() + suffix.len(),
+                        kind => kind.detail().map_or(0, str::len),
+                    }
             }
             Value::List(items) => {
                 pending.extend(items);
@@ -1019,6 +1028,7 @@ fn kind_code(kind: &UnknownKind) -> u8 {
         UnknownKind::DynamicReference { .. } => UNKNOWN_DYNAMIC_REFERENCE,
         UnknownKind::Import => UNKNOWN_IMPORT,
         UnknownKind::AfterApply => UNKNOWN_AFTER_APPLY,
+        UnknownKind::Text { .. } => UNKNOWN_TEXT,
     }
 }
 

@@ -144,6 +144,14 @@ pub enum UnknownKind {
     Import,
     /// A Terraform value known only after apply.
     AfterApply,
+    /// Text with unknown parts (`!Sub "arn:aws:iam::${AWS::AccountId}:root"`):
+    /// what is known before the first unknown part and after the last.
+    Text {
+        /// The known text it starts with.
+        prefix: Arc<str>,
+        /// The known text it ends with.
+        suffix: Arc<str>,
+    },
 }
 
 impl UnknownKind {
@@ -157,6 +165,7 @@ impl UnknownKind {
             UnknownKind::DynamicReference { .. } => "dynamic_reference",
             UnknownKind::Import => "import",
             UnknownKind::AfterApply => "after_apply",
+            UnknownKind::Text { .. } => "text",
         }
     }
 
@@ -168,7 +177,11 @@ impl UnknownKind {
             UnknownKind::Reference { attribute, .. } => attribute.as_deref(),
             UnknownKind::Parameter { name } | UnknownKind::PseudoParameter { name } => Some(name),
             UnknownKind::DynamicReference { service } => Some(service),
-            UnknownKind::Other | UnknownKind::Import | UnknownKind::AfterApply => None,
+            // Text has two: see [`UnknownKind::Text`].
+            UnknownKind::Other
+            | UnknownKind::Import
+            | UnknownKind::AfterApply
+            | UnknownKind::Text { .. } => None,
         }
     }
 }

@@ -430,6 +430,62 @@ pub(crate) fn case(f: &mut Func) {
 pub(crate) fn affix(f: &mut Func) {
     let (a, b, ends) = (0, 1, 2);
     let (la, lb) = (f.i32_local(), f.i32_local());
+    let [start, prefix, total, known, known_len, pb] = f.i32_locals();
+    // Text with unknown parts: its known start (or end) may decide.
+    super::core::is_text(f, a);
+    tag(f, b);
+    f.i32c(i32::from(TAG_STRING)).eq().and().if_();
+    super::core::text_parts(f, a, [start, prefix, total]);
+    // The known part: the prefix, or the suffix right after it.
+    f.get(start)
+        .get(prefix)
+        .add()
+        .get(start)
+        .get(ends)
+        .select()
+        .set(known);
+    f.get(total)
+        .get(prefix)
+        .sub()
+        .get(prefix)
+        .get(ends)
+        .select()
+        .set(known_len);
+    f.get(b).load32(SLOT_PAYLOAD_LEN).set(lb);
+    f.get(b).addr().set(pb);
+    f.get(lb).get(known_len).le_u().if_();
+    // The affix lies within the known part.
+    f.get(known)
+        .get(known_len)
+        .get(lb)
+        .sub()
+        .i32c(0)
+        .get(ends)
+        .select()
+        .add()
+        .get(lb)
+        .get(pb)
+        .get(lb)
+        .call(Rt::StrEq.index());
+    bool_value(f);
+    f.ret();
+    f.end();
+    // The known part lies within the affix: maybe.
+    f.get(pb)
+        .get(lb)
+        .get(known_len)
+        .sub()
+        .i32c(0)
+        .get(ends)
+        .select()
+        .add()
+        .get(known_len)
+        .get(known)
+        .get(known_len)
+        .call(Rt::StrEq.index());
+    f.if_().get(a).ret().end();
+    f.u32c(FALSE).ret();
+    f.end();
     return_if_tag(f, a, TAG_UNKNOWN, a);
     return_if_tag(f, b, TAG_UNKNOWN, b);
     tag(f, a);

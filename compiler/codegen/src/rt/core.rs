@@ -7,7 +7,7 @@ use ward_abi::layout::{
     RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_KIND,
     SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL,
     TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN, UNKNOWN_DETAIL_LEN, UNKNOWN_DETAIL_OFF,
-    UNKNOWN_DETAILS_SIZE, UNKNOWN_REFERENCE, UNKNOWN_TARGET,
+    UNKNOWN_DETAILS_SIZE, UNKNOWN_REFERENCE, UNKNOWN_TARGET, UNKNOWN_TEXT,
 };
 use wasm_encoder::Instruction;
 
@@ -553,6 +553,66 @@ pub(crate) fn is_reference(f: &mut Func, v: u32) {
         .and();
 }
 
+/// Pushes whether the slot in local `v` is text with unknown parts: an
+/// unknown value of kind text.
+pub(crate) fn is_text(f: &mut Func, v: u32) {
+    f.get(v)
+        .load8(SLOT_TAG)
+        .i32c(i32::from(TAG_UNKNOWN))
+        .eq()
+        .get(v)
+        .load8(SLOT_KIND)
+        .i32c(i32::from(UNKNOWN_TEXT))
+        .eq()
+        .and();
+}
+
+/// Sets locals `[start, prefix, total]` for the text with unknown parts in
+/// local `v`: the absolute address of its known prefix, whose suffix
+/// follows it, the prefix's length, and both lengths together.
+pub(crate) fn text_parts(f: &mut Func, v: u32, [start, prefix, total]: [u32; 3]) {
+    let details = f.i32_local();
+    unknown_details(f, v);
+    f.set(details);
+    f.gget(global::INPUT)
+        .get(details)
+        .load32(UNKNOWN_DETAIL_OFF)
+        .add()
+        .set(start);
+    f.get(details).load32(UNKNOWN_TARGET).set(prefix);
+    f.get(details).load32(UNKNOWN_DETAIL_LEN).set(total);
+}
+
+/// `text_fits(v, s) -> i32`: whether the string `s` starts with the known
+/// prefix of the text with unknown parts `v` and ends with its known
+/// suffix, the two not overlapping (so `v` may be `s`).
+pub(crate) fn text_fits(f: &mut Func) {
+    let (v, s) = (0, 1);
+    let [start, prefix, total, sa, sl, suffix] = f.i32_locals();
+    text_parts(f, v, [start, prefix, total]);
+    f.get(total).get(prefix).sub().set(suffix);
+    f.get(s).addr().set(sa);
+    f.get(s).load32(SLOT_PAYLOAD_LEN).set(sl);
+    f.get(sl).get(total).lt_u().if_().i32c(0).ret().end();
+    f.get(sa)
+        .get(prefix)
+        .get(start)
+        .get(prefix)
+        .call(Rt::StrEq.index());
+    f.eqz().if_().i32c(0).ret().end();
+    f.get(sa)
+        .get(sl)
+        .add()
+        .get(suffix)
+        .sub()
+        .get(suffix)
+        .get(start)
+        .get(prefix)
+        .add()
+        .get(suffix)
+        .call(Rt::StrEq.index());
+}
+
 /// Pushes the address of the details of the unknown value in local `v`
 /// (they sit right before its reason string).
 fn unknown_details(f: &mut Func, v: u32) {
@@ -570,6 +630,20 @@ pub(crate) fn ref_eq(f: &mut Func) {
     f.set(ra);
     is_reference(f, b);
     f.set(rb);
+    // Text with unknown parts against a known value: a string that fits
+    // it may be equal (the text itself, unknown), anything else is not.
+    for (text, known) in [(a, b), (b, a)] {
+        is_text(f, text);
+        tag(f, known);
+        f.i32c(i32::from(TAG_UNKNOWN)).ne().and().if_();
+        tag(f, known);
+        f.i32c(i32::from(TAG_STRING)).eq().if_();
+        f.get(text).get(known).call(Rt::TextFits.index());
+        f.if_().get(text).ret().end();
+        f.end();
+        f.u32c(FALSE).ret();
+        f.end();
+    }
     f.get(ra).get(rb).or().eqz().if_().i32c(0).ret().end();
     f.get(ra).get(rb).and().if_();
     unknown_details(f, a);

@@ -44,6 +44,7 @@ pub(crate) enum Rt {
     StrFind,
     Eq,
     RefEq,
+    TextFits,
     Target,
     Order,
     Contains,
@@ -129,6 +130,7 @@ impl Rt {
         Rt::StrFind,
         Rt::Eq,
         Rt::RefEq,
+        Rt::TextFits,
         Rt::Target,
         Rt::Order,
         Rt::Contains,
@@ -228,6 +230,7 @@ impl Rt {
             | Rt::Index
             | Rt::Eq
             | Rt::RefEq
+            | Rt::TextFits
             | Rt::Contains
             | Rt::ParseNumber
             | Rt::Matches
@@ -324,6 +327,7 @@ impl Rt {
             Rt::StrFind => core::str_find(&mut f),
             Rt::Eq => core::eq(&mut f),
             Rt::RefEq => core::ref_eq(&mut f),
+            Rt::TextFits => core::text_fits(&mut f),
             Rt::Target => core::target(&mut f),
             Rt::Order => core::order(&mut f),
             Rt::Contains => core::contains(&mut f),

@@ -240,19 +240,19 @@ impl<'a> Template<'a> {
                 }
             }
         };
-        let mut out = String::with_capacity(text.len());
+        let mut out = PartialText::with_capacity(text.len());
         let mut unknown: Option<Unknown> = super::dynamic_unknown(&text);
         let mut rest: &str = &text;
         while let Some(start) = find_placeholder(rest) {
-            out.push_str(rest.get(..start).unwrap_or(""));
+            out.known(rest.get(..start).unwrap_or(""));
             let after = rest.get(start + 2..).unwrap_or("");
             if let Some(literal) = after.strip_prefix('!') {
-                out.push_str("${");
+                out.known("${");
                 rest = literal;
                 continue;
             }
             let Some(end) = after.find('}') else {
-                out.push_str(rest.get(start..).unwrap_or(""));
+                out.known(rest.get(start..).unwrap_or(""));
                 rest = "";
                 break;
             };
@@ -260,23 +260,22 @@ impl<'a> Template<'a> {
             rest = after.get(end + 1..).unwrap_or("");
             let value = self.sub_variable(name, &variables, pos);
             match scalar_string(&value) {
-                Ok(text) => out.push_str(&text),
-                Err(reason) => {
-                    if unknown.is_none() {
-                        // Text built from an unknown part is no longer what
-                        // the part stands for.
-                        unknown = Some(Unknown::other(match &value.value {
-                            Value::Unknown(_) => reason,
-                            _ => format!("`${{{name}}}` in `Fn::Sub` is not a string"),
-                        }));
-                    }
+                Ok(text) => out.known(&text),
+                Err(reason) if value.is_unknown() => out.unknown(reason),
+                Err(_) => {
+                    unknown.get_or_insert_with(|| {
+                        Unknown::other(format!("`${{{name}}}` in `Fn::Sub` is not a string"))
+                    });
                 }
             }
         }
-        out.push_str(rest);
+        out.known(rest);
         match unknown {
             Some(reason) => Node::new(Value::Unknown(reason), pos),
-            None => self.copied(Node::new(Value::string(&out), pos)),
+            None => match out.finish() {
+                Ok(text) => self.copied(Node::new(Value::string(&text), pos)),
+                Err(unknown) => Node::new(Value::Unknown(unknown), pos),
+            },
         }
     }
 
@@ -296,7 +295,14 @@ impl<'a> Template<'a> {
             && let Some(&target) = self.resource_index.get(resource)
         {
             self.edge(target, EdgeKind::Sub);
-            return Node::unknown(format!("attribute `{attribute}` of `{resource}`"), pos);
+            return Node::unknown_of_kind(
+                format!("attribute `{attribute}` of `{resource}`"),
+                UnknownKind::Reference {
+                    resource: Arc::from(resource),
+                    attribute: Some(Arc::from(attribute)),
+                },
+                pos,
+            );
         }
         self.named_value(name, EdgeKind::Sub, pos)
             .unwrap_or_else(|| Node::new(Value::string(""), pos))
@@ -315,24 +321,23 @@ impl<'a> Template<'a> {
         };
         match &items.value {
             Value::List(parts) => {
-                let mut out = String::new();
+                let mut out = PartialText::with_capacity(0);
                 for (index, part) in parts.iter().enumerate() {
                     if index > 0 {
-                        out.push_str(&delimiter);
+                        out.known(&delimiter);
                     }
                     match scalar_string(part) {
-                        Ok(text) => out.push_str(&text),
-                        Err(reason) => {
-                            let reason = if part.is_unknown() {
-                                reason
-                            } else {
-                                "`Fn::Join` expects a list of strings".to_string()
-                            };
-                            return Node::unknown(reason, pos);
+                        Ok(text) => out.known(&text),
+                        Err(reason) if part.is_unknown() => out.unknown(reason),
+                        Err(_) => {
+                            return Node::unknown("`Fn::Join` expects a list of strings", pos);
                         }
                     }
                 }
-                self.copied(Node::new(Value::string(&out), pos))
+                match out.finish() {
+                    Ok(text) => self.copied(Node::new(Value::string(&text), pos)),
+                    Err(unknown) => Node::new(Value::Unknown(unknown), pos),
+                }
             }
             Value::Unknown(reason) => Node::new(Value::Unknown(reason.clone()), pos),
             other => Node::unknown(
@@ -544,6 +549,54 @@ impl<'a> Template<'a> {
                 pos,
             ),
             Err(reason) => Node::unknown(reason, pos),
+        }
+    }
+}
+
+/// Text built from known and unknown parts (`Fn::Sub`, `Fn::Join`): all of
+/// it when every part is known, else an unknown value of kind
+/// [`UnknownKind::Text`] that keeps the known text before the first
+/// unknown part and after the last, with the first unknown part's reason.
+struct PartialText {
+    /// The text before the first unknown part, once there is one.
+    prefix: Option<String>,
+    /// The text since the last unknown part (all of it while there is
+    /// none).
+    current: String,
+    reason: Option<String>,
+}
+
+impl PartialText {
+    fn with_capacity(capacity: usize) -> PartialText {
+        PartialText {
+            prefix: None,
+            current: String::with_capacity(capacity),
+            reason: None,
+        }
+    }
+
+    fn known(&mut self, text: &str) {
+        self.current.push_str(text);
+    }
+
+    fn unknown(&mut self, reason: String) {
+        if self.prefix.is_none() {
+            self.prefix = Some(std::mem::take(&mut self.current));
+        }
+        self.current.clear();
+        self.reason.get_or_insert(reason);
+    }
+
+    fn finish(self) -> Result<String, Unknown> {
+        match (self.prefix, self.reason) {
+            (Some(prefix), Some(reason)) => Err(Unknown::of_kind(
+                reason,
+                UnknownKind::Text {
+                    prefix: Arc::from(prefix.as_str()),
+                    suffix: Arc::from(self.current.as_str()),
+                },
+            )),
+            _ => Ok(self.current),
         }
     }
 }
