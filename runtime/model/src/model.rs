@@ -54,9 +54,15 @@ pub enum Value {
     Object(Vec<(Arc<str>, Node)>),
     /// A value that the input cannot determine, with the reason why
     /// (for example "parameter `Env` has no default") and what kind of
-    /// value it stands for.
-    Unknown(Unknown),
+    /// value it stands for. Shared, so that a value stays as small as a
+    /// string.
+    Unknown(Arc<Unknown>),
 }
+
+// Every value of a loaded input is a node, and a big input has millions:
+// a value stays as small as a list (an unknown value's details are shared
+// behind one pointer).
+const _: () = assert!(std::mem::size_of::<Value>() <= 32);
 
 /// A value the input cannot determine: why, and what it stands for.
 ///
@@ -221,7 +227,7 @@ impl Value {
 
     /// Builds an unknown value with the given reason.
     pub fn unknown(reason: impl AsRef<str>) -> Value {
-        Value::Unknown(Unknown::other(reason))
+        Value::Unknown(Arc::new(Unknown::other(reason)))
     }
 }
 
@@ -344,7 +350,10 @@ impl Node {
 
     /// An unknown node of a kind.
     pub fn unknown_of_kind(reason: impl AsRef<str>, kind: UnknownKind, pos: Pos) -> Node {
-        Node::new(Value::Unknown(Unknown::of_kind(reason, kind)), pos)
+        Node::new(
+            Value::Unknown(Arc::new(Unknown::of_kind(reason, kind))),
+            pos,
+        )
     }
 
     /// Whether this node is unknown.

@@ -48,7 +48,9 @@ impl<'a> Template<'a> {
                 match self.truth_function(name, argument) {
                     Some(Truth::True) => Node::new(Value::Bool(true), pos),
                     Some(Truth::False) => Node::new(Value::Bool(false), pos),
-                    Some(Truth::Unknown(reason)) => Node::new(Value::Unknown(reason.into()), pos),
+                    Some(Truth::Unknown(reason)) => {
+                        Node::new(Value::Unknown(Arc::new(reason.into())), pos)
+                    }
                     None => Node::unknown(format!("invalid `{name}`"), pos),
                 }
             }
@@ -271,10 +273,10 @@ impl<'a> Template<'a> {
         }
         out.known(rest);
         match unknown {
-            Some(reason) => Node::new(Value::Unknown(reason), pos),
+            Some(reason) => Node::new(Value::Unknown(Arc::new(reason)), pos),
             None => match out.finish() {
                 Ok(text) => self.copied(Node::new(Value::string(&text), pos)),
-                Err(unknown) => Node::new(Value::Unknown(unknown), pos),
+                Err(unknown) => Node::new(Value::Unknown(Arc::new(unknown)), pos),
             },
         }
     }
@@ -336,7 +338,7 @@ impl<'a> Template<'a> {
                 }
                 match out.finish() {
                     Ok(text) => self.copied(Node::new(Value::string(&text), pos)),
-                    Err(unknown) => Node::new(Value::Unknown(unknown), pos),
+                    Err(unknown) => Node::new(Value::Unknown(Arc::new(unknown)), pos),
                 }
             }
             Value::Unknown(reason) => Node::new(Value::Unknown(reason.clone()), pos),

@@ -756,7 +756,7 @@ impl<'a> Template<'a> {
     fn resolve(&mut self, node: &'a Node) -> Option<Node> {
         match &node.value {
             Value::String(text) => Some(match dynamic_unknown(text) {
-                Some(unknown) => Node::new(Value::Unknown(unknown), node.pos),
+                Some(unknown) => Node::new(Value::Unknown(Arc::new(unknown)), node.pos),
                 None => node.clone(),
             }),
             Value::List(items) => {
