@@ -1208,7 +1208,7 @@ Resources:
             (DecodedKind::Bool(a), Value::Bool(b)) => assert_eq!(a, b),
             (DecodedKind::Number(a), Value::Number(b)) => assert_eq!(a.to_bits(), b.to_bits()),
             (DecodedKind::String(a), Value::String(b)) => assert_eq!(a.as_str(), &**b),
-            (DecodedKind::Unknown(a), Value::Unknown(b)) => assert_eq!(a.as_str(), &**b),
+            (DecodedKind::Unknown(a), Value::Unknown(b)) => assert_eq!(a.as_str(), &*b.reason),
             (DecodedKind::List(a), Value::List(b)) => {
                 assert_eq!(a.len(), b.len());
                 for (x, y) in a.iter().zip(b) {
