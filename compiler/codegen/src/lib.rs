@@ -289,19 +289,7 @@ pub fn compile(program: &Program) -> Result<Vec<u8>, CodegenError> {
 fn key_table(program: &Program) -> Vec<String> {
     let mut keys: Vec<String> = program.keys.iter().map(|key| key.to_string()).collect();
     let mut types = Vec::new();
-    let mut collect = |expr: &Expr| collect_types(expr, &mut types);
-    for rule in &program.rules {
-        if let Some(source) = &rule.source {
-            collect(source);
-        }
-        if let Some(guard) = &rule.guard {
-            collect(guard);
-        }
-        visit_stmts(&rule.body, &mut collect);
-    }
-    for function in &program.functions {
-        collect(&function.body);
-    }
+    visit_program(program, &mut |expr| collect_types(expr, &mut types));
     for text in types {
         if !keys.contains(&text) {
             keys.push(text);
@@ -392,6 +380,9 @@ fn capture_patterns(program: &Program) -> Vec<String> {
     out
 }
 
+/// Adds the exact resource types (and the object keys `arn` makes) that one
+/// expression needs in the key table; [`visit_program`] visits the nested
+/// ones.
 fn collect_types(expr: &Expr, out: &mut Vec<String>) {
     let mut exact = |pattern: &Expr| {
         if let Expr::Const(Const::String(text)) = pattern
@@ -420,7 +411,6 @@ fn collect_types(expr: &Expr, out: &mut Vec<String>) {
         } => exact(filter),
         _ => {}
     }
-    expr.for_each_child(&mut |child| collect_types(child, out));
 }
 
 fn span(file: &str, range: SourceRange) -> SourceSpan {

@@ -94,7 +94,7 @@ pub fn combine(ids: &[&str], variants: Vec<VariantReport>) -> Report {
             let cell = cells
                 .entry((finding.rule.clone(), base))
                 .or_insert_with(|| Cell::new(total));
-            cell.findings.push((number, finding.clone()));
+            cell.findings.push(finding.clone());
         }
         for error in &variant.report.errors {
             if error_seen.insert((error.rule.clone(), error.message.clone())) {
@@ -136,8 +136,8 @@ pub fn combine(ids: &[&str], variants: Vec<VariantReport>) -> Report {
 struct Cell {
     /// Per variant, the outcome if the rule judged the resource there.
     outcomes: Vec<Option<Outcome>>,
-    /// Per finding, the variant it comes from.
-    findings: Vec<(usize, Finding)>,
+    /// The findings of every variant, in order.
+    findings: Vec<Finding>,
     /// Why the resource may not exist even within a variant.
     undecided: Option<Arc<str>>,
 }
@@ -154,17 +154,16 @@ impl Cell {
     /// The combined outcome and findings.
     fn combine(self, variants: &[VariantReport]) -> (Option<Outcome>, Vec<Finding>) {
         let judged: Vec<Outcome> = self.outcomes.iter().flatten().copied().collect();
-        let Some(&first) = judged.first() else {
-            return (None, dedup(self.findings.into_iter().map(|(_, f)| f)));
-        };
+        if judged.is_empty() {
+            return (None, dedup(self.findings.into_iter()));
+        }
         let failing: Vec<usize> = (0..self.outcomes.len())
             .filter(|&number| self.outcomes.get(number) == Some(&Some(Outcome::Fail)))
             .collect();
         let everywhere = failing.len() == self.outcomes.len();
         if !failing.is_empty() {
             if everywhere && self.undecided.is_none() {
-                let findings = self.findings.into_iter().map(|(_, f)| f);
-                return (Some(Outcome::Fail), dedup(findings));
+                return (Some(Outcome::Fail), dedup(self.findings.into_iter()));
             }
             let when = if everywhere {
                 format!(
@@ -174,7 +173,7 @@ impl Cell {
             } else {
                 describe(&failing, variants)
             };
-            let findings = self.findings.into_iter().map(|(_, mut finding)| {
+            let findings = self.findings.into_iter().map(|mut finding| {
                 if finding.outcome == Outcome::Fail {
                     finding.outcome = Outcome::Unknown;
                     finding.message = format!("{} ({when})", finding.message);
@@ -183,20 +182,15 @@ impl Cell {
             });
             return (Some(Outcome::Unknown), dedup(findings));
         }
+        // No failure: unknown anywhere, else pass anywhere, else skip.
         let outcome = if judged.contains(&Outcome::Unknown) {
             Outcome::Unknown
-        } else if judged.iter().all(|&o| o == Outcome::Skip) && judged.len() == self.outcomes.len()
-        {
-            first
         } else if judged.contains(&Outcome::Pass) {
             Outcome::Pass
         } else {
-            first
+            Outcome::Skip
         };
-        (
-            Some(outcome),
-            dedup(self.findings.into_iter().map(|(_, f)| f)),
-        )
+        (Some(outcome), dedup(self.findings.into_iter()))
     }
 }
 

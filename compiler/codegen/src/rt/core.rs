@@ -539,32 +539,29 @@ fn count_of(f: &mut Func, local: u32) {
 }
 
 /// `eq(a, b) -> value`: three-valued deep equality.
-/// Pushes whether the slot in local `v` is a reference to a resource of
-/// the input: an unknown value of kind reference.
-pub(crate) fn is_reference(f: &mut Func, v: u32) {
+/// Pushes whether the slot in local `v` is an unknown value of kind `kind`
+/// (`UNKNOWN_*`).
+fn is_unknown_of(f: &mut Func, v: u32, kind: u8) {
     f.get(v)
         .load8(SLOT_TAG)
         .i32c(i32::from(TAG_UNKNOWN))
         .eq()
         .get(v)
         .load8(SLOT_KIND)
-        .i32c(i32::from(UNKNOWN_REFERENCE))
+        .i32c(i32::from(kind))
         .eq()
         .and();
 }
 
-/// Pushes whether the slot in local `v` is text with unknown parts: an
-/// unknown value of kind text.
+/// Pushes whether the slot in local `v` is a reference to a resource of
+/// the input.
+pub(crate) fn is_reference(f: &mut Func, v: u32) {
+    is_unknown_of(f, v, UNKNOWN_REFERENCE);
+}
+
+/// Pushes whether the slot in local `v` is text with unknown parts.
 pub(crate) fn is_text(f: &mut Func, v: u32) {
-    f.get(v)
-        .load8(SLOT_TAG)
-        .i32c(i32::from(TAG_UNKNOWN))
-        .eq()
-        .get(v)
-        .load8(SLOT_KIND)
-        .i32c(i32::from(UNKNOWN_TEXT))
-        .eq()
-        .and();
+    is_unknown_of(f, v, UNKNOWN_TEXT);
 }
 
 /// Sets locals `[start, prefix, total]` for the text with unknown parts in
