@@ -45,12 +45,19 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
         .unwrap_or_else(|error| panic!("{} is not valid JSON: {error}", path.display()))
 }
 
-/// The standard library lowered to one program, asserted free of errors.
-pub fn stdlib_program() -> std::sync::Arc<ward_compiler::ir::Program> {
+/// The standard library's files in a compiler, as `ward check` and `ward
+/// test` load them.
+pub fn stdlib_compiler() -> ward_compiler::Compiler {
     let mut compiler = ward_compiler::Compiler::default();
     for (path, text) in ward_stdlib::FILES {
         compiler.set_file(path, (*text).to_string());
     }
+    compiler
+}
+
+/// The standard library lowered to one program, asserted free of errors.
+pub fn stdlib_program() -> std::sync::Arc<ward_compiler::ir::Program> {
+    let compiler = stdlib_compiler();
     let errors: Vec<String> = compiler
         .diagnostics()
         .iter()

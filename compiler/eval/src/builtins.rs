@@ -30,6 +30,10 @@ pub(crate) fn apply<'d>(
         },
         Builtin::AsList => match first.view() {
             View::Null => Value::list(Vec::new()),
+            // A reference and text with unknown parts are one value each.
+            View::Unknown(_) if first.reference().is_some() || first.text_parts().is_some() => {
+                Value::list(vec![first.clone()])
+            }
             View::List(_) | View::Unknown(_) => first.clone(),
             _ => Value::list(vec![first.clone()]),
         },

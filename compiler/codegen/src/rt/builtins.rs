@@ -348,10 +348,12 @@ pub(crate) fn as_list(f: &mut Func) {
         .i32c(i32::from(TAG_UNKNOWN))
         .eq()
         .or()
-        .if_()
-        .get(v)
-        .ret()
-        .end();
+        .if_();
+    // A reference and text with unknown parts are one value each.
+    super::core::is_reference(f, v);
+    super::core::is_text(f, v);
+    f.or().eqz().if_().get(v).ret().end();
+    f.end();
     f.u32c(2 * SLOT_SIZE).call(Rt::Alloc.index()).set(p);
     f.copy_slot(p, SLOT_SIZE, v);
     f.i32c(1).set(one);
@@ -777,6 +779,7 @@ pub(crate) fn traverse(f: &mut Func) {
     f.i32c(0).call(Rt::Record.index()).set(records);
     f.block().loop_();
     f.get(k).get(n).ge_u().br_if(1);
+    // The entry's address `v`, for its resource, kinds and via records.
     f.get(adjacency)
         .get(first)
         .get(k)
@@ -784,6 +787,7 @@ pub(crate) fn traverse(f: &mut Func) {
         .u32c(ADJACENCY_SIZE)
         .mul()
         .add()
+        .tee(v)
         .load32(ADJACENCY_RESOURCE)
         .set(other);
     f.get(filter)
@@ -797,15 +801,6 @@ pub(crate) fn traverse(f: &mut Func) {
         .call(Rt::TypeMatch.index())
         .end();
     f.if_();
-    // The entry's address again, for its kinds and via records.
-    f.get(adjacency)
-        .get(first)
-        .get(k)
-        .add()
-        .u32c(ADJACENCY_SIZE)
-        .mul()
-        .add()
-        .set(v);
     f.get(via).eqz().if_i32();
     f.get(v).load32(ADJACENCY_KINDS).u32c(EDGE_DEPENDS_ON).ne();
     f.else_();
