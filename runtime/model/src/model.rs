@@ -767,8 +767,10 @@ pub struct Document {
     /// The edges between resources, without duplicates.
     pub edges: Vec<Edge>,
     /// The whole document as parsed, before any resolution (intrinsic
-    /// functions are left as written). Plain-data policies read this. Shared
-    /// with the document's [`Variant`]s.
+    /// functions are left as written). Shared with the document's
+    /// [`Variant`]s. For CloudFormation it lacks the `Resources` section,
+    /// which `resources` holds resolved: keeping both copies of the
+    /// largest part of a template would double its memory.
     pub root: Arc<Node>,
     /// The ways the template's undecided conditions can turn out, each
     /// resolved as its own document, when the template has conditions (or

@@ -401,3 +401,29 @@ Resources:
     assert!(document.variants[2].document.resource("Prod").is_none());
     assert!(document.parts().is_some());
 }
+
+#[test]
+fn a_template_keeps_one_copy_of_its_resources() {
+    let template = br#"
+Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Bucket: { Type: AWS::S3::Bucket, Condition: IsProd, Properties: { BucketName: !Ref Env } }
+"#;
+    let document = ward_model::load("t.yaml", template, &LoadOptions::default()).unwrap();
+    // The resources are held resolved; the parsed root keeps every other
+    // section, shared with the variants.
+    assert!(document.root.get("Resources").is_none());
+    assert!(document.root.get("Parameters").is_some());
+    assert!(document.root.get("Conditions").is_some());
+    assert_eq!(document.variants.len(), 2);
+    for variant in &document.variants {
+        assert!(std::sync::Arc::ptr_eq(
+            &variant.document.root,
+            &document.root
+        ));
+    }
+    assert!(document.variants[0].document.resource("Bucket").is_some());
+}

@@ -8,7 +8,7 @@ use crate::model::{EdgeKind, Node, Pos, Unknown, UnknownKind, Value};
 
 impl<'a> Template<'a> {
     /// Evaluates `{name: argument}`; `None` stands for `AWS::NoValue`.
-    pub(super) fn intrinsic(&mut self, name: &str, argument: &'a Node, pos: Pos) -> Option<Node> {
+    pub(super) fn intrinsic(&mut self, name: &str, argument: &Node, pos: Pos) -> Option<Node> {
         if self.exhausted.is_some() {
             return Some(Node::unknown(
                 "the template expands to too many values",
@@ -94,7 +94,7 @@ impl<'a> Template<'a> {
         Some(node)
     }
 
-    fn reference(&mut self, argument: &'a Node, pos: Pos) -> Option<Node> {
+    fn reference(&mut self, argument: &Node, pos: Pos) -> Option<Node> {
         let name = self.argument(argument);
         match &name.value {
             Value::String(name) => self.named_value(name, EdgeKind::Ref, pos),
@@ -106,7 +106,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn if_function(&mut self, argument: &'a Node, pos: Pos) -> Option<Node> {
+    fn if_function(&mut self, argument: &Node, pos: Pos) -> Option<Node> {
         let Some([condition, when_true, when_false]) = argument.as_list() else {
             let _ = self.resolve(argument);
             return Some(Node::unknown(
@@ -136,7 +136,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn get_att(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn get_att(&mut self, argument: &Node, pos: Pos) -> Node {
         let argument = self.argument(argument);
         let (resource, attribute) = match &argument.value {
             Value::String(text) => match text.split_once('.') {
@@ -189,7 +189,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn sub(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn sub(&mut self, argument: &Node, pos: Pos) -> Node {
         let (template, variables) = match &argument.value {
             Value::List(items) => match items.as_slice() {
                 [template] => (template, None),
@@ -310,7 +310,7 @@ impl<'a> Template<'a> {
             .unwrap_or_else(|| Node::new(Value::string(""), pos))
     }
 
-    fn join(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn join(&mut self, argument: &Node, pos: Pos) -> Node {
         let Some([delimiter, items]) = argument.as_list() else {
             let _ = self.resolve(argument);
             return Node::unknown("`Fn::Join` expects a delimiter and a list", pos);
@@ -349,7 +349,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn select(&mut self, argument: &'a Node, pos: Pos) -> Option<Node> {
+    fn select(&mut self, argument: &Node, pos: Pos) -> Option<Node> {
         let Some([index, items]) = argument.as_list() else {
             let _ = self.resolve(argument);
             return Some(Node::unknown(
@@ -400,7 +400,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn split(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn split(&mut self, argument: &Node, pos: Pos) -> Node {
         let Some([delimiter, source]) = argument.as_list() else {
             let _ = self.resolve(argument);
             return Node::unknown("`Fn::Split` expects a delimiter and a string", pos);
@@ -422,7 +422,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn find_in_map(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn find_in_map(&mut self, argument: &Node, pos: Pos) -> Node {
         let (map, top, second, default) = match argument.as_list() {
             Some([map, top, second]) => (map, top, second, None),
             Some([map, top, second, options]) => (map, top, second, options.get("DefaultValue")),
@@ -510,7 +510,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn base64(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn base64(&mut self, argument: &Node, pos: Pos) -> Node {
         let value = self.argument(argument);
         match scalar_string(&value) {
             Ok(text) => self.copied(Node::new(Value::string(&base64(text.as_bytes())), pos)),
@@ -518,7 +518,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn cidr(&mut self, argument: &'a Node, pos: Pos) -> Node {
+    fn cidr(&mut self, argument: &Node, pos: Pos) -> Node {
         let Some([block, count, bits]) = argument.as_list() else {
             let _ = self.resolve(argument);
             return Node::unknown(

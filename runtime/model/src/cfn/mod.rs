@@ -28,8 +28,8 @@ pub(crate) use convert::format_number;
 
 use crate::json::FastBuild;
 use crate::model::{
-    Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathStep, Pos,
-    Unknown, UnknownKind, Value, Variant, write_path,
+    Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, PathSegment,
+    Pos, Unknown, UnknownKind, Value, Variant, write_path,
 };
 
 /// The pseudo parameters of CloudFormation.
@@ -110,13 +110,22 @@ pub(crate) fn load(file: &str, root: Node, options: &LoadOptions) -> Result<Docu
             ),
         ));
     }
+    // The parsed resources are moved into the resolved ones, so that a
+    // template is held once. Only a template whose conditions or mappings
+    // can leave choices open keeps a parsed copy, to resolve its variants
+    // from, until they are made.
+    let mut root = root;
+    let resources = take_resources(&mut root);
+    let may_vary = root.get("Conditions").is_some() || root.get("Mappings").is_some();
+    let kept = if may_vary { resources.clone() } else { None };
     let root = Arc::new(root);
-    let (mut document, open) = resolve_under(file, &root, options, &Assumed::default())?;
-    if let Some(choice) = open.first() {
+    let (mut document, open) = resolve_under(file, &root, resources, options, &Assumed::default())?;
+    if let (Some(choice), true) = (open.first(), may_vary) {
         let budget = MAX_RESOLUTIONS.min(MAX_VARIANT_RESOURCES / document.resources.len().max(1));
         let mut explorer = Explorer {
             file,
             root: &root,
+            resources: kept.as_ref(),
             options,
             resolutions: budget,
             variants: Vec::new(),
@@ -135,6 +144,7 @@ pub(crate) fn load(file: &str, root: Node, options: &LoadOptions) -> Result<Docu
 fn resolve_under(
     file: &str,
     root: &Arc<Node>,
+    resources: Option<Node>,
     options: &LoadOptions,
     assumed: &Assumed,
 ) -> Result<(Document, Vec<Choice>), LoadError> {
@@ -150,8 +160,8 @@ fn resolve_under(
         &extended
     };
     let mut template = Template::new(file, root, options, assumed);
-    let entries = template.resource_entries()?;
-    let resources = template.build_resources(&entries);
+    let entries = template.resource_entries(resources)?;
+    let resources = template.build_resources(entries);
     if let Some(pos) = template.exhausted {
         return Err(LoadError::new(
             file,
@@ -171,6 +181,15 @@ fn resolve_under(
         Arc::clone(root),
     );
     Ok((document, open))
+}
+
+/// Takes the `Resources` section out of a parsed template.
+fn take_resources(root: &mut Node) -> Option<Node> {
+    let Value::Object(entries) = &mut root.value else {
+        return None;
+    };
+    let position = entries.iter().position(|(key, _)| &**key == "Resources")?;
+    Some(entries.remove(position).1)
 }
 
 /// A choice the template leaves open, which variants make.
@@ -229,6 +248,8 @@ impl Assumed {
 struct Explorer<'t> {
     file: &'t str,
     root: &'t Arc<Node>,
+    /// The parsed `Resources` section.
+    resources: Option<&'t Node>,
     options: &'t LoadOptions,
     /// Resolutions left.
     resolutions: usize,
@@ -255,8 +276,14 @@ impl Explorer<'_> {
             let mut next = assumed.to_vec();
             next.extend(answer);
             let assumed = Assumed::from_assumptions(&next);
-            let Ok((document, open)) = resolve_under(self.file, self.root, self.options, &assumed)
-            else {
+            let resolved = resolve_under(
+                self.file,
+                self.root,
+                self.resources.cloned(),
+                self.options,
+                &assumed,
+            );
+            let Ok((document, open)) = resolved else {
                 // A variant that does not resolve (the expansion budget)
                 // leaves the template to its undecided form.
                 self.failed = true;
@@ -352,9 +379,9 @@ impl Explorer<'_> {
 
 /// A resource definition found in `Resources`, with the loop variables
 /// bound by `Fn::ForEach` when it comes from one.
-struct Entry<'a> {
+struct Entry {
     id: String,
-    definition: &'a Node,
+    definition: Node,
     bindings: Vec<(Arc<str>, String)>,
 }
 
@@ -403,9 +430,8 @@ struct Template<'a> {
     current: Option<usize>,
     /// `$` while resolving properties, `metadata` for the other attributes.
     path_root: &'static str,
-    /// The path to the value being resolved; keys borrow from the template
-    /// so that walking does not allocate.
-    path: Vec<PathStep<'a>>,
+    /// The path to the value being resolved (keys are shared, not copied).
+    path: Vec<PathSegment>,
     /// Above zero while resolving the arguments of a function: the path then
     /// stays at the function, where the reference stands in the result.
     frozen: usize,
@@ -517,12 +543,15 @@ impl<'a> Template<'a> {
 
     /// Lists the resources, expanding `Fn::ForEach` loops whose collection
     /// is known and skipping the others.
-    fn resource_entries(&mut self) -> Result<Vec<Entry<'a>>, LoadError> {
+    /// The resource definitions of the `Resources` section (taken by
+    /// [`take_resources`]), `Fn::ForEach` loops expanded, those whose
+    /// condition is false left out.
+    fn resource_entries(&mut self, resources: Option<Node>) -> Result<Vec<Entry>, LoadError> {
         let mut entries = Vec::new();
-        let Some(resources) = self.root.get("Resources").filter(|r| !r.is_null()) else {
+        let Some(resources) = resources.filter(|r| !r.is_null()) else {
             return Ok(entries);
         };
-        let Value::Object(definitions) = &resources.value else {
+        let Value::Object(definitions) = resources.value else {
             return Err(LoadError::new(
                 self.file,
                 resources.pos,
@@ -530,7 +559,7 @@ impl<'a> Template<'a> {
             ));
         };
         for (id, definition) in definitions {
-            self.collect_entry(id, definition, &[], 0, &mut entries)?;
+            self.collect_entry(&id, definition, &[], 0, &mut entries)?;
         }
         // A resource whose condition is false is not created.
         entries.retain(|entry| {
@@ -555,14 +584,14 @@ impl<'a> Template<'a> {
     fn collect_entry(
         &mut self,
         id: &str,
-        definition: &'a Node,
+        definition: Node,
         bindings: &[(Arc<str>, String)],
         depth: usize,
-        entries: &mut Vec<Entry<'a>>,
+        entries: &mut Vec<Entry>,
     ) -> Result<(), LoadError> {
         if id.starts_with("Fn::ForEach::") {
             if depth < MAX_FOR_EACH_DEPTH {
-                self.expand_for_each(definition, bindings, depth, entries)?;
+                self.expand_for_each(&definition, bindings, depth, entries)?;
             }
             return Ok(());
         }
@@ -587,10 +616,10 @@ impl<'a> Template<'a> {
     /// `Fn::ForEach::Name: [Identifier, Collection, {LogicalId${Identifier}: Resource}]`.
     fn expand_for_each(
         &mut self,
-        definition: &'a Node,
+        definition: &Node,
         bindings: &[(Arc<str>, String)],
         depth: usize,
-        entries: &mut Vec<Entry<'a>>,
+        entries: &mut Vec<Entry>,
     ) -> Result<(), LoadError> {
         let Some([identifier, collection, output]) = definition
             .as_list()
@@ -623,88 +652,103 @@ impl<'a> Template<'a> {
                     ));
                 }
                 let id = substitute_loop_variable(key, identifier, &value);
-                self.collect_entry(&id, resource, &inner, depth + 1, entries)?;
+                self.collect_entry(&id, resource.clone(), &inner, depth + 1, entries)?;
             }
         }
         Ok(())
     }
 
-    fn build_resources(&mut self, entries: &[Entry<'a>]) -> Vec<crate::model::Resource> {
+    fn build_resources(&mut self, entries: Vec<Entry>) -> Vec<crate::model::Resource> {
         let mut resources = Vec::with_capacity(entries.len());
-        for (index, entry) in entries.iter().enumerate() {
+        for (index, entry) in entries.into_iter().enumerate() {
             self.current = Some(index);
             self.first_edge = self.edges.len();
             self.edge_seen.clear();
-            self.bindings.clone_from(&entry.bindings);
-            resources.push(self.build_resource(entry));
+            let Entry {
+                id,
+                definition,
+                bindings,
+            } = entry;
+            self.bindings = bindings;
+            resources.push(self.build_resource(id, definition));
         }
         self.current = None;
         self.bindings.clear();
         resources
     }
 
-    fn build_resource(&mut self, entry: &Entry<'a>) -> crate::model::Resource {
-        let definition = entry.definition;
-        let resource_type = definition
-            .get("Type")
+    /// Resolves one resource definition, moving its values.
+    fn build_resource(&mut self, id: String, definition: Node) -> crate::model::Resource {
+        let pos = definition.pos;
+        let condition: Option<Arc<str>> = definition
+            .get("Condition")
             .and_then(Node::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let empty = || Node::new(Value::Object(Vec::new()), definition.pos);
+            .map(Arc::from);
+        let attributes = match definition.value {
+            Value::Object(attributes) => attributes,
+            _ => Vec::new(),
+        };
+        let mut resource_type = String::new();
+        let mut properties = None;
+        let mut others = Vec::with_capacity(attributes.len());
+        for (key, value) in attributes {
+            match &*key {
+                "Type" => {
+                    if let Some(name) = value.as_str() {
+                        resource_type = name.to_string();
+                    }
+                }
+                "Properties" => properties = Some(value),
+                _ => others.push((key, value)),
+            }
+        }
+        let empty = || Node::new(Value::Object(Vec::new()), pos);
         self.path_root = "$";
         self.path.clear();
-        let props = match definition.get("Properties") {
-            Some(properties) => self.resolve(properties).unwrap_or_else(empty),
+        let props = match properties {
+            Some(properties) => self.resolve_owned(properties).unwrap_or_else(empty),
             None => empty(),
         };
-        let tags = tags_from_properties(&props, definition.pos);
+        let tags = tags_from_properties(&props, pos);
 
         self.path_root = "metadata";
-        let mut metadata = Vec::new();
-        if let Some(attributes) = definition.as_object() {
-            for (key, value) in attributes {
-                if &**key == "Type" || &**key == "Properties" {
-                    continue;
-                }
-                self.path.clear();
-                self.path.push(PathStep::Key(key));
-                if &**key == "DependsOn" {
-                    self.depends_on(value);
-                }
-                if let Some(resolved) = self.resolve(value) {
-                    metadata.push((key.clone(), resolved));
-                }
+        let mut metadata = Vec::with_capacity(others.len());
+        for (key, value) in others {
+            self.path.clear();
+            self.path.push(PathSegment::Key(key.clone()));
+            if &*key == "DependsOn" {
+                self.depends_on(&value);
+            }
+            if let Some(resolved) = self.resolve_owned(value) {
+                metadata.push((key, resolved));
             }
         }
         self.path.clear();
         self.path_root = "$";
-        let undecided = definition
-            .get("Condition")
-            .and_then(Node::as_str)
-            .and_then(|name| match self.top_condition(name) {
-                Truth::Unknown(reason) => Some(Arc::from(
-                    format!("condition `{name}` is unknown: {reason}").as_str(),
-                )),
-                Truth::True | Truth::False => None,
-            });
+        let undecided = condition.and_then(|name| match self.top_condition(&name) {
+            Truth::Unknown(reason) => Some(Arc::from(
+                format!("condition `{name}` is unknown: {reason}").as_str(),
+            )),
+            Truth::True | Truth::False => None,
+        });
         crate::model::Resource {
-            id: entry.id.clone(),
+            id,
             resource_type,
             props,
             tags,
-            metadata: Node::new(Value::Object(metadata), definition.pos),
-            pos: definition.pos,
+            metadata: Node::new(Value::Object(metadata), pos),
+            pos,
             undecided,
         }
     }
 
-    fn depends_on(&mut self, value: &'a Node) {
+    fn depends_on(&mut self, value: &Node) {
         match &value.value {
             Value::String(name) => self.edge_to_name(name, EdgeKind::DependsOn),
             Value::List(items) => {
                 for (index, item) in items.iter().enumerate() {
                     if let Some(name) = item.as_str() {
-                        self.path.push(PathStep::Index(index));
+                        self.path.push(PathSegment::Index(index));
                         self.edge_to_name(name, EdgeKind::DependsOn);
                         self.path.pop();
                     }
@@ -730,7 +774,11 @@ impl<'a> Template<'a> {
             return;
         };
         let mut path = String::with_capacity(self.path_root.len() + self.path.len() * 12);
-        write_path(self.path_root, self.path.iter().copied(), &mut path);
+        write_path(
+            self.path_root,
+            self.path.iter().map(PathSegment::as_step),
+            &mut path,
+        );
         let own = self.edges.get(self.first_edge..).unwrap_or_default();
         let duplicate = if own.len() < SCAN_LIMIT {
             own.iter()
@@ -751,51 +799,64 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// Resolves a value the template keeps (a parameter's default, a
+    /// mapping entry, an argument of a function): as [`Template::resolve_owned`]
+    /// on a copy.
+    fn resolve(&mut self, node: &Node) -> Option<Node> {
+        self.resolve_owned(node.clone())
+    }
+
     /// Resolves a value: intrinsic functions are evaluated, `AWS::NoValue`
-    /// gives `None`.
-    fn resolve(&mut self, node: &'a Node) -> Option<Node> {
-        match &node.value {
-            Value::String(text) => Some(match dynamic_unknown(text) {
-                Some(unknown) => Node::new(Value::Unknown(Arc::new(unknown)), node.pos),
-                None => node.clone(),
+    /// gives `None`. The value is consumed: what needs no resolving (most
+    /// of a template) is moved into the result, lists and objects keep
+    /// their allocations.
+    fn resolve_owned(&mut self, node: Node) -> Option<Node> {
+        let pos = node.pos;
+        match node.value {
+            Value::String(text) => Some(match dynamic_unknown(&text) {
+                Some(unknown) => Node::new(Value::Unknown(Arc::new(unknown)), pos),
+                None => Node::new(Value::String(text), pos),
             }),
             Value::List(items) => {
-                let mut resolved = Vec::with_capacity(items.len());
-                for item in items {
-                    let entered = self.enter(PathStep::Index(resolved.len()));
-                    let value = self.resolve(item);
-                    self.leave(entered);
-                    if let Some(value) = value {
-                        resolved.push(value);
-                    }
-                }
-                Some(Node::new(Value::List(resolved), node.pos))
+                let mut position = 0;
+                let resolved: Vec<Node> = items
+                    .into_iter()
+                    .filter_map(|item| {
+                        let entered = self.enter(PathSegment::Index(position));
+                        let value = self.resolve_owned(item);
+                        self.leave(entered);
+                        position += usize::from(value.is_some());
+                        value
+                    })
+                    .collect();
+                Some(Node::new(Value::List(resolved), pos))
             }
-            Value::Object(entries) => {
-                if let [(name, argument)] = entries.as_slice()
+            Value::Object(mut entries) => {
+                if let [(name, _)] = entries.as_slice()
                     && is_function_name(name)
                 {
+                    let (name, argument) = entries.pop()?;
                     // The branches of `Fn::If` stand where the function
                     // does, so paths go on into them.
-                    let freeze = &**name != "Fn::If";
+                    let freeze = &*name != "Fn::If";
                     self.frozen += usize::from(freeze);
-                    let value = self.intrinsic(name, argument, node.pos);
+                    let value = self.intrinsic(&name, &argument, pos);
                     self.frozen -= usize::from(freeze);
                     return value;
                 }
-                let mut resolved = Vec::with_capacity(entries.len());
-                for (key, value) in entries {
-                    let entered = self.enter(PathStep::Key(key));
-                    let value = self.resolve(value);
-                    self.leave(entered);
-                    if let Some(value) = value {
-                        resolved.push((key.clone(), value));
-                    }
-                }
-                Some(Node::new(Value::Object(resolved), node.pos))
+                let resolved: Vec<(Arc<str>, Node)> = entries
+                    .into_iter()
+                    .filter_map(|(key, value)| {
+                        let entered = self.enter(PathSegment::Key(key.clone()));
+                        let value = self.resolve_owned(value);
+                        self.leave(entered);
+                        value.map(|value| (key, value))
+                    })
+                    .collect();
+                Some(Node::new(Value::Object(resolved), pos))
             }
-            Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {
-                Some(node.clone())
+            value @ (Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_)) => {
+                Some(Node::new(value, pos))
             }
         }
     }
@@ -825,7 +886,7 @@ impl<'a> Template<'a> {
         }
     }
 
-    fn enter(&mut self, step: PathStep<'a>) -> bool {
+    fn enter(&mut self, step: PathSegment) -> bool {
         if self.frozen > 0 {
             return false;
         }
@@ -841,7 +902,7 @@ impl<'a> Template<'a> {
 
     /// Resolves an argument that must stand for a value (`AWS::NoValue` is
     /// not one).
-    fn argument(&mut self, node: &'a Node) -> Node {
+    fn argument(&mut self, node: &Node) -> Node {
         self.resolve(node).unwrap_or_else(|| {
             Node::unknown("`AWS::NoValue` can not be used as an argument", node.pos)
         })
@@ -999,7 +1060,7 @@ impl<'a> Template<'a> {
     }
 
     /// Evaluates a condition expression.
-    fn truth(&mut self, node: &'a Node) -> Truth {
+    fn truth(&mut self, node: &Node) -> Truth {
         if let Some([(name, argument)]) = node.as_object()
             && let Some(truth) = self.truth_function(name, argument)
         {
@@ -1019,7 +1080,7 @@ impl<'a> Template<'a> {
 
     /// Evaluates `{name: argument}` if `name` is a condition function
     /// (`Condition`, `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`).
-    fn truth_function(&mut self, name: &str, argument: &'a Node) -> Option<Truth> {
+    fn truth_function(&mut self, name: &str, argument: &Node) -> Option<Truth> {
         let items = argument.as_list().unwrap_or_default();
         Some(match name {
             "Condition" => match argument.as_str() {
