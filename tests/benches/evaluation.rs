@@ -39,11 +39,6 @@ use ward_eval::{Evaluator, Limits};
 use ward_model::Document;
 use ward_runtime::{Engine, EngineConfig, Input, ModuleCache, ModuleOrigin, Policy};
 
-/// The allocator the `ward` command uses, for the benchmark and the native
-/// checks alike.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const SIZES: &[usize] = &[1_000, 10_000, 50_000];
 
 // ---------------------------------------------------------------------------
