@@ -1,0 +1,19 @@
+# The `ward` command in a minimal image:
+#
+#   docker build -t ward .
+#   docker run --rm -v "$PWD:/work" ward check .
+#
+# The first stage compiles the `dist` profile (link-time optimisation,
+# stripped); the second holds only that binary and the C runtime, and runs
+# as a user without privileges. See docs/ci.md.
+
+FROM rust:1.95-slim-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --locked --profile dist -p ward
+
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /src/target/dist/ward /usr/local/bin/ward
+WORKDIR /work
+ENTRYPOINT ["/usr/local/bin/ward"]
+CMD ["check", "."]
