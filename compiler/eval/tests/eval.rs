@@ -236,6 +236,7 @@ cases! {
     strings,
     params,
     params_set,
+    declarations,
 }
 
 #[test]

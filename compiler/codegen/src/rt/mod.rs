@@ -46,6 +46,7 @@ pub(crate) enum Rt {
     RefEq,
     TextFits,
     Target,
+    Declaration,
     Order,
     Contains,
     Arith,
@@ -132,6 +133,7 @@ impl Rt {
         Rt::RefEq,
         Rt::TextFits,
         Rt::Target,
+        Rt::Declaration,
         Rt::Order,
         Rt::Contains,
         Rt::Arith,
@@ -217,6 +219,7 @@ impl Rt {
             | Rt::AsList
             | Rt::Exists
             | Rt::Target
+            | Rt::Declaration
             | Rt::NumberOf
             | Rt::StringOf
             | Rt::IsCidr
@@ -287,6 +290,7 @@ impl Rt {
             Rt::Replace => &[Builtin::Replace],
             Rt::Substring => &[Builtin::Substring],
             Rt::ArnParts => &[Builtin::Arn],
+            Rt::Declaration => &[Builtin::Parameter],
             Rt::Capture | Rt::CaptureClosure => &[Builtin::Capture],
             _ => &[],
         }
@@ -329,6 +333,7 @@ impl Rt {
             Rt::RefEq => core::ref_eq(&mut f),
             Rt::TextFits => core::text_fits(&mut f),
             Rt::Target => core::target(&mut f),
+            Rt::Declaration => core::declaration(&mut f),
             Rt::Order => core::order(&mut f),
             Rt::Contains => core::contains(&mut f),
             Rt::Arith => core::arith(&mut f),
