@@ -237,6 +237,7 @@ cases! {
     params,
     params_set,
     declarations,
+    partial_matches,
 }
 
 #[test]

@@ -64,7 +64,9 @@ pub(crate) enum Rt {
     ParseNumber,
     ToNumber,
     DfaRun,
+    DfaWalk,
     Matches,
+    MatchesPartial,
     Count,
     Len,
     Keys,
@@ -151,7 +153,9 @@ impl Rt {
         Rt::ParseNumber,
         Rt::ToNumber,
         Rt::DfaRun,
+        Rt::DfaWalk,
         Rt::Matches,
+        Rt::MatchesPartial,
         Rt::Count,
         Rt::Len,
         Rt::Keys,
@@ -237,6 +241,7 @@ impl Rt {
             | Rt::Contains
             | Rt::ParseNumber
             | Rt::Matches
+            | Rt::MatchesPartial
             | Rt::Keys
             | Rt::Case
             | Rt::CidrContains
@@ -255,7 +260,9 @@ impl Rt {
             | Rt::ParseIpv6
             | Rt::StatusResults
             | Rt::Slice => (&[I, I, I], &[I]),
-            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups => (&[I, I, I, I], &[I]),
+            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups | Rt::DfaWalk => {
+                (&[I, I, I, I], &[I])
+            }
             Rt::Traverse => (&[I, I, I, I, I], &[I]),
             Rt::SbBytes | Rt::Render | Rt::RenderQuoted | Rt::AddUnknown => (&[I, I], &[]),
             Rt::RenderNumber => (&[F], &[]),
@@ -351,7 +358,9 @@ impl Rt {
             Rt::ParseNumber => text::parse_number(&mut f),
             Rt::ToNumber => text::to_number(&mut f),
             Rt::DfaRun => text::dfa_run(&mut f),
+            Rt::DfaWalk => text::dfa_walk(&mut f),
             Rt::Matches => text::matches(&mut f),
+            Rt::MatchesPartial => text::matches_partial(&mut f),
             Rt::Count => builtins::count(&mut f),
             Rt::Len => builtins::len(&mut f),
             Rt::Keys => builtins::keys(&mut f),
