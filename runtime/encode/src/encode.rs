@@ -1580,6 +1580,22 @@ Resources:
         let inner = read_u32(bytes, declaration + 8).unwrap() as usize;
         assert_eq!(read_u32(bytes, inner + ENTRY_KEY_ID as usize), Some(0));
         assert_eq!(bytes[inner + ENTRY_VALUE as usize], TAG_STRING);
+        // The reference reader reads the same.
+        let DecodedKind::Object(entries) = decode_input(bytes).unwrap().declarations.kind else {
+            panic!("declarations are an object");
+        };
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].key, "Env");
+        assert_eq!(entries[0].value.node, NONE);
+        let DecodedKind::Object(declaration) = &entries[0].value.kind else {
+            panic!("a declaration is an object");
+        };
+        assert_eq!(declaration[0].key, "Type");
+        assert_eq!(declaration[0].key_id, 0);
+        assert_eq!(
+            declaration[0].value.kind,
+            DecodedKind::String("String".into())
+        );
         // No node ids: the side table is that of the resources and the root.
         let without_root = encode_input_with(
             &document,
