@@ -20,7 +20,7 @@
 //! `Fn::GetAtt`, `Fn::Sub` and `DependsOn` between resources (edges for
 //! `refs` and `referrers`), tags, and parameters without defaults and an
 //! undecidable condition (unknown values), whose declarations `parameter`
-//! reads.
+//! and details `unknown_detail` read.
 //!
 //! Policies and templates are built from streams of choices that proptest
 //! generates and shrinks. Choice 0 is always the simplest option and a
@@ -602,6 +602,12 @@ impl PolicyGen<'_> {
                 } else {
                     self.literal(Sort::Any)
                 };
+                if self.c.one_in(3) {
+                    let detail = self
+                        .c
+                        .pick(&["\"Open\"", "\"Arn\"", "\"AWS::Region\"", "null"]);
+                    return format!("unknown_detail({value}) == {detail}");
+                }
                 format!("parameter({value}){field} == {other}")
             }
             16 => self.action_condition(d, scope),
@@ -843,6 +849,7 @@ impl PolicyGen<'_> {
                     "unknown_kind",
                     "target",
                     "parameter",
+                    "unknown_detail",
                 ]);
                 format!("{f}({inner})")
             }

@@ -37,6 +37,8 @@ pub enum Builtin {
     UnknownKind,
     /// `parameter(value)`.
     Parameter,
+    /// `unknown_detail(value)`.
+    UnknownDetail,
     /// `lower(string)`.
     Lower,
     /// `upper(string)`.
@@ -261,6 +263,15 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         variadic: false,
         returns: Ty::Object,
         doc: "The template's declaration of the parameter an unknown value stands for (`unknown_kind(x) == \"parameter\"`: a parameter without a value): the object written under `Parameters`, keys as written (`Type`, `NoEcho`, `AllowedValues`, `AllowedPattern`, `Description`, ...), so `parameter(db.props.MasterUserPassword).NoEcho` tells a hidden parameter from a plain one. `null` for any other value: a parameter with a value (its `Default`, or one given to `ward check`) is that value, a literal to the rule. Never unknown itself.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::UnknownDetail,
+        name: "unknown_detail",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "What details an unknown value's kind: the service of a dynamic reference (`\"secretsmanager\"`, `\"ssm-secure\"`, `\"ssm\"`), the name of a parameter or pseudo parameter, the attribute of a `Fn::GetAtt` reference. `null` for a `Ref` of a resource, for unknown values of other kinds and for every known value. Never unknown itself.",
     },
     BuiltinInfo {
         builtin: Builtin::Lower,

@@ -99,6 +99,10 @@ pub(crate) fn apply<'d>(
             }
             None => Value::Null,
         },
+        Builtin::UnknownDetail => first
+            .unknown_kind()
+            .and_then(UnknownKind::detail)
+            .map_or(Value::Null, Value::str),
         Builtin::Lower | Builtin::Upper => match first.view() {
             View::Str(text) => {
                 budget.charge_size(text.len())?;

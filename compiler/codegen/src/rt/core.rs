@@ -7,8 +7,8 @@ use ward_abi::layout::{
     RESOURCE_NODE, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN,
     RESOURCE_TYPE_OFF, SLOT_KIND, SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG,
     TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
-    UNKNOWN_DETAIL_LEN, UNKNOWN_DETAIL_OFF, UNKNOWN_DETAILS_SIZE, UNKNOWN_PARAMETER,
-    UNKNOWN_REFERENCE, UNKNOWN_TARGET, UNKNOWN_TEXT,
+    UNKNOWN_DETAIL_LEN, UNKNOWN_DETAIL_OFF, UNKNOWN_DETAILS_SIZE, UNKNOWN_DYNAMIC_REFERENCE,
+    UNKNOWN_PARAMETER, UNKNOWN_REFERENCE, UNKNOWN_TARGET, UNKNOWN_TEXT,
 };
 use wasm_encoder::Instruction;
 
@@ -750,6 +750,49 @@ pub(crate) fn declaration(f: &mut Func) {
         .ret()
         .end();
     f.get(found);
+}
+
+/// `unknown_detail(v) -> value`: the detail string of an unknown value of
+/// the kinds that have one (a reference's attribute, a parameter's or
+/// pseudo parameter's name, a dynamic reference's service), as a string of
+/// the input; `null` for every other value and when there is none.
+pub(crate) fn unknown_detail(f: &mut Func) {
+    let v = 0;
+    let [details, offset] = f.i32_locals();
+    tag(f, v);
+    f.i32c(i32::from(TAG_UNKNOWN))
+        .ne()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    // Kinds 1 to 4 (reference to dynamic reference) carry one; text's
+    // detail is its known parts, which this does not give.
+    f.get(v)
+        .load8(SLOT_KIND)
+        .i32c(i32::from(UNKNOWN_REFERENCE))
+        .sub()
+        .i32c(i32::from(UNKNOWN_DYNAMIC_REFERENCE - UNKNOWN_REFERENCE))
+        .gt_u()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    unknown_details(f, v);
+    f.set(details);
+    f.get(details)
+        .load32(UNKNOWN_DETAIL_OFF)
+        .tee(offset)
+        .u32c(NONE)
+        .eq()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.get(offset)
+        .get(details)
+        .load32(UNKNOWN_DETAIL_LEN)
+        .call(Rt::NewStringRel.index());
 }
 
 pub(crate) fn eq(f: &mut Func) {

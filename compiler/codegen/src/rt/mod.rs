@@ -47,6 +47,7 @@ pub(crate) enum Rt {
     TextFits,
     Target,
     Declaration,
+    UnknownDetail,
     Order,
     Contains,
     Arith,
@@ -136,6 +137,7 @@ impl Rt {
         Rt::TextFits,
         Rt::Target,
         Rt::Declaration,
+        Rt::UnknownDetail,
         Rt::Order,
         Rt::Contains,
         Rt::Arith,
@@ -224,6 +226,7 @@ impl Rt {
             | Rt::Exists
             | Rt::Target
             | Rt::Declaration
+            | Rt::UnknownDetail
             | Rt::NumberOf
             | Rt::StringOf
             | Rt::IsCidr
@@ -298,6 +301,7 @@ impl Rt {
             Rt::Substring => &[Builtin::Substring],
             Rt::ArnParts => &[Builtin::Arn],
             Rt::Declaration => &[Builtin::Parameter],
+            Rt::UnknownDetail => &[Builtin::UnknownDetail],
             Rt::Capture | Rt::CaptureClosure => &[Builtin::Capture],
             _ => &[],
         }
@@ -341,6 +345,7 @@ impl Rt {
             Rt::TextFits => core::text_fits(&mut f),
             Rt::Target => core::target(&mut f),
             Rt::Declaration => core::declaration(&mut f),
+            Rt::UnknownDetail => core::unknown_detail(&mut f),
             Rt::Order => core::order(&mut f),
             Rt::Contains => core::contains(&mut f),
             Rt::Arith => core::arith(&mut f),
