@@ -9,7 +9,8 @@
 //!
 //! Policies use `let`, `require`, `deny`, `when` (in the header, at the top
 //! and inside loops and branches), nested `for`, `if`/`else if`/`else`, the
-//! quantifiers, comparisons, `in`, `matches` with literal patterns,
+//! quantifiers, comparisons, `in`, `matches` with literal patterns (on
+//! text with unknown parts too, with patterns its known parts may decide),
 //! comprehensions, list concatenation, slices of lists and strings,
 //! interpolated messages, `at`, helper functions and the builtins
 //! (`sum`, `min`, `max` and `distinct` included), in rules that run once per
@@ -18,7 +19,8 @@
 //! single values, keys the policy never names or must quote), `Ref`,
 //! `Fn::GetAtt`, `Fn::Sub` and `DependsOn` between resources (edges for
 //! `refs` and `referrers`), tags, and parameters without defaults and an
-//! undecidable condition (unknown values).
+//! undecidable condition (unknown values), whose declarations `parameter`
+//! and details `unknown_detail` read.
 //!
 //! Policies and templates are built from streams of choices that proptest
 //! generates and shrinks. Choice 0 is always the simplest option and a
@@ -199,6 +201,27 @@ const PATTERNS: &[&str] = &[
     "r\"AWS\"",
     "r\"/0\"",
     "r\"(?i)abc\"",
+];
+
+/// Patterns that the known start or end of text with unknown parts
+/// (`r.props.Text`: `arn:aws:${Open}:x`, `${Open}-logs`, `a${Open}`,
+/// `arn:` + `Open` + a value) may decide: anchored at either end or both,
+/// searches, and some the known parts rule out.
+const TEXT_PATTERNS: &[&str] = &[
+    "r\"^arn:aws:\"",
+    "r\"^arn:aws-cn:\"",
+    "r\"^arn:\"",
+    "r\"-logs$\"",
+    "r\":x$\"",
+    "r\"^a\"",
+    "r\"^arn:aws:[a-z]+:x$\"",
+    "r\"^arn:.*-logs$\"",
+    "r\"logs\"",
+    "r\"(?i)^ARN\"",
+    "r\"^$\"",
+    "r\"s$\"",
+    "r\"^arn:\\d+$\"",
+    "r\"\\bx$\"",
 ];
 
 const FUNCTIONS: &str = r#"package gen
@@ -561,8 +584,32 @@ impl PolicyGen<'_> {
     }
 
     fn condition(&mut self, d: usize, scope: &mut Vec<Var>) -> String {
-        match self.c.below(19) {
+        match self.c.below(20) {
             0 => self.leaf(Sort::Bool, scope),
+            // A template parameter's declaration, read field by field.
+            19 => {
+                let value = match self.c.below(2) {
+                    0 => "r.props.Open".to_string(),
+                    _ => self.dynamic(d, scope),
+                };
+                let field =
+                    self.c
+                        .pick(&["", ".Type", ".NoEcho", ".MinLength", ".Default", ".Missing"]);
+                let other = if self.c.one_in(2) {
+                    self.c
+                        .pick(&["null", "true", "\"true\"", "1", "\"String\""])
+                        .to_string()
+                } else {
+                    self.literal(Sort::Any)
+                };
+                if self.c.one_in(3) {
+                    let detail = self
+                        .c
+                        .pick(&["\"Open\"", "\"Arn\"", "\"AWS::Region\"", "null"]);
+                    return format!("unknown_detail({value}) == {detail}");
+                }
+                format!("parameter({value}){field} == {other}")
+            }
             16 => self.action_condition(d, scope),
             1 => {
                 let op = self.c.pick(&["==", "!="]);
@@ -598,12 +645,19 @@ impl PolicyGen<'_> {
                 format!("({a}) in ({b})")
             }
             6 => {
-                let a = if self.c.below(2) == 0 {
-                    self.dynamic(d, scope)
-                } else {
-                    self.expr(Sort::Str, d, scope)
+                let a = match self.c.below(3) {
+                    0 => self.dynamic(d, scope),
+                    1 => self.expr(Sort::Str, d, scope),
+                    // Text with unknown parts, which the known parts may
+                    // decide.
+                    _ => "r.props.Text".to_string(),
                 };
-                format!("({a}) matches {}", self.c.pick(PATTERNS))
+                let pattern = if self.c.one_in(2) {
+                    self.c.pick(TEXT_PATTERNS)
+                } else {
+                    self.c.pick(PATTERNS)
+                };
+                format!("({a}) matches {pattern}")
             }
             7 => {
                 let f = self.c.pick(&["exists", "is_unknown"]);
@@ -789,9 +843,14 @@ impl PolicyGen<'_> {
                 format!("{f}({inner})")
             }
             2 => {
-                let f = self
-                    .c
-                    .pick(&["exists", "is_unknown", "unknown_kind", "target"]);
+                let f = self.c.pick(&[
+                    "exists",
+                    "is_unknown",
+                    "unknown_kind",
+                    "target",
+                    "parameter",
+                    "unknown_detail",
+                ]);
                 format!("{f}({inner})")
             }
             3 => format!("{inner}[0]"),
@@ -1068,7 +1127,7 @@ impl TemplateGen<'_> {
             5 => json!(NUMBERS[self.c.below(NUMBERS.len())]),
             6 => json!({ "Ref": self.other() }),
             7 => json!({ "Ref": "Open" }),
-            8 => json!({ "Ref": self.c.pick(&["Port", "Cidrs", "AWS::Region"]) }),
+            8 => json!({ "Ref": self.c.pick(&["Port", "Cidrs", "AWS::Region", "Hidden"]) }),
             9 => json!({ "Fn::GetAtt": [self.other(), "Arn"] }),
             10 => {
                 let text = match self.c.below(3) {
@@ -1258,7 +1317,8 @@ fn template(choices: &[u16]) -> (&'static str, String) {
     let template = json!({
         "AWSTemplateFormatVersion": "2010-09-09",
         "Parameters": {
-            "Open": { "Type": "String" },
+            "Open": { "Type": "String", "NoEcho": "true", "MinLength": 1, "Description": "x y" },
+            "Hidden": { "Type": "String", "NoEcho": true },
             "Port": { "Type": "Number", "Default": 22 },
             "Cidrs": { "Type": "CommaDelimitedList", "Default": "10.0.0.0/8,0.0.0.0/0" },
         },

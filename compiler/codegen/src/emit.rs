@@ -962,6 +962,14 @@ impl<'c, 'p> Body<'c, 'p> {
                 arg(self, 0);
                 self.call(Rt::Target);
             }
+            Builtin::Parameter => {
+                arg(self, 0);
+                self.call(Rt::Declaration);
+            }
+            Builtin::UnknownDetail => {
+                arg(self, 0);
+                self.call(Rt::UnknownDetail);
+            }
             Builtin::UnknownKind => {
                 // The kind's name from a constant per kind; `null` for a
                 // value that is not unknown.

@@ -35,6 +35,10 @@ pub enum Builtin {
     Target,
     /// `unknown_kind(value)`.
     UnknownKind,
+    /// `parameter(value)`.
+    Parameter,
+    /// `unknown_detail(value)`.
+    UnknownDetail,
     /// `lower(string)`.
     Lower,
     /// `upper(string)`.
@@ -250,6 +254,24 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         variadic: false,
         returns: Ty::String,
         doc: "What an unknown value stands for: `\"reference\"` (a `Ref` or `Fn::GetAtt` of a resource), `\"parameter\"` (a parameter without default), `\"pseudo_parameter\"`, `\"dynamic_reference\"` (`{{resolve:...}}`), `\"import\"` (`Fn::ImportValue`), `\"after_apply\"` (Terraform), `\"text\"` (text with known and unknown parts, from `Fn::Sub` or `Fn::Join`) or `\"other\"`; `null` for a value that is not unknown. Never unknown itself.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Parameter,
+        name: "parameter",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Object,
+        doc: "The template's declaration of the parameter an unknown value stands for (`unknown_kind(x) == \"parameter\"`: a parameter without a value): the object written under `Parameters`, keys as written (`Type`, `NoEcho`, `AllowedValues`, `AllowedPattern`, `Description`, ...), so `parameter(db.props.MasterUserPassword).NoEcho` tells a hidden parameter from a plain one. `null` for any other value: a parameter with a value (its `Default`, or one given to `ward check`) is that value, a literal to the rule. Never unknown itself.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::UnknownDetail,
+        name: "unknown_detail",
+        params: &[("value", Ty::Any)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::String,
+        doc: "What details an unknown value's kind: the service of a dynamic reference (`\"secretsmanager\"`, `\"ssm-secure\"`, `\"ssm\"`), the name of a parameter or pseudo parameter, the attribute of a `Fn::GetAtt` reference. `null` for a `Ref` of a resource, for unknown values of other kinds and for every known value. Never unknown itself.",
     },
     BuiltinInfo {
         builtin: Builtin::Lower,

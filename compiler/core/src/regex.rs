@@ -48,6 +48,88 @@ impl CompiledRegex {
     pub fn dfa(&self) -> &dense::DFA<Vec<u32>> {
         &self.dfa
     }
+
+    /// Whether the pattern matches text that starts with `prefix`, ends
+    /// with `suffix` and has unknown text between them (any bytes, none
+    /// included): `Some(true)` when it matches whatever the middle is,
+    /// `Some(false)` when it matches for no middle, `None` otherwise.
+    ///
+    /// The automaton walks the prefix: a match there is certain, a dead
+    /// state rules every match out. From where the prefix leaves it, every
+    /// state some middle can lead to (without passing a match state, which
+    /// is a match) is visited; the suffix and the end of the text are run
+    /// from each. A match on every way is certain, on none impossible. The
+    /// code generator runs the same walk on its tables of this automaton.
+    pub fn decide_partial(&self, prefix: &[u8], suffix: &[u8]) -> Option<bool> {
+        use regex_automata::util::primitives::StateID;
+        use regex_automata::util::start;
+
+        let dfa = &self.dfa;
+        let start = dfa
+            .start_state(&start::Config::new().anchored(Anchored::No))
+            .ok()?;
+        let stops = |state: StateID| dfa.is_dead_state(state) || dfa.is_quit_state(state);
+        // Walks `bytes` from `state`: `Ok(true)` at a match state,
+        // `Ok(false)` at a dead one, else `Err` with the state reached.
+        let walk = |mut state: StateID, bytes: &[u8]| -> Result<bool, StateID> {
+            for &byte in bytes {
+                state = dfa.next_state(state, byte);
+                if dfa.is_match_state(state) {
+                    return Ok(true);
+                }
+                if stops(state) {
+                    return Ok(false);
+                }
+            }
+            Err(state)
+        };
+        let after_prefix = match walk(start, prefix) {
+            Ok(matched) => return Some(matched),
+            Err(state) => state,
+        };
+        let classes = dfa.byte_classes();
+        let mut representatives: Vec<u8> = Vec::new();
+        for byte in 0..=255u8 {
+            if usize::from(classes.get(byte)) == representatives.len() {
+                representatives.push(byte);
+            }
+        }
+        let mut seen = std::collections::HashSet::from([after_prefix]);
+        let mut pending = vec![after_prefix];
+        // Whether every middle gives a match, and whether some does.
+        let (mut always, mut possible) = (true, false);
+        while let Some(state) = pending.pop() {
+            match walk(state, suffix) {
+                Ok(matched) => {
+                    possible |= matched;
+                    always &= matched;
+                }
+                Err(end) => {
+                    let matched = dfa.is_match_state(dfa.next_eoi_state(end));
+                    possible |= matched;
+                    always &= matched;
+                }
+            }
+            for &byte in &representatives {
+                let next = dfa.next_state(state, byte);
+                if dfa.is_match_state(next) {
+                    possible = true;
+                } else if stops(next) {
+                    always = false;
+                } else if seen.insert(next) {
+                    pending.push(next);
+                }
+            }
+            if possible && !always {
+                return None;
+            }
+        }
+        if always {
+            Some(true)
+        } else {
+            (!possible).then_some(false)
+        }
+    }
 }
 
 /// The most states a capture program may have.
@@ -462,6 +544,44 @@ fn describe_build_error(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partly_known_text_is_decided_where_its_known_parts_decide() {
+        let cases: &[(&str, &str, &str, Option<bool>)] = &[
+            (r"^arn:aws:iam::", "arn:aws:iam::", ":root", Some(true)),
+            (r"^arn:aws-cn:", "arn:aws:iam::", ":root", Some(false)),
+            (r":root$", "arn:aws:iam::", ":root", Some(true)),
+            (r":user$", "arn:aws:iam::", ":root", Some(false)),
+            (
+                r"^arn:aws:iam::\d{12}:root$",
+                "arn:aws:iam::",
+                ":root",
+                None,
+            ),
+            (r"^arn:aws:iam::.*:root$", "arn:aws:iam::", ":root", None),
+            (r"iam", "arn:aws:iam::", "", Some(true)),
+            (r"s3", "arn:aws:iam::", ":root", None),
+            (r"^arn:", "", "", None),
+            (r"", "", "", Some(true)),
+            (r"(?i)^ARN:AWS:", "arn:aws:iam::", "", Some(true)),
+            (r"^prod-[a-z]+$", "prod-", "-1", Some(false)),
+            (r"^prod-", "pro", "", None),
+            (r"^prod-", "dev", "", Some(false)),
+        ];
+        let middles = ["", "1", "123456789012", "x\ny", "root", ":", "é"];
+        for &(pattern, prefix, suffix, expected) in cases {
+            let compiled = compile(pattern).expect("valid");
+            let decided = compiled.decide_partial(prefix.as_bytes(), suffix.as_bytes());
+            assert_eq!(decided, expected, "{pattern:?} on {prefix:?}...{suffix:?}");
+            // Sound: a decision holds for every middle tried.
+            if let Some(decided) = decided {
+                for middle in middles {
+                    let text = format!("{prefix}{middle}{suffix}");
+                    assert_eq!(compiled.is_match(&text), decided, "{pattern:?} on {text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn search_semantics() {

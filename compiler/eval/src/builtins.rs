@@ -89,6 +89,20 @@ pub(crate) fn apply<'d>(
             View::Unknown(_) => Value::str(first.unknown_kind().map_or("other", UnknownKind::name)),
             _ => Value::Null,
         },
+        Builtin::Parameter => match first
+            .parameter_name()
+            .and_then(|name| document.parameter_declaration(name))
+        {
+            Some(declaration) => {
+                budget.charge_size(declaration.as_object().map_or(1, <[_]>::len))?;
+                Value::detached(declaration)
+            }
+            None => Value::Null,
+        },
+        Builtin::UnknownDetail => first
+            .unknown_kind()
+            .and_then(UnknownKind::detail)
+            .map_or(Value::Null, Value::str),
         Builtin::Lower | Builtin::Upper => match first.view() {
             View::Str(text) => {
                 budget.charge_size(text.len())?;

@@ -541,7 +541,22 @@ impl<'p, 'd> Machine<'p, 'd> {
                             .is_some_and(|compiled| compiled.is_match(subject));
                         Value::Bool(matched)
                     }
-                    View::Unknown(_) => text.clone(),
+                    // Text with unknown parts: its known prefix and suffix
+                    // may decide.
+                    View::Unknown(_) => match text.text_parts() {
+                        Some((prefix, suffix)) => {
+                            self.budget.charge_size(prefix.len() + suffix.len())?;
+                            let decided = self
+                                .regexes
+                                .get(regex.0 as usize)
+                                .and_then(Option::as_ref)
+                                .and_then(|compiled| {
+                                    compiled.decide_partial(prefix.as_bytes(), suffix.as_bytes())
+                                });
+                            decided.map_or_else(|| text.clone(), Value::Bool)
+                        }
+                        None => text.clone(),
+                    },
                     _ => Value::Bool(false),
                 }
             }

@@ -114,6 +114,26 @@ impl<'d> Value<'d> {
         }
     }
 
+    /// A value built from a node of the input that is read by name, never
+    /// located: a template parameter's declaration (`parameter(x)`). It has
+    /// no position, as its slots in the module have no node ids. Parsed
+    /// sections hold no unknown values; one would read as `null`.
+    pub(crate) fn detached(node: &Node) -> Value<'d> {
+        match &node.value {
+            ModelValue::Null | ModelValue::Unknown(_) => Value::Null,
+            ModelValue::Bool(flag) => Value::Bool(*flag),
+            ModelValue::Number(number) => Value::Number(*number),
+            ModelValue::String(text) => Value::Str(text.clone()),
+            ModelValue::List(items) => Value::list(items.iter().map(Value::detached).collect()),
+            ModelValue::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (key.clone(), Value::detached(value)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Looks through input nodes.
     pub(crate) fn view(&self) -> View<'_, 'd> {
         match self {
@@ -156,6 +176,15 @@ impl<'d> Value<'d> {
                 resource,
                 attribute,
             } => Some((resource, attribute.as_deref())),
+            _ => None,
+        }
+    }
+
+    /// The name of the template parameter an unknown value of kind
+    /// parameter stands for.
+    pub(crate) fn parameter_name(&self) -> Option<&'d str> {
+        match self.unknown_kind()? {
+            UnknownKind::Parameter { name } => Some(name),
             _ => None,
         }
     }

@@ -236,6 +236,8 @@ cases! {
     strings,
     params,
     params_set,
+    declarations,
+    partial_matches,
 }
 
 #[test]

@@ -26,6 +26,9 @@ pub struct DecodedInput {
     pub resources: Vec<DecodedResource>,
     /// The document root, when encoded.
     pub root: Option<DecodedValue>,
+    /// The template's parameter declarations (section 2.9): an object, or
+    /// null.
+    pub declarations: DecodedValue,
 }
 
 /// One resource record read back.
@@ -275,6 +278,11 @@ pub fn decode_input(bytes: &[u8]) -> Result<DecodedInput, InputError> {
     } else {
         None
     };
+    let declarations = value(
+        &reader,
+        u64::from(header(HEADER_DECLARATIONS_OFF)?),
+        &mut budget,
+    )?;
     Ok(DecodedInput {
         kind: header(HEADER_INPUT_KIND)?,
         file: reader.str(header(HEADER_FILE_OFF)?, header(HEADER_FILE_LEN)?)?,
@@ -282,6 +290,7 @@ pub fn decode_input(bytes: &[u8]) -> Result<DecodedInput, InputError> {
         node_count: reader.node_count,
         resources,
         root,
+        declarations,
     })
 }
 

@@ -55,7 +55,7 @@ pub use results::{
 };
 
 /// The ABI version this crate implements.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// "No resource", "no node", "no check" in every layout.
 pub const NONE: u32 = 0xFFFF_FFFF;
@@ -127,8 +127,10 @@ pub mod layout {
     /// Header: offset of the parameters' value slot, a list holding
     /// parameter `i` of the metadata at index `i` (version 2).
     pub const HEADER_PARAMS_OFF: u32 = 64;
-    /// Header: reserved, 0 (version 2).
-    pub const HEADER_RESERVED: u32 = 68;
+    /// Header: offset of the value slot of the template's parameter
+    /// declarations, an object from parameter name to declaration, or null
+    /// (version 3).
+    pub const HEADER_DECLARATIONS_OFF: u32 = 68;
     /// Header flag: the document root is encoded.
     pub const FLAG_ROOT: u32 = 1;
 

@@ -628,7 +628,7 @@ mod tests {
         assert_eq!(error, MetaError::UnsupportedVersion { found: 7 });
         assert_eq!(
             error.to_string(),
-            "the module was compiled for ward ABI version 7, this runtime supports version 2"
+            "the module was compiled for ward ABI version 7, this runtime supports version 3"
         );
     }
 

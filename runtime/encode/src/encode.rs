@@ -508,6 +508,12 @@ static NO_PARAMS: Node = Node {
     pos: Pos::START,
 };
 
+/// The declarations of an input without template parameters.
+static NO_DECLARATIONS: Node = Node {
+    value: Value::Null,
+    pos: Pos::START,
+};
+
 struct Encoder<'a, 'k, 'm> {
     out: Out<'m>,
     /// The document being encoded, for the resources references name.
@@ -651,6 +657,7 @@ impl<'a> Encoder<'a, '_, '_> {
         let header = self.reserve(HEADER_SIZE as usize);
         let root_slot = self.reserve(SLOT_SIZE as usize);
         let params_slot = self.reserve(SLOT_SIZE as usize);
+        let declarations_slot = self.reserve(SLOT_SIZE as usize);
         let resources_off = self.reserve(resource_count.saturating_mul(RESOURCE_SIZE as usize));
         // The adjacency arrays, then their via records, then the via paths.
         let adjacency_size = |a: &Adjacency| a.entries.len() * ADJACENCY_SIZE as usize;
@@ -757,6 +764,17 @@ impl<'a> Encoder<'a, '_, '_> {
             NONE,
             NodeStep::Root,
         );
+        // The template's parameter declarations, for `parameter(x)`: read
+        // by name, never located (a finding at one points at its resource),
+        // so without node ids too.
+        self.tree(
+            document
+                .parameter_declarations()
+                .unwrap_or(&NO_DECLARATIONS),
+            declarations_slot,
+            NONE,
+            NodeStep::Root,
+        );
         self.detached = false;
         self.align8();
 
@@ -787,7 +805,7 @@ impl<'a> Encoder<'a, '_, '_> {
             (HEADER_FILE_OFF, file_off),
             (HEADER_FILE_LEN, file_len),
             (HEADER_PARAMS_OFF, to_u32(params_slot)),
-            (HEADER_RESERVED, 0),
+            (HEADER_DECLARATIONS_OFF, to_u32(declarations_slot)),
         ];
         for (offset, value) in fields {
             self.put(header + offset as usize, value);
@@ -957,7 +975,7 @@ fn encoded_size(
     params: Option<&Node>,
     adjacency_entries: usize,
 ) -> (usize, usize) {
-    let mut bytes = (HEADER_SIZE + 2 * SLOT_SIZE) as usize + document.file.len() + 8;
+    let mut bytes = (HEADER_SIZE + 3 * SLOT_SIZE) as usize + document.file.len() + 8;
     // Each adjacency entry, one via record per edge and direction, and the
     // via paths (shorter than the rendered edge paths).
     bytes = bytes
@@ -981,6 +999,9 @@ fn encoded_size(
     nodes += tree_nodes;
     // The parameters take bytes but no node ids.
     let (param_bytes, _) = trees_size(vec![params.unwrap_or(&NO_PARAMS)]);
+    let (declaration_bytes, _) =
+        trees_size(document.parameter_declarations().into_iter().collect());
+    let param_bytes = param_bytes.saturating_add(declaration_bytes);
     (bytes.saturating_add(param_bytes), nodes)
 }
 
@@ -1491,24 +1512,24 @@ Resources:
         let bytes = &encoded.bytes;
         assert_eq!(&bytes[0..4], b"WDIN");
         let field = |offset| header_field(bytes, offset).unwrap();
-        assert_eq!(field(HEADER_VERSION), 2);
+        assert_eq!(field(HEADER_VERSION), 3);
         assert_eq!(field(HEADER_TOTAL_LEN) as usize, bytes.len());
         assert_eq!(field(HEADER_FLAGS), 0);
         assert_eq!(field(HEADER_RESOURCE_COUNT), 2);
         assert_eq!(field(HEADER_ROOT_OFF), 72);
         assert_eq!(field(HEADER_PARAMS_OFF), 88);
-        assert_eq!(field(HEADER_RESERVED), 0);
-        assert_eq!(field(HEADER_RESOURCES_OFF), 104);
-        assert_eq!(field(HEADER_OUT_OFF), 104 + 2 * 96);
+        assert_eq!(field(HEADER_DECLARATIONS_OFF), 104);
+        assert_eq!(field(HEADER_RESOURCES_OFF), 120);
+        assert_eq!(field(HEADER_OUT_OFF), 120 + 2 * 96);
         assert_eq!(field(HEADER_OUT_COUNT), 1);
-        assert_eq!(field(HEADER_IN_OFF), 104 + 2 * 96 + 16);
+        assert_eq!(field(HEADER_IN_OFF), 120 + 2 * 96 + 16);
         assert_eq!(field(HEADER_IN_COUNT), 1);
         // The entries' via records follow the adjacency arrays, then their
         // path strings.
         let out = field(HEADER_OUT_OFF) as usize;
         assert_eq!(
             read_u32(bytes, out + ADJACENCY_VIA_OFF as usize),
-            Some(104 + 2 * 96 + 32)
+            Some(120 + 2 * 96 + 32)
         );
         // Each distinct path once, in the order first written.
         let edge = &document.edges[0];
@@ -1539,6 +1560,56 @@ Resources:
         assert_eq!(read_u32(bytes, 92), Some(NONE));
         assert_eq!(read_u32(bytes, 88 + 12), Some(0));
         assert!(decode_input(bytes).unwrap().root.is_none());
+    }
+
+    #[test]
+    fn parameter_declarations_are_an_object_without_node_ids() {
+        let document = document();
+        let encoded = encode_input(&document, &KeyTable::new(["Type"])).unwrap();
+        let bytes = &encoded.bytes;
+        let slot = header_field(bytes, HEADER_DECLARATIONS_OFF).unwrap() as usize;
+        assert_eq!(bytes[slot], TAG_OBJECT);
+        assert_eq!(read_u32(bytes, slot + 4), Some(NONE));
+        assert_eq!(read_u32(bytes, slot + 12), Some(1));
+        let entry = read_u32(bytes, slot + 8).unwrap() as usize;
+        let key_off = read_u32(bytes, entry + ENTRY_KEY_OFF as usize).unwrap() as usize;
+        assert_eq!(&bytes[key_off..key_off + 3], b"Env");
+        let declaration = entry + ENTRY_VALUE as usize;
+        assert_eq!(bytes[declaration], TAG_OBJECT);
+        assert_eq!(read_u32(bytes, declaration + 4), Some(NONE));
+        let inner = read_u32(bytes, declaration + 8).unwrap() as usize;
+        assert_eq!(read_u32(bytes, inner + ENTRY_KEY_ID as usize), Some(0));
+        assert_eq!(bytes[inner + ENTRY_VALUE as usize], TAG_STRING);
+        // The reference reader reads the same.
+        let DecodedKind::Object(entries) = decode_input(bytes).unwrap().declarations.kind else {
+            panic!("declarations are an object");
+        };
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].key, "Env");
+        assert_eq!(entries[0].value.node, NONE);
+        let DecodedKind::Object(declaration) = &entries[0].value.kind else {
+            panic!("a declaration is an object");
+        };
+        assert_eq!(declaration[0].key, "Type");
+        assert_eq!(declaration[0].key_id, 0);
+        assert_eq!(
+            declaration[0].value.kind,
+            DecodedKind::String("String".into())
+        );
+        // No node ids: the side table is that of the resources and the root.
+        let without_root = encode_input_with(
+            &document,
+            &KeyTable::default(),
+            &EncodeOptions {
+                include_root: false,
+            },
+        )
+        .unwrap();
+        let slot = header_field(&without_root.bytes, HEADER_DECLARATIONS_OFF).unwrap() as usize;
+        assert_eq!(without_root.bytes[slot], TAG_OBJECT);
+        let size = encoding_size(&document, &EncodeOptions::default());
+        assert!(size.bytes >= bytes.len());
+        assert_eq!(size.nodes, encoded.nodes.len());
     }
 
     #[test]

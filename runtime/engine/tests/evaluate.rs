@@ -485,7 +485,7 @@ fn wrong_metadata_magic_or_version_is_refused_clearly() {
     let wasm = with_section(assemble(POLICY), "ward.meta", &bytes);
     assert_eq!(
         load_error(&wasm),
-        "the module was compiled for ward ABI version 9, this runtime supports version 2"
+        "the module was compiled for ward ABI version 9, this runtime supports version 3"
     );
 }
 

@@ -108,6 +108,7 @@
 
 mod cfn;
 mod config;
+mod declarations;
 mod embedded;
 mod json;
 mod model;

@@ -2,12 +2,13 @@
 
 use ward_abi::NONE;
 use ward_abi::layout::{
-    ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE, HEADER_RESOURCES_OFF,
-    ORDER_INDEX_SIZE, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_NODE,
-    RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN, RESOURCE_TYPE_OFF, SLOT_KIND,
-    SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL,
-    TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN, UNKNOWN_DETAIL_LEN, UNKNOWN_DETAIL_OFF,
-    UNKNOWN_DETAILS_SIZE, UNKNOWN_REFERENCE, UNKNOWN_TARGET, UNKNOWN_TEXT,
+    ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_SIZE, ENTRY_VALUE, HEADER_DECLARATIONS_OFF,
+    HEADER_RESOURCES_OFF, ORDER_INDEX_SIZE, RESOURCE_ID_LEN, RESOURCE_ID_OFF, RESOURCE_METADATA,
+    RESOURCE_NODE, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS, RESOURCE_TYPE_LEN,
+    RESOURCE_TYPE_OFF, SLOT_KIND, SLOT_NODE, SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG,
+    TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
+    UNKNOWN_DETAIL_LEN, UNKNOWN_DETAIL_OFF, UNKNOWN_DETAILS_SIZE, UNKNOWN_DYNAMIC_REFERENCE,
+    UNKNOWN_PARAMETER, UNKNOWN_REFERENCE, UNKNOWN_TARGET, UNKNOWN_TEXT,
 };
 use wasm_encoder::Instruction;
 
@@ -700,6 +701,98 @@ pub(crate) fn target(f: &mut Func) {
     f.end();
     return_if_tag(f, v, TAG_UNKNOWN, v);
     f.u32c(NULL);
+}
+
+/// `declaration(v) -> value`: `parameter(v)`, the template's declaration
+/// of the parameter an unknown value of kind parameter stands for, looked
+/// up by its name in the object at the header's declarations offset;
+/// `null` for any other value and for a name the template does not
+/// declare.
+pub(crate) fn declaration(f: &mut Func) {
+    let v = 0;
+    let [details, declarations, found] = f.i32_locals();
+    is_unknown_of(f, v, UNKNOWN_PARAMETER);
+    f.eqz().if_().u32c(NULL).ret().end();
+    unknown_details(f, v);
+    f.set(details);
+    f.get(details)
+        .load32(UNKNOWN_DETAIL_OFF)
+        .u32c(NONE)
+        .eq()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.gget(global::INPUT)
+        .gget(global::INPUT)
+        .load32(HEADER_DECLARATIONS_OFF)
+        .add()
+        .set(declarations);
+    tag(f, declarations);
+    f.i32c(i32::from(TAG_OBJECT))
+        .ne()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.get(declarations)
+        .gget(global::INPUT)
+        .get(details)
+        .load32(UNKNOWN_DETAIL_OFF)
+        .add()
+        .get(details)
+        .load32(UNKNOWN_DETAIL_LEN)
+        .call(Rt::LookupStr.index())
+        .tee(found)
+        .eqz()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.get(found);
+}
+
+/// `unknown_detail(v) -> value`: the detail string of an unknown value of
+/// the kinds that have one (a reference's attribute, a parameter's or
+/// pseudo parameter's name, a dynamic reference's service), as a string of
+/// the input; `null` for every other value and when there is none.
+pub(crate) fn unknown_detail(f: &mut Func) {
+    let v = 0;
+    let [details, offset] = f.i32_locals();
+    tag(f, v);
+    f.i32c(i32::from(TAG_UNKNOWN))
+        .ne()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    // Kinds 1 to 4 (reference to dynamic reference) carry one; text's
+    // detail is its known parts, which this does not give.
+    f.get(v)
+        .load8(SLOT_KIND)
+        .i32c(i32::from(UNKNOWN_REFERENCE))
+        .sub()
+        .i32c(i32::from(UNKNOWN_DYNAMIC_REFERENCE - UNKNOWN_REFERENCE))
+        .gt_u()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    unknown_details(f, v);
+    f.set(details);
+    f.get(details)
+        .load32(UNKNOWN_DETAIL_OFF)
+        .tee(offset)
+        .u32c(NONE)
+        .eq()
+        .if_()
+        .u32c(NULL)
+        .ret()
+        .end();
+    f.get(offset)
+        .get(details)
+        .load32(UNKNOWN_DETAIL_LEN)
+        .call(Rt::NewStringRel.index());
 }
 
 pub(crate) fn eq(f: &mut Func) {

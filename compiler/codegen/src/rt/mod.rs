@@ -46,6 +46,8 @@ pub(crate) enum Rt {
     RefEq,
     TextFits,
     Target,
+    Declaration,
+    UnknownDetail,
     Order,
     Contains,
     Arith,
@@ -63,7 +65,9 @@ pub(crate) enum Rt {
     ParseNumber,
     ToNumber,
     DfaRun,
+    DfaWalk,
     Matches,
+    MatchesPartial,
     Count,
     Len,
     Keys,
@@ -132,6 +136,8 @@ impl Rt {
         Rt::RefEq,
         Rt::TextFits,
         Rt::Target,
+        Rt::Declaration,
+        Rt::UnknownDetail,
         Rt::Order,
         Rt::Contains,
         Rt::Arith,
@@ -149,7 +155,9 @@ impl Rt {
         Rt::ParseNumber,
         Rt::ToNumber,
         Rt::DfaRun,
+        Rt::DfaWalk,
         Rt::Matches,
+        Rt::MatchesPartial,
         Rt::Count,
         Rt::Len,
         Rt::Keys,
@@ -217,6 +225,8 @@ impl Rt {
             | Rt::AsList
             | Rt::Exists
             | Rt::Target
+            | Rt::Declaration
+            | Rt::UnknownDetail
             | Rt::NumberOf
             | Rt::StringOf
             | Rt::IsCidr
@@ -234,6 +244,7 @@ impl Rt {
             | Rt::Contains
             | Rt::ParseNumber
             | Rt::Matches
+            | Rt::MatchesPartial
             | Rt::Keys
             | Rt::Case
             | Rt::CidrContains
@@ -252,7 +263,9 @@ impl Rt {
             | Rt::ParseIpv6
             | Rt::StatusResults
             | Rt::Slice => (&[I, I, I], &[I]),
-            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups => (&[I, I, I, I], &[I]),
+            Rt::StrEq | Rt::StrCmp | Rt::StrFind | Rt::ParseGroups | Rt::DfaWalk => {
+                (&[I, I, I, I], &[I])
+            }
             Rt::Traverse => (&[I, I, I, I, I], &[I]),
             Rt::SbBytes | Rt::Render | Rt::RenderQuoted | Rt::AddUnknown => (&[I, I], &[]),
             Rt::RenderNumber => (&[F], &[]),
@@ -287,6 +300,8 @@ impl Rt {
             Rt::Replace => &[Builtin::Replace],
             Rt::Substring => &[Builtin::Substring],
             Rt::ArnParts => &[Builtin::Arn],
+            Rt::Declaration => &[Builtin::Parameter],
+            Rt::UnknownDetail => &[Builtin::UnknownDetail],
             Rt::Capture | Rt::CaptureClosure => &[Builtin::Capture],
             _ => &[],
         }
@@ -329,6 +344,8 @@ impl Rt {
             Rt::RefEq => core::ref_eq(&mut f),
             Rt::TextFits => core::text_fits(&mut f),
             Rt::Target => core::target(&mut f),
+            Rt::Declaration => core::declaration(&mut f),
+            Rt::UnknownDetail => core::unknown_detail(&mut f),
             Rt::Order => core::order(&mut f),
             Rt::Contains => core::contains(&mut f),
             Rt::Arith => core::arith(&mut f),
@@ -346,7 +363,9 @@ impl Rt {
             Rt::ParseNumber => text::parse_number(&mut f),
             Rt::ToNumber => text::to_number(&mut f),
             Rt::DfaRun => text::dfa_run(&mut f),
+            Rt::DfaWalk => text::dfa_walk(&mut f),
             Rt::Matches => text::matches(&mut f),
+            Rt::MatchesPartial => text::matches_partial(&mut f),
             Rt::Count => builtins::count(&mut f),
             Rt::Len => builtins::len(&mut f),
             Rt::Keys => builtins::keys(&mut f),

@@ -16,7 +16,7 @@ use wasm_encoder::Instruction;
 use super::core::bool_value;
 use super::{Rt, Texts, return_if_tag, tag, text};
 use crate::asm::Func;
-use crate::layout::{DIGITS, FALSE, SLOT_FLAG, TAG_RESOURCE, global};
+use crate::layout::{DIGITS, FALSE, SLOT_FLAG, TAG_RESOURCE, TRUE, global};
 
 /// `sb_byte(b)`.
 pub(crate) fn sb_byte(f: &mut Func) {
@@ -476,17 +476,38 @@ pub(crate) fn to_number(f: &mut Func) {
 /// [`crate::regex`]) over the bytes: true at the first match state, false at
 /// a dead or quit state, else the end-of-input transition decides.
 pub(crate) fn dfa_run(f: &mut Func) {
-    use crate::regex::{CLASSES, EOI_OFFSET, FLAGS, START, TRANSITIONS_OFFSET};
+    use crate::regex::{EOI_OFFSET, FLAGS, START};
     let (table, a, len) = (0, 1, 2);
-    let (s, i, classes, flags, transitions, flag) = (
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-        f.i32_local(),
-    );
+    let s = f.i32_local();
     f.get(table).load32(START).set(s);
+    walk_table(f, [table, s, a, len], 1, 0);
+    f.get(table)
+        .get(table)
+        .load32(EOI_OFFSET)
+        .add()
+        .get(s)
+        .i32c(4)
+        .mul()
+        .add()
+        .load32(0)
+        .set(s);
+    f.get(table)
+        .u32c(FLAGS)
+        .add()
+        .get(s)
+        .add()
+        .load8(0)
+        .i32c(1)
+        .and();
+}
+
+/// Emits the walk of a regex table from the state in local `s` over the
+/// bytes `a..a + len`, leaving the state reached in `s`; returns
+/// `on_match` at the first match state and `on_dead` at a dead or quit
+/// state.
+fn walk_table(f: &mut Func, [table, s, a, len]: [u32; 4], on_match: i32, on_dead: i32) {
+    use crate::regex::{CLASSES, FLAGS, TRANSITIONS_OFFSET};
+    let [i, classes, flags, transitions, flag] = f.i32_locals();
     f.get(table).load32(4).set(classes);
     f.get(table).u32c(FLAGS).add().set(flags);
     f.get(table)
@@ -514,27 +535,189 @@ pub(crate) fn dfa_run(f: &mut Func) {
         .i32c(1)
         .and()
         .if_()
-        .i32c(1)
+        .i32c(on_match)
         .ret()
         .end();
-    f.get(flag).i32c(6).and().if_().i32c(0).ret().end();
+    f.get(flag).i32c(6).and().if_().i32c(on_dead).ret().end();
     f.inc(i, 1).br(0).end().end();
+}
+
+/// What `dfa_walk` returns at a match state.
+const WALK_MATCH: i32 = -1;
+/// What `dfa_walk` returns at a dead or quit state.
+const WALK_DEAD: i32 = -2;
+
+/// `dfa_walk(table, s, a, len) -> i32`: walks a regex table from state
+/// `s` over the bytes: [`WALK_MATCH`] at the first match state,
+/// [`WALK_DEAD`] at a dead or quit state, else the state reached.
+pub(crate) fn dfa_walk(f: &mut Func) {
+    let (table, s, a, len) = (0, 1, 2, 3);
+    walk_table(f, [table, s, a, len], WALK_MATCH, WALK_DEAD);
+    f.get(s);
+}
+
+/// `matches_partial(table, v) -> value`: `v matches p` for text with
+/// unknown parts, decided as `ward_compiler::regex::CompiledRegex::
+/// decide_partial` decides it: true when every unknown middle gives a
+/// match, false when none does, else `v`.
+pub(crate) fn matches_partial(f: &mut Func) {
+    use crate::regex::{EOI_OFFSET, FLAGS, START, TRANSITIONS_OFFSET};
+    let (table, v) = (0, 1);
+    let [
+        start,
+        prefix,
+        total,
+        state,
+        code,
+        states,
+        visited,
+        stack,
+        top,
+    ] = f.i32_locals();
+    let [
+        classes,
+        flags,
+        transitions,
+        c,
+        next,
+        flag,
+        matched,
+        always,
+        possible,
+    ] = f.i32_locals();
+    super::core::text_parts(f, v, [start, prefix, total]);
     f.get(table)
+        .get(table)
+        .load32(START)
+        .get(start)
+        .get(prefix)
+        .call(Rt::DfaWalk.index())
+        .set(state);
+    f.get(state)
+        .i32c(WALK_MATCH)
+        .eq()
+        .if_()
+        .u32c(TRUE)
+        .ret()
+        .end();
+    f.get(state)
+        .i32c(WALK_DEAD)
+        .eq()
+        .if_()
+        .u32c(FALSE)
+        .ret()
+        .end();
+    f.get(table).load32(0).set(states);
+    f.get(table).load32(4).set(classes);
+    f.get(table).u32c(FLAGS).add().set(flags);
+    f.get(table)
+        .get(table)
+        .load32(TRANSITIONS_OFFSET)
+        .add()
+        .set(transitions);
+    // Which states were seen, and a stack of those left to visit.
+    f.get(states).call(Rt::Alloc.index()).set(visited);
+    f.get(visited)
+        .i32c(0)
+        .get(states)
+        .ins(Instruction::MemoryFill(0));
+    f.get(states)
+        .i32c(4)
+        .mul()
+        .call(Rt::Alloc.index())
+        .set(stack);
+    f.get(visited).get(state).add().i32c(1).store8(0);
+    f.get(stack).get(state).store32(0);
+    f.i32c(1).set(top).i32c(1).set(always);
+    f.block().loop_();
+    f.get(top).eqz().br_if(1);
+    f.inc(top, -1);
+    f.element(stack, top, 4).load32(0).set(state);
+    // The suffix and the end of the text from this state.
+    f.get(table)
+        .get(state)
+        .get(start)
+        .get(prefix)
+        .add()
+        .get(total)
+        .get(prefix)
+        .sub()
+        .call(Rt::DfaWalk.index())
+        .set(code);
+    f.get(code).i32c(WALK_MATCH).eq().if_();
+    f.i32c(1).set(matched);
+    f.else_();
+    f.get(code).i32c(WALK_DEAD).eq().if_();
+    f.i32c(0).set(matched);
+    f.else_();
+    f.get(flags)
+        .get(table)
         .get(table)
         .load32(EOI_OFFSET)
         .add()
-        .get(s)
+        .get(code)
         .i32c(4)
         .mul()
         .add()
         .load32(0)
-        .set(s);
-    f.get(flags).get(s).add().load8(0).i32c(1).and();
+        .add()
+        .load8(0)
+        .i32c(1)
+        .and()
+        .set(matched);
+    f.end().end();
+    f.get(possible).get(matched).or().set(possible);
+    f.get(always).get(matched).and().set(always);
+    // Every state one more byte of the middle leads to.
+    f.count_up(c, 0, classes, |f| {
+        f.get(transitions)
+            .get(state)
+            .get(classes)
+            .mul()
+            .get(c)
+            .add()
+            .i32c(4)
+            .mul()
+            .add()
+            .load32(0)
+            .set(next);
+        f.get(flags).get(next).add().load8(0).set(flag);
+        f.get(flag).i32c(1).and().if_();
+        f.i32c(1).set(possible);
+        f.else_();
+        f.get(flag).i32c(6).and().if_();
+        f.i32c(0).set(always);
+        f.else_();
+        f.get(visited).get(next).add().load8(0).eqz().if_();
+        f.get(visited).get(next).add().i32c(1).store8(0);
+        f.element(stack, top, 4).get(next).store32(0);
+        f.inc(top, 1);
+        f.end().end().end();
+    });
+    f.get(possible)
+        .get(always)
+        .eqz()
+        .and()
+        .if_()
+        .get(v)
+        .ret()
+        .end();
+    f.br(0).end().end();
+    f.get(always).if_().u32c(TRUE).ret().end();
+    f.get(possible).if_().get(v).ret().end();
+    f.u32c(FALSE);
 }
 
 /// `matches(table, v) -> value`.
 pub(crate) fn matches(f: &mut Func) {
     let (table, v) = (0, 1);
+    super::core::is_text(f, v);
+    f.if_()
+        .get(table)
+        .get(v)
+        .call(Rt::MatchesPartial.index())
+        .ret()
+        .end();
     return_if_tag(f, v, TAG_UNKNOWN, v);
     tag(f, v);
     f.i32c(i32::from(TAG_STRING))
