@@ -5,10 +5,16 @@
 //! source with its labels and help underlined. The compiler renders its
 //! diagnostics as snippets, the command its input errors, and reports their
 //! findings in input documents.
+//!
+//! The headline is written once, by the header line. Rendering costs the
+//! size of the lines a snippet shows, not the size of its file, when the
+//! texts keep each file [`PreparedText`] ([`SourceTexts::prepared`]): a
+//! report of thousands of findings in one large file stays linear.
 
 use std::collections::HashMap;
+use std::fmt;
 
-use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+use ariadne::{Cache, Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind, Source};
 
 use crate::LineIndex;
 use crate::ast::Span;
@@ -17,6 +23,48 @@ use crate::ast::Span;
 pub trait SourceTexts {
     /// The text of `file`, if known.
     fn text(&self, file: &str) -> Option<&str>;
+
+    /// `file`'s text prepared for snippets, if it is kept; without it each
+    /// snippet prepares the text again (the cost of the whole file).
+    fn prepared(&self, _file: &str) -> Option<&PreparedText> {
+        None
+    }
+}
+
+/// A text prepared for snippets once: its line index and the lines the
+/// renderer reads.
+#[derive(Debug)]
+pub struct PreparedText {
+    index: LineIndex,
+    source: Source<String>,
+}
+
+impl PreparedText {
+    /// Prepares `text` (its cost is the size of the text).
+    pub fn new(text: &str) -> PreparedText {
+        PreparedText {
+            index: LineIndex::new(text),
+            source: Source::from(text.to_string()),
+        }
+    }
+
+    /// The line index of the text.
+    pub fn index(&self) -> &LineIndex {
+        &self.index
+    }
+
+    /// The character offset of a byte offset on a character boundary.
+    fn char_offset(&self, text: &str, byte: usize) -> usize {
+        match self.source.get_byte_line(byte) {
+            Some((line, _, column)) => {
+                line.offset()
+                    + text
+                        .get(byte - column..byte)
+                        .map_or(0, |s| s.chars().count())
+            }
+            None => self.source.len(),
+        }
+    }
 }
 
 impl SourceTexts for HashMap<String, String> {
@@ -67,9 +115,17 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         SnippetKind::Warning => "warning",
         SnippetKind::Custom(word) => word,
     };
-    let location = match text {
-        Some(text) => {
-            let position = LineIndex::new(text).line_col(text, snippet.span.start);
+    // Each file is prepared once per snippet at most, or not at all when
+    // the texts keep it prepared.
+    let built: HashMap<&str, PreparedText> = std::iter::once(snippet.file)
+        .chain(snippet.labels.iter().filter_map(|(file, _, _)| *file))
+        .filter(|name| texts.prepared(name).is_none())
+        .filter_map(|name| Some((name, PreparedText::new(texts.text(name)?))))
+        .collect();
+    let prepared_of = |name: &str| texts.prepared(name).or_else(|| built.get(name));
+    let location = match text.zip(prepared_of(snippet.file)) {
+        Some((text, prepared)) => {
+            let position = prepared.index.line_col(text, snippet.span.start);
             format!("{}:{}:{}", snippet.file, position.line, position.column)
         }
         None => snippet.file.to_string(),
@@ -81,7 +137,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         )),
         None => out.push_str(&format!("{location}: {word}: {}\n", snippet.message)),
     }
-    let Some(text) = text else {
+    let Some((text, prepared)) = text.zip(prepared_of(snippet.file)) else {
         return out;
     };
     if longest_line_around(text, snippet.span) > MAX_SNIPPET_LINE {
@@ -98,7 +154,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     // character offset of a label in another file for a byte offset and
     // slices inside a character. A span past the end or inside a character
     // is first moved back to a boundary.
-    let clamp = |span: Span, text: &str| {
+    let clamp = |span: Span, text: &str, prepared: &PreparedText| {
         let floor = |mut offset: usize| {
             offset = offset.min(text.len());
             while !text.is_char_boundary(offset) {
@@ -108,8 +164,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         };
         let start = floor(span.start as usize);
         let end = floor(span.end as usize).max(start);
-        let chars = |offset: usize| text[..offset].chars().count();
-        chars(start)..chars(end)
+        prepared.char_offset(text, start)..prepared.char_offset(text, end)
     };
     let kind = match snippet.kind {
         SnippetKind::Error => ReportKind::Error,
@@ -119,14 +174,14 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         }
     };
     let file = snippet.file.to_string();
-    let mut sources: Vec<(String, String)> = vec![(file.clone(), text.to_string())];
-    let mut builder = Report::build(kind, (file.clone(), clamp(snippet.span, text)))
+    let mut sources: Vec<(String, &PreparedText)> = vec![(file.clone(), prepared)];
+    // The headline is the header line above; ariadne's own is dropped.
+    let mut builder = Report::build(kind, (file.clone(), clamp(snippet.span, text, prepared)))
         .with_config(
             Config::default()
                 .with_index_type(IndexType::Char)
                 .with_color(color),
-        )
-        .with_message(snippet.message);
+        );
     if let Some(code) = snippet.code {
         builder = builder.with_code(code);
     }
@@ -154,7 +209,7 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
         }
     };
     let primary_color = if color { Color::Red } else { Color::Primary };
-    let primary = clamp(snippet.span, text);
+    let primary = clamp(snippet.span, text, prepared);
     builder = builder.with_label(label(
         file.clone(),
         Span::new(primary.start, primary.end),
@@ -163,13 +218,14 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     ));
     for (label_file, span, message) in &snippet.labels {
         let name = label_file.unwrap_or(snippet.file).to_string();
-        let Some(label_text) = texts.text(&name) else {
+        let (Some(label_text), Some(label_prepared)) = (texts.text(&name), prepared_of(&name))
+        else {
             continue;
         };
         if !sources.iter().any(|(existing, _)| *existing == name) {
-            sources.push((name.clone(), label_text.to_string()));
+            sources.push((name.clone(), label_prepared));
         }
-        let range = clamp(*span, label_text);
+        let range = clamp(*span, label_text, label_prepared);
         builder = builder.with_label(label(
             name,
             Span::new(range.start, range.end),
@@ -183,18 +239,39 @@ pub fn render_snippet(snippet: &Snippet<'_>, texts: &dyn SourceTexts, color: boo
     let mut buffer = Vec::new();
     if builder
         .finish()
-        .write(ariadne::sources(sources), &mut buffer)
+        .write(Sources(sources), &mut buffer)
         .is_ok()
     {
         let text = String::from_utf8_lossy(&buffer);
+        // ariadne's header line repeats the headline.
+        let text = text.split_once('\n').map_or("", |(_, rest)| rest);
         if color {
-            out.push_str(&text);
+            out.push_str(text);
         } else {
             // ariadne colours custom report kinds even when colour is off.
-            out.push_str(&strip_ansi(&text));
+            out.push_str(&strip_ansi(text));
         }
     }
     out
+}
+
+/// The prepared texts of a snippet's files, by name: what ariadne reads.
+struct Sources<'t>(Vec<(String, &'t PreparedText)>);
+
+impl Cache<String> for Sources<'_> {
+    type Storage = String;
+
+    fn fetch(&mut self, id: &String) -> Result<&Source<String>, impl fmt::Debug> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == id)
+            .map(|(_, prepared)| &prepared.source)
+            .ok_or_else(|| format!("no text for {id}"))
+    }
+
+    fn display<'a>(&self, id: &'a String) -> Option<impl fmt::Display + 'a> {
+        Some(id)
+    }
 }
 
 /// Lines longer than this are not shown in snippets.
