@@ -73,7 +73,9 @@ mod run;
 mod sarif;
 mod suppressions;
 
-pub use run::{OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary};
+pub use run::{
+    InputError, NotAnInput, OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary,
+};
 pub use suppressions::{
     BaselineError, Justification, Source, Suppressed, Suppression, Suppressions,
 };
@@ -82,11 +84,12 @@ pub use ward_syntax::snippet::SourceTexts;
 /// The formats a report is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// Each finding with the offending line of its input underlined, then a
-    /// summary line.
+    /// Each finding with the offending line of its input underlined, the
+    /// inputs that could not be judged and the files that are not inputs,
+    /// then a summary line.
     Human,
-    /// `{"findings", "suppressed", "summary", "errors"}`, plus `"outcomes"`
-    /// when verbose.
+    /// `{"findings", "suppressed", "summary", "errors", "not_inputs"}`,
+    /// plus `"outcomes"` when verbose.
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
@@ -104,6 +107,14 @@ pub struct RenderOptions<'a> {
     /// The input files' texts by name, for the human report's snippets;
     /// without them findings are printed without their source line.
     pub sources: Option<&'a dyn SourceTexts>,
+}
+
+/// What the human format says about everything that could not be judged
+/// (inputs not loaded, rules stopped by an error, files that are not
+/// inputs), each once: for a command that writes a machine format to its
+/// output and tells people on its error stream.
+pub fn render_problems(report: &RunReport, options: &RenderOptions<'_>) -> String {
+    human::problems(report, options.sources, options.color)
 }
 
 /// Writes the report in `format`, ending with a line break.

@@ -101,17 +101,35 @@ pub fn render(report: &RunReport) -> String {
             result
         })
         .collect();
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|error| {
-            json!({
-                "level": "error",
-                "message": { "text": error.message },
-                "descriptor": { "id": error.rule },
-            })
+    // Everything that could not be judged is a notification of the run,
+    // located at its file: inputs first, then rules stopped by an error,
+    // then files that are not inputs (errors under `--strict`, else
+    // warnings).
+    let input_errors = report.input_errors.iter().map(|error| {
+        json!({
+            "level": "error",
+            "message": { "text": error.reason },
+            "locations": [file_location(&error.file, error.line, error.column)],
+            "descriptor": { "id": "input" },
         })
-        .collect();
+    });
+    let rule_errors = report.errors.iter().map(|error| {
+        json!({
+            "level": "error",
+            "message": { "text": error.message },
+            "locations": [file_location(&error.file, 0, 0)],
+            "descriptor": { "id": error.rule },
+        })
+    });
+    let not_inputs = report.not_inputs.iter().map(|entry| {
+        json!({
+            "level": if report.strict { "error" } else { "warning" },
+            "message": { "text": format!("not a recognised input: {}", entry.reason) },
+            "locations": [file_location(&entry.file, 0, 0)],
+            "descriptor": { "id": "not-an-input" },
+        })
+    });
+    let notifications: Vec<Value> = input_errors.chain(rule_errors).chain(not_inputs).collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -125,13 +143,27 @@ pub fn render(report: &RunReport) -> String {
                 }
             },
             "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
+                "executionSuccessful": !report.has_errors(),
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
         }]
     });
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+/// A location in a file, at a line and column when `line` is not 0.
+fn file_location(file: &str, line: u32, column: u32) -> Value {
+    let mut physical = json!({ "artifactLocation": { "uri": file.replace('\\', "/") } });
+    if line > 0
+        && let Some(object) = physical.as_object_mut()
+    {
+        object.insert(
+            "region".to_string(),
+            json!({ "startLine": line, "startColumn": column.max(1) }),
+        );
+    }
+    json!({ "physicalLocation": physical })
 }
 
 /// GitHub code scanning ranks security results by this score.

@@ -10,7 +10,7 @@ use ward_eval::{Evaluator, Limits};
 use ward_model::LoadOptions;
 use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
-use crate::inputs::{Inputs, load_inputs, load_parameters, report_load_errors};
+use crate::inputs::{Inputs, load_inputs, load_parameters};
 use crate::sources::{fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
@@ -22,6 +22,10 @@ pub struct Options<'a> {
     pub format: ReportFormat,
     /// The lowest severity that makes the exit code 1.
     pub fail_on: SeverityArg,
+    /// The lowest severity of an unknown outcome that makes the exit code 1.
+    pub fail_on_unknown: SeverityArg,
+    /// Files that are not inputs make the exit code 2.
+    pub strict: bool,
     /// A CloudFormation parameters file.
     pub parameters: Option<&'a Path>,
     /// List passes, skips and suppressed findings too.
@@ -44,6 +48,8 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     let Options {
         format,
         fail_on,
+        fail_on_unknown,
+        strict,
         parameters,
         verbose,
         engine,
@@ -97,9 +103,6 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Err(message) => return fail(&message),
     };
     suppressions.extend(inputs.suppressions());
-    let color = std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    report_load_errors(&inputs, color);
 
     let mut run = match engine {
         EngineArg::Wasm => {
@@ -123,6 +126,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         }
         EngineArg::Reference => reference_report(&program, &evaluator, &inputs),
     };
+    run.strict = strict;
     run.apply(&suppressions);
     if let Some((path, reason)) = write_baseline {
         let written = Suppressions::covering(&run, reason);
@@ -140,7 +144,14 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
         return fail(&message);
     }
-    exit_code(&run, &inputs, fail_on)
+    exit_code(
+        &run,
+        &Thresholds {
+            fail_on,
+            fail_on_unknown,
+            strict,
+        },
+    )
 }
 
 /// Reads a `--baseline` file.
@@ -170,10 +181,14 @@ fn reference_report(
     for (document, report) in inputs.documents.iter().zip(reports) {
         run.add(document, report);
     }
+    inputs.add_unjudged(&mut run);
     run.finish()
 }
 
 /// Prints a report in the chosen format to stdout (see [`crate::stdout`]).
+/// A machine format leaves out what could not be judged for people, so
+/// that is told on standard error too (the human format says it once, in
+/// the report).
 pub fn print_report(
     run: &RunReport,
     texts: &HashMap<String, String>,
@@ -187,19 +202,43 @@ pub fn print_report(
         color,
         sources: Some(texts),
     };
+    if format != ReportFormat::Human {
+        let color = std::env::var_os("NO_COLOR").is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let options = RenderOptions { color, ..options };
+        eprint!("{}", ward_report::render_problems(run, &options));
+    }
     crate::stdout::print(&ward_report::render(run, format.into(), &options))
 }
 
-/// The exit code of a run: 2 when an input or a rule failed, 1 when a
-/// failing finding reaches the `--fail-on` threshold, 0 otherwise.
-pub fn exit_code(run: &RunReport, inputs: &Inputs, fail_on: SeverityArg) -> u8 {
-    if !inputs.errors.is_empty() || !run.errors.is_empty() {
+/// What makes a run fail: `--fail-on`, `--fail-on-unknown`, `--strict`.
+#[derive(Clone, Copy, Debug)]
+pub struct Thresholds {
+    /// The lowest severity of a failing finding that makes the exit code 1.
+    pub fail_on: SeverityArg,
+    /// The lowest severity of an unknown finding that makes the exit code 1.
+    pub fail_on_unknown: SeverityArg,
+    /// Files that are not inputs make the exit code 2.
+    pub strict: bool,
+}
+
+/// The exit code of a run: 2 when an input or a rule could not be judged
+/// (or, with `--strict`, a file is not an input), 1 when a failing finding
+/// reaches the `--fail-on` threshold or an unknown one the
+/// `--fail-on-unknown` threshold, 0 otherwise.
+pub fn exit_code(run: &RunReport, thresholds: &Thresholds) -> u8 {
+    if run.has_errors() {
         return EXIT_ERROR;
     }
-    if fail_on
+    let fails = thresholds
+        .fail_on
         .threshold()
-        .is_some_and(|threshold| run.fails_at(threshold))
-    {
+        .is_some_and(|threshold| run.fails_at(threshold));
+    let unknown = thresholds
+        .fail_on_unknown
+        .threshold()
+        .is_some_and(|threshold| run.unknown_at(threshold));
+    if fails || unknown {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
