@@ -394,3 +394,129 @@ fn unknown_outcomes_fail_at_their_threshold() {
         assert_eq!(report["summary"]["unknown"], 1, "{flags}");
     }
 }
+
+/// What SARIF 2.1.0 requires of the objects a report writes, checked on a
+/// run with input errors, a file that is not an input and suppressions
+/// from the template and from a baseline: the constraints of the OASIS
+/// SARIF 2.1.0 schema on each property Ward writes (required properties,
+/// enumerations, minimum values), stated here rather than read from the
+/// schema file.
+#[test]
+fn sarif_of_a_run_with_errors_and_suppressions_keeps_to_sarif_2_1_0() {
+    let dir = scratch("sarif_shape");
+    std::fs::write(dir.join("package.json"), r#"{"name": "site"}"#).expect("write");
+    let not_input = dir.join("package.json").to_string_lossy().to_string();
+    let (code, stdout, stderr) = run_ward(&args(&format!(
+        "check --policy examples/policies --format sarif --baseline cli/tests/inputs/baseline.json \
+         cli/tests/inputs/suppressed.yaml cli/tests/inputs/malformed.json cli/tests/inputs/absent.yaml {not_input}"
+    )));
+    assert_eq!(code, 2, "{stderr}");
+    let log = json(&stdout);
+    assert_eq!(log["version"], "2.1.0");
+    let runs = log["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    let driver = &run["tool"]["driver"];
+    assert!(driver["name"].is_string());
+    for rule in driver["rules"].as_array().expect("rules") {
+        assert!(rule["id"].is_string(), "{rule}");
+        assert!(
+            is_one_of(
+                &rule["defaultConfiguration"]["level"],
+                &["none", "note", "warning", "error"]
+            ),
+            "{rule}"
+        );
+    }
+    let results = run["results"].as_array().expect("results");
+    let mut suppression_kinds = Vec::new();
+    for result in results {
+        assert!(result["message"]["text"].is_string(), "{result}");
+        assert!(
+            is_one_of(&result["level"], &["none", "note", "warning", "error"]),
+            "{result}"
+        );
+        assert!(
+            is_one_of(
+                &result["kind"],
+                &[
+                    "notApplicable",
+                    "pass",
+                    "fail",
+                    "review",
+                    "open",
+                    "informational"
+                ]
+            ),
+            "{result}"
+        );
+        assert!(result["ruleIndex"].as_u64().is_some(), "{result}");
+        for location in result["locations"].as_array().expect("locations") {
+            check_location(location);
+        }
+        if let Some(suppressions) = result.get("suppressions") {
+            for suppression in suppressions.as_array().expect("an array") {
+                assert!(
+                    is_one_of(&suppression["kind"], &["inSource", "external"]),
+                    "{suppression}"
+                );
+                assert!(suppression["justification"].is_string(), "{suppression}");
+                suppression_kinds.push(suppression["kind"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    suppression_kinds.sort();
+    suppression_kinds.dedup();
+    assert_eq!(suppression_kinds, ["external", "inSource"]);
+    let invocations = run["invocations"].as_array().expect("invocations");
+    assert_eq!(invocations.len(), 1);
+    assert_eq!(invocations[0]["executionSuccessful"], false);
+    let notifications = sarif_notifications(&stdout);
+    assert_eq!(notifications.len(), 3, "{notifications:?}");
+    for notification in &notifications {
+        assert!(
+            notification["message"]["text"].is_string(),
+            "{notification}"
+        );
+        assert!(
+            is_one_of(
+                &notification["level"],
+                &["none", "note", "warning", "error"]
+            ),
+            "{notification}"
+        );
+        assert!(
+            notification["descriptor"]["id"].is_string(),
+            "{notification}"
+        );
+        for location in notification["locations"].as_array().expect("locations") {
+            check_location(location);
+        }
+    }
+}
+
+fn is_one_of(value: &Value, words: &[&str]) -> bool {
+    value.as_str().is_some_and(|word| words.contains(&word))
+}
+
+/// A SARIF location: an artifact URI, and a region whose line and column
+/// are at least 1 when it has one.
+fn check_location(location: &Value) {
+    let physical = &location["physicalLocation"];
+    assert!(
+        physical["artifactLocation"]["uri"].is_string(),
+        "{location}"
+    );
+    if let Some(region) = physical.get("region").and_then(Value::as_object) {
+        for key in ["startLine", "startColumn"] {
+            if let Some(value) = region.get(key) {
+                assert!(value.as_u64().is_some_and(|n| n >= 1), "{location}");
+            }
+        }
+    }
+    if let Some(logical) = location.get("logicalLocations") {
+        for entry in logical.as_array().expect("an array") {
+            assert!(entry["fullyQualifiedName"].is_string(), "{location}");
+        }
+    }
+}
