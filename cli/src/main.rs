@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod commands;
 mod inputs;
 mod params;
+mod repository;
 mod sources;
 mod stdout;
 mod wasm;

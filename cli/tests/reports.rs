@@ -17,13 +17,15 @@ fn args(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
 
-/// A fresh folder under the tests' scratch space.
+/// A fresh folder under the tests' scratch space, the root of a repository
+/// of its own (it holds a `.git` folder): reports name its files from
+/// there.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reports_{name}"));
     if dir.symlink_metadata().is_ok() {
         std::fs::remove_dir_all(&dir).expect("remove the old folder");
     }
-    std::fs::create_dir_all(&dir).expect("create the folder");
+    std::fs::create_dir_all(dir.join(".git")).expect("create the folder");
     dir
 }
 
@@ -518,5 +520,154 @@ fn check_location(location: &Value) {
         for entry in logical.as_array().expect("an array") {
             assert!(entry["fullyQualifiedName"].is_string(), "{location}");
         }
+    }
+}
+
+fn sarif_locations(stdout: &str) -> Vec<(String, String)> {
+    let log = json(stdout);
+    let mut found: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+            (
+                artifact["uri"].as_str().expect("uri").to_string(),
+                result["partialFingerprints"]["wardFinding/v1"]
+                    .as_str()
+                    .expect("a fingerprint")
+                    .to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Files are named from the repository root in SARIF and in baselines: a
+/// run from a subfolder or with absolute paths gives the same URIs and
+/// fingerprints, and applies a baseline written at the root; writing the
+/// baseline again keeps the reasons people wrote in it; entries that
+/// suppress nothing are reported.
+#[test]
+fn identities_hold_from_any_folder() {
+    let dir = scratch("identities");
+    std::fs::create_dir_all(dir.join("templates")).expect("folders");
+    copy_example_template(&dir.join("templates/app.yaml"));
+    let sub = dir.join("templates");
+    let absolute = sub.join("app.yaml").to_string_lossy().to_string();
+    let policies = example_policies();
+
+    // SARIF: the same URIs and fingerprints from the root, the subfolder
+    // and with an absolute path.
+    let sarif = |cwd: &Path, input: &str| {
+        let (code, stdout, stderr) = run_ward_in(
+            cwd,
+            &args(&format!("check --policy {policies} --format sarif {input}")),
+        );
+        assert_eq!(code, 1, "{stderr}");
+        sarif_locations(&stdout)
+    };
+    let at_root = sarif(&dir, "templates/app.yaml");
+    assert_eq!(at_root.len(), 5);
+    assert!(at_root.iter().all(|(uri, _)| uri == "templates/app.yaml"));
+    assert_eq!(sarif(&sub, "app.yaml"), at_root);
+    assert_eq!(sarif(&dir, &absolute), at_root);
+
+    // A baseline written at the root names files from the root.
+    let (code, _, stderr) = run_ward_in(
+        &dir,
+        &args(&format!(
+            "check --policy {policies} --write-baseline baseline.json --reason adopted templates"
+        )),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let baseline_path = dir.join("baseline.json");
+    let mut baseline = json(&std::fs::read_to_string(&baseline_path).expect("written"));
+    let entries = baseline["suppressions"].as_array_mut().expect("entries");
+    assert_eq!(entries.len(), 5);
+    assert!(
+        entries
+            .iter()
+            .all(|entry| entry["file"] == "templates/app.yaml")
+    );
+    // People edit a reason, and leave entries that suppress nothing.
+    entries[0]["reason"] = Value::from("reviewed with security");
+    let edited_rule = entries[0]["rule"].as_str().expect("rule").to_string();
+    entries.push(serde_json::json!({"rule": "NO-SUCH-RULE", "reason": "old"}));
+    entries.push(serde_json::json!({
+        "rule": "S3-001", "file": "templates/app.yaml", "resource": "Renamed", "reason": "old"
+    }));
+    std::fs::write(&baseline_path, baseline.to_string()).expect("write");
+
+    // It applies from the subfolder and with an absolute path.
+    for (cwd, input, baseline) in [
+        (&sub, "app.yaml", "../baseline.json"),
+        (&dir, absolute.as_str(), "baseline.json"),
+    ] {
+        let (code, stdout, stderr) = run_ward_in(
+            cwd,
+            &args(&format!(
+                "check --policy {policies} --format json --baseline {baseline} {input}"
+            )),
+        );
+        assert_eq!(code, 0, "{input}: {stderr}");
+        let report = json(&stdout);
+        assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
+        assert_eq!(report["suppressed"].as_array().map(Vec::len), Some(5));
+        let stale: Vec<(&str, &str)> = report["stale_suppressions"]
+            .as_array()
+            .expect("stale")
+            .iter()
+            .map(|entry| {
+                (
+                    entry["rule"].as_str().unwrap_or(""),
+                    entry["stale"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            stale,
+            [
+                ("NO-SUCH-RULE", "no such rule"),
+                ("S3-001", "matches no finding")
+            ]
+        );
+        // People reading a machine format are told too.
+        assert_eq!(stderr.matches("warning: baseline suppression").count(), 2);
+    }
+    let (_, stdout, _) = run_ward_in(
+        &sub,
+        &args(&format!(
+            "check --policy {policies} --format sarif --baseline ../baseline.json app.yaml"
+        )),
+    );
+    let stale = sarif_notifications(&stdout)
+        .into_iter()
+        .filter(|n| n["descriptor"]["id"] == "stale-suppression" && n["level"] == "warning")
+        .count();
+    assert_eq!(stale, 2);
+
+    // Written again from the subfolder, the baseline keeps its reasons and
+    // its names from the root.
+    let (code, _, stderr) = run_ward_in(
+        &sub,
+        &args(&format!(
+            "check --policy {policies} --write-baseline ../baseline.json --reason again app.yaml"
+        )),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let rewritten = json(&std::fs::read_to_string(&baseline_path).expect("written"));
+    let entries = rewritten["suppressions"].as_array().expect("entries");
+    assert_eq!(entries.len(), 5);
+    for entry in entries {
+        assert_eq!(entry["file"], "templates/app.yaml");
+        let expected = if entry["rule"] == edited_rule.as_str() {
+            "reviewed with security"
+        } else {
+            "adopted"
+        };
+        assert_eq!(entry["reason"], expected, "{entry}");
     }
 }

@@ -10,7 +10,7 @@ use ward_syntax::ast::Span;
 use ward_syntax::snippet::{PreparedText, Snippet, SnippetKind, SourceTexts, render_snippet};
 use ward_syntax::{LineCol, LineIndex};
 
-use crate::{InputError, RunReport};
+use crate::{InputError, RunReport, Source, StaleSuppression};
 
 /// The texts of a report's files, each prepared for snippets once when the
 /// report points into it.
@@ -182,7 +182,30 @@ pub fn problems(report: &RunReport, texts: Option<&dyn SourceTexts>, color: bool
             entry.file, entry.reason
         ));
     }
+    for entry in &report.stale_suppressions {
+        out.push_str(&format!("warning: {}\n", stale_text(entry)));
+    }
     out
+}
+
+/// What a stale suppression is, in one line.
+pub fn stale_text(entry: &StaleSuppression) -> String {
+    let source = match entry.source {
+        Source::Template => "template",
+        Source::Baseline => "baseline",
+    };
+    let mut text = format!("{source} suppression of `{}`", entry.rule);
+    if let Some(resource) = &entry.resource {
+        text.push_str(&format!(" on `{resource}`"));
+    }
+    if let Some(file) = &entry.file {
+        text.push_str(&format!(" in {file}"));
+    }
+    let why = match entry.stale {
+        "no such rule" => "names no rule of the policies",
+        _ => "matches no finding",
+    };
+    text + &format!(" {why} (reason: {})", entry.reason)
 }
 
 /// What the summary adds for inputs that were not judged.

@@ -1,17 +1,24 @@
 //! The JSON report: `{"findings": [...], "suppressed": [...], "summary":
-//! {...}, "errors": [...], "not_inputs": [...]}`, plus `"outcomes"` when
+//! {...}, "errors": [...], "not_inputs": [...], "stale_suppressions":
+//! [...]}`, plus `"outcomes"` when
 //! verbose. A suppressed finding has the fields of a finding and
 //! `"suppression": {"source", "reason"}`. An error is an input that could
 //! not be judged (`{"kind": "input", "file", "line", "column", "reason"}`,
 //! line and column 0 when it has no position) or a rule stopped on an input
 //! (`{"kind": "rule", "rule", "file", "message"}`); a file that is not a
-//! recognised input is `{"file", "reason"}`.
+//! recognised input is `{"file", "reason"}`; a suppression that suppresses
+//! nothing is `{"rule", "file", "resource", "source", "reason", "stale"}`
+//! under `"stale_suppressions"`, `stale` being `no such rule` or `matches
+//! no finding`.
 
 use serde::Serialize;
 
 use ward_abi::Finding;
 
-use crate::{InputError, NotAnInput, OutcomeEntry, RuleError, RunReport, Summary, Suppressed};
+use crate::{
+    InputError, NotAnInput, OutcomeEntry, RuleError, RunReport, StaleSuppression, Summary,
+    Suppressed,
+};
 
 /// The document, serialised straight from the report.
 #[derive(Serialize)]
@@ -21,6 +28,7 @@ struct Document<'a> {
     summary: &'a Summary,
     errors: Vec<Error<'a>>,
     not_inputs: &'a [NotAnInput],
+    stale_suppressions: &'a [StaleSuppression],
     #[serde(skip_serializing_if = "Option::is_none")]
     outcomes: Option<&'a [OutcomeEntry]>,
 }
@@ -47,6 +55,7 @@ pub fn render(report: &RunReport, verbose: bool) -> String {
         summary: &report.summary,
         errors,
         not_inputs: &report.not_inputs,
+        stale_suppressions: &report.stale_suppressions,
         outcomes: verbose.then_some(report.outcomes.as_slice()),
     };
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"

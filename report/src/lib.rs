@@ -77,9 +77,11 @@ pub use run::{
     InputError, NotAnInput, OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary,
 };
 pub use suppressions::{
-    BaselineError, Justification, Source, Suppressed, Suppression, Suppressions,
+    BaselineError, Justification, Source, StaleSuppression, Suppressed, Suppression, Suppressions,
 };
 pub use ward_syntax::snippet::SourceTexts;
+
+use std::collections::HashMap;
 
 /// The formats a report is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -107,6 +109,28 @@ pub struct RenderOptions<'a> {
     /// The input files' texts by name, for the human report's snippets;
     /// without them findings are printed without their source line.
     pub sources: Option<&'a dyn SourceTexts>,
+    /// Each input file's path relative to the root of its repository, by
+    /// the name the report gives it: SARIF then writes that path with
+    /// `uriBaseId` `%SRCROOT%`, and fingerprints findings by it, so that a
+    /// run from a subfolder or with absolute paths names the same files.
+    pub repository_paths: Option<&'a HashMap<String, String>>,
+}
+
+/// A finding's identity across runs, as SARIF's `partialFingerprints`
+/// carry it: a digest of its rule, its file (`file`: the path relative to
+/// the repository when known), its resource and the path of the offending
+/// value. It does not change when lines move or messages are reworded.
+pub fn fingerprint(finding: &ward_abi::Finding, file: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in [&*finding.rule, file, &*finding.resource, &finding.path] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize()[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// What the human format says about everything that could not be judged
@@ -122,7 +146,7 @@ pub fn render(report: &RunReport, format: Format, options: &RenderOptions<'_>) -
     match format {
         Format::Human => human::render(report, options.sources, options.verbose, options.color),
         Format::Json => json::render(report, options.verbose),
-        Format::Sarif => sarif::render(report),
+        Format::Sarif => sarif::render(report, options.repository_paths),
         Format::Junit => junit::render(report),
     }
 }

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use ward_abi::{Finding, Outcome, Report, RuleMeta, Severity};
 use ward_model::{Document, LoadError};
 
-use crate::suppressions::Suppressed;
+use crate::suppressions::{StaleSuppression, Suppressed};
 
 /// The outcome of a rule on a resource as a run reports it: what the engine
 /// decided, or suppressed once every finding of the pair is suppressed.
@@ -160,6 +160,8 @@ pub struct RunReport {
     pub not_inputs: Vec<NotAnInput>,
     /// Whether files that are not inputs count as errors (`--strict`).
     pub strict: bool,
+    /// Suppressions that suppress nothing, in the order given.
+    pub stale_suppressions: Vec<StaleSuppression>,
 }
 
 impl RunReport {

@@ -11,6 +11,7 @@ use ward_model::LoadOptions;
 use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
 use crate::inputs::{Inputs, load_inputs, load_parameters};
+use crate::repository::repository_paths;
 use crate::sources::{fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
@@ -63,7 +64,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(overrides) => overrides,
         Err(message) => return fail(&message),
     };
-    let mut suppressions = match baseline.map(read_baseline).transpose() {
+    let mut baseline = match baseline.map(read_baseline).transpose() {
         Ok(found) => found.unwrap_or_default(),
         Err(message) => return fail(&message),
     };
@@ -102,7 +103,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
-    suppressions.extend(inputs.suppressions());
+    let in_templates = inputs.suppressions();
 
     let mut run = match engine {
         EngineArg::Wasm => {
@@ -127,10 +128,32 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         EngineArg::Reference => reference_report(&program, &evaluator, &inputs),
     };
     run.strict = strict;
+    let paths = repository_paths(report_files(&run));
+    let names: HashMap<&str, &str> = paths
+        .iter()
+        .map(|(name, path)| (path.as_str(), name.as_str()))
+        .collect();
+    // Baselines name files from the repository root; a run names them as
+    // given, from wherever it runs.
+    baseline.map_files(|file| run_name(file, &paths, &names));
+    let mut suppressions = baseline;
+    suppressions.extend(in_templates);
     run.apply(&suppressions);
     if let Some((path, reason)) = write_baseline {
-        let written = Suppressions::covering(&run, reason);
-        if let Err(error) = std::fs::write(path, written.to_baseline()) {
+        let mut written = Suppressions::covering(&run, reason);
+        // Writing over a baseline keeps the reasons written in it.
+        if path.exists() {
+            match read_baseline(path) {
+                Ok(mut previous) => {
+                    previous.map_files(|file| run_name(file, &paths, &names));
+                    written.keep_reasons(&previous);
+                }
+                Err(message) => return fail(&message),
+            }
+        }
+        let mut in_file = written.clone();
+        in_file.map_files(|file| paths.get(file).cloned().unwrap_or_else(|| file.to_string()));
+        if let Err(error) = std::fs::write(path, in_file.to_baseline()) {
             return fail(&format!("{}: {error}", path.display()));
         }
         eprintln!(
@@ -141,7 +164,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         );
         run.apply(&written);
     }
-    if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
+    if let Err(message) = print_report(&run, &inputs.texts, &paths, format, verbose) {
         return fail(&message);
     }
     exit_code(
@@ -152,6 +175,33 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             strict,
         },
     )
+}
+
+/// Every file a report names: inputs judged and not.
+pub fn report_files(run: &RunReport) -> impl Iterator<Item = &str> {
+    run.outcomes
+        .iter()
+        .map(|entry| &*entry.file)
+        .chain(run.findings.iter().map(|finding| &*finding.file))
+        .chain(run.input_errors.iter().map(|error| error.file.as_str()))
+        .chain(run.not_inputs.iter().map(|entry| entry.file.as_str()))
+}
+
+/// The name this run gives the file a baseline names: the input whose path
+/// from the repository root it is, else the input it names as this run
+/// does, else (an absolute path) the input at that path; any other name is
+/// kept.
+fn run_name(file: &str, paths: &HashMap<String, String>, names: &HashMap<&str, &str>) -> String {
+    if let Some(name) = names.get(file) {
+        return (*name).to_string();
+    }
+    if paths.contains_key(file) || !Path::new(file).is_absolute() {
+        return file.to_string();
+    }
+    repository_paths([file])
+        .remove(file)
+        .and_then(|path| names.get(path.as_str()).map(|name| (*name).to_string()))
+        .unwrap_or_else(|| file.to_string())
 }
 
 /// Reads a `--baseline` file.
@@ -192,6 +242,7 @@ fn reference_report(
 pub fn print_report(
     run: &RunReport,
     texts: &HashMap<String, String>,
+    paths: &HashMap<String, String>,
     format: ReportFormat,
     verbose: bool,
 ) -> Result<(), String> {
@@ -201,6 +252,7 @@ pub fn print_report(
         verbose,
         color,
         sources: Some(texts),
+        repository_paths: Some(paths),
     };
     if format != ReportFormat::Human {
         let color = std::env::var_os("NO_COLOR").is_none()

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use ward_model::LoadOptions;
 
 use crate::ReportFormat;
-use crate::commands::check::{Thresholds, exit_code, print_report};
+use crate::commands::check::{Thresholds, exit_code, print_report, report_files};
 use crate::inputs::load_inputs;
 use crate::sources::{display_name, fail};
 
@@ -39,8 +39,9 @@ pub fn run(
     let suppressions = inputs.suppressions();
     let mut run = crate::wasm::evaluate(&policy, &mut inputs);
     run.strict = thresholds.strict;
+    let paths = crate::repository::repository_paths(report_files(&run));
     run.apply(&suppressions);
-    if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
+    if let Err(message) = print_report(&run, &inputs.texts, &paths, format, verbose) {
         return fail(&message);
     }
     exit_code(&run, thresholds)
