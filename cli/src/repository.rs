@@ -2,7 +2,7 @@
 //! by their path from the repository root, so that a run from a subfolder,
 //! or with absolute paths, names the same files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Each file's path relative to the root of the repository that holds it
@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 pub fn repository_paths<'a>(files: impl IntoIterator<Item = &'a str>) -> HashMap<String, String> {
     let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut paths = HashMap::new();
+    let mut seen = HashSet::new();
     for file in files {
-        if paths.contains_key(file) {
+        // Reports name a file once per finding and outcome: it is looked
+        // up once.
+        if !seen.insert(file) {
             continue;
         }
         if let Some(path) = repository_path(Path::new(file), &mut roots) {

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use ward_abi::Outcome;
 use ward_syntax::ast::Span;
-use ward_syntax::snippet::{PreparedText, Snippet, SnippetKind, SourceTexts, render_snippet};
+use ward_syntax::snippet::{
+    PreparedText, Snippet, SnippetKind, SourceTexts, render_snippet, write_snippet,
+};
 use ward_syntax::{LineCol, LineIndex};
 
 use crate::{InputError, RunReport, Source, StaleSuppression};
@@ -92,7 +94,7 @@ pub fn render(
                 labels: Vec::new(),
                 help: None,
             };
-            out.push_str(&render_snippet(&snippet, texts, color));
+            write_snippet(&mut out, &snippet, texts, color);
         } else {
             out.push_str(&format!(
                 "{}: {word}: {headline}\n  {label}\n",
