@@ -9,9 +9,10 @@
 //! bytes from a library call:
 //!
 //! 1. [`Run::new`] takes the policy's rules (`Policy::rules`), [`Run::add`]
-//!    the report of each input with its document, and [`Run::finish`] gives
-//!    the [`RunReport`]: findings and outcomes in their stable order, with
-//!    counts.
+//!    the report of each input with its document, [`Run::add_error`] each
+//!    input that could not be judged and [`Run::add_not_input`] each file
+//!    that is not an input, and [`Run::finish`] gives the [`RunReport`]:
+//!    findings and outcomes in their stable order, with counts.
 //! 2. [`Suppressions`] are read from the templates
 //!    ([`Suppressions::from_documents`], CloudFormation `Metadata`) and
 //!    from baseline files ([`Suppressions::parse_baseline`]);
@@ -19,7 +20,9 @@
 //!    with their reason.
 //! 3. [`render`] writes the report in a [`Format`];
 //!    [`RunReport::fails_at`] tells whether a failing finding reaches a
-//!    severity threshold (`--fail-on`).
+//!    severity threshold (`--fail-on`), [`RunReport::unknown_at`] whether an
+//!    unknown one does (`--fail-on-unknown`), [`RunReport::has_errors`]
+//!    whether something could not be judged (exit code 2).
 //!
 //! The crate depends on no compiler and no engine: an embedder ships
 //! `ward-runtime` and `ward-report`. It does no I/O either: files are read
