@@ -1,17 +1,15 @@
-//! Reading input documents (templates, plans, inventory) and reporting the
-//! ones that cannot be loaded, with their position.
+//! Reading input documents (templates, plans, inventory): the ones that
+//! cannot be loaded become load errors with their position, and files that
+//! are no input Ward judges are set apart.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use ward_model::{Document, LoadError, LoadOptions};
-use ward_report::Suppressions;
-use ward_syntax::ast::Span;
-use ward_syntax::snippet::{Snippet, SnippetKind, render_snippet};
-use ward_syntax::{LineCol, LineIndex};
+use ward_model::{Document, InputKind, LoadError, LoadOptions};
+use ward_report::{Run, Suppressions};
 
-use crate::sources::{collect_files, display_name};
+use crate::sources::{display_name, gather_files};
 
 /// File endings read as inputs when a directory is given.
 const INPUT_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "ndjson", "jsonl"];
@@ -22,15 +20,17 @@ fn is_input(path: &Path) -> bool {
         .is_some_and(|ext| INPUT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// The loaded inputs: documents, the text of every file (for snippets) and
-/// the errors of the ones that failed.
+/// The loaded inputs: documents, the text of every file (for snippets), the
+/// errors of the ones that failed and the files that are not inputs.
 pub struct Inputs {
     /// Loaded documents, in file order.
     pub documents: Vec<Document>,
     /// File texts by display name.
     pub texts: HashMap<String, String>,
-    /// Load errors.
+    /// Load errors, and paths that could not be read.
     pub errors: Vec<LoadError>,
+    /// Files read that are not inputs, with the reason.
+    pub not_inputs: Vec<(String, String)>,
 }
 
 impl Inputs {
@@ -41,12 +41,24 @@ impl Inputs {
         self.errors.extend(malformed);
         suppressions
     }
+
+    /// Adds the inputs that were not judged to a run: every load error and
+    /// every file that is not an input.
+    pub fn add_unjudged(&self, run: &mut Run) {
+        for error in &self.errors {
+            run.add_error(error.clone());
+        }
+        for (file, reason) in &self.not_inputs {
+            run.add_not_input(file, reason);
+        }
+    }
 }
 
-/// Loads every input under `paths` in parallel.
+/// Loads every input under `paths` in parallel. A path that cannot be read
+/// is a load error of its own; the other inputs are still loaded.
 pub fn load_inputs(paths: &[PathBuf], options: &LoadOptions) -> Result<Inputs, String> {
-    let files = collect_files(paths, &is_input)?;
-    if files.is_empty() {
+    let (files, unreadable) = gather_files(paths, &is_input);
+    if files.is_empty() && unreadable.is_empty() {
         return Err(
             "no input files found (looked for .json, .yaml, .yml, .template, .ndjson)".to_string(),
         );
@@ -76,55 +88,56 @@ pub fn load_inputs(paths: &[PathBuf], options: &LoadOptions) -> Result<Inputs, S
     let mut inputs = Inputs {
         documents: Vec::new(),
         texts: HashMap::new(),
-        errors: Vec::new(),
+        errors: unreadable
+            .into_iter()
+            .map(|(path, reason)| LoadError {
+                file: display_name(&path),
+                line: 0,
+                column: 0,
+                message: format!("cannot read: {reason}"),
+            })
+            .collect(),
+        not_inputs: Vec::new(),
     };
     for (name, text, result) in loaded {
-        if let Some(text) = text {
-            inputs.texts.insert(name, text);
-        }
-        match result {
-            Ok(document) => inputs.documents.push(document),
-            Err(error) => inputs.errors.push(error),
+        match (result, text) {
+            (Ok(document), _) if document.kind == InputKind::Json => {
+                let reason = if document.root.is_null() {
+                    "the file holds no document"
+                } else {
+                    "neither a CloudFormation template, a Terraform plan nor AWS Config items"
+                };
+                inputs.not_inputs.push((name, reason.to_string()));
+            }
+            (Err(_), Some(text)) if has_template_placeholders(&text) => {
+                inputs.not_inputs.push((
+                    name,
+                    "a text template with `{{ }}` placeholders (Helm, Go), not YAML or JSON"
+                        .to_string(),
+                ));
+            }
+            (result, text) => {
+                if let Some(text) = text {
+                    inputs.texts.insert(name, text);
+                }
+                match result {
+                    Ok(document) => inputs.documents.push(document),
+                    Err(error) => inputs.errors.push(error),
+                }
+            }
         }
     }
     Ok(inputs)
 }
 
-/// Prints load errors as `file:line:column: error[input]: message` with a
-/// snippet of the offending line.
-pub fn report_load_errors(inputs: &Inputs, color: bool) {
-    for error in &inputs.errors {
-        match inputs.texts.get(&error.file).filter(|_| error.line > 0) {
-            Some(text) => {
-                let span = position_span(text, error.line, error.column);
-                let snippet = Snippet {
-                    kind: SnippetKind::Error,
-                    code: Some("input"),
-                    message: &error.message,
-                    file: &error.file,
-                    span,
-                    label: "here",
-                    labels: Vec::new(),
-                    help: None,
-                };
-                eprint!("{}", render_snippet(&snippet, &inputs.texts, color));
-            }
-            None => eprintln!(
-                "{}:{}:{}: error[input]: {}",
-                error.file, error.line, error.column, error.message
-            ),
-        }
-    }
-}
-
-/// A one-character span at a 1-based line and character column.
-fn position_span(text: &str, line: u32, column: u32) -> Span {
-    let start = LineIndex::new(text).offset_of(text, LineCol { line, column }) as usize;
-    let end = text
-        .get(start..)
-        .and_then(|tail| tail.chars().next())
-        .map_or(start, |ch| start + ch.len_utf8());
-    Span::new(start, end)
+/// Whether a file that failed to load is a text template (Helm, Go
+/// templates): it holds `{{` that is not a CloudFormation dynamic reference
+/// (`{{resolve:...}}`).
+fn has_template_placeholders(text: &str) -> bool {
+    text.match_indices("{{").any(|(at, _)| {
+        let after = text[at + 2..].trim_start_matches(['-', ' ', '\t']);
+        !after.starts_with("resolve:")
+    })
 }
 
 /// Reads the `--parameters` file.

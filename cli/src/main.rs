@@ -11,6 +11,7 @@
 mod commands;
 mod inputs;
 mod params;
+mod repository;
 mod sources;
 mod stdout;
 mod wasm;
@@ -64,6 +65,14 @@ enum Command {
         /// Exit with 1 when a finding has at least this severity.
         #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
         fail_on: SeverityArg,
+        /// Exit with 1 when an unknown outcome (a value the input does not
+        /// determine) has a finding of at least this severity.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Never)]
+        fail_on_unknown: SeverityArg,
+        /// Exit with 2 when a file is not a recognised input (by default it
+        /// is reported and counted, and the run goes on).
+        #[arg(long)]
+        strict: bool,
         /// CloudFormation parameter values: a JSON parameters file or key=value lines.
         #[arg(long)]
         parameters: Option<PathBuf>,
@@ -124,6 +133,14 @@ enum Command {
         /// Exit with 1 when a finding has at least this severity.
         #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
         fail_on: SeverityArg,
+        /// Exit with 1 when an unknown outcome (a value the input does not
+        /// determine) has a finding of at least this severity.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Never)]
+        fail_on_unknown: SeverityArg,
+        /// Exit with 2 when a file is not a recognised input (by default it
+        /// is reported and counted, and the run goes on).
+        #[arg(long)]
+        strict: bool,
         /// Also list passing and skipped resources.
         #[arg(long)]
         verbose: bool,
@@ -255,6 +272,8 @@ fn main() -> ExitCode {
             policies,
             format,
             fail_on,
+            fail_on_unknown,
+            strict,
             parameters,
             verbose,
             engine,
@@ -271,6 +290,8 @@ fn main() -> ExitCode {
             &commands::check::Options {
                 format,
                 fail_on,
+                fail_on_unknown,
+                strict,
                 parameters: parameters.as_deref(),
                 verbose,
                 engine,
@@ -288,11 +309,22 @@ fn main() -> ExitCode {
             inputs,
             format,
             fail_on,
+            fail_on_unknown,
+            strict,
             verbose,
         } => match params::overrides(params_file.as_deref(), &param) {
-            Ok(overrides) => {
-                commands::eval::run(&module, &inputs, format, fail_on, verbose, &overrides)
-            }
+            Ok(overrides) => commands::eval::run(
+                &module,
+                &inputs,
+                format,
+                &commands::check::Thresholds {
+                    fail_on,
+                    fail_on_unknown,
+                    strict,
+                },
+                verbose,
+                &overrides,
+            ),
             Err(message) => sources::fail(&message),
         },
         Command::Test { paths, filter } => commands::test::run(&paths, filter),

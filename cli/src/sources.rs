@@ -8,45 +8,110 @@ use ward_compiler::diagnostics::render;
 
 use crate::DiagnosticFormat;
 
-/// Every file under `paths` whose name ends with `extension`, sorted; a path
-/// that is a file is taken as it is.
+/// Every file under `paths` that `accept` takes, sorted; a path that is a
+/// file is taken as it is. The first path that cannot be read is an error.
 pub fn collect_files(
     paths: &[PathBuf],
     accept: &dyn Fn(&Path) -> bool,
 ) -> Result<Vec<PathBuf>, String> {
+    let (files, mut unreadable) = gather_files(paths, accept);
+    match unreadable.drain(..).next() {
+        Some((path, reason)) => Err(format!("{}: {reason}", path.display())),
+        None => Ok(files),
+    }
+}
+
+/// Every file under `paths` that `accept` takes, sorted, and every path
+/// that could not be read with the reason: a missing path, a folder that
+/// cannot be listed, a broken symbolic link, something that is not a
+/// regular file (a FIFO would block the reader). One such path never stops
+/// the walk. Hidden folders, `target` and `node_modules` folders and
+/// symbolic links to folders are not entered; symbolic links to files are
+/// followed.
+pub fn gather_files(
+    paths: &[PathBuf],
+    accept: &dyn Fn(&Path) -> bool,
+) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     for path in paths {
-        let metadata =
-            std::fs::metadata(path).map_err(|error| format!("{}: {error}", path.display()))?;
-        if metadata.is_dir() {
-            walk(path, accept, &mut files)
-                .map_err(|error| format!("{}: {error}", path.display()))?;
-        } else {
-            files.push(path.clone());
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => walk(path, accept, &mut files, &mut unreadable),
+            Ok(metadata) if metadata.is_file() => files.push(path.clone()),
+            Ok(_) => unreadable.push((path.clone(), NOT_REGULAR.to_string())),
+            Err(error) => unreadable.push((path.clone(), error.to_string())),
         }
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    unreadable.sort();
+    unreadable.dedup();
+    (files, unreadable)
 }
 
-fn walk(dir: &Path, accept: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+const NOT_REGULAR: &str = "not a regular file or folder";
+
+fn walk(
+    dir: &Path,
+    accept: &dyn Fn(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+    unreadable: &mut Vec<(PathBuf, String)>,
+) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            unreadable.push((
+                dir.to_path_buf(),
+                format!("cannot list the folder: {error}"),
+            ));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries
+        .filter_map(|entry| {
+            entry
+                .map_err(|error| {
+                    unreadable.push((
+                        dir.to_path_buf(),
+                        format!("cannot list the folder: {error}"),
+                    ));
+                })
+                .ok()
+        })
+        .collect();
     entries.sort_by_key(|entry| entry.path());
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name();
         let hidden = name.to_string_lossy().starts_with('.');
-        let file_type = entry.file_type()?;
+        let file_type = match entry.file_type() {
+            Ok(file_type) => file_type,
+            Err(error) => {
+                unreadable.push((path, error.to_string()));
+                continue;
+            }
+        };
         if file_type.is_dir() {
             if !hidden && name != "target" && name != "node_modules" {
-                walk(&path, accept, out)?;
+                walk(&path, accept, out, unreadable);
             }
-        } else if file_type.is_file() && accept(&path) {
+        } else if !accept(&path) {
+            continue;
+        } else if file_type.is_file() {
             out.push(path);
+        } else if file_type.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(target) if target.is_file() => out.push(path),
+                Ok(target) if target.is_dir() => {}
+                Ok(_) => unreadable.push((path, NOT_REGULAR.to_string())),
+                Err(error) => {
+                    unreadable.push((path, format!("broken symbolic link: {error}")));
+                }
+            }
+        } else {
+            unreadable.push((path, NOT_REGULAR.to_string()));
         }
     }
-    Ok(())
 }
 
 /// Whether a path is a policy file.

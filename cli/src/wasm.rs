@@ -18,7 +18,8 @@ pub fn load_policy(engine: &Engine, wasm: &[u8], name: &str) -> Result<Policy, S
 }
 
 /// Evaluates the policy on every loaded input, in parallel, and gathers one
-/// report. The documents are handed to the runtime, not copied.
+/// report, with the inputs that could not be judged. The documents are
+/// handed to the runtime, not copied.
 pub fn evaluate(policy: &Policy, inputs: &mut Inputs) -> RunReport {
     let documents = std::mem::take(&mut inputs.documents);
     let evaluated: Vec<(Input, Report)> = documents
@@ -36,5 +37,6 @@ pub fn evaluate(policy: &Policy, inputs: &mut Inputs) -> RunReport {
         // value costs more than the evaluation itself.
         std::mem::forget(input);
     }
+    inputs.add_unjudged(&mut run);
     run.finish()
 }

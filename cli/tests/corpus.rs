@@ -41,29 +41,53 @@ fn the_whole_cloudformation_corpus_is_judged_or_refused_with_a_location() {
         "{}",
         report["summary"]
     );
-    assert_eq!(
-        report["errors"].as_array().expect("errors").len(),
-        0,
-        "rules stopped: {}",
-        report["errors"]
+    let errors = report["errors"].as_array().expect("errors");
+    let rule_errors: Vec<&serde_json::Value> =
+        errors.iter().filter(|e| e["kind"] == "rule").collect();
+    assert!(rule_errors.is_empty(), "rules stopped: {rule_errors:?}");
+    // Every refused file is in the report, with a line and column, and
+    // told on standard error once.
+    let refused: Vec<&serde_json::Value> = errors.iter().filter(|e| e["kind"] == "input").collect();
+    assert!(
+        !refused.is_empty() && refused.len() <= 40,
+        "{} refused: {refused:?}",
+        refused.len()
     );
-    // Every refused file is named with a line and column.
-    let refused: Vec<&str> = stderr
+    assert_eq!(
+        report["summary"]["input_errors"].as_u64(),
+        Some(refused.len() as u64)
+    );
+    for error in &refused {
+        assert!(
+            error["line"].as_u64().unwrap_or(0) >= 1 && error["column"].as_u64().unwrap_or(0) >= 1,
+            "no position in {error}"
+        );
+    }
+    let told: Vec<&str> = stderr
         .lines()
         .filter(|line| line.contains(": error[input]: "))
         .collect();
-    assert!(
-        !refused.is_empty() && refused.len() <= 40,
-        "{} refused:\n{stderr}",
-        refused.len()
-    );
-    for line in &refused {
+    assert_eq!(told.len(), refused.len(), "{stderr}");
+    for line in &told {
         let location = line.split(": error[input]: ").next().unwrap_or("");
         let mut parts = location.rsplitn(3, ':');
         let column: u32 = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
         let line_number: u32 = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
         assert!(line_number >= 1 && column >= 1, "no position in `{line}`");
     }
+    // Files that are not templates (an empty file, a macro's test event)
+    // are reported, not judged.
+    let not_inputs = report["not_inputs"].as_array().expect("not_inputs");
+    assert_eq!(
+        report["summary"]["not_inputs"].as_u64(),
+        Some(not_inputs.len() as u64)
+    );
+    assert!(
+        not_inputs
+            .iter()
+            .any(|entry| entry["reason"] == "the file holds no document"),
+        "{not_inputs:?}"
+    );
     // Every finding points into its file.
     for finding in report["findings"].as_array().expect("findings") {
         assert!(finding["line"].as_u64().unwrap_or(0) >= 1, "{finding}");

@@ -88,6 +88,12 @@ fn the_library_reports_what_ward_check_prints() {
             (name.to_string(), text)
         })
         .collect();
+    // Run from the repository root, each input's path in the repository is
+    // the name it is given.
+    let paths: HashMap<String, String> = INPUTS
+        .iter()
+        .map(|name| (name.to_string(), name.to_string()))
+        .collect();
     for (format, word) in [
         (Format::Json, "json"),
         (Format::Sarif, "sarif"),
@@ -113,6 +119,7 @@ fn the_library_reports_what_ward_check_prints() {
                 verbose,
                 color: false,
                 sources: Some(&texts),
+                repository_paths: Some(&paths),
             };
             assert_eq!(
                 render(&report, format, &options),

@@ -1,12 +1,49 @@
 //! The human report: each finding with the offending template line
-//! underlined, then a summary.
+//! underlined, each input that could not be judged with its position, each
+//! file that is not an input, then a summary. Every file is indexed once,
+//! so the report costs the size of what it shows.
+
+use std::collections::HashMap;
 
 use ward_abi::Outcome;
 use ward_syntax::ast::Span;
-use ward_syntax::snippet::{Snippet, SnippetKind, SourceTexts, render_snippet};
+use ward_syntax::snippet::{
+    PreparedText, Snippet, SnippetKind, SourceTexts, render_snippet, write_snippet,
+};
 use ward_syntax::{LineCol, LineIndex};
 
-use crate::RunReport;
+use crate::{InputError, RunReport, Source, StaleSuppression};
+
+/// The texts of a report's files, each prepared for snippets once when the
+/// report points into it.
+struct PreparedTexts<'a> {
+    texts: &'a dyn SourceTexts,
+    prepared: HashMap<&'a str, PreparedText>,
+}
+
+impl<'a> PreparedTexts<'a> {
+    fn new(texts: &'a dyn SourceTexts, files: impl Iterator<Item = &'a str>) -> PreparedTexts<'a> {
+        let mut prepared = HashMap::new();
+        for file in files {
+            if !prepared.contains_key(file)
+                && let Some(text) = texts.text(file)
+            {
+                prepared.insert(file, PreparedText::new(text));
+            }
+        }
+        PreparedTexts { texts, prepared }
+    }
+}
+
+impl SourceTexts for PreparedTexts<'_> {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.texts.text(file)
+    }
+
+    fn prepared(&self, file: &str) -> Option<&PreparedText> {
+        self.prepared.get(file)
+    }
+}
 
 /// Renders the report. `texts` holds the input files' text by name, for the
 /// snippets; a finding in a file it lacks is printed without one.
@@ -17,15 +54,25 @@ pub fn render(
     color: bool,
 ) -> String {
     let mut out = String::new();
+    let files = report.findings.iter().map(|finding| &*finding.file);
+    let original = texts;
+    let prepared = texts.map(|texts| PreparedTexts::new(texts, files));
+    let texts = prepared
+        .as_ref()
+        .map(|prepared| prepared as &dyn SourceTexts);
     for finding in &report.findings {
         let word = match finding.outcome {
             Outcome::Unknown => "unknown",
             _ => finding.severity.as_str(),
         };
         // The snippet needs the file's text and a line to underline.
-        let source = texts
-            .filter(|_| finding.line > 0)
-            .and_then(|texts| Some((texts, texts.text(&finding.file)?)));
+        let source = texts.filter(|_| finding.line > 0).and_then(|texts| {
+            Some((
+                texts,
+                texts.text(&finding.file)?,
+                texts.prepared(&finding.file)?.index(),
+            ))
+        });
         let headline = format!("{} {}", finding.rule, finding.message);
         // A finding of a rule that runs once per input may name no
         // resource: the path alone says where it points.
@@ -35,8 +82,8 @@ pub fn render(
             (false, true) => finding.resource.to_string(),
             (false, false) => format!("{} ({})", finding.resource, finding.path),
         };
-        if let Some((texts, text)) = source {
-            let span = line_span(text, finding.line, finding.column);
+        if let Some((texts, text, index)) = source {
+            let span = line_span(text, index, finding.line, finding.column);
             let snippet = Snippet {
                 kind: SnippetKind::Custom(word),
                 code: None,
@@ -47,7 +94,7 @@ pub fn render(
                 labels: Vec::new(),
                 help: None,
             };
-            out.push_str(&render_snippet(&snippet, texts, color));
+            write_snippet(&mut out, &snippet, texts, color);
         } else {
             out.push_str(&format!(
                 "{}: {word}: {headline}\n  {label}\n",
@@ -55,9 +102,7 @@ pub fn render(
             ));
         }
     }
-    for error in &report.errors {
-        out.push_str(&format!("{}: error: {}\n", error.file, error.message));
-    }
+    out.push_str(&problems(report, original, color));
     if verbose {
         for entry in &report.suppressed {
             let finding = &entry.finding;
@@ -86,7 +131,7 @@ pub fn render(
     }
     let summary = &report.summary;
     out.push_str(&format!(
-        "{} input{}, {} rule{}: {} failed, {} unknown, {} passed, {} skipped ({} finding{}{})\n",
+        "{} input{}, {} rule{}: {} failed, {} unknown, {} passed, {} skipped ({} finding{}{}){}\n",
         summary.inputs,
         plural(summary.inputs),
         summary.rules,
@@ -110,9 +155,119 @@ pub fn render(
             format!(", {} rule errors", summary.errors)
         } else {
             String::new()
-        }
+        },
+        not_judged(summary.input_errors, summary.not_inputs)
     ));
     out
+}
+
+/// What could not be judged, each once: inputs that could not be loaded
+/// (with the offending line underlined when `texts` has it), rules stopped
+/// by an error, files that are not inputs.
+pub fn problems(report: &RunReport, texts: Option<&dyn SourceTexts>, color: bool) -> String {
+    let mut out = String::new();
+    let files = report.input_errors.iter().map(|error| error.file.as_str());
+    let prepared = texts.map(|texts| PreparedTexts::new(texts, files));
+    let texts = prepared
+        .as_ref()
+        .map(|prepared| prepared as &dyn SourceTexts);
+    for error in &report.input_errors {
+        out.push_str(&input_error(error, texts, color));
+    }
+    for error in &report.errors {
+        out.push_str(&format!("{}: error: {}\n", error.file, error.message));
+    }
+    let word = if report.strict { "error" } else { "warning" };
+    for entry in &report.not_inputs {
+        out.push_str(&format!(
+            "{}: {word}: not a recognised input: {}\n",
+            entry.file, entry.reason
+        ));
+    }
+    for entry in &report.stale_suppressions {
+        out.push_str(&format!("warning: {}\n", stale_text(entry)));
+    }
+    out
+}
+
+/// What a stale suppression is, in one line.
+pub fn stale_text(entry: &StaleSuppression) -> String {
+    let source = match entry.source {
+        Source::Template => "template",
+        Source::Baseline => "baseline",
+    };
+    let mut text = format!("{source} suppression of `{}`", entry.rule);
+    if let Some(resource) = &entry.resource {
+        text.push_str(&format!(" on `{resource}`"));
+    }
+    if let Some(file) = &entry.file {
+        text.push_str(&format!(" in {file}"));
+    }
+    let why = match entry.stale {
+        "no such rule" => "names no rule of the policies",
+        _ => "matches no finding",
+    };
+    text + &format!(" {why} (reason: {})", entry.reason)
+}
+
+/// What the summary adds for inputs that were not judged.
+fn not_judged(errors: usize, not_inputs: usize) -> String {
+    let mut out = String::new();
+    if errors > 0 {
+        out.push_str(&format!("; {errors} input error{}", plural(errors)));
+    }
+    if not_inputs > 0 {
+        out.push_str(&if not_inputs == 1 {
+            "; 1 file is not a recognised input".to_string()
+        } else {
+            format!("; {not_inputs} files are not recognised inputs")
+        });
+    }
+    out
+}
+
+/// An input that could not be judged: `file:line:column: error[input]:
+/// reason` with the offending line underlined when the report has the
+/// file's text.
+fn input_error(error: &InputError, texts: Option<&dyn SourceTexts>, color: bool) -> String {
+    let source = texts.filter(|_| error.line > 0).and_then(|texts| {
+        Some((
+            texts,
+            texts.text(&error.file)?,
+            texts.prepared(&error.file)?.index(),
+        ))
+    });
+    match source {
+        Some((texts, text, index)) => {
+            let start = index.offset_of(
+                text,
+                LineCol {
+                    line: error.line,
+                    column: error.column,
+                },
+            ) as usize;
+            let end = text
+                .get(start..)
+                .and_then(|tail| tail.chars().next())
+                .map_or(start, |ch| start + ch.len_utf8());
+            let snippet = Snippet {
+                kind: SnippetKind::Error,
+                code: Some("input"),
+                message: &error.reason,
+                file: &error.file,
+                span: Span::new(start, end),
+                label: "here",
+                labels: Vec::new(),
+                help: None,
+            };
+            render_snippet(&snippet, texts, color)
+        }
+        None if error.line > 0 => format!(
+            "{}:{}:{}: error[input]: {}\n",
+            error.file, error.line, error.column, error.reason
+        ),
+        None => format!("{}: error[input]: {}\n", error.file, error.reason),
+    }
 }
 
 fn plural(count: usize) -> &'static str {
@@ -121,8 +276,7 @@ fn plural(count: usize) -> &'static str {
 
 /// The byte span from a 1-based line and column to the end of that line's
 /// content.
-fn line_span(text: &str, line: u32, column: u32) -> Span {
-    let index = LineIndex::new(text);
+fn line_span(text: &str, index: &LineIndex, line: u32, column: u32) -> Span {
     let start = index.offset_of(text, LineCol { line, column }) as usize;
     let line_end = index.offset_of(
         text,

@@ -1,13 +1,24 @@
 //! The JSON report: `{"findings": [...], "suppressed": [...], "summary":
-//! {...}, "errors": [...]}`, plus `"outcomes"` when verbose. A suppressed
-//! finding has the fields of a finding and `"suppression": {"source",
-//! "reason"}`.
+//! {...}, "errors": [...], "not_inputs": [...], "stale_suppressions":
+//! [...]}`, plus `"outcomes"` when
+//! verbose. A suppressed finding has the fields of a finding and
+//! `"suppression": {"source", "reason"}`. An error is an input that could
+//! not be judged (`{"kind": "input", "file", "line", "column", "reason"}`,
+//! line and column 0 when it has no position) or a rule stopped on an input
+//! (`{"kind": "rule", "rule", "file", "message"}`); a file that is not a
+//! recognised input is `{"file", "reason"}`; a suppression that suppresses
+//! nothing is `{"rule", "file", "resource", "source", "reason", "stale"}`
+//! under `"stale_suppressions"`, `stale` being `no such rule` or `matches
+//! no finding`.
 
 use serde::Serialize;
 
 use ward_abi::Finding;
 
-use crate::{OutcomeEntry, RuleError, RunReport, Summary, Suppressed};
+use crate::{
+    InputError, NotAnInput, OutcomeEntry, RuleError, RunReport, StaleSuppression, Summary,
+    Suppressed,
+};
 
 /// The document, serialised straight from the report.
 #[derive(Serialize)]
@@ -15,18 +26,36 @@ struct Document<'a> {
     findings: &'a [Finding],
     suppressed: &'a [Suppressed],
     summary: &'a Summary,
-    errors: &'a [RuleError],
+    errors: Vec<Error<'a>>,
+    not_inputs: &'a [NotAnInput],
+    stale_suppressions: &'a [StaleSuppression],
     #[serde(skip_serializing_if = "Option::is_none")]
     outcomes: Option<&'a [OutcomeEntry]>,
 }
 
+/// One entry of `errors`, tagged with its kind.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Error<'a> {
+    Input(&'a InputError),
+    Rule(&'a RuleError),
+}
+
 /// Renders the report; `verbose` adds every outcome.
 pub fn render(report: &RunReport, verbose: bool) -> String {
+    let errors = report
+        .input_errors
+        .iter()
+        .map(Error::Input)
+        .chain(report.errors.iter().map(Error::Rule))
+        .collect();
     let document = Document {
         findings: &report.findings,
         suppressed: &report.suppressed,
         summary: &report.summary,
-        errors: &report.errors,
+        errors,
+        not_inputs: &report.not_inputs,
+        stale_suppressions: &report.stale_suppressions,
         outcomes: verbose.then_some(report.outcomes.as_slice()),
     };
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"

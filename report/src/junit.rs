@@ -1,6 +1,8 @@
 //! JUnit XML: one test suite per rule, one test case per resource the rule
 //! ran on; failures for failing resources, skips for skipped, unknown and
-//! suppressed ones (with the reason).
+//! suppressed ones (with the reason). Inputs that could not be judged are
+//! test cases with an error in a suite of their own, `(inputs)`, beside
+//! files that are not inputs (skipped, or errors under `--strict`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -42,12 +44,21 @@ pub fn render(report: &RunReport) -> String {
             .or_insert(&entry.suppression.reason);
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let not_input_errors = if report.strict {
+        report.not_inputs.len()
+    } else {
+        0
+    };
+    let input_cases = report.input_errors.len() + report.not_inputs.len();
     out.push_str(&format!(
         "<testsuites name=\"ward\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" errors=\"{}\">\n",
-        report.outcomes.len(),
+        report.outcomes.len() + input_cases,
         report.summary.fail,
-        report.summary.skip + report.summary.unknown + report.summary.suppressed,
-        report.errors.len()
+        report.summary.skip
+            + report.summary.unknown
+            + report.summary.suppressed
+            + (report.not_inputs.len() - not_input_errors),
+        report.errors.len() + report.input_errors.len() + not_input_errors
     ));
     for (rule, entries) in &suites {
         let failures = entries
@@ -142,7 +153,49 @@ pub fn render(report: &RunReport) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
+    if input_cases > 0 {
+        out.push_str(&inputs_suite(report, not_input_errors));
+    }
     out.push_str("</testsuites>\n");
+    out
+}
+
+/// The suite of inputs that could not be judged and files that are not
+/// inputs: one test case each.
+fn inputs_suite(report: &RunReport, not_input_errors: usize) -> String {
+    let mut out = format!(
+        "  <testsuite name=\"(inputs)\" tests=\"{}\" failures=\"0\" skipped=\"{}\" errors=\"{}\">\n",
+        report.input_errors.len() + report.not_inputs.len(),
+        report.not_inputs.len() - not_input_errors,
+        report.input_errors.len() + not_input_errors
+    );
+    for error in &report.input_errors {
+        let location = if error.line > 0 {
+            format!("{}:{}:{}", error.file, error.line, error.column)
+        } else {
+            error.file.clone()
+        };
+        out.push_str(&format!(
+            "    <testcase classname=\"(inputs)\" name=\"{file}\" file=\"{file}\">\n      <error message=\"{reason}\" type=\"input\">{}: {reason}</error>\n    </testcase>\n",
+            escape(&location),
+            file = escape(&error.file),
+            reason = escape(&error.reason),
+        ));
+    }
+    for entry in &report.not_inputs {
+        let message = escape(&format!("not a recognised input: {}", entry.reason));
+        let file = escape(&entry.file);
+        if report.strict {
+            out.push_str(&format!(
+                "    <testcase classname=\"(inputs)\" name=\"{file}\" file=\"{file}\">\n      <error message=\"{message}\" type=\"not-an-input\">{file}: {message}</error>\n    </testcase>\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "    <testcase classname=\"(inputs)\" name=\"{file}\" file=\"{file}\">\n      <skipped message=\"{message}\"/>\n    </testcase>\n"
+            ));
+        }
+    }
+    out.push_str("  </testsuite>\n");
     out
 }
 

@@ -9,9 +9,10 @@
 //! bytes from a library call:
 //!
 //! 1. [`Run::new`] takes the policy's rules (`Policy::rules`), [`Run::add`]
-//!    the report of each input with its document, and [`Run::finish`] gives
-//!    the [`RunReport`]: findings and outcomes in their stable order, with
-//!    counts.
+//!    the report of each input with its document, [`Run::add_error`] each
+//!    input that could not be judged and [`Run::add_not_input`] each file
+//!    that is not an input, and [`Run::finish`] gives the [`RunReport`]:
+//!    findings and outcomes in their stable order, with counts.
 //! 2. [`Suppressions`] are read from the templates
 //!    ([`Suppressions::from_documents`], CloudFormation `Metadata`) and
 //!    from baseline files ([`Suppressions::parse_baseline`]);
@@ -19,7 +20,9 @@
 //!    with their reason.
 //! 3. [`render`] writes the report in a [`Format`];
 //!    [`RunReport::fails_at`] tells whether a failing finding reaches a
-//!    severity threshold (`--fail-on`).
+//!    severity threshold (`--fail-on`), [`RunReport::unknown_at`] whether an
+//!    unknown one does (`--fail-on-unknown`), [`RunReport::has_errors`]
+//!    whether something could not be judged (exit code 2).
 //!
 //! The crate depends on no compiler and no engine: an embedder ships
 //! `ward-runtime` and `ward-report`. It does no I/O either: files are read
@@ -73,20 +76,25 @@ mod run;
 mod sarif;
 mod suppressions;
 
-pub use run::{OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary};
+pub use run::{
+    InputError, NotAnInput, OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary,
+};
 pub use suppressions::{
-    BaselineError, Justification, Source, Suppressed, Suppression, Suppressions,
+    BaselineError, Justification, Source, StaleSuppression, Suppressed, Suppression, Suppressions,
 };
 pub use ward_syntax::snippet::SourceTexts;
+
+use std::collections::HashMap;
 
 /// The formats a report is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// Each finding with the offending line of its input underlined, then a
-    /// summary line.
+    /// Each finding with the offending line of its input underlined, the
+    /// inputs that could not be judged and the files that are not inputs,
+    /// then a summary line.
     Human,
-    /// `{"findings", "suppressed", "summary", "errors"}`, plus `"outcomes"`
-    /// when verbose.
+    /// `{"findings", "suppressed", "summary", "errors", "not_inputs"}`,
+    /// plus `"outcomes"` when verbose.
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
@@ -104,6 +112,36 @@ pub struct RenderOptions<'a> {
     /// The input files' texts by name, for the human report's snippets;
     /// without them findings are printed without their source line.
     pub sources: Option<&'a dyn SourceTexts>,
+    /// Each input file's path relative to the root of its repository, by
+    /// the name the report gives it: SARIF then writes that path with
+    /// `uriBaseId` `%SRCROOT%`, and fingerprints findings by it, so that a
+    /// run from a subfolder or with absolute paths names the same files.
+    pub repository_paths: Option<&'a HashMap<String, String>>,
+}
+
+/// A finding's identity across runs, as SARIF's `partialFingerprints`
+/// carry it: a digest of its rule, its file (`file`: the path relative to
+/// the repository when known), its resource and the path of the offending
+/// value. It does not change when lines move or messages are reworded.
+pub fn fingerprint(finding: &ward_abi::Finding, file: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in [&*finding.rule, file, &*finding.resource, &finding.path] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize()[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// What the human format says about everything that could not be judged
+/// (inputs not loaded, rules stopped by an error, files that are not
+/// inputs), each once: for a command that writes a machine format to its
+/// output and tells people on its error stream.
+pub fn render_problems(report: &RunReport, options: &RenderOptions<'_>) -> String {
+    human::problems(report, options.sources, options.color)
 }
 
 /// Writes the report in `format`, ending with a line break.
@@ -111,7 +149,7 @@ pub fn render(report: &RunReport, format: Format, options: &RenderOptions<'_>) -
     match format {
         Format::Human => human::render(report, options.sources, options.verbose, options.color),
         Format::Json => json::render(report, options.verbose),
-        Format::Sarif => sarif::render(report),
+        Format::Sarif => sarif::render(report, options.repository_paths),
         Format::Junit => junit::render(report),
     }
 }

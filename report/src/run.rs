@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 use ward_abi::{Finding, Outcome, Report, RuleMeta, Severity};
-use ward_model::Document;
+use ward_model::{Document, LoadError};
 
-use crate::suppressions::Suppressed;
+use crate::suppressions::{StaleSuppression, Suppressed};
 
 /// The outcome of a rule on a resource as a run reports it: what the engine
 /// decided, or suppressed once every finding of the pair is suppressed.
@@ -82,6 +82,11 @@ pub struct Summary {
     pub findings: usize,
     /// Rules stopped by an error (fuel, memory).
     pub errors: usize,
+    /// Inputs that could not be judged: unreadable, malformed, or with a
+    /// malformed suppression.
+    pub input_errors: usize,
+    /// Files that are not a recognised input (see [`NotAnInput`]).
+    pub not_inputs: usize,
 }
 
 /// A rule that could not finish on an input.
@@ -93,6 +98,43 @@ pub struct RuleError {
     pub file: String,
     /// What happened.
     pub message: String,
+}
+
+/// An input that could not be judged: a path that cannot be read, a file
+/// that is not valid JSON or YAML, a document that does not fit its format,
+/// a malformed suppression.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct InputError {
+    /// The file (or the path as given, when it cannot be read).
+    pub file: String,
+    /// 1-based line, 0 when the problem has no position in the file.
+    pub line: u32,
+    /// 1-based column in characters, 0 when the problem has no position.
+    pub column: u32,
+    /// What went wrong, in lowercase.
+    pub reason: String,
+}
+
+impl From<LoadError> for InputError {
+    fn from(error: LoadError) -> InputError {
+        InputError {
+            file: error.file,
+            line: error.line,
+            column: error.column,
+            reason: error.message,
+        }
+    }
+}
+
+/// A file that was read but is not an input Ward judges (an empty file,
+/// `package.json`, a Kubernetes manifest, a Helm template): it is neither
+/// passed nor failed, only reported.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct NotAnInput {
+    /// The file.
+    pub file: String,
+    /// Why it is not recognised, in lowercase.
+    pub reason: String,
 }
 
 /// Everything a run reports.
@@ -112,6 +154,14 @@ pub struct RunReport {
     pub summary: Summary,
     /// Rules stopped by an error.
     pub errors: Vec<RuleError>,
+    /// Inputs that could not be judged, ordered by file, line, column.
+    pub input_errors: Vec<InputError>,
+    /// Files that are not a recognised input, ordered by file.
+    pub not_inputs: Vec<NotAnInput>,
+    /// Whether files that are not inputs count as errors (`--strict`).
+    pub strict: bool,
+    /// Suppressions that suppress nothing, in the order given.
+    pub stale_suppressions: Vec<StaleSuppression>,
 }
 
 impl RunReport {
@@ -121,6 +171,23 @@ impl RunReport {
         self.findings
             .iter()
             .any(|finding| finding.outcome == Outcome::Fail && finding.severity >= threshold)
+    }
+
+    /// Whether an unknown outcome's finding (not a suppressed one) has at
+    /// least the severity `threshold`: what `--fail-on-unknown` tests.
+    pub fn unknown_at(&self, threshold: Severity) -> bool {
+        self.findings
+            .iter()
+            .any(|finding| finding.outcome == Outcome::Unknown && finding.severity >= threshold)
+    }
+
+    /// Whether something could not be judged: an input error, a rule
+    /// stopped by an error, or (when [`strict`](RunReport::strict)) a file
+    /// that is not an input. `ward check` then exits with 2.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+            || !self.input_errors.is_empty()
+            || (self.strict && !self.not_inputs.is_empty())
     }
 
     /// Sorts findings and outcomes into their stable order.
@@ -137,6 +204,9 @@ impl RunReport {
         });
         self.outcomes
             .sort_by(|a, b| (&a.file, &a.rule, &a.resource).cmp(&(&b.file, &b.rule, &b.resource)));
+        self.input_errors
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        self.not_inputs.sort_by(|a, b| a.file.cmp(&b.file));
     }
 }
 
@@ -196,12 +266,32 @@ impl Run {
         run.findings.extend(report.findings);
     }
 
+    /// Adds an input that could not be judged.
+    pub fn add_error(&mut self, error: impl Into<InputError>) {
+        self.report.input_errors.push(error.into());
+    }
+
+    /// Adds a file that is not a recognised input.
+    pub fn add_not_input(&mut self, file: &str, reason: &str) {
+        self.report.not_inputs.push(NotAnInput {
+            file: file.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+
+    /// Makes files that are not inputs count as errors (`--strict`).
+    pub fn set_strict(&mut self, strict: bool) {
+        self.report.strict = strict;
+    }
+
     /// The report of the run, in its stable order, counted; suppressions are
     /// applied to it next ([`RunReport::apply`]).
     pub fn finish(self) -> RunReport {
         let mut report = self.report;
         report.summary.findings = report.findings.len();
         report.summary.errors = report.errors.len();
+        report.summary.input_errors = report.input_errors.len();
+        report.summary.not_inputs = report.not_inputs.len();
         report.sort();
         report
     }

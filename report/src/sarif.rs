@@ -1,5 +1,7 @@
 //! SARIF 2.1.0, as code scanning services read it.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 use ward_abi::{Outcome, Severity};
 
@@ -15,8 +17,16 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Renders the report as one SARIF log with one run.
-pub fn render(report: &RunReport) -> String {
+/// The key of Ward's fingerprint in `partialFingerprints`.
+const FINGERPRINT: &str = "wardFinding/v1";
+
+/// The base of repository-relative URIs, as code scanning services expect.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Renders the report as one SARIF log with one run. `paths` gives each
+/// file's path relative to its repository, when known.
+pub fn render(report: &RunReport, paths: Option<&HashMap<String, String>>) -> String {
+    let artifact = |file: &str| artifact_location(file, paths);
     let rules: Vec<Value> = report
         .rules
         .iter()
@@ -56,7 +66,7 @@ pub fn render(report: &RunReport) -> String {
             let unknown = finding.outcome == Outcome::Unknown;
             let mut location = json!({
                 "physicalLocation": {
-                    "artifactLocation": { "uri": finding.file.replace('\\', "/") },
+                    "artifactLocation": artifact(&finding.file),
                     "region": region,
                 },
             });
@@ -80,6 +90,14 @@ pub fn render(report: &RunReport) -> String {
                 "level": if unknown { "note" } else { level(finding.severity) },
                 "message": { "text": finding.message },
                 "locations": [location],
+                "partialFingerprints": {
+                    FINGERPRINT: crate::fingerprint(
+                        finding,
+                        paths
+                            .and_then(|paths| paths.get(&*finding.file))
+                            .map_or(&finding.file, |path| path.as_str()),
+                    ),
+                },
                 "properties": {
                     "outcome": finding.outcome.as_str(),
                     "resourceType": finding.resource_type,
@@ -101,16 +119,52 @@ pub fn render(report: &RunReport) -> String {
             result
         })
         .collect();
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|error| {
-            json!({
-                "level": "error",
-                "message": { "text": error.message },
-                "descriptor": { "id": error.rule },
-            })
+    // Everything that could not be judged is a notification of the run,
+    // located at its file: inputs first, then rules stopped by an error,
+    // then files that are not inputs (errors under `--strict`, else
+    // warnings).
+    let input_errors = report.input_errors.iter().map(|error| {
+        json!({
+            "level": "error",
+            "message": { "text": error.reason },
+            "locations": [file_location(artifact(&error.file), error.line, error.column)],
+            "descriptor": { "id": "input" },
         })
+    });
+    let rule_errors = report.errors.iter().map(|error| {
+        json!({
+            "level": "error",
+            "message": { "text": error.message },
+            "locations": [file_location(artifact(&error.file), 0, 0)],
+            "descriptor": { "id": error.rule },
+        })
+    });
+    let not_inputs = report.not_inputs.iter().map(|entry| {
+        json!({
+            "level": if report.strict { "error" } else { "warning" },
+            "message": { "text": format!("not a recognised input: {}", entry.reason) },
+            "locations": [file_location(artifact(&entry.file), 0, 0)],
+            "descriptor": { "id": "not-an-input" },
+        })
+    });
+    let stale = report.stale_suppressions.iter().map(|entry| {
+        let mut notification = json!({
+            "level": "warning",
+            "message": { "text": crate::human::stale_text(entry) },
+            "descriptor": { "id": "stale-suppression" },
+        });
+        if let (Some(file), Some(object)) = (&entry.file, notification.as_object_mut()) {
+            object.insert(
+                "locations".to_string(),
+                json!([file_location(artifact(file), 0, 0)]),
+            );
+        }
+        notification
+    });
+    let notifications: Vec<Value> = input_errors
+        .chain(rule_errors)
+        .chain(not_inputs)
+        .chain(stale)
         .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -125,13 +179,36 @@ pub fn render(report: &RunReport) -> String {
                 }
             },
             "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
+                "executionSuccessful": !report.has_errors(),
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
         }]
     });
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+/// A file's artifact location: its path in the repository relative to
+/// `%SRCROOT%` when known, else the name as given, with `/` separators.
+fn artifact_location(file: &str, paths: Option<&HashMap<String, String>>) -> Value {
+    match paths.and_then(|paths| paths.get(file)) {
+        Some(path) => json!({ "uri": path, "uriBaseId": SRCROOT }),
+        None => json!({ "uri": file.replace('\\', "/") }),
+    }
+}
+
+/// A location in a file, at a line and column when `line` is not 0.
+fn file_location(artifact: Value, line: u32, column: u32) -> Value {
+    let mut physical = json!({ "artifactLocation": artifact });
+    if line > 0
+        && let Some(object) = physical.as_object_mut()
+    {
+        object.insert(
+            "region".to_string(),
+            json!({ "startLine": line, "startColumn": column.max(1) }),
+        );
+    }
+    json!({ "physicalLocation": physical })
 }
 
 /// GitHub code scanning ranks security results by this score.

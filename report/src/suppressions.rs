@@ -181,6 +181,53 @@ impl Suppressions {
             + "\n"
     }
 
+    /// Renames the files the suppressions name (for example between the
+    /// names of a run and paths from the repository root).
+    pub fn map_files(&mut self, mut rename: impl FnMut(&str) -> String) {
+        for suppression in &mut self.list {
+            if let Some(file) = &mut suppression.file {
+                *file = rename(file);
+            }
+        }
+    }
+
+    /// Gives each suppression the reason that `previous` gives for the same
+    /// rule, file and resource, else the reason of the first suppression of
+    /// `previous` that covers it (one for the rule on every file or every
+    /// resource): rewriting a baseline keeps the reasons people wrote in it.
+    pub fn keep_reasons(&mut self, previous: &Suppressions) {
+        type Key<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+        let key = |s: &'_ Suppression| -> (String, Option<String>, Option<String>) {
+            (s.rule.clone(), s.file.clone(), s.resource.clone())
+        };
+        let mut exact: HashMap<Key<'_>, &str> = HashMap::new();
+        for s in &previous.list {
+            exact
+                .entry((s.rule.as_str(), s.file.as_deref(), s.resource.as_deref()))
+                .or_insert(s.reason.as_str());
+        }
+        for suppression in &mut self.list {
+            let (rule, file, resource) = key(suppression);
+            let found = exact
+                .get(&(rule.as_str(), file.as_deref(), resource.as_deref()))
+                .copied()
+                .or_else(|| {
+                    previous
+                        .list
+                        .iter()
+                        .find(|s| {
+                            s.rule == rule
+                                && (s.file.is_none() || s.file == file)
+                                && (s.resource.is_none() || s.resource == resource)
+                        })
+                        .map(|s| s.reason.as_str())
+                });
+            if let Some(reason) = found {
+                suppression.reason = reason.to_string();
+            }
+        }
+    }
+
     /// Adds other suppressions after these.
     pub fn extend(&mut self, other: Suppressions) {
         self.list.extend(other.list);
@@ -336,13 +383,66 @@ fn justification(
         })
 }
 
+/// A suppression that suppresses nothing: its rule is not one of the run's,
+/// or it covers no finding (the finding was fixed, the resource renamed).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct StaleSuppression {
+    /// The rule id it names.
+    pub rule: String,
+    /// The file it names, if any.
+    pub file: Option<String>,
+    /// The resource it names, if any.
+    pub resource: Option<String>,
+    /// Where it is written.
+    pub source: Source,
+    /// Its reason.
+    pub reason: String,
+    /// Why it is stale: `no such rule` or `matches no finding`.
+    pub stale: &'static str,
+}
+
 impl RunReport {
     /// Moves the findings that a suppression covers from `findings` to
     /// `suppressed`, and counts a (rule, resource) pair `suppressed` instead
-    /// of failed (or unknown) once none of its findings is left.
+    /// of failed (or unknown) once none of its findings is left. A
+    /// suppression that covers no finding joins
+    /// [`stale_suppressions`](RunReport::stale_suppressions).
     pub fn apply(&mut self, suppressions: &Suppressions) {
+        self.stale_suppressions.extend(stale(self, suppressions));
         apply(self, suppressions);
     }
+}
+
+/// The suppressions that name no rule of the run or cover no finding of it.
+fn stale(report: &RunReport, suppressions: &Suppressions) -> Vec<StaleSuppression> {
+    let rules: HashSet<&str> = report.rules.iter().map(|rule| &*rule.id).collect();
+    let mut by_rule: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for finding in &report.findings {
+        by_rule.entry(&finding.rule).or_default().push(finding);
+    }
+    suppressions
+        .iter()
+        .filter_map(|suppression| {
+            let stale = if !rules.contains(suppression.rule.as_str()) {
+                "no such rule"
+            } else if by_rule
+                .get(suppression.rule.as_str())
+                .is_some_and(|findings| findings.iter().any(|f| suppression.matches(f)))
+            {
+                return None;
+            } else {
+                "matches no finding"
+            };
+            Some(StaleSuppression {
+                rule: suppression.rule.clone(),
+                file: suppression.file.clone(),
+                resource: suppression.resource.clone(),
+                source: suppression.source,
+                reason: suppression.reason.clone(),
+                stale,
+            })
+        })
+        .collect()
 }
 
 fn apply(report: &mut RunReport, suppressions: &Suppressions) {
@@ -468,5 +568,83 @@ mod tests {
         assert_eq!(&*report.findings[0].rule, "NET-001");
         assert_eq!((report.summary.fail, report.summary.suppressed), (1, 2));
         assert_eq!(report.summary.findings, 1);
+    }
+
+    #[test]
+    fn rewritten_suppressions_keep_the_reasons_of_the_same_or_a_covering_entry() {
+        let named = |resource: &str, reason: &str| Suppression {
+            file: Some("t.yaml".to_string()),
+            ..suppression("S3-001", Some(resource), reason)
+        };
+        let mut written: Suppressions = [named("A", "new"), named("B", "new"), named("C", "new")]
+            .into_iter()
+            .collect();
+        let previous: Suppressions = [
+            named("A", "reviewed A"),
+            suppression("S3-001", None, "every bucket"),
+        ]
+        .into_iter()
+        .collect();
+        written.keep_reasons(&previous);
+        let reasons: Vec<&str> = written.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(reasons, ["reviewed A", "every bucket", "every bucket"]);
+        written.map_files(|file| format!("sub/{file}"));
+        assert!(
+            written
+                .iter()
+                .all(|s| s.file.as_deref() == Some("sub/t.yaml"))
+        );
+    }
+
+    #[test]
+    fn suppressions_that_suppress_nothing_are_stale() {
+        let rules = ["S3-001", "NET-001"]
+            .iter()
+            .map(|id| ward_abi::RuleMeta {
+                id: (*id).to_string(),
+                name: String::new(),
+                package: String::new(),
+                severity: Severity::High,
+                controls: Vec::new(),
+                tags: Vec::new(),
+                title: String::new(),
+                description: String::new(),
+                resource_types: Vec::new(),
+                source: ward_abi::SourceSpan {
+                    file: String::new(),
+                    start_line: 1,
+                    start_column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                },
+                checks: Vec::new(),
+            })
+            .collect();
+        let mut report = RunReport {
+            rules,
+            ..RunReport::default()
+        };
+        report.findings.push(finding("S3-001", "A"));
+        report.apply(
+            &[
+                suppression("S3-001", Some("A"), "used"),
+                suppression("S3-001", Some("Gone"), "fixed since"),
+                suppression("NOPE-1", None, "renamed rule"),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let stale: Vec<(&str, &str)> = report
+            .stale_suppressions
+            .iter()
+            .map(|s| (s.reason.as_str(), s.stale))
+            .collect();
+        assert_eq!(
+            stale,
+            [
+                ("fixed since", "matches no finding"),
+                ("renamed rule", "no such rule")
+            ]
+        );
     }
 }

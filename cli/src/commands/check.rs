@@ -10,7 +10,8 @@ use ward_eval::{Evaluator, Limits};
 use ward_model::LoadOptions;
 use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
-use crate::inputs::{Inputs, load_inputs, load_parameters, report_load_errors};
+use crate::inputs::{Inputs, load_inputs, load_parameters};
+use crate::repository::repository_paths;
 use crate::sources::{fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
@@ -22,6 +23,10 @@ pub struct Options<'a> {
     pub format: ReportFormat,
     /// The lowest severity that makes the exit code 1.
     pub fail_on: SeverityArg,
+    /// The lowest severity of an unknown outcome that makes the exit code 1.
+    pub fail_on_unknown: SeverityArg,
+    /// Files that are not inputs make the exit code 2.
+    pub strict: bool,
     /// A CloudFormation parameters file.
     pub parameters: Option<&'a Path>,
     /// List passes, skips and suppressed findings too.
@@ -44,6 +49,8 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     let Options {
         format,
         fail_on,
+        fail_on_unknown,
+        strict,
         parameters,
         verbose,
         engine,
@@ -57,7 +64,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(overrides) => overrides,
         Err(message) => return fail(&message),
     };
-    let mut suppressions = match baseline.map(read_baseline).transpose() {
+    let mut baseline = match baseline.map(read_baseline).transpose() {
         Ok(found) => found.unwrap_or_default(),
         Err(message) => return fail(&message),
     };
@@ -96,10 +103,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
-    suppressions.extend(inputs.suppressions());
-    let color = std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    report_load_errors(&inputs, color);
+    let in_templates = inputs.suppressions();
 
     let mut run = match engine {
         EngineArg::Wasm => {
@@ -123,10 +127,33 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         }
         EngineArg::Reference => reference_report(&program, &evaluator, &inputs),
     };
+    run.strict = strict;
+    let paths = repository_paths(report_files(&run));
+    let names: HashMap<&str, &str> = paths
+        .iter()
+        .map(|(name, path)| (path.as_str(), name.as_str()))
+        .collect();
+    // Baselines name files from the repository root; a run names them as
+    // given, from wherever it runs.
+    baseline.map_files(|file| run_name(file, &paths, &names));
+    let mut suppressions = baseline;
+    suppressions.extend(in_templates);
     run.apply(&suppressions);
     if let Some((path, reason)) = write_baseline {
-        let written = Suppressions::covering(&run, reason);
-        if let Err(error) = std::fs::write(path, written.to_baseline()) {
+        let mut written = Suppressions::covering(&run, reason);
+        // Writing over a baseline keeps the reasons written in it.
+        if path.exists() {
+            match read_baseline(path) {
+                Ok(mut previous) => {
+                    previous.map_files(|file| run_name(file, &paths, &names));
+                    written.keep_reasons(&previous);
+                }
+                Err(message) => return fail(&message),
+            }
+        }
+        let mut in_file = written.clone();
+        in_file.map_files(|file| paths.get(file).cloned().unwrap_or_else(|| file.to_string()));
+        if let Err(error) = std::fs::write(path, in_file.to_baseline()) {
             return fail(&format!("{}: {error}", path.display()));
         }
         eprintln!(
@@ -137,10 +164,44 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         );
         run.apply(&written);
     }
-    if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
+    if let Err(message) = print_report(&run, &inputs.texts, &paths, format, verbose) {
         return fail(&message);
     }
-    exit_code(&run, &inputs, fail_on)
+    exit_code(
+        &run,
+        &Thresholds {
+            fail_on,
+            fail_on_unknown,
+            strict,
+        },
+    )
+}
+
+/// Every file a report names: inputs judged and not.
+pub fn report_files(run: &RunReport) -> impl Iterator<Item = &str> {
+    run.outcomes
+        .iter()
+        .map(|entry| &*entry.file)
+        .chain(run.findings.iter().map(|finding| &*finding.file))
+        .chain(run.input_errors.iter().map(|error| error.file.as_str()))
+        .chain(run.not_inputs.iter().map(|entry| entry.file.as_str()))
+}
+
+/// The name this run gives the file a baseline names: the input whose path
+/// from the repository root it is, else the input it names as this run
+/// does, else (an absolute path) the input at that path; any other name is
+/// kept.
+fn run_name(file: &str, paths: &HashMap<String, String>, names: &HashMap<&str, &str>) -> String {
+    if let Some(name) = names.get(file) {
+        return (*name).to_string();
+    }
+    if paths.contains_key(file) || !Path::new(file).is_absolute() {
+        return file.to_string();
+    }
+    repository_paths([file])
+        .remove(file)
+        .and_then(|path| names.get(path.as_str()).map(|name| (*name).to_string()))
+        .unwrap_or_else(|| file.to_string())
 }
 
 /// Reads a `--baseline` file.
@@ -170,13 +231,18 @@ fn reference_report(
     for (document, report) in inputs.documents.iter().zip(reports) {
         run.add(document, report);
     }
+    inputs.add_unjudged(&mut run);
     run.finish()
 }
 
 /// Prints a report in the chosen format to stdout (see [`crate::stdout`]).
+/// A machine format leaves out what could not be judged for people, so
+/// that is told on standard error too (the human format says it once, in
+/// the report).
 pub fn print_report(
     run: &RunReport,
     texts: &HashMap<String, String>,
+    paths: &HashMap<String, String>,
     format: ReportFormat,
     verbose: bool,
 ) -> Result<(), String> {
@@ -186,20 +252,45 @@ pub fn print_report(
         verbose,
         color,
         sources: Some(texts),
+        repository_paths: Some(paths),
     };
+    if format != ReportFormat::Human {
+        let color = std::env::var_os("NO_COLOR").is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let options = RenderOptions { color, ..options };
+        eprint!("{}", ward_report::render_problems(run, &options));
+    }
     crate::stdout::print(&ward_report::render(run, format.into(), &options))
 }
 
-/// The exit code of a run: 2 when an input or a rule failed, 1 when a
-/// failing finding reaches the `--fail-on` threshold, 0 otherwise.
-pub fn exit_code(run: &RunReport, inputs: &Inputs, fail_on: SeverityArg) -> u8 {
-    if !inputs.errors.is_empty() || !run.errors.is_empty() {
+/// What makes a run fail: `--fail-on`, `--fail-on-unknown`, `--strict`.
+#[derive(Clone, Copy, Debug)]
+pub struct Thresholds {
+    /// The lowest severity of a failing finding that makes the exit code 1.
+    pub fail_on: SeverityArg,
+    /// The lowest severity of an unknown finding that makes the exit code 1.
+    pub fail_on_unknown: SeverityArg,
+    /// Files that are not inputs make the exit code 2.
+    pub strict: bool,
+}
+
+/// The exit code of a run: 2 when an input or a rule could not be judged
+/// (or, with `--strict`, a file is not an input), 1 when a failing finding
+/// reaches the `--fail-on` threshold or an unknown one the
+/// `--fail-on-unknown` threshold, 0 otherwise.
+pub fn exit_code(run: &RunReport, thresholds: &Thresholds) -> u8 {
+    if run.has_errors() {
         return EXIT_ERROR;
     }
-    if fail_on
+    let fails = thresholds
+        .fail_on
         .threshold()
-        .is_some_and(|threshold| run.fails_at(threshold))
-    {
+        .is_some_and(|threshold| run.fails_at(threshold));
+    let unknown = thresholds
+        .fail_on_unknown
+        .threshold()
+        .is_some_and(|threshold| run.unknown_at(threshold));
+    if fails || unknown {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -4,16 +4,16 @@ use std::path::{Path, PathBuf};
 
 use ward_model::LoadOptions;
 
-use crate::commands::check::{exit_code, print_report};
-use crate::inputs::{load_inputs, report_load_errors};
+use crate::ReportFormat;
+use crate::commands::check::{Thresholds, exit_code, print_report, report_files};
+use crate::inputs::load_inputs;
 use crate::sources::{display_name, fail};
-use crate::{ReportFormat, SeverityArg};
 
 pub fn run(
     module: &Path,
     inputs: &[PathBuf],
     format: ReportFormat,
-    fail_on: SeverityArg,
+    thresholds: &Thresholds,
     verbose: bool,
     overrides: &[(String, serde_json::Value)],
 ) -> u8 {
@@ -37,13 +37,12 @@ pub fn run(
         Err(message) => return fail(&message),
     };
     let suppressions = inputs.suppressions();
-    let color = std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    report_load_errors(&inputs, color);
     let mut run = crate::wasm::evaluate(&policy, &mut inputs);
+    run.strict = thresholds.strict;
+    let paths = crate::repository::repository_paths(report_files(&run));
     run.apply(&suppressions);
-    if let Err(message) = print_report(&run, &inputs.texts, format, verbose) {
+    if let Err(message) = print_report(&run, &inputs.texts, &paths, format, verbose) {
         return fail(&message);
     }
-    exit_code(&run, &inputs, fail_on)
+    exit_code(&run, thresholds)
 }

@@ -37,3 +37,23 @@ pub fn run_ward<S: AsRef<OsStr>>(args: &[S]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).to_string(),
     )
 }
+
+/// Runs `ward` in `dir` as [`run_ward`] does: its exit code, standard
+/// output and standard error.
+pub fn run_ward_in<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            repository_root().join("target/cli-test-cache"),
+        )
+        .output()
+        .expect("ward runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
