@@ -182,7 +182,16 @@ impl DiskCache {
     /// The key, read or created on first use; `None` (with a note) when
     /// there is no safe key, and then the cache is not used.
     fn key(&self) -> Option<Key> {
-        let key = self.key.get_or_init(|| load_or_create_key(&self.key_file));
+        let key = self.key.get_or_init(|| {
+            // Whoever can write the cache could write a key there too.
+            if self.key_file.starts_with(&self.dir) {
+                return Err(format!(
+                    "the cache key {} is inside the cache folder",
+                    self.key_file.display()
+                ));
+            }
+            load_or_create_key(&self.key_file)
+        });
         match key {
             Ok(key) => Some(*key),
             Err(reason) => {

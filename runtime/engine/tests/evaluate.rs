@@ -937,6 +937,26 @@ fn without_a_key_the_run_compiles_in_memory() {
     }
     // Nothing was written without a key.
     assert!(!cache_dir(&dir).exists());
+    // Nor with a key inside the cache, which whoever writes the cache
+    // could replace.
+    let inside = Engine::new(EngineConfig {
+        cache: ModuleCache::Keyed {
+            directory: cache_dir(&dir),
+            key_file: cache_dir(&dir).join("cache-key"),
+        },
+        ..config()
+    })
+    .unwrap();
+    assert_eq!(
+        Policy::load(&inside, &wasm).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+    assert!(
+        noted(&inside, "inside the cache folder"),
+        "{:?}",
+        inside.cache_notes()
+    );
+    assert!(!cache_dir(&dir).exists());
     // The engine's memory cache still serves.
     Policy::load(&engine, &wasm).unwrap();
     assert_eq!(
