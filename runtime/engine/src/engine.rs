@@ -32,9 +32,8 @@ pub enum ModuleCache {
     /// This directory, with the default key file (disabled when there is
     /// no default key file: neither `XDG_CONFIG_HOME` nor `HOME` is set).
     Directory(PathBuf),
-    /// This directory, with this key file (which must not be inside the
-    /// directory: whoever can write the cache must not be able to read the
-    /// key).
+    /// This directory, with this key file (a key file inside the directory
+    /// is refused: whoever can write the cache could replace it).
     Keyed {
         /// The folder of the entries.
         directory: PathBuf,
@@ -232,7 +231,7 @@ impl Engine {
     /// What the disk cache refused since the engine was created, and why,
     /// each once: a folder or key file others may write to (or that is
     /// missing and cannot be created), an entry whose tag does not verify.
-    /// Each cost a compilation, never a failure; a host may show them in a
+    /// Each costs a compilation, never a failure; a host may show them in a
     /// verbose mode.
     pub fn cache_notes(&self) -> Vec<String> {
         self.inner
