@@ -43,6 +43,7 @@ fn ward(dir: &Path, args: &[&str]) -> (i32, String) {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
         .output()
         .expect("ward runs");
     (

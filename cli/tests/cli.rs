@@ -190,6 +190,10 @@ fn a_reader_gone_away_ends_the_output_quietly() {
                 "XDG_CACHE_HOME",
                 repository_root().join("target/cli-test-cache"),
             )
+            .env(
+                "XDG_CONFIG_HOME",
+                repository_root().join("target/cli-test-config"),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -1,11 +1,11 @@
 //! The standard library in the editor: its sources are embedded in the
 //! binary, and written once, read-only, under the user's cache directory
 //! (`$XDG_CACHE_HOME/ward/stdlib/<version>/`, else
-//! `$HOME/.cache/ward/stdlib/<version>/`, the directory the runtime caches
-//! compiled modules in), so that go to definition and hover lead to files
-//! the editor can open. They join the workspace as library files: policies
-//! that import `ward.aws.common` resolve its functions and parameters, and
-//! the standard library gets no diagnostics of its own.
+//! `$HOME/.cache/ward/stdlib/<version>/`, beside the runtime's cache of
+//! compiled modules in `ward/modules/`), so that go to definition and hover
+//! lead to files the editor can open. They join the workspace as library
+//! files: policies that import `ward.aws.common` resolve its functions and
+//! parameters, and the standard library gets no diagnostics of its own.
 
 use std::path::{Path, PathBuf};
 

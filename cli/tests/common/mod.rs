@@ -19,7 +19,8 @@ pub fn repository_root() -> PathBuf {
 }
 
 /// Runs `ward` from the repository root with colours off and a module cache
-/// of the tests' own: its exit code, standard output and standard error.
+/// (and its key) of the tests' own: its exit code, standard output and
+/// standard error.
 pub fn run_ward<S: AsRef<OsStr>>(args: &[S]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_ward"))
         .args(args)
@@ -28,6 +29,10 @@ pub fn run_ward<S: AsRef<OsStr>>(args: &[S]) -> (i32, String, String) {
         .env(
             "XDG_CACHE_HOME",
             repository_root().join("target/cli-test-cache"),
+        )
+        .env(
+            "XDG_CONFIG_HOME",
+            repository_root().join("target/cli-test-config"),
         )
         .output()
         .expect("ward runs");

@@ -12,15 +12,34 @@ use crate::error::{EngineError, describe};
 use crate::policy::ModuleOrigin;
 
 /// Where compiled modules are cached on disk.
+///
+/// An entry is native code, so it is loaded only when its HMAC-SHA256 tag
+/// verifies under the user's secret key, which is kept outside the cache
+/// (by default `$XDG_CONFIG_HOME/ward/cache-key`, else
+/// `$HOME/.config/ward/cache-key`, created on first use with 32 random
+/// bytes, readable by its owner only). On Unix, a cache folder that belongs
+/// to another user or that others may write to, and a key file that
+/// belongs to another user or that others may read or write, are not used.
+/// Whatever the cache refuses costs a compilation, never the run; what it
+/// refused and why is in [`Engine::cache_notes`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ModuleCache {
     /// No disk cache; modules are still cached in memory by the engine.
     Disabled,
-    /// `$XDG_CACHE_HOME/ward`, else `$HOME/.cache/ward`; disabled when
-    /// neither variable is set.
+    /// `$XDG_CACHE_HOME/ward/modules`, else `$HOME/.cache/ward/modules`,
+    /// with the default key file; disabled when neither variable is set.
     Default,
-    /// This directory.
+    /// This directory, with the default key file (disabled when there is
+    /// no default key file: neither `XDG_CONFIG_HOME` nor `HOME` is set).
     Directory(PathBuf),
+    /// This directory, with this key file (a key file inside the directory
+    /// is refused: whoever can write the cache could replace it).
+    Keyed {
+        /// The folder of the entries.
+        directory: PathBuf,
+        /// The file of the secret key, created when missing.
+        key_file: PathBuf,
+    },
 }
 
 /// How much work one rule may do in one evaluation. A rule that goes over
@@ -84,11 +103,16 @@ pub struct EngineConfig {
     pub idle_instances_per_policy: usize,
     /// The disk cache of compiled modules.
     pub cache: ModuleCache,
+    /// The most bytes the disk cache's entries may take together: writing
+    /// an entry removes those used least recently until the rest fit.
+    pub cache_limit: u64,
 }
 
 impl EngineConfig {
     /// The default memory limit: 1 GiB.
     pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
+    /// The default bound of the disk cache: 256 MiB.
+    pub const DEFAULT_CACHE_LIMIT: u64 = 256 << 20;
 }
 
 impl Default for EngineConfig {
@@ -102,6 +126,7 @@ impl Default for EngineConfig {
                 .map(usize::from)
                 .unwrap_or(2),
             cache: ModuleCache::Default,
+            cache_limit: Self::DEFAULT_CACHE_LIMIT,
         }
     }
 }
@@ -165,9 +190,14 @@ impl Engine {
         };
         let disk = match &config.cache {
             ModuleCache::Disabled => None,
-            ModuleCache::Default => default_cache_dir().map(DiskCache::new),
-            ModuleCache::Directory(dir) => Some(DiskCache::new(dir.clone())),
-        };
+            ModuleCache::Default => default_cache_dir().zip(default_key_file()),
+            ModuleCache::Directory(dir) => default_key_file().map(|key| (dir.clone(), key)),
+            ModuleCache::Keyed {
+                directory,
+                key_file,
+            } => Some((directory.clone(), key_file.clone())),
+        }
+        .map(|(dir, key_file)| DiskCache::new(dir, key_file, config.cache_limit));
         if config.budget.uses_epochs() {
             start_clock(&wasmtime)?;
         }
@@ -196,6 +226,19 @@ impl Engine {
     /// The directory of the disk cache, if any.
     pub fn cache_dir(&self) -> Option<&Path> {
         self.inner.disk.as_ref().map(DiskCache::dir)
+    }
+
+    /// What the disk cache refused since the engine was created, and why,
+    /// each once: a folder or key file others may write to (or that is
+    /// missing and cannot be created), an entry whose tag does not verify.
+    /// Each costs a compilation, never a failure; a host may show them in a
+    /// verbose mode.
+    pub fn cache_notes(&self) -> Vec<String> {
+        self.inner
+            .disk
+            .as_ref()
+            .map(DiskCache::notes)
+            .unwrap_or_default()
     }
 
     /// The compiled module for these bytes: from memory, from the disk
@@ -281,13 +324,24 @@ fn start_clock(engine: &wasmtime::Engine) -> Result<(), EngineError> {
     })
 }
 
-fn default_cache_dir() -> Option<PathBuf> {
+/// A folder named by an environment variable, else one under `$HOME`.
+fn base_dir(variable: &str, under_home: &str) -> Option<PathBuf> {
     let from = |name: &str| {
         std::env::var_os(name)
             .filter(|value| !value.is_empty())
             .map(PathBuf::from)
     };
-    from("XDG_CACHE_HOME")
-        .or_else(|| from("HOME").map(|home| home.join(".cache")))
-        .map(|base| base.join("ward"))
+    from(variable).or_else(|| from("HOME").map(|home| home.join(under_home)))
+}
+
+/// The module cache's own folder inside ward's cache folder, which other
+/// files share (the editor's copy of the standard library): made by the
+/// runtime, private to the user.
+fn default_cache_dir() -> Option<PathBuf> {
+    base_dir("XDG_CACHE_HOME", ".cache").map(|base| base.join("ward").join("modules"))
+}
+
+/// The secret key of the module cache, outside the cache.
+fn default_key_file() -> Option<PathBuf> {
+    base_dir("XDG_CONFIG_HOME", ".config").map(|base| base.join("ward").join("cache-key"))
 }

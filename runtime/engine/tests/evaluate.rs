@@ -565,16 +565,33 @@ impl Drop for TempDir {
     }
 }
 
+/// The cache folder of a test.
+fn cache_dir(dir: &TempDir) -> PathBuf {
+    dir.0.join("cache")
+}
+
+/// The cache key of a test, outside its cache folder.
+fn key_file(dir: &TempDir) -> PathBuf {
+    dir.0.join("config").join("ward").join("cache-key")
+}
+
+fn keyed(dir: &TempDir) -> ModuleCache {
+    ModuleCache::Keyed {
+        directory: cache_dir(dir),
+        key_file: key_file(dir),
+    }
+}
+
 fn cached_engine(dir: &TempDir) -> Engine {
     Engine::new(EngineConfig {
-        cache: ModuleCache::Directory(dir.0.clone()),
+        cache: keyed(dir),
         ..config()
     })
     .unwrap()
 }
 
 fn cache_files(dir: &TempDir) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir.0)
+    let mut files: Vec<PathBuf> = std::fs::read_dir(cache_dir(dir))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
@@ -589,7 +606,7 @@ fn compiled_modules_are_cached_on_disk_and_corrupt_entries_rebuilt() {
     let input = input(TEMPLATE);
 
     let engine = cached_engine(&dir);
-    assert_eq!(engine.cache_dir(), Some(dir.0.as_path()));
+    assert_eq!(engine.cache_dir(), Some(cache_dir(&dir).as_path()));
     let policy = Policy::load(&engine, &wasm).unwrap();
     assert_eq!(policy.origin(), ModuleOrigin::Compiled);
     let expected = policy.evaluate(&input);
@@ -648,7 +665,7 @@ fn compiled_modules_are_cached_on_disk_and_corrupt_entries_rebuilt() {
 
     // An engine with another configuration does not use these entries.
     let other_engine = Engine::new(EngineConfig {
-        cache: ModuleCache::Directory(dir.0.clone()),
+        cache: keyed(&dir),
         pooling: false,
         memory_limit: 1 << 20,
         ..config()
@@ -664,7 +681,8 @@ fn compiled_modules_are_cached_on_disk_and_corrupt_entries_rebuilt() {
 #[test]
 fn an_unwritable_cache_directory_only_costs_compilation() {
     let dir = TempDir::new("unwritable");
-    std::fs::write(&dir.0, b"a file where the directory should be").unwrap();
+    std::fs::create_dir_all(&dir.0).unwrap();
+    std::fs::write(cache_dir(&dir), b"a file where the directory should be").unwrap();
     let engine = cached_engine(&dir);
     let wasm = module(POLICY, &metadata(&[("NET-001", "t")]));
     assert_eq!(
@@ -672,7 +690,14 @@ fn an_unwritable_cache_directory_only_costs_compilation() {
         ModuleOrigin::Compiled
     );
     assert_eq!(policy_findings(&engine, &wasm), 1);
-    let _ = std::fs::remove_file(&dir.0);
+    assert!(
+        engine
+            .cache_notes()
+            .iter()
+            .any(|note| note.contains("is not a folder")),
+        "{:?}",
+        engine.cache_notes()
+    );
 }
 
 fn policy_findings(engine: &Engine, wasm: &[u8]) -> usize {
@@ -681,6 +706,379 @@ fn policy_findings(engine: &Engine, wasm: &[u8]) -> usize {
         .evaluate(&input(TEMPLATE))
         .findings
         .len()
+}
+
+/// Sets a file's modification time, which orders eviction.
+fn set_age(path: &std::path::Path, age: Duration) {
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
+fn noted(engine: &Engine, text: &str) -> bool {
+    engine.cache_notes().iter().any(|note| note.contains(text))
+}
+
+#[test]
+fn a_tampered_entry_is_never_loaded() {
+    let dir = TempDir::new("tampered");
+    let wasm = module(POLICY, &metadata(&[("NET-001", "t")]));
+    let input = input(TEMPLATE);
+    let engine = cached_engine(&dir);
+    let expected = Policy::load(&engine, &wasm).unwrap().evaluate(&input);
+    let files = cache_files(&dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let entry = &files[0];
+    let good = std::fs::read(entry).unwrap();
+    // One byte anywhere: the header, the tag, the native code, the end.
+    for position in [0, 8, 39, 40, good.len() / 2, good.len() - 1] {
+        let mut tampered = good.clone();
+        tampered[position] ^= 0x01;
+        std::fs::write(entry, &tampered).unwrap();
+        let engine = cached_engine(&dir);
+        let policy = Policy::load(&engine, &wasm).unwrap();
+        assert_eq!(policy.origin(), ModuleOrigin::Compiled, "byte {position}");
+        assert_eq!(policy.evaluate(&input), expected);
+        assert!(
+            noted(&engine, "compiled again"),
+            "{:?}",
+            engine.cache_notes()
+        );
+        // The entry was overwritten with a good one.
+        assert_eq!(std::fs::read(entry).unwrap(), good);
+    }
+    assert_eq!(
+        Policy::load(&cached_engine(&dir), &wasm).unwrap().origin(),
+        ModuleOrigin::DiskCache
+    );
+}
+
+#[test]
+fn an_entry_moved_to_another_module_or_written_with_another_key_is_rejected() {
+    let dir = TempDir::new("swapped");
+    let wasm = module(POLICY, &metadata(&[("NET-001", "t")]));
+    // The same rule id, other code: this one writes invalid results.
+    let other = module(BAD_RESULTS, &metadata(&[("NET-001", "t")]));
+    let input = input(TEMPLATE);
+    let engine = cached_engine(&dir);
+    let expected = Policy::load(&engine, &wasm).unwrap().evaluate(&input);
+    assert_eq!(expected.findings.len(), 1);
+    assert!(expected.errors.is_empty());
+    let entry = cache_files(&dir).remove(0);
+    let good = std::fs::read(&entry).unwrap();
+    Policy::load(&engine, &other).unwrap();
+    let other_entry = cache_files(&dir)
+        .into_iter()
+        .find(|file| *file != entry)
+        .unwrap();
+
+    // The other module's valid entry under this module's name.
+    std::fs::copy(&other_entry, &entry).unwrap();
+    let engine = cached_engine(&dir);
+    let policy = Policy::load(&engine, &wasm).unwrap();
+    assert_eq!(policy.origin(), ModuleOrigin::Compiled);
+    assert_eq!(policy.evaluate(&input), expected);
+    assert!(
+        noted(&engine, "does not verify"),
+        "{:?}",
+        engine.cache_notes()
+    );
+    assert_eq!(std::fs::read(&entry).unwrap(), good);
+
+    // Entries written under another user's key (another key file).
+    let stranger = Engine::new(EngineConfig {
+        cache: ModuleCache::Keyed {
+            directory: cache_dir(&dir),
+            key_file: dir.0.join("stranger").join("cache-key"),
+        },
+        ..config()
+    })
+    .unwrap();
+    let policy = Policy::load(&stranger, &wasm).unwrap();
+    assert_eq!(policy.origin(), ModuleOrigin::Compiled);
+    assert_eq!(policy.evaluate(&input), expected);
+    assert_ne!(
+        std::fs::read(key_file(&dir)).unwrap(),
+        std::fs::read(dir.0.join("stranger").join("cache-key")).unwrap()
+    );
+    // The stranger overwrote the entry: this user refuses it in turn.
+    assert_eq!(
+        Policy::load(&cached_engine(&dir), &wasm).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_others_may_write_to_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("shared-folder");
+    let wasm = module(POLICY, &metadata(&[("NET-001", "t")]));
+    let other = module(POLICY, &metadata(&[("NET-002", "t")]));
+    assert_eq!(
+        Policy::load(&cached_engine(&dir), &wasm).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+    // The runtime made the folder private.
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&cache_dir(&dir)), 0o700);
+    let files = cache_files(&dir);
+    for shared in [0o770, 0o707, 0o777, 0o720] {
+        std::fs::set_permissions(cache_dir(&dir), std::fs::Permissions::from_mode(shared)).unwrap();
+        let engine = cached_engine(&dir);
+        // A valid entry is not loaded from it, and nothing is written to it.
+        let policy = Policy::load(&engine, &wasm).unwrap();
+        assert_eq!(policy.origin(), ModuleOrigin::Compiled, "{shared:o}");
+        assert_eq!(policy.evaluate(&input(TEMPLATE)).findings.len(), 1);
+        assert_eq!(
+            Policy::load(&engine, &other).unwrap().origin(),
+            ModuleOrigin::Compiled
+        );
+        assert_eq!(cache_files(&dir), files);
+        assert!(
+            noted(&engine, "writable by other users"),
+            "{:?}",
+            engine.cache_notes()
+        );
+    }
+    // Read access for others is no risk: the folder is used.
+    std::fs::set_permissions(cache_dir(&dir), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        Policy::load(&cached_engine(&dir), &wasm).unwrap().origin(),
+        ModuleOrigin::DiskCache
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_key_is_created_private_and_a_key_others_may_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("key");
+    let wasm = module(POLICY, &metadata(&[("NET-001", "t")]));
+    let engine = cached_engine(&dir);
+    assert_eq!(
+        Policy::load(&engine, &wasm).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+    assert!(
+        engine.cache_notes().is_empty(),
+        "{:?}",
+        engine.cache_notes()
+    );
+    let key = key_file(&dir);
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(mode(key.parent().unwrap()), 0o700);
+    let text = std::fs::read_to_string(&key).unwrap();
+    let digits = text.trim_end();
+    assert_eq!(digits.len(), 64, "{text:?}");
+    assert!(digits.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    // The key stays: a later run uses the entry.
+    assert_eq!(
+        Policy::load(&cached_engine(&dir), &wasm).unwrap().origin(),
+        ModuleOrigin::DiskCache
+    );
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+
+    for shared in [0o640, 0o604, 0o620, 0o666] {
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(shared)).unwrap();
+        let engine = cached_engine(&dir);
+        let policy = Policy::load(&engine, &wasm).unwrap();
+        assert_eq!(policy.origin(), ModuleOrigin::Compiled, "{shared:o}");
+        assert_eq!(policy.evaluate(&input(TEMPLATE)).findings.len(), 1);
+        assert!(
+            noted(&engine, "the cache key"),
+            "{:?}",
+            engine.cache_notes()
+        );
+        // The key was neither used nor replaced.
+        assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+    }
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // A key file that holds no key is refused too, and left alone.
+    std::fs::write(&key, "not a key\n").unwrap();
+    let engine = cached_engine(&dir);
+    assert_eq!(
+        Policy::load(&engine, &wasm).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+    assert!(
+        noted(&engine, "64 hexadecimal digits"),
+        "{:?}",
+        engine.cache_notes()
+    );
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), "not a key\n");
+}
+
+#[test]
+fn without_a_key_the_run_compiles_in_memory() {
+    let dir = TempDir::new("no-key");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let blocker = dir.0.join("config");
+    std::fs::write(&blocker, b"a file where the key's folder should be").unwrap();
+    let wasm = module(POLICY, &metadata(&[("NET-001", "t")]));
+    let engine = cached_engine(&dir);
+    for _ in 0..2 {
+        let engine = cached_engine(&dir);
+        let policy = Policy::load(&engine, &wasm).unwrap();
+        assert_eq!(policy.origin(), ModuleOrigin::Compiled);
+        assert_eq!(policy.evaluate(&input(TEMPLATE)).findings.len(), 1);
+        assert!(
+            noted(&engine, "the cache key"),
+            "{:?}",
+            engine.cache_notes()
+        );
+    }
+    // Nothing was written without a key.
+    assert!(!cache_dir(&dir).exists());
+    // Nor with a key inside the cache, which whoever writes the cache
+    // could replace.
+    let inside = Engine::new(EngineConfig {
+        cache: ModuleCache::Keyed {
+            directory: cache_dir(&dir),
+            key_file: cache_dir(&dir).join("cache-key"),
+        },
+        ..config()
+    })
+    .unwrap();
+    assert_eq!(
+        Policy::load(&inside, &wasm).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+    assert!(
+        noted(&inside, "inside the cache folder"),
+        "{:?}",
+        inside.cache_notes()
+    );
+    assert!(!cache_dir(&dir).exists());
+    // The engine's memory cache still serves.
+    Policy::load(&engine, &wasm).unwrap();
+    assert_eq!(
+        Policy::load(&engine, &wasm).unwrap().origin(),
+        ModuleOrigin::MemoryCache
+    );
+}
+
+#[test]
+fn eviction_keeps_the_cache_within_its_bound_and_keeps_what_was_used() {
+    let dir = TempDir::new("evict");
+    let modules: Vec<Vec<u8>> = ["NET-001", "NET-002", "NET-003", "NET-004"]
+        .iter()
+        .map(|id| module(POLICY, &metadata(&[(id, "t")])))
+        .collect();
+    // Measure an entry with an unbounded cache.
+    Policy::load(&cached_engine(&dir), &modules[0]).unwrap();
+    let size = std::fs::metadata(&cache_files(&dir)[0]).unwrap().len();
+    std::fs::remove_dir_all(cache_dir(&dir)).unwrap();
+
+    // Room for two entries and a half.
+    let limit = size * 5 / 2;
+    let bounded = || {
+        Engine::new(EngineConfig {
+            cache: keyed(&dir),
+            cache_limit: limit,
+            ..config()
+        })
+        .unwrap()
+    };
+    let total = || -> u64 {
+        cache_files(&dir)
+            .iter()
+            .map(|file| std::fs::metadata(file).unwrap().len())
+            .sum()
+    };
+    let entry_of = |wasm: &[u8], before: &[PathBuf]| -> PathBuf {
+        Policy::load(&bounded(), wasm).unwrap();
+        let after = cache_files(&dir);
+        after
+            .into_iter()
+            .find(|file| !before.contains(file))
+            .unwrap()
+    };
+    let a = entry_of(&modules[0], &[]);
+    set_age(&a, Duration::from_secs(300));
+    let b = entry_of(&modules[1], &cache_files(&dir));
+    set_age(&b, Duration::from_secs(200));
+    assert_eq!(cache_files(&dir).len(), 2);
+    // Using A makes it the most recent: B is now the least recently used.
+    assert_eq!(
+        Policy::load(&bounded(), &modules[0]).unwrap().origin(),
+        ModuleOrigin::DiskCache
+    );
+    let c = entry_of(&modules[2], &cache_files(&dir));
+    let mut expected = vec![a.clone(), c.clone()];
+    expected.sort();
+    assert_eq!(cache_files(&dir), expected);
+    assert!(total() <= limit, "{} > {limit}", total());
+    set_age(&c, Duration::from_secs(100));
+    set_age(&a, Duration::from_secs(150));
+    let d = entry_of(&modules[3], &cache_files(&dir));
+    let mut expected = vec![c, d];
+    expected.sort();
+    assert_eq!(cache_files(&dir), expected);
+    assert!(total() <= limit, "{} > {limit}", total());
+
+    // A module larger than the whole bound is not cached at all.
+    std::fs::remove_dir_all(cache_dir(&dir)).unwrap();
+    let tiny = Engine::new(EngineConfig {
+        cache: keyed(&dir),
+        cache_limit: size / 2,
+        ..config()
+    })
+    .unwrap();
+    assert_eq!(
+        Policy::load(&tiny, &modules[0]).unwrap().origin(),
+        ModuleOrigin::Compiled
+    );
+    assert!(
+        noted(&tiny, "larger than the cache's bound"),
+        "{:?}",
+        tiny.cache_notes()
+    );
+    assert!(!cache_dir(&dir).exists());
+}
+
+#[test]
+fn concurrent_processes_share_entries_safely() {
+    let dir = TempDir::new("concurrent");
+    let modules: Vec<Vec<u8>> = ["NET-001", "NET-002"]
+        .iter()
+        .map(|id| module(POLICY, &metadata(&[(id, "t")])))
+        .collect();
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let modules = &modules;
+            let dir = &dir;
+            scope.spawn(move || {
+                for round in 0..3 {
+                    // A new engine each time, as a new process would.
+                    let engine = cached_engine(dir);
+                    let wasm = &modules[(thread + round) % 2];
+                    assert_eq!(policy_findings(&engine, wasm), 1);
+                    assert!(
+                        engine.cache_notes().is_empty(),
+                        "{:?}",
+                        engine.cache_notes()
+                    );
+                }
+            });
+        }
+    });
+    // Every entry is whole, and no temporary file is left.
+    let files = cache_files(&dir);
+    assert_eq!(files.len(), 2, "{files:?}");
+    for wasm in &modules {
+        assert_eq!(
+            Policy::load(&cached_engine(&dir), wasm).unwrap().origin(),
+            ModuleOrigin::DiskCache
+        );
+    }
 }
 
 #[test]
