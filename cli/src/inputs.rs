@@ -55,8 +55,16 @@ impl Inputs {
 }
 
 /// Loads every input under `paths` in parallel. A path that cannot be read
-/// is a load error of its own; the other inputs are still loaded.
-pub fn load_inputs(paths: &[PathBuf], options: &LoadOptions) -> Result<Inputs, String> {
+/// is a load error of its own; the other inputs are still loaded. The text
+/// of a file that fails to load is kept for its snippet; the text of one
+/// that loads only with `keep_texts` (the human report draws snippets of
+/// its findings; the machine formats do not, and a big input's text is a
+/// large part of a run's memory).
+pub fn load_inputs(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    keep_texts: bool,
+) -> Result<Inputs, String> {
     let (files, unreadable) = gather_files(paths, &is_input);
     if files.is_empty() && unreadable.is_empty() {
         return Err(
@@ -117,7 +125,7 @@ pub fn load_inputs(paths: &[PathBuf], options: &LoadOptions) -> Result<Inputs, S
                 ));
             }
             (result, text) => {
-                if let Some(text) = text {
+                if let Some(text) = text.filter(|_| keep_texts || result.is_err()) {
                     inputs.texts.insert(name, text);
                 }
                 match result {

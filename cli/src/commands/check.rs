@@ -99,7 +99,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         parameters,
         kind: None,
     };
-    let mut inputs = match load_inputs(inputs, &options) {
+    let mut inputs = match load_inputs(inputs, &options, format == ReportFormat::Human) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };

@@ -32,7 +32,11 @@ pub fn run(
     if let Err(error) = policy.set_params(overrides) {
         return fail(&error.to_string());
     }
-    let mut inputs = match load_inputs(inputs, &LoadOptions::default()) {
+    let mut inputs = match load_inputs(
+        inputs,
+        &LoadOptions::default(),
+        format == ReportFormat::Human,
+    ) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
