@@ -18,7 +18,9 @@ RUN mkdir -p /state/.cache/ward/modules /state/.config/ward \
 
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/dist/ward /usr/local/bin/ward
-COPY --from=build --chown=65532:65532 /state/ /home/nonroot/
+# The user's home holds the module cache and its key.
+ENV HOME=/var/lib/ward
+COPY --from=build --chown=65532:65532 /state/ /var/lib/ward/
 WORKDIR /work
 ENTRYPOINT ["/usr/local/bin/ward"]
 CMD ["check", "."]
