@@ -437,45 +437,9 @@ const DIFFERENCES: &[Difference] = &[
     ),
     differ(
         "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
-        "Password from Parameter w/out noEcho, no default value",
-        (Guard::Fail, Ward::Pass),
-        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
-    ),
-    differ(
-        "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
-        "Password from Parameter w/ noEcho = false, no default value",
-        (Guard::Fail, Ward::Pass),
-        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
-    ),
-    differ(
-        "IAM_USER_LOGIN_PROFILE_NO_PLAINTEXT_PASSWORD",
         "Password does not exists",
         (Guard::Fail, Ward::Pass),
         "a login profile without `Password` is a template error that IAM rejects; no password is written in the template",
-    ),
-    differ(
-        "RDS_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
-        "Password from Parameter w/out noEcho, no default value",
-        (Guard::Fail, Ward::Pass),
-        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
-    ),
-    differ(
-        "RDS_CLUSTER_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
-        "Password from Parameter w/ noEcho = false, no default value",
-        (Guard::Fail, Ward::Pass),
-        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
-    ),
-    differ(
-        "RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
-        "Password from Parameter w/out noEcho, no default value",
-        (Guard::Fail, Ward::Pass),
-        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
-    ),
-    differ(
-        "RDS_MASTER_USER_PASSWORD_NO_PLAINTEXT_PASSWORD",
-        "Password from Parameter w/ noEcho = false, no default value",
-        (Guard::Fail, Ward::Pass),
-        "missed: rules cannot read a parameter's declaration yet, so a password parameter without `NoEcho`, which the console and API show, passes",
     ),
     differ(
         "IAM_ROLE_NO_WILDCARD_ACTIONS_ON_PERMISSIONS",
