@@ -98,6 +98,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     let options = LoadOptions {
         parameters,
         kind: None,
+        ..LoadOptions::default()
     };
     let mut inputs = match load_inputs(inputs, &options, format == ReportFormat::Human) {
         Ok(inputs) => inputs,

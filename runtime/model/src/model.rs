@@ -1144,13 +1144,37 @@ fn slice_group<'a>(start: &[usize], grouped: &'a [usize], key: usize) -> &'a [us
 }
 
 /// Options of [`crate::load`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Values for CloudFormation parameters, overriding their defaults.
     /// Pseudo parameters such as `AWS::Region` may be given here too.
     pub parameters: Vec<(String, String)>,
     /// The kind of input, or `None` to detect it from the content.
     pub kind: Option<InputKind>,
+    /// The most values (scalars, lists and objects, YAML aliases counted
+    /// as what they copy) one file may hold; a file with more is a
+    /// [`LoadError`] rather than memory exhausted. The default is
+    /// [`LoadOptions::DEFAULT_MAX_VALUES`].
+    pub max_values: usize,
+}
+
+impl LoadOptions {
+    /// The default bound on the values of one file: 10 million. A value
+    /// takes about 32 bytes once loaded and up to about 80 while its list
+    /// is being built, so a file at the bound stays under a gigabyte
+    /// however densely it packs values (`[1,1,1,...]`); real templates
+    /// and plans hold far fewer (a 10,000-resource template about 200,000).
+    pub const DEFAULT_MAX_VALUES: usize = 10_000_000;
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            parameters: Vec::new(),
+            kind: None,
+            max_values: LoadOptions::DEFAULT_MAX_VALUES,
+        }
+    }
 }
 
 /// Why an input could not be loaded, with the position of the problem.
