@@ -847,3 +847,45 @@ fn inputs_with_too_many_values_are_input_errors() {
     assert_eq!(errors[0]["line"], 50_000);
     assert_eq!(errors[0]["column"], 1);
 }
+
+/// `ward eval` and the reference engine of `ward check` keep the same
+/// bounds as `ward check`.
+#[test]
+fn eval_and_the_reference_engine_keep_the_bounds() {
+    let dir = scratch("bounds_engines");
+    copy_example_template(&dir.join("app.yaml"));
+    let numbers = format!("[{}]", vec!["1"; 1500].join(","));
+    std::fs::write(dir.join("numbers.json"), numbers).expect("write");
+    std::fs::write(dir.join("big.yaml"), "x".repeat(5000)).expect("write");
+    let policies = example_policies();
+    let (code, _, stderr) = run_ward_in(&dir, &args(&format!("build {policies} -o policy.wasm")));
+    assert_eq!(code, 0, "{stderr}");
+    let files = "app.yaml numbers.json big.yaml";
+    let bounds = "--max-values 1000 --max-input-size 4KiB";
+    for command in [
+        format!("eval policy.wasm {bounds} --format json {files}"),
+        format!("check --engine reference --policy {policies} {bounds} --format json {files}"),
+    ] {
+        let (code, stdout, stderr) = run_ward_in(&dir, &args(&command));
+        assert_eq!(code, 2, "{command}: {stderr}");
+        let report = json(&stdout);
+        assert_eq!(report["summary"]["inputs"], 1, "{command}");
+        assert_eq!(
+            error_reason(&report, "numbers.json"),
+            "the document has more than 1000 values"
+        );
+        assert_eq!(
+            error_reason(&report, "big.yaml"),
+            "the file is 4.9 KiB, more than the limit of 4 KiB (--max-input-size)"
+        );
+        let (code, stdout, stderr) =
+            run_ward_in(&dir, &args(&format!("{command} --timeout 0.000001")));
+        assert_eq!(code, 2, "{command}: {stderr}");
+        let report = json(&stdout);
+        assert_eq!(report["summary"]["inputs"], 0, "{command}");
+        assert_eq!(
+            error_reason(&report, "app.yaml"),
+            "not judged: the run's deadline of 0.000001 s passed"
+        );
+    }
+}
