@@ -15,6 +15,10 @@ use crate::text::{count_chars, position_at, saturating_u32};
 /// The deepest nesting of lists and objects that the loaders accept.
 pub const MAX_DEPTH: usize = 512;
 
+/// Lists and objects with at least this many elements that fill the
+/// parser's buffer take the buffer instead of a copy of it.
+const LONG_COLLECTION: usize = 1 << 16;
+
 /// Objects with at least this many keys check duplicates with a hash set.
 const HASHED_OBJECT_LEN: usize = 16;
 
@@ -61,6 +65,20 @@ pub(crate) fn parse_stream(text: &str, max_values: usize) -> Result<Vec<Node>, J
             return Ok(values);
         }
         values.push(parser.value()?);
+    }
+}
+
+/// The elements of the list or object that starts at `first` in one of the
+/// parser's buffers. A long one that fills the buffer takes the buffer
+/// itself, shrunk in place, rather than a copy: copying would hold it
+/// twice at once.
+fn take_from<T>(buffer: &mut Vec<T>, first: usize) -> Vec<T> {
+    if first == 0 && buffer.len() >= LONG_COLLECTION {
+        let mut taken = std::mem::take(buffer);
+        taken.shrink_to_fit();
+        taken
+    } else {
+        buffer.drain(first..).collect()
     }
 }
 
@@ -307,7 +325,7 @@ impl<'a> Parser<'a> {
                                 self.offset += 1;
                                 node = match stack.pop() {
                                     Some(Frame::List { start: first, pos }) => {
-                                        let items = self.items.drain(first..).collect();
+                                        let items = take_from(&mut self.items, first);
                                         Node::new(Value::List(items), pos)
                                     }
                                     _ => return Err(self.error_at(start, "internal parser error")),
@@ -354,7 +372,7 @@ impl<'a> Parser<'a> {
                                     Some(Frame::Object {
                                         start: first, pos, ..
                                     }) => {
-                                        let entries = self.entries.drain(first..).collect();
+                                        let entries = take_from(&mut self.entries, first);
                                         Node::new(Value::Object(entries), pos)
                                     }
                                     _ => return Err(self.error_at(start, "internal parser error")),
