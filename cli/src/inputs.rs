@@ -3,7 +3,9 @@
 //! are no input Ward judges are set apart.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use ward_model::{Document, InputKind, LoadError, LoadOptions};
@@ -54,8 +56,148 @@ impl Inputs {
     }
 }
 
+/// The bounds of a whole run: its deadline and the largest input it reads.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    /// `--timeout`: inputs not judged when it passes are input errors.
+    pub deadline: Option<Deadline>,
+    /// `--max-input-size`: a bigger input is an input error, not read.
+    pub max_input_size: u64,
+}
+
+impl Bounds {
+    /// The default `--max-input-size`: 256 MiB.
+    pub const DEFAULT_MAX_INPUT_SIZE: u64 = 256 << 20;
+
+    /// The error of an input not judged because the deadline passed, if it
+    /// has.
+    pub fn not_judged(&self, file: &str) -> Option<LoadError> {
+        let deadline = self.deadline.filter(|deadline| deadline.passed())?;
+        Some(LoadError {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "not judged: the run's deadline of {} s passed",
+                deadline.seconds
+            ),
+        })
+    }
+}
+
+/// When a run must stop judging inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    /// `None` when too far to represent: never reached.
+    at: Option<Instant>,
+    /// The `--timeout` it was given, for messages.
+    seconds: f64,
+}
+
+impl Deadline {
+    /// The deadline `seconds` after `start` (the start of the run).
+    pub fn new(start: Instant, seconds: f64) -> Deadline {
+        let at = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .and_then(|after| start.checked_add(after));
+        Deadline { at, seconds }
+    }
+
+    fn passed(&self) -> bool {
+        self.at.is_some_and(|at| Instant::now() >= at)
+    }
+}
+
+/// Parses a `--timeout`: a positive number of seconds.
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Ok(seconds),
+        _ => Err(format!(
+            "`{text}` is not a positive number of seconds (for example 30 or 0.5)"
+        )),
+    }
+}
+
+/// Parses a size in bytes: a whole number with an optional unit, `KB`,
+/// `MB`, `GB` (powers of 1000) or `KiB`, `MiB`, `GiB` (powers of 1024),
+/// in any case (`64MiB`, `1GB`, `1000`).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    let unit = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => Some(1),
+        "kb" => Some(1000),
+        "mb" => Some(1000 * 1000),
+        "gb" => Some(1000 * 1000 * 1000),
+        "kib" => Some(1 << 10),
+        "mib" => Some(1 << 20),
+        "gib" => Some(1 << 30),
+        _ => None,
+    };
+    unit.zip(digits.parse::<u64>().ok())
+        .and_then(|(unit, count)| count.checked_mul(unit))
+        .ok_or_else(|| {
+            format!("`{text}` is not a size in bytes (for example 1000000, 64MiB or 1GB)")
+        })
+}
+
+/// A size for messages: `300 MiB`, `1.5 GiB`, `900 bytes`.
+fn size_text(bytes: u64) -> String {
+    for (unit, name) in [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] {
+        if bytes >= unit {
+            #[allow(clippy::cast_precision_loss)]
+            let amount = format!("{:.1}", bytes as f64 / unit as f64);
+            let amount = amount.strip_suffix(".0").unwrap_or(&amount);
+            return format!("{amount} {name}");
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Reads an input of at most `limit` bytes: a file's size is checked
+/// before it is read, and a stream is read no further than the limit.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let too_big = |size: Option<u64>| {
+        let (mut size_said, mut limit_said) = (
+            size.map_or_else(|| "bigger".to_string(), size_text),
+            size_text(limit),
+        );
+        if let Some(size) = size.filter(|_| size_said == limit_said) {
+            // Rounded alike: in bytes.
+            (size_said, limit_said) = (format!("{size} bytes"), format!("{limit} bytes"));
+        }
+        format!("the file is {size_said}, more than the limit of {limit_said} (--max-input-size)")
+    };
+    let file =
+        std::fs::File::open(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len());
+    if let Some(size) = size.filter(|size| *size > limit) {
+        return Err(too_big(Some(size)));
+    }
+    let mut bytes = Vec::with_capacity(
+        size.and_then(|size| usize::try_from(size).ok())
+            .unwrap_or(0),
+    );
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read the file: {error}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(None));
+    }
+    Ok(bytes)
+}
+
 /// Loads every input under `paths` in parallel. A path that cannot be read
-/// is a load error of its own; the other inputs are still loaded. The text
+/// is a load error of its own; the other inputs are still loaded, unless
+/// the run's deadline passes first (each that is not read then is an input
+/// error) or they are bigger than the run allows. The text
 /// of a file that fails to load is kept for its snippet; the text of one
 /// that loads only with `keep_texts` (the human report draws snippets of
 /// its findings; the machine formats do not, and a big input's text is a
@@ -64,6 +206,7 @@ pub fn load_inputs(
     paths: &[PathBuf],
     options: &LoadOptions,
     keep_texts: bool,
+    bounds: &Bounds,
 ) -> Result<Inputs, String> {
     let (files, unreadable) = gather_files(paths, &is_input);
     if files.is_empty() && unreadable.is_empty() {
@@ -75,18 +218,21 @@ pub fn load_inputs(
         .par_iter()
         .map(|path| {
             let name = display_name(path);
-            match std::fs::read(path) {
+            if let Some(not_judged) = bounds.not_judged(&name) {
+                return (name, None, Err(not_judged));
+            }
+            match read_bounded(path, bounds.max_input_size) {
                 Ok(bytes) => {
                     let result = ward_model::load(&name, &bytes, options);
                     let text = String::from_utf8(bytes).ok();
                     (name, text, result)
                 }
-                Err(error) => {
+                Err(message) => {
                     let failure = LoadError {
                         file: name.clone(),
                         line: 0,
                         column: 0,
-                        message: format!("cannot read the file: {error}"),
+                        message,
                     };
                     (name, None, Err(failure))
                 }
@@ -160,4 +306,37 @@ pub fn load_parameters(path: Option<&Path>) -> Result<Vec<(String, String)>, Str
             error.file, error.line, error.column, error.message
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_seconds, parse_size, size_text};
+
+    #[test]
+    fn sizes_take_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
+        assert_eq!(parse_size("2 kib"), Ok(2048));
+        for bad in ["", "MiB", "1.5MiB", "-1", "3XB", "99999999999999GiB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_are_said_in_the_largest_unit() {
+        assert_eq!(size_text(300 << 20), "300 MiB");
+        assert_eq!(size_text(256 << 20), "256 MiB");
+        assert_eq!(size_text(3 << 29), "1.5 GiB");
+        assert_eq!(size_text(900), "900 bytes");
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        assert_eq!(parse_seconds("30"), Ok(30.0));
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        for bad in ["0", "-1", "inf", "NaN", "soon"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -18,8 +18,10 @@ mod wasm;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Exit code: nothing at or above the threshold was found.
 pub const EXIT_CLEAN: u8 = 0;
@@ -107,6 +109,8 @@ enum Command {
         /// A YAML or JSON file mapping policy parameter names to values.
         #[arg(long = "params", value_name = "FILE")]
         params_file: Option<PathBuf>,
+        #[command(flatten)]
+        bounds: BoundsArgs,
         /// Input files or directories.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -144,6 +148,8 @@ enum Command {
         /// Also list passing and skipped resources.
         #[arg(long)]
         verbose: bool,
+        #[command(flatten)]
+        bounds: BoundsArgs,
     },
     /// Run the `test` blocks of policies.
     Test {
@@ -172,6 +178,43 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
     },
+}
+
+/// The bounds of a run of `ward check` and `ward eval`.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct BoundsArgs {
+    /// Stop judging inputs this many seconds after the start of the run:
+    /// the inputs not judged by then are reported as input errors (exit
+    /// code 2), the findings made are kept.
+    #[arg(long, value_name = "SECONDS", value_parser = inputs::parse_seconds)]
+    timeout: Option<f64>,
+    /// The largest input read, in bytes, with an optional unit (`64MiB`,
+    /// `1GB`); a bigger input is an input error and is not read.
+    #[arg(long, value_name = "BYTES", value_parser = inputs::parse_size, default_value = "256MiB")]
+    max_input_size: u64,
+    /// The most values (scalars, lists, objects) one input may hold; an
+    /// input with more is an input error.
+    #[arg(long, value_name = "COUNT", default_value_t = ward_model::LoadOptions::DEFAULT_MAX_VALUES)]
+    max_values: usize,
+}
+
+impl BoundsArgs {
+    /// The bounds these flags give, the deadline counted from the start of
+    /// the process.
+    pub fn bounds(&self) -> inputs::Bounds {
+        inputs::Bounds {
+            deadline: self
+                .timeout
+                .map(|seconds| inputs::Deadline::new(started(), seconds)),
+            max_input_size: self.max_input_size,
+        }
+    }
+}
+
+/// When the process started (first asked for at the start of `main`).
+fn started() -> Instant {
+    static STARTED: OnceLock<Instant> = OnceLock::new();
+    *STARTED.get_or_init(Instant::now)
 }
 
 /// How diagnostics are printed.
@@ -261,6 +304,7 @@ impl SeverityArg {
 }
 
 fn main() -> ExitCode {
+    started();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build {
@@ -283,6 +327,7 @@ fn main() -> ExitCode {
             param,
             params_file,
             stdlib,
+            bounds,
             inputs,
         } => commands::check::run(
             &policies,
@@ -300,6 +345,8 @@ fn main() -> ExitCode {
                 param: &param,
                 params_file: params_file.as_deref(),
                 stdlib,
+                bounds: bounds.bounds(),
+                max_values: bounds.max_values,
             },
         ),
         Command::Eval {
@@ -312,6 +359,7 @@ fn main() -> ExitCode {
             fail_on_unknown,
             strict,
             verbose,
+            bounds,
         } => match params::overrides(params_file.as_deref(), &param) {
             Ok(overrides) => commands::eval::run(
                 &module,
@@ -324,6 +372,7 @@ fn main() -> ExitCode {
                 },
                 verbose,
                 &overrides,
+                &bounds,
             ),
             Err(message) => sources::fail(&message),
         },

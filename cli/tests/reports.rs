@@ -671,3 +671,221 @@ fn identities_hold_from_any_folder() {
         assert_eq!(entry["reason"], expected, "{entry}");
     }
 }
+
+/// The reason a JSON report gives for an input error of `file`.
+fn error_reason(report: &Value, file: &str) -> String {
+    report["errors"]
+        .as_array()
+        .and_then(|errors| errors.iter().find(|e| e["file"] == file))
+        .and_then(|e| e["reason"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `--timeout`: the inputs not judged when the run's deadline passes are
+/// input errors in every format (exit code 2), and every input is either
+/// judged or one of them; a deadline that does not pass changes nothing.
+#[test]
+fn inputs_left_at_the_deadline_are_not_judged() {
+    let dir = scratch("deadline");
+    let count = 40;
+    let mut all: Vec<String> = (0..count).map(|i| format!("app{i:02}.yaml")).collect();
+    for name in &all {
+        copy_example_template(&dir.join(name));
+    }
+    all.sort();
+    let policies = example_policies();
+    for format in FORMATS {
+        // The policies take longer than a millisecond to compile, so at
+        // least the first inputs are not judged.
+        let (code, stdout, stderr) = run_ward_in(
+            &dir,
+            &args(&format!(
+                "check --policy {policies} --timeout 0.001 --format {format} ."
+            )),
+        );
+        assert_eq!(code, 2, "{format}: {stderr}");
+        let not_judged = error_files(format, &stdout);
+        assert!(!not_judged.is_empty(), "{format}:\n{stdout}");
+        for file in &not_judged {
+            assert!(all.contains(file), "{format}: {file}");
+        }
+        match format {
+            "json" => {
+                let report = json(&stdout);
+                for file in &not_judged {
+                    assert_eq!(
+                        error_reason(&report, file),
+                        "not judged: the run's deadline of 0.001 s passed"
+                    );
+                }
+                let judged = report["summary"]["inputs"].as_u64().expect("inputs");
+                assert_eq!(judged as usize + not_judged.len(), count);
+            }
+            "sarif" => {
+                let log = json(&stdout);
+                assert_eq!(
+                    log["runs"][0]["invocations"][0]["executionSuccessful"],
+                    false
+                );
+                let notifications = sarif_notifications(&stdout);
+                let messages: Vec<&str> = notifications
+                    .iter()
+                    .filter(|n| n["descriptor"]["id"] == "input")
+                    .map(|n| n["message"]["text"].as_str().unwrap_or_default())
+                    .collect();
+                assert_eq!(messages.len(), not_judged.len());
+                for message in messages {
+                    assert!(message.contains("deadline of 0.001 s passed"), "{message}");
+                }
+            }
+            _ => assert!(
+                stdout.contains("deadline of 0.001 s passed"),
+                "{format}:\n{stdout}"
+            ),
+        }
+    }
+    let (code, stdout, stderr) = run_ward_in(
+        &dir,
+        &args(&format!(
+            "check --policy {policies} --timeout 600 --format json ."
+        )),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["summary"]["inputs"], count);
+    assert_eq!(report["summary"]["input_errors"], 0);
+}
+
+/// `--max-input-size`: a bigger input is an input error in every format,
+/// with both sizes, and is not read; the other inputs are judged. The
+/// bound takes units.
+#[test]
+fn inputs_over_the_size_limit_are_not_read() {
+    let dir = scratch("size_limit");
+    copy_example_template(&dir.join("small.yaml"));
+    let mut big = std::fs::read_to_string(dir.join("small.yaml")).expect("template");
+    big.push_str(&format!("# {}\n", "x".repeat(1024)));
+    std::fs::write(dir.join("big.yaml"), &big).expect("write");
+    for format in FORMATS {
+        let (code, stdout, stderr) = run_ward_in(
+            &dir,
+            &args(&format!(
+                "check --policy {} --max-input-size 3KiB --format {format} small.yaml big.yaml",
+                example_policies()
+            )),
+        );
+        assert_eq!(code, 2, "{format}: {stderr}");
+        assert_eq!(
+            error_files(format, &stdout),
+            ["big.yaml"],
+            "{format}:\n{stdout}"
+        );
+        // Both sizes round to 3 KiB: the message gives them in bytes.
+        let message = format!(
+            "the file is {} bytes, more than the limit of 3072 bytes (--max-input-size)",
+            big.len()
+        );
+        match format {
+            "json" => {
+                let report = json(&stdout);
+                assert_eq!(report["summary"]["inputs"], 1);
+                assert_eq!(report["findings"].as_array().map(Vec::len), Some(5));
+                assert_eq!(error_reason(&report, "big.yaml"), message);
+            }
+            _ => assert!(stdout.contains(&message), "{format}:\n{stdout}"),
+        }
+    }
+    // The default bound and decimal units let it through.
+    for bound in ["", "--max-input-size 1MB"] {
+        let (code, stdout, stderr) = run_ward_in(
+            &dir,
+            &args(&format!(
+                "check --policy {} {bound} --format json small.yaml big.yaml",
+                example_policies()
+            )),
+        );
+        assert_eq!(code, 1, "{bound}: {stderr}");
+        assert_eq!(json(&stdout)["summary"]["inputs"], 2);
+    }
+    let (code, _, stderr) = run_ward_in(&dir, &args("check --max-input-size 3XB small.yaml"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a size in bytes"), "{stderr}");
+}
+
+/// `--max-values`: an input with more values than the bound is an input
+/// error at the value that passes it, not memory exhausted; the other
+/// inputs are judged.
+#[test]
+fn inputs_with_too_many_values_are_input_errors() {
+    let dir = scratch("max_values");
+    copy_example_template(&dir.join("app.yaml"));
+    let numbers: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+    std::fs::write(
+        dir.join("numbers.json"),
+        format!("[{}]\n", numbers.join(",\n")),
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run_ward_in(
+        &dir,
+        &args(&format!(
+            "check --policy {} --max-values 50000 --format json app.yaml numbers.json",
+            example_policies()
+        )),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["summary"]["inputs"], 1);
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{stdout}");
+    assert_eq!(errors[0]["file"], "numbers.json");
+    assert_eq!(
+        errors[0]["reason"],
+        "the document has more than 50000 values"
+    );
+    // The list is the first value: the 50,000th number passes the bound.
+    assert_eq!(errors[0]["line"], 50_000);
+    assert_eq!(errors[0]["column"], 1);
+}
+
+/// `ward eval` and the reference engine of `ward check` keep the same
+/// bounds as `ward check`.
+#[test]
+fn eval_and_the_reference_engine_keep_the_bounds() {
+    let dir = scratch("bounds_engines");
+    copy_example_template(&dir.join("app.yaml"));
+    let numbers = format!("[{}]", vec!["1"; 1500].join(","));
+    std::fs::write(dir.join("numbers.json"), numbers).expect("write");
+    std::fs::write(dir.join("big.yaml"), "x".repeat(5000)).expect("write");
+    let policies = example_policies();
+    let (code, _, stderr) = run_ward_in(&dir, &args(&format!("build {policies} -o policy.wasm")));
+    assert_eq!(code, 0, "{stderr}");
+    let files = "app.yaml numbers.json big.yaml";
+    let bounds = "--max-values 1000 --max-input-size 4KiB";
+    for command in [
+        format!("eval policy.wasm {bounds} --format json {files}"),
+        format!("check --engine reference --policy {policies} {bounds} --format json {files}"),
+    ] {
+        let (code, stdout, stderr) = run_ward_in(&dir, &args(&command));
+        assert_eq!(code, 2, "{command}: {stderr}");
+        let report = json(&stdout);
+        assert_eq!(report["summary"]["inputs"], 1, "{command}");
+        assert_eq!(
+            error_reason(&report, "numbers.json"),
+            "the document has more than 1000 values"
+        );
+        assert_eq!(
+            error_reason(&report, "big.yaml"),
+            "the file is 4.9 KiB, more than the limit of 4 KiB (--max-input-size)"
+        );
+        let (code, stdout, stderr) =
+            run_ward_in(&dir, &args(&format!("{command} --timeout 0.000001")));
+        assert_eq!(code, 2, "{command}: {stderr}");
+        let report = json(&stdout);
+        assert_eq!(report["summary"]["inputs"], 0, "{command}");
+        assert_eq!(
+            error_reason(&report, "app.yaml"),
+            "not judged: the run's deadline of 0.000001 s passed"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use ward_eval::{Evaluator, Limits};
 use ward_model::LoadOptions;
 use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
-use crate::inputs::{Inputs, load_inputs, load_parameters};
+use crate::inputs::{Bounds, Inputs, load_inputs, load_parameters};
 use crate::repository::repository_paths;
 use crate::sources::{fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
@@ -43,6 +43,10 @@ pub struct Options<'a> {
     pub params_file: Option<&'a Path>,
     /// `--stdlib`: run the standard library's rules beside the policies.
     pub stdlib: bool,
+    /// `--timeout` and `--max-input-size`.
+    pub bounds: Bounds,
+    /// `--max-values`: the most values one input may hold.
+    pub max_values: usize,
 }
 
 pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
@@ -59,6 +63,8 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         param,
         params_file,
         stdlib,
+        bounds,
+        max_values,
     } = *options;
     let overrides = match crate::params::overrides(params_file, param) {
         Ok(overrides) => overrides,
@@ -98,8 +104,9 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     let options = LoadOptions {
         parameters,
         kind: None,
+        max_values,
     };
-    let mut inputs = match load_inputs(inputs, &options, format == ReportFormat::Human) {
+    let mut inputs = match load_inputs(inputs, &options, format == ReportFormat::Human, &bounds) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
@@ -123,9 +130,9 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             if let Err(error) = policy.set_params(&overrides) {
                 return fail(&error.to_string());
             }
-            crate::wasm::evaluate(&policy, &mut inputs)
+            crate::wasm::evaluate(&policy, &mut inputs, &bounds)
         }
-        EngineArg::Reference => reference_report(&program, &evaluator, &inputs),
+        EngineArg::Reference => reference_report(&program, &evaluator, &inputs, &bounds),
     };
     run.strict = strict;
     let paths = repository_paths(report_files(&run));
@@ -219,17 +226,24 @@ fn reference_report(
     program: &ward_compiler::ir::Program,
     evaluator: &Evaluator<'_>,
     inputs: &Inputs,
+    bounds: &Bounds,
 ) -> RunReport {
     let limits = Limits::default();
-    let reports: Vec<Report> = inputs
+    let reports: Vec<Result<Report, _>> = inputs
         .documents
         .par_iter()
-        .map(|document| evaluator.evaluate(document, &limits))
+        .map(|document| match bounds.not_judged(&document.file) {
+            Some(not_judged) => Err(not_judged),
+            None => Ok(evaluator.evaluate(document, &limits)),
+        })
         .collect();
     let rules: Vec<_> = program.rules.iter().map(ward_codegen::rule_meta).collect();
     let mut run = Run::new(&rules);
     for (document, report) in inputs.documents.iter().zip(reports) {
-        run.add(document, report);
+        match report {
+            Ok(report) => run.add(document, report),
+            Err(not_judged) => run.add_error(not_judged),
+        }
     }
     inputs.add_unjudged(&mut run);
     run.finish()

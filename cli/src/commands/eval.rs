@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use ward_model::LoadOptions;
 
+use crate::BoundsArgs;
 use crate::ReportFormat;
 use crate::commands::check::{Thresholds, exit_code, print_report, report_files};
 use crate::inputs::load_inputs;
@@ -16,6 +17,7 @@ pub fn run(
     thresholds: &Thresholds,
     verbose: bool,
     overrides: &[(String, serde_json::Value)],
+    bounds: &BoundsArgs,
 ) -> u8 {
     let wasm = match std::fs::read(module) {
         Ok(wasm) => wasm,
@@ -32,16 +34,17 @@ pub fn run(
     if let Err(error) = policy.set_params(overrides) {
         return fail(&error.to_string());
     }
-    let mut inputs = match load_inputs(
-        inputs,
-        &LoadOptions::default(),
-        format == ReportFormat::Human,
-    ) {
+    let options = LoadOptions {
+        max_values: bounds.max_values,
+        ..LoadOptions::default()
+    };
+    let bounds = bounds.bounds();
+    let mut inputs = match load_inputs(inputs, &options, format == ReportFormat::Human, &bounds) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
     let suppressions = inputs.suppressions();
-    let mut run = crate::wasm::evaluate(&policy, &mut inputs);
+    let mut run = crate::wasm::evaluate(&policy, &mut inputs, &bounds);
     run.strict = thresholds.strict;
     let paths = crate::repository::repository_paths(report_files(&run));
     run.apply(&suppressions);

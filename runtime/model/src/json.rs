@@ -9,11 +9,15 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use crate::model::{Node, Pos, Value};
+use crate::model::{LoadOptions, Node, Pos, Value};
 use crate::text::{count_chars, position_at, saturating_u32};
 
 /// The deepest nesting of lists and objects that the loaders accept.
 pub const MAX_DEPTH: usize = 512;
+
+/// Lists and objects with at least this many elements that fill the
+/// parser's buffer take the buffer instead of a copy of it.
+const LONG_COLLECTION: usize = 1 << 16;
 
 /// Objects with at least this many keys check duplicates with a hash set.
 const HASHED_OBJECT_LEN: usize = 16;
@@ -28,9 +32,16 @@ pub(crate) struct JsonError {
     pub trailing: bool,
 }
 
-/// Parses one JSON value that spans the whole text.
+/// Parses one JSON value that spans the whole text, with the default
+/// bound on its values.
 pub(crate) fn parse(text: &str) -> Result<Node, JsonError> {
-    let mut parser = Parser::new(text);
+    parse_bounded(text, LoadOptions::DEFAULT_MAX_VALUES)
+}
+
+/// Parses one JSON value that spans the whole text; more than `max_values`
+/// values is an error (see [`LoadOptions::max_values`]).
+pub(crate) fn parse_bounded(text: &str, max_values: usize) -> Result<Node, JsonError> {
+    let mut parser = Parser::new(text, max_values);
     let node = parser.value()?;
     parser.skip_whitespace();
     if parser.offset < parser.bytes.len() {
@@ -44,9 +55,9 @@ pub(crate) fn parse(text: &str) -> Result<Node, JsonError> {
 }
 
 /// Parses a sequence of JSON values separated by whitespace (NDJSON and
-/// concatenated JSON).
-pub(crate) fn parse_stream(text: &str) -> Result<Vec<Node>, JsonError> {
-    let mut parser = Parser::new(text);
+/// concatenated JSON), with at most `max_values` values in all.
+pub(crate) fn parse_stream(text: &str, max_values: usize) -> Result<Vec<Node>, JsonError> {
+    let mut parser = Parser::new(text, max_values);
     let mut values = Vec::new();
     loop {
         parser.skip_whitespace();
@@ -57,13 +68,32 @@ pub(crate) fn parse_stream(text: &str) -> Result<Vec<Node>, JsonError> {
     }
 }
 
+/// The elements of the list or object that starts at `first` in one of the
+/// parser's buffers. A long one that fills the buffer takes the buffer
+/// itself, shrunk in place, rather than a copy: copying would hold it
+/// twice at once.
+fn take_from<T>(buffer: &mut Vec<T>, first: usize) -> Vec<T> {
+    if first == 0 && buffer.len() >= LONG_COLLECTION {
+        let mut taken = std::mem::take(buffer);
+        taken.shrink_to_fit();
+        taken
+    } else {
+        buffer.drain(first..).collect()
+    }
+}
+
 /// A small, fast hasher for short keys (FxHash).
 #[derive(Default, Clone, Copy)]
 pub(crate) struct FastHasher(u64);
 
 impl Hasher for FastHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The low bits of the last product depend only on the low bits of
+        // the last bytes, and tables pick buckets by the low bits: keys such
+        // as `k1`, `k2`, ... land evenly spaced and fill long runs of the
+        // table (an object of 3 million of them took 6 minutes to check for
+        // duplicates). The high bits mix every byte: rotate them down.
+        self.0.rotate_left(26)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -139,10 +169,13 @@ struct Parser<'a> {
     interner: Interner,
     items: Vec<Node>,
     entries: Vec<(Arc<str>, Node)>,
+    /// How many more values the text may hold.
+    values_left: usize,
+    max_values: usize,
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str) -> Parser<'a> {
+    fn new(text: &'a str, max_values: usize) -> Parser<'a> {
         Parser {
             text,
             bytes: text.as_bytes(),
@@ -154,6 +187,8 @@ impl<'a> Parser<'a> {
             interner: Interner::default(),
             items: Vec::new(),
             entries: Vec::new(),
+            values_left: max_values,
+            max_values,
         }
     }
 
@@ -233,6 +268,7 @@ impl<'a> Parser<'a> {
             self.skip_whitespace();
             let start = self.offset;
             let pos = self.pos_at(start);
+            self.count_value(start)?;
             let mut node = match self.peek() {
                 Some(b'{') => {
                     self.check_depth(stack.len())?;
@@ -294,7 +330,7 @@ impl<'a> Parser<'a> {
                                 self.offset += 1;
                                 node = match stack.pop() {
                                     Some(Frame::List { start: first, pos }) => {
-                                        let items = self.items.drain(first..).collect();
+                                        let items = take_from(&mut self.items, first);
                                         Node::new(Value::List(items), pos)
                                     }
                                     _ => return Err(self.error_at(start, "internal parser error")),
@@ -341,7 +377,7 @@ impl<'a> Parser<'a> {
                                     Some(Frame::Object {
                                         start: first, pos, ..
                                     }) => {
-                                        let entries = self.entries.drain(first..).collect();
+                                        let entries = take_from(&mut self.entries, first);
                                         Node::new(Value::Object(entries), pos)
                                     }
                                     _ => return Err(self.error_at(start, "internal parser error")),
@@ -351,6 +387,20 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Counts one more value against the bound of the text.
+    fn count_value(&mut self, start: usize) -> Result<(), JsonError> {
+        match self.values_left.checked_sub(1) {
+            Some(left) => {
+                self.values_left = left;
+                Ok(())
+            }
+            None => {
+                let message = format!("the document has more than {} values", self.max_values);
+                Err(self.error_at(start, message))
             }
         }
     }
@@ -765,9 +815,23 @@ mod tests {
     }
 
     #[test]
+    fn values_are_bounded() {
+        // Five values: the list, 1, the object, 2 and 3.
+        let text = "[1, {\"a\": 2}, 3]";
+        assert!(parse_bounded(text, 5).is_ok());
+        let error = parse_bounded(text, 4).unwrap_err();
+        assert_eq!((error.pos.line, error.pos.column), (1, 15));
+        assert_eq!(error.message, "the document has more than 4 values");
+        // A stream counts its values together.
+        assert!(parse_stream("[1]\n[2]\n", 4).is_ok());
+        let error = parse_stream("[1]\n[2]\n", 3).unwrap_err();
+        assert_eq!((error.pos.line, error.pos.column), (2, 2));
+    }
+
+    #[test]
     fn trailing_values_are_flagged() {
         let error = parse("{}\n{}").unwrap_err();
         assert!(error.trailing);
-        assert_eq!(parse_stream("{}\n{\"a\":1}\n").unwrap().len(), 2);
+        assert_eq!(parse_stream("{}\n{\"a\":1}\n", 10).unwrap().len(), 2);
     }
 }

@@ -19,7 +19,8 @@
 //!
 //! Bad input never panics or hangs: it gives a [`LoadError`] with a 1-based
 //! line and column. Nesting deeper than [`MAX_DEPTH`] is an error, duplicate
-//! keys are an error, and YAML aliases are bounded.
+//! keys are an error, YAML aliases are bounded, and so is the number of
+//! values of a file ([`LoadOptions::max_values`]).
 //!
 //! # Formats
 //!
@@ -138,12 +139,12 @@ pub use params::parse_parameters_file;
 ///
 /// A [`LoadError`] with the position of the first problem: undecodable
 /// bytes, malformed JSON or YAML, duplicate keys, nesting deeper than
-/// [`MAX_DEPTH`], or a document that does not fit its format (for example a
+/// [`MAX_DEPTH`], more values than [`LoadOptions::max_values`], or a document that does not fit its format (for example a
 /// CloudFormation resource without `Type`).
 pub fn load(file: &str, bytes: &[u8], options: &LoadOptions) -> Result<Document, LoadError> {
     let text =
         text::decode(bytes).map_err(|error| LoadError::new(file, error.pos, error.message))?;
-    let parsed = parse_text(file, &text)?;
+    let parsed = parse_text(file, &text, options.max_values)?;
     build(file, parsed, options)
 }
 
@@ -199,36 +200,36 @@ fn is_json_name(file: &str) -> bool {
     lower.ends_with(".json") || lower.ends_with(".ndjson") || lower.ends_with(".jsonl")
 }
 
-fn parse_text(file: &str, text: &str) -> Result<Parsed, LoadError> {
+fn parse_text(file: &str, text: &str, max_values: usize) -> Result<Parsed, LoadError> {
     let first = text.trim_start().chars().next();
     if matches!(first, Some('{' | '[')) {
-        let json_error = match json::parse(text) {
+        let json_error = match json::parse_bounded(text, max_values) {
             Ok(node) => return Ok(Parsed::One(node)),
             Err(error) => error,
         };
         if json_error.trailing {
-            if let Ok(nodes) = json::parse_stream(text)
+            if let Ok(nodes) = json::parse_stream(text, max_values)
                 && nodes.iter().all(config::looks_like_items)
             {
                 return Ok(Parsed::Many(nodes));
             }
         } else if !is_json_name(file) {
             // A YAML flow collection also starts with a bracket.
-            if let Ok(documents) = parse_yaml(file, text) {
+            if let Ok(documents) = parse_yaml(file, text, max_values) {
                 return Ok(from_yaml_documents(documents));
             }
         }
         return Err(LoadError::new(file, json_error.pos, json_error.message));
     }
-    let documents = parse_yaml(file, text)?;
+    let documents = parse_yaml(file, text, max_values)?;
     Ok(from_yaml_documents(documents))
 }
 
 /// Parses YAML. The YAML parser is a dependency: should it ever panic on
 /// some input, that input is reported as invalid rather than taking the
 /// host down.
-fn parse_yaml(file: &str, text: &str) -> Result<Vec<Node>, LoadError> {
-    match std::panic::catch_unwind(|| yaml::parse(text)) {
+fn parse_yaml(file: &str, text: &str, max_values: usize) -> Result<Vec<Node>, LoadError> {
+    match std::panic::catch_unwind(|| yaml::parse(text, max_values)) {
         Ok(Ok(documents)) => Ok(documents),
         Ok(Err(error)) => Err(LoadError::new(file, error.pos, error.message)),
         Err(_) => Err(LoadError::new(

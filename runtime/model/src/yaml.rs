@@ -49,9 +49,14 @@ enum Frame<'t> {
     },
 }
 
-/// Parses every document of a YAML stream.
-pub(crate) fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
-    let mut builder = Builder::default();
+/// Parses every document of a YAML stream, with at most `max_values`
+/// values in all (see [`crate::LoadOptions::max_values`]).
+pub(crate) fn parse(text: &str, max_values: usize) -> Result<Vec<Node>, YamlError> {
+    let mut builder = Builder {
+        values_left: max_values,
+        max_values,
+        ..Builder::default()
+    };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|error| YamlError {
@@ -98,6 +103,9 @@ struct Builder<'t> {
     anchors: HashMap<usize, Node>,
     alias_budget_used: usize,
     interner: Interner,
+    /// How many more values the stream may hold.
+    values_left: usize,
+    max_values: usize,
 }
 
 impl<'t> Builder<'t> {
@@ -117,11 +125,13 @@ impl<'t> Builder<'t> {
                     self.set_key(key, pos);
                     return Ok(false);
                 }
+                self.count_values(1, pos)?;
                 let node = self.scalar(&text, style, tag.as_deref(), pos)?;
                 self.finish(node, anchor)?;
             }
             Event::SequenceStart(anchor, tag) => {
                 self.open(pos)?;
+                self.count_values(1, pos)?;
                 self.stack.push(Frame::List {
                     items: Vec::new(),
                     pos,
@@ -131,6 +141,7 @@ impl<'t> Builder<'t> {
             }
             Event::MappingStart(anchor, tag) => {
                 self.open(pos)?;
+                self.count_values(1, pos)?;
                 self.stack.push(Frame::Object {
                     entries: Vec::new(),
                     pos,
@@ -202,6 +213,7 @@ impl<'t> Builder<'t> {
                     self.set_key(key, pos);
                     return Ok(false);
                 }
+                self.count_values(size, pos)?;
                 copy.pos = pos;
                 self.finish(copy, 0)?;
             }
@@ -235,6 +247,20 @@ impl<'t> Builder<'t> {
             });
         }
         Ok(())
+    }
+
+    /// Counts `count` more values against the bound of the stream.
+    fn count_values(&mut self, count: usize, pos: Pos) -> Result<(), YamlError> {
+        match self.values_left.checked_sub(count) {
+            Some(left) => {
+                self.values_left = left;
+                Ok(())
+            }
+            None => Err(YamlError {
+                pos,
+                message: format!("the document has more than {} values", self.max_values),
+            }),
+        }
     }
 
     /// Hands a complete node to its parent (or makes it a document).
@@ -457,6 +483,10 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Result<Vec<Node>, YamlError> {
+        super::parse(text, crate::LoadOptions::DEFAULT_MAX_VALUES)
+    }
+
     fn one(text: &str) -> Node {
         let mut documents = parse(text).unwrap();
         assert_eq!(documents.len(), 1);
@@ -575,6 +605,23 @@ mod tests {
         assert!(error.message.contains("nesting is deeper"), "{error:?}");
         let flow = "[".repeat(100_000);
         assert!(parse(&flow).is_err());
+    }
+
+    #[test]
+    fn values_are_bounded() {
+        // Five values: the mapping, its list, 1, 2 and `b`.
+        let text = "a: [1, 2]\nb: x\n";
+        assert!(super::parse(text, 5).is_ok());
+        let error = super::parse(text, 4).unwrap_err();
+        assert_eq!(error.pos, Pos::new(2, 4));
+        assert_eq!(error.message, "the document has more than 4 values");
+        // An alias counts as the values it copies.
+        let aliased = "a: &x [1, 2]\nb: *x\n";
+        assert!(super::parse(aliased, 7).is_ok());
+        let error = super::parse(aliased, 6).unwrap_err();
+        assert_eq!(error.pos, Pos::new(2, 4));
+        // Documents of one stream count together.
+        assert!(super::parse("---\n[1]\n---\n[2]\n", 3).is_err());
     }
 
     #[test]

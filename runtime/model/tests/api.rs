@@ -266,6 +266,7 @@ fn parameter_files_feed_the_loader() {
         let options = LoadOptions {
             parameters,
             kind: None,
+            ..LoadOptions::default()
         };
         let document = load("t.yaml", template.as_bytes(), &options).unwrap();
         document.resources[0]
@@ -426,4 +427,23 @@ Resources:
         ));
     }
     assert!(document.variants[0].document.resource("Bucket").is_some());
+}
+
+#[test]
+fn values_per_file_are_bounded() {
+    let bounded = LoadOptions {
+        max_values: 100,
+        ..LoadOptions::default()
+    };
+    let numbers = format!("[{}]", vec!["1"; 100].join(","));
+    let error = load("numbers.json", numbers.as_bytes(), &bounded).unwrap_err();
+    assert_eq!(error.file, "numbers.json");
+    assert_eq!((error.line, error.column), (1, 200));
+    assert_eq!(error.message, "the document has more than 100 values");
+    assert!(load("numbers.json", numbers.as_bytes(), &options()).is_ok());
+    // YAML, one value a line.
+    let lines: String = (0..100).map(|i| format!("- {i}\n")).collect();
+    let error = load("numbers.yaml", lines.as_bytes(), &bounded).unwrap_err();
+    assert_eq!((error.line, error.column), (100, 3));
+    assert_eq!(error.message, "the document has more than 100 values");
 }

@@ -283,6 +283,7 @@ fn fixtures() {
                 })
                 .collect(),
             kind: None,
+            ..LoadOptions::default()
         };
         let expected_error = directives.iter().find(|d| d.name == "error");
         match (load(&name, &bytes, &options), expected_error) {
