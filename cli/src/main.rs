@@ -9,9 +9,11 @@
 // docs/performance.md.
 
 mod commands;
+mod config;
 mod inputs;
 mod params;
 mod repository;
+mod selection;
 mod sources;
 mod stdout;
 mod wasm;
@@ -61,16 +63,18 @@ enum Command {
         /// Policy files or directories; without any, the standard library.
         #[arg(long = "policy", short = 'p')]
         policies: Vec<PathBuf>,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-        format: ReportFormat,
-        /// Exit with 1 when a finding has at least this severity.
-        #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
-        fail_on: SeverityArg,
+        /// Report format [default: human].
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// Exit with 1 when a finding has at least this severity
+        /// [default: low].
+        #[arg(long, value_enum)]
+        fail_on: Option<SeverityArg>,
         /// Exit with 1 when an unknown outcome (a value the input does not
-        /// determine) has a finding of at least this severity.
-        #[arg(long, value_enum, default_value_t = SeverityArg::Never)]
-        fail_on_unknown: SeverityArg,
+        /// determine) has a finding of at least this severity
+        /// [default: never].
+        #[arg(long, value_enum)]
+        fail_on_unknown: Option<SeverityArg>,
         /// Exit with 2 when a file is not a recognised input (by default it
         /// is reported and counted, and the run goes on).
         #[arg(long)]
@@ -111,8 +115,24 @@ enum Command {
         params_file: Option<PathBuf>,
         #[command(flatten)]
         bounds: BoundsArgs,
-        /// Input files or directories.
-        #[arg(required = true)]
+        /// Run only these rules: ids (`WARD-NET-001`), rule names, packages
+        /// (`aws.network`) or globs (`WARD-NET-*`). Repeatable,
+        /// comma-separated too.
+        #[arg(long, value_name = "PATTERN")]
+        rules: Vec<String>,
+        /// Do not run these rules (patterns as for `--rules`). Repeatable,
+        /// comma-separated too.
+        #[arg(long, value_name = "PATTERN")]
+        skip_rules: Vec<String>,
+        /// The configuration file (default: the first `ward.toml` from the
+        /// working directory upward).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Read no configuration file.
+        #[arg(long)]
+        no_config: bool,
+        /// Input files or directories (default: `paths` of the
+        /// configuration file).
         inputs: Vec<PathBuf>,
     },
     /// Run a compiled module on inputs.
@@ -190,12 +210,13 @@ pub struct BoundsArgs {
     timeout: Option<f64>,
     /// The largest input read, in bytes, with an optional unit (`64MiB`,
     /// `1GB`); a bigger input is an input error and is not read.
-    #[arg(long, value_name = "BYTES", value_parser = inputs::parse_size, default_value = "256MiB")]
-    max_input_size: u64,
+    /// [default: 256MiB]
+    #[arg(long, value_name = "BYTES", value_parser = inputs::parse_size)]
+    max_input_size: Option<u64>,
     /// The most values (scalars, lists, objects) one input may hold; an
-    /// input with more is an input error.
-    #[arg(long, value_name = "COUNT", default_value_t = ward_model::LoadOptions::DEFAULT_MAX_VALUES)]
-    max_values: usize,
+    /// input with more is an input error [default: 10000000].
+    #[arg(long, value_name = "COUNT")]
+    max_values: Option<usize>,
 }
 
 impl BoundsArgs {
@@ -206,8 +227,16 @@ impl BoundsArgs {
             deadline: self
                 .timeout
                 .map(|seconds| inputs::Deadline::new(started(), seconds)),
-            max_input_size: self.max_input_size,
+            max_input_size: self
+                .max_input_size
+                .unwrap_or(inputs::Bounds::DEFAULT_MAX_INPUT_SIZE),
         }
+    }
+
+    /// `--max-values`, or its default.
+    pub fn max_values(&self) -> usize {
+        self.max_values
+            .unwrap_or(ward_model::LoadOptions::DEFAULT_MAX_VALUES)
     }
 }
 
@@ -227,7 +256,8 @@ pub enum DiagnosticFormat {
 }
 
 /// How findings are reported.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ReportFormat {
     /// Source snippets for people.
     Human,
@@ -271,7 +301,8 @@ pub enum EngineArg {
 }
 
 /// A severity threshold.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum SeverityArg {
     /// Informational and above.
     Info,
@@ -328,27 +359,67 @@ fn main() -> ExitCode {
             params_file,
             stdlib,
             bounds,
+            rules,
+            skip_rules,
+            config,
+            no_config,
             inputs,
-        } => commands::check::run(
-            &policies,
-            &inputs,
-            &commands::check::Options {
-                format,
-                fail_on,
-                fail_on_unknown,
-                strict,
-                parameters: parameters.as_deref(),
-                verbose,
-                engine,
-                baseline: baseline.as_deref(),
-                write_baseline: write_baseline.as_deref().zip(reason.as_deref()),
-                param: &param,
-                params_file: params_file.as_deref(),
-                stdlib,
-                bounds: bounds.bounds(),
-                max_values: bounds.max_values,
-            },
-        ),
+        } => {
+            let config = match config::find(config.as_deref(), no_config)
+                .and_then(|found| found.as_deref().map(config::read).transpose())
+            {
+                Ok(found) => found.unwrap_or_default(),
+                Err(message) => return ExitCode::from(sources::fail(&message)),
+            };
+            // A flag given overrides the file's key.
+            let or_config = |flag: Vec<PathBuf>, key: &[PathBuf]| {
+                if flag.is_empty() {
+                    config.paths(key)
+                } else {
+                    flag
+                }
+            };
+            let policies = or_config(policies, &config.policies);
+            let inputs = or_config(inputs, &config.paths);
+            let baseline = baseline.or_else(|| config.baseline.as_ref().map(|b| config.path(b)));
+            let parameters =
+                parameters.or_else(|| config.parameters.as_ref().map(|p| config.path(p)));
+            let bounds = BoundsArgs {
+                timeout: bounds
+                    .timeout
+                    .or_else(|| config.timeout.as_ref().map(|t| *t.get_ref())),
+                max_input_size: bounds.max_input_size.or_else(|| config.max_input_size()),
+                max_values: bounds.max_values.or(config.max_values),
+            };
+            let pick = |flag: Vec<String>, key: &[String]| {
+                selection::patterns(if flag.is_empty() { key } else { &flag })
+            };
+            commands::check::run(
+                &policies,
+                &inputs,
+                &commands::check::Options {
+                    format: format.or(config.format).unwrap_or(ReportFormat::Human),
+                    fail_on: fail_on.or(config.fail_on).unwrap_or(SeverityArg::Low),
+                    fail_on_unknown: fail_on_unknown
+                        .or(config.fail_on_unknown)
+                        .unwrap_or(SeverityArg::Never),
+                    strict: strict || config.strict,
+                    parameters: parameters.as_deref(),
+                    verbose,
+                    engine,
+                    baseline: baseline.as_deref(),
+                    write_baseline: write_baseline.as_deref().zip(reason.as_deref()),
+                    param: &param,
+                    params_file: params_file.as_deref(),
+                    config_params: &config.params(),
+                    stdlib: stdlib || config.stdlib,
+                    bounds: bounds.bounds(),
+                    max_values: bounds.max_values(),
+                    rules: &pick(rules, &config.rules),
+                    skip_rules: &pick(skip_rules, &config.skip_rules),
+                },
+            )
+        }
         Command::Eval {
             param,
             params_file,

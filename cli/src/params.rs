@@ -1,7 +1,7 @@
 //! Policy parameter values from the command line: `--params FILE` (a YAML
 //! or JSON mapping from parameter name to value) and `--param NAME=VALUE`,
 //! in that order, so a flag overrides the file. A configuration file
-//! (`ward.toml`) will add its `[params]` table before both.
+//! (`ward.toml`) adds its `[params]` table before both.
 
 use std::path::Path;
 

@@ -41,12 +41,18 @@ pub struct Options<'a> {
     pub param: &'a [String],
     /// `--params FILE`.
     pub params_file: Option<&'a Path>,
+    /// The `[params]` table of the configuration file (before `--params`).
+    pub config_params: &'a [(String, serde_json::Value)],
     /// `--stdlib`: run the standard library's rules beside the policies.
     pub stdlib: bool,
     /// `--timeout` and `--max-input-size`.
     pub bounds: Bounds,
     /// `--max-values`: the most values one input may hold.
     pub max_values: usize,
+    /// `--rules`: the patterns of the rules to run (all when empty).
+    pub rules: &'a [String],
+    /// `--skip-rules`: the patterns of the rules not to run.
+    pub skip_rules: &'a [String],
 }
 
 pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
@@ -62,12 +68,30 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         write_baseline,
         param,
         params_file,
+        config_params,
         stdlib,
         bounds,
         max_values,
+        rules,
+        skip_rules,
     } = *options;
+    if inputs.is_empty() {
+        return fail(
+            "no inputs: give files or folders, or `paths` in the configuration file (ward.toml)",
+        );
+    }
     let overrides = match crate::params::overrides(params_file, param) {
-        Ok(overrides) => overrides,
+        // The file's values come first, and a name the flags give again is
+        // theirs alone (each value is checked against its declaration).
+        Ok(given) => {
+            let mut overrides: Vec<_> = config_params
+                .iter()
+                .filter(|(name, _)| !given.iter().any(|(again, _)| again == name))
+                .cloned()
+                .collect();
+            overrides.extend(given);
+            overrides
+        }
         Err(message) => return fail(&message),
     };
     let mut baseline = match baseline.map(read_baseline).transpose() {
@@ -86,11 +110,17 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     if report_diagnostics(&loaded.compiler, DiagnosticFormat::Human) {
         return EXIT_ERROR;
     }
-    let Some(program) =
+    let Some(mut program) =
         ward_compiler::ir::program(&loaded.compiler.db, loaded.compiler.workspace).clone()
     else {
         return fail("the policies could not be lowered");
     };
+    if !rules.is_empty() || !skip_rules.is_empty() {
+        let program = std::sync::Arc::make_mut(&mut program);
+        if let Err(message) = crate::selection::select(program, rules, skip_rules) {
+            return fail(&message);
+        }
+    }
     // Parameter values are checked against the declarations before any
     // input is read: an unknown name or a wrong type is a usage error.
     let mut evaluator = Evaluator::new(&program);

@@ -35,7 +35,7 @@ pub fn run(
         return fail(&error.to_string());
     }
     let options = LoadOptions {
-        max_values: bounds.max_values,
+        max_values: bounds.max_values(),
         ..LoadOptions::default()
     };
     let bounds = bounds.bounds();

@@ -1,0 +1,102 @@
+//! `--rules` and `--skip-rules`: which rules of the policies run. A pattern
+//! is a rule id (`WARD-NET-001`), a rule name, qualified or not
+//! (`aws.network.no_open_ssh`, `no_open_ssh`), a package or a package
+//! prefix (`aws.network`, `aws`), or a glob over ids and qualified names
+//! (`WARD-NET-*`; `*` any text, `?` one character).
+
+use ward_compiler::analysis::RuleInfo;
+use ward_compiler::ir::Program;
+
+/// The patterns of repeated, comma-separated flags, trimmed.
+pub fn patterns(flags: &[String]) -> Vec<String> {
+    flags
+        .iter()
+        .flat_map(|flag| flag.split(','))
+        .map(str::trim)
+        .filter(|pattern| !pattern.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Keeps the rules of `program` that `rules` select (all when empty) and
+/// `skip` does not. A pattern that names no rule of the policies is an
+/// error naming it.
+pub fn select(program: &mut Program, rules: &[String], skip: &[String]) -> Result<(), String> {
+    for (flag, patterns) in [("--rules", rules), ("--skip-rules", skip)] {
+        if let Some(unmatched) = patterns.iter().find(|pattern| {
+            !program
+                .rules
+                .iter()
+                .any(|rule| matches(pattern, &rule.info))
+        }) {
+            return Err(format!(
+                "`{flag} {unmatched}` matches no rule of the policies (see `ward rules`)"
+            ));
+        }
+    }
+    program.rules.retain(|rule| {
+        (rules.is_empty() || rules.iter().any(|pattern| matches(pattern, &rule.info)))
+            && !skip.iter().any(|pattern| matches(pattern, &rule.info))
+    });
+    Ok(())
+}
+
+/// Whether a pattern selects a rule.
+fn matches(pattern: &str, rule: &RuleInfo) -> bool {
+    let qualified = format!("{}.{}", rule.package, rule.name);
+    if pattern.contains(['*', '?']) {
+        return glob(pattern, &rule.id) || glob(pattern, &qualified);
+    }
+    pattern == rule.id
+        || pattern == rule.name
+        || pattern == qualified
+        || rule
+            .package
+            .strip_prefix(pattern)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Whether `text` matches a glob of `*` (any text) and `?` (one character).
+fn glob(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    // The last `*` seen and where in the text it was tried up to.
+    let (mut p, mut t, mut star) = (0, 0, None);
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some((p, t));
+            p += 1;
+        } else if let Some((star_p, star_t)) = star {
+            p = star_p + 1;
+            t = star_t + 1;
+            star = Some((star_p, star_t + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{glob, patterns};
+
+    #[test]
+    fn globs() {
+        assert!(glob("WARD-NET-*", "WARD-NET-001"));
+        assert!(glob("*-001", "WARD-NET-001"));
+        assert!(glob("W?RD-*-0*1", "WARD-NET-001"));
+        assert!(glob("*", ""));
+        assert!(!glob("WARD-NET-*", "WARD-S3-001"));
+        assert!(!glob("WARD-NET-00?", "WARD-NET-0010"));
+    }
+
+    #[test]
+    fn flags_split_at_commas() {
+        let flags = ["a,b".to_string(), " c ".to_string(), ",".to_string()];
+        assert_eq!(patterns(&flags), ["a", "b", "c"]);
+    }
+}

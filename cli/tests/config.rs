@@ -1,0 +1,263 @@
+//! Configure once: `ward.toml` found from the working directory upward or
+//! given with `--config`, flags that override it, and `--rules` /
+//! `--skip-rules`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{repository_root, run_ward, run_ward_in};
+use serde_json::Value;
+
+/// A fresh folder under the tests' scratch space, the root of a repository
+/// of its own, holding the example template in `templates/`.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("config_{name}"));
+    if dir.symlink_metadata().is_ok() {
+        std::fs::remove_dir_all(&dir).expect("remove the old folder");
+    }
+    std::fs::create_dir_all(dir.join(".git")).expect("create the folder");
+    std::fs::create_dir_all(dir.join("templates")).expect("create the folder");
+    std::fs::copy(
+        repository_root().join("examples/templates/app.yaml"),
+        dir.join("templates/app.yaml"),
+    )
+    .expect("copy the example template");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create the folder");
+    }
+    std::fs::write(path, text).expect("write the file");
+}
+
+/// A TOML string of a path.
+fn quoted(path: &Path) -> String {
+    Value::String(path.to_string_lossy().to_string()).to_string()
+}
+
+fn example_policies() -> PathBuf {
+    repository_root().join("examples/policies")
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|error| panic!("{error}: {stdout}"))
+}
+
+/// The ids of the rules with findings in a JSON report, sorted, once each.
+fn rules_found(stdout: &str) -> Vec<String> {
+    let mut rules: Vec<String> = json(stdout)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|finding| finding["rule"].as_str().expect("rule").to_string())
+        .collect();
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
+#[test]
+fn the_file_is_found_from_a_subfolder_and_flags_override_it() {
+    let dir = scratch("found");
+    write(
+        &dir.join("ward.toml"),
+        &format!(
+            "# The checks of this repository.\npolicies = [{}]\npaths = [\"templates\"]\nformat = \"json\"\nfail-on = \"never\"\n",
+            quoted(&example_policies())
+        ),
+    );
+    let deeper = dir.join("sub/deeper");
+    std::fs::create_dir_all(&deeper).expect("create the folder");
+
+    // From two folders down, with no argument: the file's policies, inputs
+    // (relative to the file), format and threshold.
+    let (code, stdout, stderr) = run_ward_in(&deeper, &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["summary"]["inputs"], 1, "{stdout}");
+    assert!(!rules_found(&stdout).is_empty(), "{stdout}");
+
+    // Flags override the keys.
+    let (code, stdout, stderr) = run_ward_in(&deeper, &["check", "--fail-on", "high"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.trim_start().starts_with('{'), "{stdout}");
+    let (code, stdout, _) = run_ward_in(&deeper, &["check", "--format", "human"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("1 input, 6 rules"), "{stdout}");
+    // Inputs on the command line replace `paths`.
+    let (code, _, stderr) = run_ward_in(&deeper, &["check", "missing.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+
+    // `--no-config` reads no file: without inputs, that is a usage error.
+    let (code, _, stderr) = run_ward_in(&deeper, &["check", "--no-config"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no inputs"), "{stderr}");
+
+    // `--config` names another file; its paths are relative to it.
+    write(
+        &dir.join("ci/strict.toml"),
+        &format!(
+            "policies = [{}]\npaths = [\"../templates\"]\nformat = \"json\"\nrules = [\"NET-001\"]\n",
+            quoted(&example_policies())
+        ),
+    );
+    let (code, stdout, stderr) =
+        run_ward_in(&deeper, &["check", "--config", "../../ci/strict.toml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(rules_found(&stdout), ["NET-001"]);
+}
+
+#[test]
+fn an_unknown_key_is_an_error_at_its_position() {
+    let dir = scratch("unknown_key");
+    write(
+        &dir.join("ward.toml"),
+        "paths = [\"templates\"]\n\n  fail_on = \"high\"\n",
+    );
+    let (code, stdout, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("ward.toml:3:3: unknown field `fail_on`"),
+        "{stderr}"
+    );
+    // A value of the wrong kind too.
+    write(&dir.join("ward.toml"), "fail-on = \"sometimes\"\n");
+    let (code, _, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("ward.toml:1:11: unknown variant `sometimes`"),
+        "{stderr}"
+    );
+    write(&dir.join("ward.toml"), "timeout = 0\n");
+    let (code, _, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("ward.toml:1:11: `0` is not a positive number"),
+        "{stderr}"
+    );
+    // A missing `--config` file is an error of its own.
+    let (code, _, stderr) = run_ward_in(&dir, &["check", "--config", "absent.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("absent.toml"), "{stderr}");
+}
+
+#[test]
+fn policy_parameters_of_the_file_come_before_the_flags() {
+    let dir = scratch("params");
+    let team = repository_root().join("cli/tests/inputs/team");
+    write(
+        &dir.join("ward.toml"),
+        &format!(
+            "policies = [{}]\npaths = [{}]\n\n[params]\nmax_noncurrent_days = \"soon\"\n",
+            quoted(&team),
+            quoted(&team.join("fixtures/app.yaml"))
+        ),
+    );
+    let (code, _, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("max_noncurrent_days"), "{stderr}");
+    let (code, _, stderr) = run_ward_in(&dir, &["check", "--param", "max_noncurrent_days=10"]);
+    assert_ne!(code, 2, "{stderr}");
+}
+
+fn check_rules(extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "check",
+        "--policy",
+        "examples/policies",
+        "--format",
+        "json",
+        "examples/templates/app.yaml",
+    ];
+    args.extend_from_slice(extra);
+    run_ward(&args)
+}
+
+#[test]
+fn rules_are_selected_by_id_name_package_and_glob() {
+    let (_, all, _) = check_rules(&[]);
+    let all = rules_found(&all);
+    assert!(all.len() > 2, "{all:?}");
+    let without = |skipped: &[&str]| -> Vec<String> {
+        all.iter()
+            .filter(|rule| !skipped.contains(&rule.as_str()))
+            .cloned()
+            .collect()
+    };
+    for engine in ["wasm", "reference"] {
+        let engine = ["--engine", engine];
+        let run = |selection: &[&str]| {
+            let (code, stdout, stderr) = check_rules(&[&engine[..], selection].concat());
+            assert_ne!(code, 2, "{selection:?}: {stderr}");
+            (
+                json(&stdout)["summary"]["rules"].clone(),
+                rules_found(&stdout),
+            )
+        };
+        assert_eq!(
+            run(&["--rules", "NET-001"]),
+            (1.into(), vec!["NET-001".into()])
+        );
+        assert_eq!(
+            run(&["--rules", "NET-*,aws.iam"]),
+            (2.into(), vec!["IAM-001".into(), "NET-001".into()])
+        );
+        assert_eq!(
+            run(&[
+                "--rules",
+                "no_public_ssh",
+                "--rules",
+                "aws.iam.no_admin_statements"
+            ])
+            .1,
+            ["IAM-001", "NET-001"]
+        );
+        assert_eq!(
+            run(&["--skip-rules", "aws.network"]).1,
+            without(&["NET-001"])
+        );
+        assert_eq!(
+            run(&["--skip-rules", "*-001", "--skip-rules", "SEC-010"]).1,
+            without(&[
+                "NET-001", "IAM-001", "RDS-001", "S3-001", "KMS-001", "SEC-010"
+            ])
+        );
+        assert_eq!(
+            run(&["--rules", "aws.*", "--skip-rules", "NET-001"]).1,
+            without(&["NET-001"])
+        );
+    }
+    // A package prefix is whole segments: `aws.net` is no package.
+    for pattern in ["aws.net", "NET-002", "WARD-*"] {
+        for flag in ["--rules", "--skip-rules"] {
+            let (code, _, stderr) = check_rules(&[flag, pattern]);
+            assert_eq!(code, 2, "{flag} {pattern}");
+            assert!(
+                stderr.contains(&format!("`{flag} {pattern}` matches no rule")),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_file_selects_rules_and_flags_replace_its_selection() {
+    let dir = scratch("rules");
+    write(
+        &dir.join("ward.toml"),
+        &format!(
+            "policies = [{}]\npaths = [\"templates\"]\nformat = \"json\"\nrules = [\"NET-*\", \"IAM-001\"]\nskip-rules = [\"IAM-001\"]\n",
+            quoted(&example_policies())
+        ),
+    );
+    let (_, stdout, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(rules_found(&stdout), ["NET-001"], "{stderr}");
+    let (_, stdout, stderr) = run_ward_in(&dir, &["check", "--rules", "S3-001,IAM-001"]);
+    assert_eq!(rules_found(&stdout), ["S3-001"], "{stderr}");
+    let (_, stdout, stderr) = run_ward_in(&dir, &["check", "--skip-rules", "S3-001"]);
+    assert_eq!(rules_found(&stdout), ["IAM-001", "NET-001"], "{stderr}");
+}
