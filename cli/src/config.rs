@@ -28,6 +28,9 @@ pub struct Config {
     /// The inputs when none are given on the command line.
     #[serde(default)]
     pub paths: Vec<PathBuf>,
+    /// `--exclude`, each, relative to the file's folder.
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// `--fail-on`.
     pub fail_on: Option<SeverityArg>,
     /// `--fail-on-unknown`.

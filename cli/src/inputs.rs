@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use ward_model::{Document, InputKind, LoadError, LoadOptions};
 use ward_report::{Run, Suppressions};
 
-use crate::sources::{display_name, gather_files};
+use crate::sources::{Exclude, display_name, gather_files_excluding};
 
 /// File endings read as inputs when a directory is given.
 const INPUT_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "ndjson", "jsonl"];
@@ -208,7 +208,19 @@ pub fn load_inputs(
     keep_texts: bool,
     bounds: &Bounds,
 ) -> Result<Inputs, String> {
-    let (files, unreadable) = gather_files(paths, &is_input);
+    load_inputs_excluding(paths, &Exclude::default(), options, keep_texts, bounds)
+}
+
+/// [`load_inputs`], leaving out of the walk of folders what `exclude`
+/// matches (`--exclude`; a file given is always read).
+pub fn load_inputs_excluding(
+    paths: &[PathBuf],
+    exclude: &Exclude,
+    options: &LoadOptions,
+    keep_texts: bool,
+    bounds: &Bounds,
+) -> Result<Inputs, String> {
+    let (files, unreadable) = gather_files_excluding(paths, &is_input, exclude);
     if files.is_empty() && unreadable.is_empty() {
         return Err(
             "no input files found (looked for .json, .yaml, .yml, .template, .ndjson)".to_string(),

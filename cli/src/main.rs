@@ -18,7 +18,7 @@ mod sources;
 mod stdout;
 mod wasm;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -131,6 +131,11 @@ enum Command {
         /// Read no configuration file.
         #[arg(long)]
         no_config: bool,
+        /// Leave out of the walk of input folders the paths this glob
+        /// matches, as a `.gitignore` line does (`legacy/`, `*.json`,
+        /// `/generated`). Repeatable; a file given is always read.
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
         /// Input files or directories (default: `paths` of the
         /// configuration file).
         inputs: Vec<PathBuf>,
@@ -363,6 +368,7 @@ fn main() -> ExitCode {
             skip_rules,
             config,
             no_config,
+            exclude,
             inputs,
         } => {
             let config = match config::find(config.as_deref(), no_config)
@@ -391,6 +397,17 @@ fn main() -> ExitCode {
                 max_input_size: bounds.max_input_size.or_else(|| config.max_input_size()),
                 max_values: bounds.max_values.or(config.max_values),
             };
+            // Globs of the command line are relative to the working
+            // directory, the file's to its folder.
+            let exclude = if exclude.is_empty() {
+                sources::Exclude::new(&config.folder, &config.exclude)
+            } else {
+                sources::Exclude::new(Path::new(""), &exclude)
+            };
+            let exclude = match exclude {
+                Ok(exclude) => exclude,
+                Err(message) => return ExitCode::from(sources::fail(&message)),
+            };
             let pick = |flag: Vec<String>, key: &[String]| {
                 selection::patterns(if flag.is_empty() { key } else { &flag })
             };
@@ -417,6 +434,7 @@ fn main() -> ExitCode {
                     max_values: bounds.max_values(),
                     rules: &pick(rules, &config.rules),
                     skip_rules: &pick(skip_rules, &config.skip_rules),
+                    exclude: &exclude,
                 },
             )
         }

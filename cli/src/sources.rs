@@ -25,18 +25,30 @@ pub fn collect_files(
 /// that could not be read with the reason: a missing path, a folder that
 /// cannot be listed, a broken symbolic link, something that is not a
 /// regular file (a FIFO would block the reader). One such path never stops
-/// the walk. Hidden folders, `target` and `node_modules` folders and
-/// symbolic links to folders are not entered; symbolic links to files are
-/// followed.
+/// the walk. Hidden folders, `target` and `node_modules` folders, what the
+/// `.gitignore` files of the walked folders ignore and symbolic links to
+/// folders are not entered; symbolic links to files are followed.
 pub fn gather_files(
     paths: &[PathBuf],
     accept: &dyn Fn(&Path) -> bool,
+) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    gather_files_excluding(paths, accept, &Exclude::default())
+}
+
+/// [`gather_files`], leaving out of the walk what `exclude` matches (a
+/// path given is always taken).
+pub fn gather_files_excluding(
+    paths: &[PathBuf],
+    accept: &dyn Fn(&Path) -> bool,
+    exclude: &Exclude,
 ) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, accept, &mut files, &mut unreadable),
+            Ok(metadata) if metadata.is_dir() => {
+                walk(path, accept, exclude, &mut files, &mut unreadable);
+            }
             Ok(metadata) if metadata.is_file() => files.push(path.clone()),
             Ok(_) => unreadable.push((path.clone(), NOT_REGULAR.to_string())),
             Err(error) => unreadable.push((path.clone(), error.to_string())),
@@ -51,51 +63,117 @@ pub fn gather_files(
 
 const NOT_REGULAR: &str = "not a regular file or folder";
 
+/// Paths a walk leaves out: `--exclude` globs, matched as the lines of a
+/// `.gitignore` in `root` are (`*.json`, `legacy/`, `/generated`, `**/old`).
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    /// The folder the globs are relative to, absolute, without `..`.
+    root: PathBuf,
+    matcher: Option<ignore::gitignore::Gitignore>,
+}
+
+impl Exclude {
+    /// The globs, relative to `root` (an empty path is the working
+    /// directory); a glob that is not valid is an error naming it.
+    pub fn new(root: &Path, globs: &[String]) -> Result<Exclude, String> {
+        if globs.is_empty() {
+            return Ok(Exclude::default());
+        }
+        let root = absolute(root)?;
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&root);
+        for glob in globs {
+            builder
+                .add_line(None, glob)
+                .map_err(|error| format!("`--exclude {glob}`: {error}"))?;
+        }
+        let matcher = builder.build().map_err(|error| error.to_string())?;
+        Ok(Exclude {
+            root,
+            matcher: Some(matcher),
+        })
+    }
+
+    /// Whether the walk leaves a path out.
+    fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(matcher) = &self.matcher else {
+            return false;
+        };
+        absolute(path).is_ok_and(|path| {
+            path.starts_with(&self.root)
+                && matcher
+                    .matched_path_or_any_parents(&path, is_dir)
+                    .is_ignore()
+        })
+    }
+}
+
+/// A path made absolute from the working directory, `.` and `..` resolved
+/// without following links.
+fn absolute(path: &Path) -> Result<PathBuf, String> {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    let path = std::path::absolute(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
+
 fn walk(
     dir: &Path,
     accept: &dyn Fn(&Path) -> bool,
+    exclude: &Exclude,
     out: &mut Vec<PathBuf>,
     unreadable: &mut Vec<(PathBuf, String)>,
 ) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            unreadable.push((
-                dir.to_path_buf(),
-                format!("cannot list the folder: {error}"),
-            ));
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries
-        .filter_map(|entry| {
-            entry
-                .map_err(|error| {
-                    unreadable.push((
-                        dir.to_path_buf(),
-                        format!("cannot list the folder: {error}"),
-                    ));
-                })
-                .ok()
-        })
-        .collect();
-    entries.sort_by_key(|entry| entry.path());
-    for entry in entries {
-        let path = entry.path();
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .standard_filters(false)
+        .git_ignore(true)
+        .require_git(false)
+        .parents(false)
+        .follow_links(false)
+        .sort_by_file_path(Ord::cmp);
+    // Filters see every entry but the folder walked.
+    let exclude = exclude.clone();
+    let skips = move |entry: &ignore::DirEntry| {
+        let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
         let name = entry.file_name();
-        let hidden = name.to_string_lossy().starts_with('.');
-        let file_type = match entry.file_type() {
-            Ok(file_type) => file_type,
+        let skipped_folder = is_dir
+            && (name.to_string_lossy().starts_with('.')
+                || name == "target"
+                || name == "node_modules");
+        skipped_folder || exclude.excludes(entry.path(), is_dir)
+    };
+    builder.filter_entry(move |entry| !skips(entry));
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(entry) => entry,
             Err(error) => {
-                unreadable.push((path, error.to_string()));
+                let (path, reason) = walk_error(dir, error);
+                unreadable.push((path, reason));
                 continue;
             }
         };
-        if file_type.is_dir() {
-            if !hidden && name != "target" && name != "node_modules" {
-                walk(&path, accept, out, unreadable);
-            }
-        } else if !accept(&path) {
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let Some(file_type) = entry.file_type() else {
+            unreadable.push((path, "cannot read the file's type".to_string()));
+            continue;
+        };
+        if file_type.is_dir() || !accept(&path) {
             continue;
         } else if file_type.is_file() {
             out.push(path);
@@ -110,6 +188,26 @@ fn walk(
             }
         } else {
             unreadable.push((path, NOT_REGULAR.to_string()));
+        }
+    }
+}
+
+/// The path and reason of an error of the walk under `dir`: a folder that
+/// cannot be listed, a `.gitignore` that cannot be read.
+fn walk_error(dir: &Path, error: ignore::Error) -> (PathBuf, String) {
+    let mut error = &error;
+    let mut path = dir.to_path_buf();
+    loop {
+        match error {
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            ignore::Error::WithPath { path: at, err } => {
+                path.clone_from(at);
+                error = err;
+            }
+            ignore::Error::Io(io) => return (path, format!("cannot list the folder: {io}")),
+            other => return (path, other.to_string()),
         }
     }
 }

@@ -261,3 +261,106 @@ fn the_file_selects_rules_and_flags_replace_its_selection() {
     let (_, stdout, stderr) = run_ward_in(&dir, &["check", "--skip-rules", "S3-001"]);
     assert_eq!(rules_found(&stdout), ["IAM-001", "NET-001"], "{stderr}");
 }
+
+/// The files a JSON report judged, from the repository root, sorted.
+fn judged_files(stdout: &str) -> Vec<String> {
+    let report = json(stdout);
+    let mut files: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|finding| finding["file"].as_str().expect("file").to_string())
+        .collect();
+    files.sort();
+    files.dedup();
+    assert_eq!(report["summary"]["inputs"], files.len(), "{stdout}");
+    files
+}
+
+#[test]
+fn excluded_and_git_ignored_paths_are_not_walked() {
+    let dir = scratch("exclude");
+    let template = dir.join("templates/app.yaml");
+    for copy in [
+        "legacy/old.yaml",
+        "generated/made.yaml",
+        "nested/legacy/older.yaml",
+    ] {
+        let to = dir.join("templates").join(copy);
+        std::fs::create_dir_all(to.parent().expect("a folder")).expect("create the folder");
+        std::fs::copy(&template, to).expect("copy the template");
+    }
+    write(
+        &dir.join("templates/.gitignore"),
+        "# made by the build\ngenerated/\n",
+    );
+    let policies = example_policies();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json", "--fail-on", "never"];
+        args.extend_from_slice(&["--policy", policies.to_str().expect("a UTF-8 path")]);
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = run_ward_in(&dir, &args);
+        assert_eq!(code, 0, "{extra:?}: {stderr}");
+        judged_files(&stdout)
+    };
+    let all = [
+        "templates/app.yaml",
+        "templates/legacy/old.yaml",
+        "templates/nested/legacy/older.yaml",
+    ];
+    // `.gitignore` leaves `generated/` out.
+    assert_eq!(check(&["templates"]), all);
+    // A glob without a slash matches at any depth; with one, from the
+    // working directory.
+    assert_eq!(check(&["templates", "--exclude", "legacy/"]), all[..1]);
+    assert_eq!(
+        check(&["templates", "--exclude", "templates/legacy"]),
+        [all[0], all[2]]
+    );
+    assert_eq!(
+        check(&[
+            "--exclude",
+            "o?d.yaml",
+            "--exclude",
+            "/templates/app.yaml",
+            "templates"
+        ]),
+        all[2..]
+    );
+    // A file given is always read, excluded or ignored.
+    assert_eq!(
+        check(&[
+            "--exclude",
+            "legacy",
+            "templates/legacy/old.yaml",
+            "templates/generated/made.yaml"
+        ]),
+        ["templates/generated/made.yaml", "templates/legacy/old.yaml"]
+    );
+
+    // The file's globs are relative to its folder.
+    write(
+        &dir.join("ward.toml"),
+        "paths = [\"templates\"]\nexclude = [\"/templates/legacy\"]\n",
+    );
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).expect("create the folder");
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--policy",
+    ];
+    let (code, stdout, stderr) = run_ward_in(
+        &sub,
+        &[&args[..], &[policies.to_str().expect("a UTF-8 path")]].concat(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Named from where the run is, as paths of the file are.
+    assert_eq!(
+        judged_files(&stdout),
+        [format!("../{}", all[0]), format!("../{}", all[2])]
+    );
+}

@@ -10,9 +10,9 @@ use ward_eval::{Evaluator, Limits};
 use ward_model::LoadOptions;
 use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
-use crate::inputs::{Bounds, Inputs, load_inputs, load_parameters};
+use crate::inputs::{Bounds, Inputs, load_inputs_excluding, load_parameters};
 use crate::repository::repository_paths;
-use crate::sources::{fail, load_policies, load_policies_with_stdlib, report_diagnostics};
+use crate::sources::{Exclude, fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
 };
@@ -53,6 +53,8 @@ pub struct Options<'a> {
     pub rules: &'a [String],
     /// `--skip-rules`: the patterns of the rules not to run.
     pub skip_rules: &'a [String],
+    /// `--exclude`: what the walk of input folders leaves out.
+    pub exclude: &'a Exclude,
 }
 
 pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
@@ -74,6 +76,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         max_values,
         rules,
         skip_rules,
+        exclude,
     } = *options;
     if inputs.is_empty() {
         return fail(
@@ -136,7 +139,8 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         kind: None,
         max_values,
     };
-    let mut inputs = match load_inputs(inputs, &options, format == ReportFormat::Human, &bounds) {
+    let keep_texts = format == ReportFormat::Human;
+    let mut inputs = match load_inputs_excluding(inputs, exclude, &options, keep_texts, &bounds) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
     };
