@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::sources::display_name;
-use crate::{ReportFormat, SeverityArg};
+use crate::{OutputArg, SeverityArg};
 
 /// The name of the configuration file looked for.
 pub const FILE_NAME: &str = "ward.toml";
@@ -40,8 +40,8 @@ pub struct Config {
     pub strict: bool,
     /// `--baseline`.
     pub baseline: Option<PathBuf>,
-    /// `--format`.
-    pub format: Option<ReportFormat>,
+    /// `--format`: one, or a list (`["sarif=ward.sarif", "human"]`).
+    pub format: Option<toml::Spanned<Formats>>,
     /// `--rules`, each.
     #[serde(default)]
     pub rules: Vec<String>,
@@ -62,6 +62,25 @@ pub struct Config {
     /// The folder that holds the file: the paths in it are relative to it.
     #[serde(skip)]
     pub folder: PathBuf,
+}
+
+/// The `format` key: one format or a list, each `FORMAT` or `FORMAT=FILE`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Formats {
+    /// `format = "json"`.
+    One(String),
+    /// `format = ["sarif=ward.sarif", "human"]`.
+    Many(Vec<String>),
+}
+
+impl Formats {
+    fn list(&self) -> &[String] {
+        match self {
+            Formats::One(one) => std::slice::from_ref(one),
+            Formats::Many(many) => many,
+        }
+    }
 }
 
 /// Where a run's configuration comes from: `--config FILE`, `--no-config`,
@@ -117,6 +136,12 @@ pub fn read(path: &Path) -> Result<Config, String> {
         };
         parsed.map_err(|message| located(&name, &text, Some(size.span()), &message))?;
     }
+    if let Some(formats) = &config.format {
+        for format in formats.get_ref().list() {
+            crate::parse_output(format)
+                .map_err(|message| located(&name, &text, Some(formats.span()), &message))?;
+        }
+    }
     config.folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(config)
 }
@@ -146,6 +171,24 @@ impl Config {
     /// Every path of a list of the file.
     pub fn paths(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
         paths.iter().map(|path| self.path(path)).collect()
+    }
+
+    /// The reports of the `format` key, their files relative to the
+    /// file's folder (checked when read).
+    pub fn outputs(&self) -> Vec<OutputArg> {
+        let Some(formats) = &self.format else {
+            return Vec::new();
+        };
+        formats
+            .get_ref()
+            .list()
+            .iter()
+            .filter_map(|format| crate::parse_output(format).ok())
+            .map(|output| OutputArg {
+                file: output.file.map(|file| self.path(&file)),
+                ..output
+            })
+            .collect()
     }
 
     /// The `[params]` table as parameter overrides.

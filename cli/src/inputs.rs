@@ -157,8 +157,15 @@ fn size_text(bytes: u64) -> String {
     format!("{bytes} bytes")
 }
 
+/// The input path that is standard input.
+pub const STDIN: &str = "-";
+
+/// The name reports give standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// Reads an input of at most `limit` bytes: a file's size is checked
-/// before it is read, and a stream is read no further than the limit.
+/// before it is read, and a stream (standard input for `-`) is read no
+/// further than the limit.
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let too_big = |size: Option<u64>| {
         let (mut size_said, mut limit_said) = (
@@ -171,6 +178,18 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
         }
         format!("the file is {size_said}, more than the limit of {limit_said} (--max-input-size)")
     };
+    if path == Path::new(STDIN) {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("cannot read standard input: {error}"))?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big(None));
+        }
+        return Ok(bytes);
+    }
     let file =
         std::fs::File::open(path).map_err(|error| format!("cannot read the file: {error}"))?;
     let size = file
@@ -220,7 +239,20 @@ pub fn load_inputs_excluding(
     keep_texts: bool,
     bounds: &Bounds,
 ) -> Result<Inputs, String> {
-    let (files, unreadable) = gather_files_excluding(paths, &is_input, exclude);
+    // `-` is standard input, read once, named `<stdin>`.
+    let stdin = Path::new(STDIN);
+    let (mut files, unreadable) = gather_files_excluding(
+        &paths
+            .iter()
+            .filter(|path| path.as_path() != stdin)
+            .cloned()
+            .collect::<Vec<_>>(),
+        &is_input,
+        exclude,
+    );
+    if paths.iter().any(|path| path.as_path() == stdin) {
+        files.insert(0, stdin.to_path_buf());
+    }
     if files.is_empty() && unreadable.is_empty() {
         return Err(
             "no input files found (looked for .json, .yaml, .yml, .template, .ndjson)".to_string(),
@@ -229,7 +261,11 @@ pub fn load_inputs_excluding(
     let loaded: Vec<(String, Option<String>, Result<Document, LoadError>)> = files
         .par_iter()
         .map(|path| {
-            let name = display_name(path);
+            let name = if path.as_path() == stdin {
+                STDIN_NAME.to_string()
+            } else {
+                display_name(path)
+            };
             if let Some(not_judged) = bounds.not_judged(&name) {
                 return (name, None, Err(not_judged));
             }

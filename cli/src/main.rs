@@ -44,6 +44,10 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; `ward check` has many flags"
+)]
 enum Command {
     /// Check policies and compile them into one WebAssembly module.
     Build {
@@ -63,9 +67,24 @@ enum Command {
         /// Policy files or directories; without any, the standard library.
         #[arg(long = "policy", short = 'p')]
         policies: Vec<PathBuf>,
-        /// Report format [default: human].
-        #[arg(long, value_enum)]
-        format: Option<ReportFormat>,
+        /// Report format: human, json, sarif or junit [default: human].
+        /// `FORMAT=FILE` writes that report to a file; repeat the flag for
+        /// several reports of one run (at most one without a file, written
+        /// to standard output or `--output`).
+        #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_output)]
+        format: Vec<OutputArg>,
+        /// Write the report that names no file to this file instead of
+        /// standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write no report to standard output (reports to files are still
+        /// written; errors still go to standard error).
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Colours: `auto` when writing to a terminal and `NO_COLOR` is
+        /// not set.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
         /// Exit with 1 when a finding has at least this severity
         /// [default: low].
         #[arg(long, value_enum)]
@@ -260,9 +279,41 @@ pub enum DiagnosticFormat {
     Json,
 }
 
+/// A report to write: its format and, for `FORMAT=FILE`, its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputArg {
+    /// The format.
+    pub format: ReportFormat,
+    /// The file, or `None` for standard output.
+    pub file: Option<PathBuf>,
+}
+
+/// Parses `FORMAT` or `FORMAT=FILE` (`--format sarif=out.sarif`).
+pub fn parse_output(text: &str) -> Result<OutputArg, String> {
+    let (name, file) = match text.split_once('=') {
+        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+        Some(_) => return Err(format!("`{text}`: write FORMAT=FILE")),
+        None => (text, None),
+    };
+    let format = ReportFormat::from_str(name.trim(), true)
+        .map_err(|_| format!("`{name}` is not a report format (human, json, sarif, junit)"))?;
+    Ok(OutputArg { format, file })
+}
+
+/// When reports and diagnostics are coloured.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, Default)]
+pub enum ColorArg {
+    /// When writing to a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// How findings are reported.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
     /// Source snippets for people.
     Human,
@@ -339,6 +390,30 @@ impl SeverityArg {
     }
 }
 
+/// Checks that at most one report goes to standard output, and sends it to
+/// `--output` when given.
+fn direct_outputs(outputs: &mut [OutputArg], output: Option<PathBuf>) -> Result<(), String> {
+    let mut to_stdout = outputs.iter_mut().filter(|output| output.file.is_none());
+    let first = to_stdout.next();
+    if to_stdout.next().is_some() {
+        return Err(
+            "at most one `--format` may go to standard output: write FORMAT=FILE for the others"
+                .to_string(),
+        );
+    }
+    match (first, output) {
+        (Some(first), Some(file)) => first.file = Some(file),
+        (None, Some(file)) => {
+            return Err(format!(
+                "`--output {}`: every `--format` names its file already",
+                file.display()
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     started();
     let cli = Cli::parse();
@@ -370,7 +445,11 @@ fn main() -> ExitCode {
             no_config,
             exclude,
             inputs,
+            output,
+            quiet,
+            color,
         } => {
+            stdout::set_color(color);
             let config = match config::find(config.as_deref(), no_config)
                 .and_then(|found| found.as_deref().map(config::read).transpose())
             {
@@ -408,6 +487,20 @@ fn main() -> ExitCode {
                 Ok(exclude) => exclude,
                 Err(message) => return ExitCode::from(sources::fail(&message)),
             };
+            let mut outputs = if format.is_empty() {
+                config.outputs()
+            } else {
+                format
+            };
+            if outputs.is_empty() {
+                outputs.push(OutputArg {
+                    format: ReportFormat::Human,
+                    file: None,
+                });
+            }
+            if let Err(message) = direct_outputs(&mut outputs, output) {
+                return ExitCode::from(sources::fail(&message));
+            }
             let pick = |flag: Vec<String>, key: &[String]| {
                 selection::patterns(if flag.is_empty() { key } else { &flag })
             };
@@ -415,7 +508,8 @@ fn main() -> ExitCode {
                 &policies,
                 &inputs,
                 &commands::check::Options {
-                    format: format.or(config.format).unwrap_or(ReportFormat::Human),
+                    outputs: &outputs,
+                    quiet,
                     fail_on: fail_on.or(config.fail_on).unwrap_or(SeverityArg::Low),
                     fail_on_unknown: fail_on_unknown
                         .or(config.fail_on_unknown)

@@ -303,8 +303,7 @@ pub fn report_diagnostics(compiler: &Compiler, format: DiagnosticFormat) -> bool
     let has_errors = diagnostics.iter().any(|d| d.is_error());
     match format {
         DiagnosticFormat::Human => {
-            let color = std::env::var_os("NO_COLOR").is_none()
-                && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let color = crate::stdout::color(std::io::IsTerminal::is_terminal(&std::io::stderr()));
             for diagnostic in &diagnostics {
                 eprint!("{}", render::render(diagnostic, compiler, color));
             }

@@ -6,6 +6,27 @@
 //! redirection) is an error: the command says so and exits with 2.
 
 use std::io::{self, ErrorKind, StdoutLock, Write};
+use std::sync::OnceLock;
+
+use crate::ColorArg;
+
+/// `--color`, set once at the start of a command that has it.
+static COLOR: OnceLock<ColorArg> = OnceLock::new();
+
+/// Sets the `--color` choice of the run.
+pub fn set_color(choice: ColorArg) {
+    COLOR.get_or_init(|| choice);
+}
+
+/// Whether to colour what goes to a stream: `--color always` or `never`,
+/// else (`auto`) when the stream is a terminal and `NO_COLOR` is not set.
+pub fn color(stream_is_terminal: bool) -> bool {
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
 
 /// Standard output, locked for the command's lifetime.
 pub struct Stdout {

@@ -1,6 +1,7 @@
 //! Configure once: `ward.toml` found from the working directory upward or
-//! given with `--config`, flags that override it, and `--rules` /
-//! `--skip-rules`.
+//! given with `--config`, flags that override it, `--rules` /
+//! `--skip-rules`, `--exclude` and `.gitignore`, several reports of one
+//! run, `--quiet`, `--color` and standard input.
 
 mod common;
 
@@ -363,4 +364,169 @@ fn excluded_and_git_ignored_paths_are_not_walked() {
         judged_files(&stdout),
         [format!("../{}", all[0]), format!("../{}", all[2])]
     );
+}
+
+#[test]
+fn one_run_writes_several_reports() {
+    let dir = scratch("outputs");
+    let policies = example_policies();
+    let policies = policies.to_str().expect("a UTF-8 path");
+    let base = ["check", "--policy", policies, "templates"];
+    let run = |extra: &[&str]| run_ward_in(&dir, &[&base[..], extra].concat());
+
+    let (code, stdout, stderr) = run(&["--format", "sarif=out.sarif", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let sarif = json(&std::fs::read_to_string(dir.join("out.sarif")).expect("the SARIF file"));
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .len();
+    assert_eq!(
+        results,
+        json(&stdout)["findings"]
+            .as_array()
+            .expect("findings")
+            .len()
+    );
+    assert!(results > 0);
+
+    // `--output` takes the report without a file; `--quiet` leaves
+    // standard output empty, files still written.
+    let (code, stdout, stderr) = run(&[
+        "--format",
+        "junit=out.xml",
+        "--format",
+        "human",
+        "--output",
+        "out.txt",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let human = std::fs::read_to_string(dir.join("out.txt")).expect("the human report");
+    assert!(human.contains("1 input, 6 rules"), "{human}");
+    assert!(
+        std::fs::read_to_string(dir.join("out.xml"))
+            .expect("the JUnit file")
+            .contains("<testsuites")
+    );
+    std::fs::remove_file(dir.join("out.sarif")).expect("remove the report");
+    let (code, stdout, stderr) = run(&[
+        "--quiet",
+        "--format",
+        "sarif=out.sarif",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty() && stderr.is_empty(), "{stdout}{stderr}");
+    assert!(dir.join("out.sarif").is_file());
+
+    // At most one report to standard output; a file for `--output`.
+    for (args, said) in [
+        (
+            &["--format", "json", "--format", "human"][..],
+            "at most one `--format`",
+        ),
+        (
+            &["--format", "json=a.json", "--output", "b.json"][..],
+            "names its file already",
+        ),
+        (&["--format", "yaml"][..], "not a report format"),
+    ] {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.contains(said), "{stderr}");
+    }
+
+    // The file's `format` may be a list, its files relative to it.
+    write(
+        &dir.join("ward.toml"),
+        "format = [\"sarif=reports/ward.sarif\", \"json\"]\n",
+    );
+    std::fs::create_dir_all(dir.join("reports")).expect("create the folder");
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).expect("create the folder");
+    let (code, stdout, stderr) =
+        run_ward_in(&sub, &["check", "--policy", policies, "../templates"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        !json(&stdout)["findings"]
+            .as_array()
+            .expect("findings")
+            .is_empty()
+    );
+    assert!(dir.join("reports/ward.sarif").is_file());
+}
+
+/// Runs `ward` from the repository root with `NO_COLOR` unset, `stdin` as
+/// its standard input.
+fn run_ward_colored(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(args)
+        .current_dir(repository_root())
+        .env_remove("NO_COLOR")
+        .env(
+            "XDG_CACHE_HOME",
+            repository_root().join("target/cli-test-cache"),
+        )
+        .env(
+            "XDG_CONFIG_HOME",
+            repository_root().join("target/cli-test-config"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ward runs");
+    child
+        .stdin
+        .take()
+        .expect("standard input")
+        .write_all(stdin)
+        .expect("write standard input");
+    let output = child.wait_with_output().expect("ward ends");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[test]
+fn standard_input_is_an_input_and_colours_follow_the_flag() {
+    let template =
+        std::fs::read(repository_root().join("examples/templates/app.yaml")).expect("the template");
+    let check = ["check", "--policy", "examples/policies", "-"];
+    let (code, stdout, stderr) =
+        run_ward_colored(&[&check[..], &["--format", "json"]].concat(), &template);
+    assert_eq!(code, 1, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["summary"]["inputs"], 1);
+    assert!(
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|finding| finding["file"] == "<stdin>")
+    );
+
+    // Piped, `auto` (the default) has no colours, `always` has them.
+    let escape = '\u{1b}';
+    for (color, coloured) in [
+        (None, false),
+        (Some("auto"), false),
+        (Some("never"), false),
+        (Some("always"), true),
+    ] {
+        let mut args = check.to_vec();
+        if let Some(color) = color {
+            args.extend_from_slice(&["--color", color]);
+        }
+        let (code, stdout, stderr) = run_ward_colored(&args, &template);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stdout.contains("<stdin>:"), "{stdout}");
+        assert_eq!(stdout.contains(escape), coloured, "{color:?}: {stdout}");
+    }
 }

@@ -14,13 +14,16 @@ use crate::inputs::{Bounds, Inputs, load_inputs_excluding, load_parameters};
 use crate::repository::repository_paths;
 use crate::sources::{Exclude, fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
-    DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, ReportFormat, SeverityArg,
+    DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, OutputArg, ReportFormat,
+    SeverityArg,
 };
 
 /// The options of `ward check` besides policies and inputs.
 pub struct Options<'a> {
-    /// Report format.
-    pub format: ReportFormat,
+    /// The reports to write (`--format`, `--output`).
+    pub outputs: &'a [OutputArg],
+    /// `--quiet`: no report on standard output.
+    pub quiet: bool,
     /// The lowest severity that makes the exit code 1.
     pub fail_on: SeverityArg,
     /// The lowest severity of an unknown outcome that makes the exit code 1.
@@ -59,7 +62,8 @@ pub struct Options<'a> {
 
 pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u8 {
     let Options {
-        format,
+        outputs,
+        quiet,
         fail_on,
         fail_on_unknown,
         strict,
@@ -139,7 +143,9 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         kind: None,
         max_values,
     };
-    let keep_texts = format == ReportFormat::Human;
+    let keep_texts = outputs
+        .iter()
+        .any(|output| output.format == ReportFormat::Human);
     let mut inputs = match load_inputs_excluding(inputs, exclude, &options, keep_texts, &bounds) {
         Ok(inputs) => inputs,
         Err(message) => return fail(&message),
@@ -205,7 +211,13 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         );
         run.apply(&written);
     }
-    if let Err(message) = print_report(&run, &inputs.texts, &paths, format, verbose) {
+    let report = Rendered {
+        run: &run,
+        texts: &inputs.texts,
+        paths: &paths,
+        verbose,
+    };
+    if let Err(message) = write_reports(&report, outputs, quiet) {
         return fail(&message);
     }
     exit_code(
@@ -294,8 +306,7 @@ pub fn print_report(
     format: ReportFormat,
     verbose: bool,
 ) -> Result<(), String> {
-    let color = std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = crate::stdout::color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let options = RenderOptions {
         verbose,
         color,
@@ -303,12 +314,70 @@ pub fn print_report(
         repository_paths: Some(paths),
     };
     if format != ReportFormat::Human {
-        let color = std::env::var_os("NO_COLOR").is_none()
-            && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let color = crate::stdout::color(std::io::IsTerminal::is_terminal(&std::io::stderr()));
         let options = RenderOptions { color, ..options };
         eprint!("{}", ward_report::render_problems(run, &options));
     }
     crate::stdout::print(&ward_report::render(run, format.into(), &options))
+}
+
+/// A run's report and what rendering it needs.
+pub struct Rendered<'a> {
+    /// The run.
+    pub run: &'a RunReport,
+    /// The texts of the inputs, for snippets.
+    pub texts: &'a HashMap<String, String>,
+    /// The paths of the files from the repository root.
+    pub paths: &'a HashMap<String, String>,
+    /// `--verbose`.
+    pub verbose: bool,
+}
+
+/// Writes the reports of one run (`--format FORMAT[=FILE]`, several at
+/// once): each to its file, uncoloured, and the one without a file to
+/// standard output unless `--quiet`. When no human report goes to standard
+/// output, what could not be judged is told on standard error.
+pub fn write_reports(
+    report: &Rendered<'_>,
+    outputs: &[OutputArg],
+    quiet: bool,
+) -> Result<(), String> {
+    let human_on_stdout = !quiet
+        && outputs
+            .iter()
+            .any(|output| output.file.is_none() && output.format == ReportFormat::Human);
+    let options = RenderOptions {
+        verbose: report.verbose,
+        color: false,
+        sources: Some(report.texts),
+        repository_paths: Some(report.paths),
+    };
+    if !human_on_stdout {
+        let color = crate::stdout::color(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+        let options = RenderOptions { color, ..options };
+        eprint!("{}", ward_report::render_problems(report.run, &options));
+    }
+    for output in outputs {
+        match &output.file {
+            Some(file) => {
+                let text = ward_report::render(report.run, output.format.into(), &options);
+                std::fs::write(file, text)
+                    .map_err(|error| format!("{}: {error}", file.display()))?;
+            }
+            None if quiet => {}
+            None => {
+                let color =
+                    crate::stdout::color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+                let options = RenderOptions { color, ..options };
+                crate::stdout::print(&ward_report::render(
+                    report.run,
+                    output.format.into(),
+                    &options,
+                ))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What makes a run fail: `--fail-on`, `--fail-on-unknown`, `--strict`.
