@@ -155,8 +155,8 @@ enum Command {
         /// `/generated`). Repeatable; a file given is always read.
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
-        /// Input files or directories (default: `paths` of the
-        /// configuration file).
+        /// Input files or directories, `-` for standard input (default:
+        /// `paths` of the configuration file).
         inputs: Vec<PathBuf>,
     },
     /// Run a compiled module on inputs.
@@ -466,7 +466,14 @@ fn main() -> ExitCode {
             };
             let policies = or_config(policies, &config.policies);
             let inputs = or_config(inputs, &config.paths);
-            let baseline = baseline.or_else(|| config.baseline.as_ref().map(|b| config.path(b)));
+            // Writing a baseline reads none, as with the flags.
+            let baseline = baseline.or_else(|| {
+                config
+                    .baseline
+                    .as_ref()
+                    .filter(|_| write_baseline.is_none())
+                    .map(|b| config.path(b))
+            });
             let parameters =
                 parameters.or_else(|| config.parameters.as_ref().map(|p| config.path(p)));
             let bounds = BoundsArgs {

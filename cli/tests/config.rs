@@ -530,3 +530,31 @@ fn standard_input_is_an_input_and_colours_follow_the_flag() {
         assert_eq!(stdout.contains(escape), coloured, "{color:?}: {stdout}");
     }
 }
+
+#[test]
+fn the_files_baseline_applies_and_writing_one_reads_none() {
+    let dir = scratch("baseline");
+    write(
+        &dir.join("ward.toml"),
+        &format!(
+            "policies = [{}]\npaths = [\"templates\"]\nbaseline = \"baseline.json\"\n",
+            quoted(&example_policies())
+        ),
+    );
+    let write_baseline = ["check", "--write-baseline", "baseline.json", "--reason"];
+    let (code, _, stderr) = run_ward_in(&dir, &[&write_baseline[..], &["adopted"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let wrote = stderr
+        .lines()
+        .find(|line| line.starts_with("wrote "))
+        .expect("the count written")
+        .to_string();
+    assert!(!wrote.starts_with("wrote 0 "), "{wrote}");
+    // The file's baseline suppresses every finding.
+    let (code, _, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Written again over itself, it keeps every entry.
+    let (code, _, stderr) = run_ward_in(&dir, &[&write_baseline[..], &["again"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(&wrote), "{stderr}");
+}
