@@ -12,6 +12,7 @@ mod commands;
 mod config;
 mod inputs;
 mod params;
+mod progress;
 mod repository;
 mod selection;
 mod sources;

@@ -42,6 +42,7 @@ pub fn evaluate(policy: &Policy, inputs: &mut Inputs, bounds: &Bounds) -> RunRep
             }
             let input = Input::new(document);
             let report = policy.evaluate(&input);
+            crate::progress::tick();
             Ok((input, report))
         })
         .collect();

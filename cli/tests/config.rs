@@ -528,6 +528,8 @@ fn standard_input_is_an_input_and_colours_follow_the_flag() {
         assert_eq!(code, 1, "{stderr}");
         assert!(stdout.contains("<stdin>:"), "{stdout}");
         assert_eq!(stdout.contains(escape), coloured, "{color:?}: {stdout}");
+        // Standard error is no terminal: no progress line.
+        assert!(!stderr.contains("judging inputs"), "{stderr}");
     }
 }
 

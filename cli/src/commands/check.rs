@@ -151,6 +151,12 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         Err(message) => return fail(&message),
     };
     let in_templates = inputs.suppressions();
+    let shown = !quiet
+        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && outputs
+            .iter()
+            .any(|output| output.file.is_none() && output.format == ReportFormat::Human);
+    let progress = crate::progress::Progress::start(inputs.documents.len(), shown);
 
     let mut run = match engine {
         EngineArg::Wasm => {
@@ -174,6 +180,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         }
         EngineArg::Reference => reference_report(&program, &evaluator, &inputs, &bounds),
     };
+    drop(progress);
     run.strict = strict;
     let paths = repository_paths(report_files(&run));
     let names: HashMap<&str, &str> = paths
@@ -280,7 +287,11 @@ fn reference_report(
         .par_iter()
         .map(|document| match bounds.not_judged(&document.file) {
             Some(not_judged) => Err(not_judged),
-            None => Ok(evaluator.evaluate(document, &limits)),
+            None => {
+                let report = evaluator.evaluate(document, &limits);
+                crate::progress::tick();
+                Ok(report)
+            }
         })
         .collect();
     let rules: Vec<_> = program.rules.iter().map(ward_codegen::rule_meta).collect();
