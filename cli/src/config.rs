@@ -48,6 +48,9 @@ pub struct Config {
     /// `--skip-rules`, each.
     #[serde(default)]
     pub skip_rules: Vec<String>,
+    /// `--control`, each.
+    #[serde(default)]
+    pub controls: Vec<String>,
     /// Policy parameter values, as a `--params` file holds them.
     #[serde(default)]
     pub params: toml::Table,

@@ -144,6 +144,10 @@ enum Command {
         /// comma-separated too.
         #[arg(long, value_name = "PATTERN")]
         skip_rules: Vec<String>,
+        /// Run only the rules that name this control (`CIS:5.2`, or a
+        /// glob: `CIS:*`). Repeatable, comma-separated too.
+        #[arg(long, value_name = "CONTROL")]
+        control: Vec<String>,
         /// The configuration file (default: the first `ward.toml` from the
         /// working directory upward).
         #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
@@ -442,6 +446,7 @@ fn main() -> ExitCode {
             bounds,
             rules,
             skip_rules,
+            control,
             config,
             no_config,
             exclude,
@@ -534,8 +539,11 @@ fn main() -> ExitCode {
                     stdlib: stdlib || config.stdlib,
                     bounds: bounds.bounds(),
                     max_values: bounds.max_values(),
-                    rules: &pick(rules, &config.rules),
-                    skip_rules: &pick(skip_rules, &config.skip_rules),
+                    selection: selection::Selection {
+                        rules: &pick(rules, &config.rules),
+                        skip: &pick(skip_rules, &config.skip_rules),
+                        controls: &pick(control, &config.controls),
+                    },
                     exclude: &exclude,
                 },
             )

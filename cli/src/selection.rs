@@ -2,7 +2,8 @@
 //! is a rule id (`WARD-NET-001`), a rule name, qualified or not
 //! (`aws.network.no_open_ssh`, `no_open_ssh`), a package or a package
 //! prefix (`aws.network`, `aws`), or a glob over ids and qualified names
-//! (`WARD-NET-*`; `*` any text, `?` one character).
+//! (`WARD-NET-*`; `*` any text, `?` one character). `--control` runs only
+//! the rules that name a control (`CIS:5.2`, a glob such as `CIS:*`).
 
 use ward_compiler::analysis::RuleInfo;
 use ward_compiler::ir::Program;
@@ -18,11 +19,21 @@ pub fn patterns(flags: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Keeps the rules of `program` that `rules` select (all when empty) and
-/// `skip` does not. A pattern that names no rule of the policies is an
-/// error naming it.
-pub fn select(program: &mut Program, rules: &[String], skip: &[String]) -> Result<(), String> {
-    for (flag, patterns) in [("--rules", rules), ("--skip-rules", skip)] {
+/// Keeps the rules of `program` that `selection` selects: those that
+/// `rules` selects (all when empty) and that name a control of `controls`
+/// (all when empty), but not those `skip` selects. A pattern that names no
+/// rule of the policies is an error naming it.
+pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), String> {
+    let Selection {
+        rules,
+        skip,
+        controls,
+    } = *selection;
+    for (flag, patterns, matches) in [
+        ("--rules", rules, matches as fn(&str, &RuleInfo) -> bool),
+        ("--skip-rules", skip, matches),
+        ("--control", controls, names_control),
+    ] {
         if let Some(unmatched) = patterns.iter().find(|pattern| {
             !program
                 .rules
@@ -36,9 +47,36 @@ pub fn select(program: &mut Program, rules: &[String], skip: &[String]) -> Resul
     }
     program.rules.retain(|rule| {
         (rules.is_empty() || rules.iter().any(|pattern| matches(pattern, &rule.info)))
+            && (controls.is_empty()
+                || controls
+                    .iter()
+                    .any(|pattern| names_control(pattern, &rule.info)))
             && !skip.iter().any(|pattern| matches(pattern, &rule.info))
     });
     Ok(())
+}
+
+/// The patterns of `--rules`, `--skip-rules` and `--control`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Selection<'a> {
+    /// `--rules`.
+    pub rules: &'a [String],
+    /// `--skip-rules`.
+    pub skip: &'a [String],
+    /// `--control`.
+    pub controls: &'a [String],
+}
+
+impl Selection<'_> {
+    /// Whether every rule runs.
+    pub fn is_all(&self) -> bool {
+        self.rules.is_empty() && self.skip.is_empty() && self.controls.is_empty()
+    }
+}
+
+/// Whether a rule names a control a pattern (a control or a glob) matches.
+fn names_control(pattern: &str, rule: &RuleInfo) -> bool {
+    rule.controls.iter().any(|control| glob(pattern, control))
 }
 
 /// Whether a pattern selects a rule.

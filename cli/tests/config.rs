@@ -232,6 +232,27 @@ fn rules_are_selected_by_id_name_package_and_glob() {
             without(&["NET-001"])
         );
     }
+    // `--control` keeps the rules that name a control, with the others.
+    let controls = |selection: &[&str]| {
+        let (code, stdout, stderr) = check_rules(selection);
+        assert_ne!(code, 2, "{selection:?}: {stderr}");
+        json(&stdout)["summary"]["rules"].clone()
+    };
+    assert_eq!(controls(&["--control", "CIS:5.2"]), 1);
+    // KMS-001, RDS-001 and S3-001.
+    assert_eq!(controls(&["--control", "WA:SEC08-*"]), 3);
+    assert_eq!(
+        controls(&["--control", "WA:SEC08-*", "--rules", "aws.storage"]),
+        1
+    );
+    assert_eq!(controls(&["--control", "CIS:5.2,CIS:1.16"]), 2);
+    let (code, _, stderr) = check_rules(&["--control", "CIS:9.9"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`--control CIS:9.9` matches no rule"),
+        "{stderr}"
+    );
+
     // A package prefix is whole segments: `aws.net` is no package.
     for pattern in ["aws.net", "NET-002", "WARD-*"] {
         for flag in ["--rules", "--skip-rules"] {

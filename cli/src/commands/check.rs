@@ -12,6 +12,7 @@ use ward_report::{RenderOptions, Run, RunReport, Suppressions};
 
 use crate::inputs::{Bounds, Inputs, load_inputs_excluding, load_parameters};
 use crate::repository::repository_paths;
+use crate::selection::Selection;
 use crate::sources::{Exclude, fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
     DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, OutputArg, ReportFormat,
@@ -52,10 +53,8 @@ pub struct Options<'a> {
     pub bounds: Bounds,
     /// `--max-values`: the most values one input may hold.
     pub max_values: usize,
-    /// `--rules`: the patterns of the rules to run (all when empty).
-    pub rules: &'a [String],
-    /// `--skip-rules`: the patterns of the rules not to run.
-    pub skip_rules: &'a [String],
+    /// `--rules`, `--skip-rules` and `--control`: the rules that run.
+    pub selection: Selection<'a>,
     /// `--exclude`: what the walk of input folders leaves out.
     pub exclude: &'a Exclude,
 }
@@ -78,8 +77,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         stdlib,
         bounds,
         max_values,
-        rules,
-        skip_rules,
+        selection,
         exclude,
     } = *options;
     if inputs.is_empty() {
@@ -122,9 +120,9 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     else {
         return fail("the policies could not be lowered");
     };
-    if !rules.is_empty() || !skip_rules.is_empty() {
+    if !selection.is_all() {
         let program = std::sync::Arc::make_mut(&mut program);
-        if let Err(message) = crate::selection::select(program, rules, skip_rules) {
+        if let Err(message) = crate::selection::select(program, &selection) {
             return fail(&message);
         }
     }
