@@ -69,7 +69,10 @@ pub struct Config {
 
 /// The `format` key: one format or a list, each `FORMAT` or `FORMAT=FILE`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "`format` takes a report format or a list of them"
+)]
 pub enum Formats {
     /// `format = "json"`.
     One(String),

@@ -133,6 +133,13 @@ fn an_unknown_key_is_an_error_at_its_position() {
         stderr.contains("ward.toml:1:11: unknown variant `sometimes`"),
         "{stderr}"
     );
+    write(&dir.join("ward.toml"), "format = 3\n");
+    let (code, _, stderr) = run_ward_in(&dir, &["check"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("ward.toml:1:10: `format` takes a report format or a list"),
+        "{stderr}"
+    );
     write(&dir.join("ward.toml"), "timeout = 0\n");
     let (code, _, stderr) = run_ward_in(&dir, &["check"]);
     assert_eq!(code, 2);
