@@ -169,8 +169,12 @@ fn located(name: &str, text: &str, span: Option<Range<usize>>, message: &str) ->
 }
 
 impl Config {
-    /// A path of the file, relative to the folder that holds it.
+    /// A path of the file, relative to the folder that holds it (`-`,
+    /// standard input, stays itself).
     pub fn path(&self, path: &Path) -> PathBuf {
+        if path == Path::new(crate::inputs::STDIN) {
+            return path.to_path_buf();
+        }
         self.folder.join(path)
     }
 
@@ -224,7 +228,23 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use super::located;
+    use std::path::{Path, PathBuf};
+
+    use super::{Config, located};
+
+    #[test]
+    fn paths_are_relative_to_the_files_folder_but_standard_input() {
+        let config = Config {
+            folder: PathBuf::from("../.."),
+            ..Config::default()
+        };
+        assert_eq!(
+            config.path(Path::new("templates")),
+            Path::new("../../templates")
+        );
+        assert_eq!(config.path(Path::new("/abs")), Path::new("/abs"));
+        assert_eq!(config.path(Path::new("-")), Path::new("-"));
+    }
 
     #[test]
     fn positions_count_from_one() {

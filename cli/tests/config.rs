@@ -540,6 +540,21 @@ fn standard_input_is_an_input_and_colours_follow_the_flag() {
             .all(|finding| finding["file"] == "<stdin>")
     );
 
+    // Standard input is read no further than `--max-input-size`.
+    let (code, stdout, stderr) = run_ward_colored(
+        &[&check[..], &["--format", "json", "--max-input-size", "100"]].concat(),
+        &template,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let errors = &json(&stdout)["errors"];
+    assert_eq!(errors[0]["file"], "<stdin>", "{stdout}");
+    assert!(
+        errors[0]["reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("--max-input-size")),
+        "{stdout}"
+    );
+
     // Piped, `auto` (the default) has no colours, `always` has them.
     let escape = '\u{1b}';
     for (color, coloured) in [
