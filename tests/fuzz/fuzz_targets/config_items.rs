@@ -1,0 +1,36 @@
+//! Feeds arbitrary bytes to both readers of AWS Config items: the loader
+//! (one item, lists, wrapped lists, change notifications, NDJSON) and the
+//! streaming NDJSON reader. A panic, a hang or a stack overflow is a bug; so
+//! is a resource, a value or an error positioned outside the file.
+
+#![no_main]
+
+use std::ops::ControlFlow;
+
+use libfuzzer_sys::fuzz_target;
+use ward_model::{InputKind, LoadOptions, load, stream_config_items};
+
+fuzz_target!(|data: &[u8]| {
+    let lines = ward_fuzz::max_lines(data);
+    let options = LoadOptions {
+        kind: Some(InputKind::ConfigItems),
+        max_values: 100_000,
+        ..LoadOptions::default()
+    };
+    match load("items.ndjson", data, &options) {
+        Ok(document) => ward_fuzz::check_document(&document, lines),
+        Err(error) => ward_fuzz::check_error(&error, lines),
+    }
+    let mut streamed = 0usize;
+    let result = stream_config_items("items.ndjson", data, |resource| {
+        ward_fuzz::assert_pos(resource.pos, lines, "resource");
+        ward_fuzz::check_node(&resource.props, lines);
+        ward_fuzz::check_node(&resource.metadata, lines);
+        streamed += 1;
+        ControlFlow::Continue(())
+    });
+    match result {
+        Ok(count) => assert_eq!(count, streamed, "count differs from the items handed over"),
+        Err(error) => ward_fuzz::check_error(&error, lines),
+    }
+});

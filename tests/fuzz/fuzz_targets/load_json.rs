@@ -1,0 +1,21 @@
+//! Feeds arbitrary bytes to the JSON loader (a `.json` file name, and the
+//! content detection that reads anything starting with `{` or `[` as JSON,
+//! NDJSON included). A panic, a hang or a stack overflow is a bug; so is a
+//! resource, a value or an error positioned outside the file.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ward_model::{LoadOptions, load};
+
+fuzz_target!(|data: &[u8]| {
+    let lines = ward_fuzz::max_lines(data);
+    let options = LoadOptions {
+        max_values: 100_000,
+        ..LoadOptions::default()
+    };
+    match load("input.json", data, &options) {
+        Ok(document) => ward_fuzz::check_document(&document, lines),
+        Err(error) => ward_fuzz::check_error(&error, lines),
+    }
+});
