@@ -10,7 +10,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${SMOKE_SECONDS:-15}"
-bin="$here/target/debug"
+# Where build.sh put the binaries: cargo's target folder for this crate.
+bin="${CARGO_TARGET_DIR:-$here/target}/debug"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
