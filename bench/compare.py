@@ -2,14 +2,18 @@
 """A/B comparison of two `ward` binaries on one input.
 
     bench/compare.py --before OLD/ward --after NEW/ward --input T.yaml \
-        [--policy-before DIR] [--policy-after DIR] [--runs 21] [--env K=V]
+        [--policy-before DIR] [--policy-after DIR] [--runs 21] [--env K=V] \
+        [--native bench/out/target/release/ward-bench-native]
 
 Runs `ward check --format json` with each binary once to warm the caches,
 checks that both report the same findings, then alternates the two for
 `--runs` runs each (before/after, then after/before, ...) so that drift of
-the machine falls on both alike. Prints the median wall time and the median
+the machine falls on both alike. Prints the median wall time, CPU time and
 maximum resident memory (from `wait4`) of each, and the ratio of the
-medians. Without `--policy-*` both run the standard library.
+medians. Without `--policy-*` both run the standard library. With
+`--native`, the hand-written baseline of bench/run.sh (run on the same
+input, which must then be a JSON template of bench/gen with the example
+policies) takes its turn in the rotation as a third command.
 
 Standard library only.
 """
@@ -31,7 +35,7 @@ def command(binary, policy, template):
 
 
 def run(cmd, env):
-    """Wall time in seconds and peak RSS in KiB of one run."""
+    """Wall time and CPU time in seconds and peak RSS in KiB of one run."""
     start = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
@@ -39,7 +43,7 @@ def run(cmd, env):
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit(f"{' '.join(cmd)} exited with {code}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def findings(cmd, env):
@@ -56,6 +60,7 @@ def main():
     parser.add_argument("--policy-after")
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--env", action="append", default=[], help="K=V for both binaries")
+    parser.add_argument("--native", help="the native baseline binary, timed in the same rotation")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -68,18 +73,21 @@ def main():
     }
     if findings(cmds["before"], env) != findings(cmds["after"], env):
         sys.exit("the two binaries report different findings")
-    times = {name: [] for name in cmds}
-    memory = {name: [] for name in cmds}
+    if args.native:
+        cmds["native"] = [args.native, args.input]
+    names = list(cmds)
+    samples = {name: [] for name in names}
     for index in range(args.runs):
-        order = ["before", "after"] if index % 2 == 0 else ["after", "before"]
-        for name in order:
-            elapsed, rss = run(cmds[name], env)
-            times[name].append(elapsed)
-            memory[name].append(rss)
-    for name in cmds:
+        # Each command starts each position of the rotation equally often.
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(run(cmds[name], env))
+    times = {name: [s[0] for s in samples[name]] for name in names}
+    for name in names:
+        wall, cpu, rss = (statistics.median(s[i] for s in samples[name]) for i in range(3))
         print(
-            f"{name}: median {1000 * statistics.median(times[name]):.1f} ms, "
-            f"peak RSS {statistics.median(memory[name]) / 1024:.1f} MiB"
+            f"{name}: median {1000 * wall:.1f} ms, CPU {1000 * cpu:.1f} ms, "
+            f"peak RSS {rss / 1024:.1f} MiB"
         )
     ratio = statistics.median(times["after"]) / statistics.median(times["before"])
     print(f"after/before: {ratio:.3f}")
