@@ -9,18 +9,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ward_model::{InputKind, LoadOptions, load, parse_parameters_file};
+use ward_model::{InputKind, parse_parameters_file};
 
 fuzz_target!(|data: &[u8]| {
     let (parameters, template) = match data.iter().position(|&b| b == 0) {
         Some(at) => (Some(&data[..at]), &data[at + 1..]),
         None => (None, data),
     };
-    let mut options = LoadOptions {
-        kind: Some(InputKind::CloudFormation),
-        max_values: 100_000,
-        ..LoadOptions::default()
-    };
+    let mut options = ward_fuzz::options(Some(InputKind::CloudFormation));
     if let Some(parameters) = parameters {
         let lines = ward_fuzz::max_lines(parameters);
         match parse_parameters_file("parameters.json", parameters) {
@@ -28,14 +24,10 @@ fuzz_target!(|data: &[u8]| {
             Err(error) => ward_fuzz::check_error(&error, lines),
         }
     }
-    let lines = ward_fuzz::max_lines(template);
     let name = if template.first() == Some(&b'{') {
         "template.json"
     } else {
         "template.yaml"
     };
-    match load(name, template, &options) {
-        Ok(document) => ward_fuzz::check_document(&document, lines),
-        Err(error) => ward_fuzz::check_error(&error, lines),
-    }
+    ward_fuzz::load_and_check(name, template, &options);
 });

@@ -8,19 +8,12 @@
 use std::ops::ControlFlow;
 
 use libfuzzer_sys::fuzz_target;
-use ward_model::{InputKind, LoadOptions, load, stream_config_items};
+use ward_model::{InputKind, stream_config_items};
 
 fuzz_target!(|data: &[u8]| {
+    let options = ward_fuzz::options(Some(InputKind::ConfigItems));
+    ward_fuzz::load_and_check("items.ndjson", data, &options);
     let lines = ward_fuzz::max_lines(data);
-    let options = LoadOptions {
-        kind: Some(InputKind::ConfigItems),
-        max_values: 100_000,
-        ..LoadOptions::default()
-    };
-    match load("items.ndjson", data, &options) {
-        Ok(document) => ward_fuzz::check_document(&document, lines),
-        Err(error) => ward_fuzz::check_error(&error, lines),
-    }
     let mut streamed = 0usize;
     let result = stream_config_items("items.ndjson", data, |resource| {
         ward_fuzz::assert_pos(resource.pos, lines, "resource");

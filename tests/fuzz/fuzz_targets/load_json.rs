@@ -6,16 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ward_model::{LoadOptions, load};
 
 fuzz_target!(|data: &[u8]| {
-    let lines = ward_fuzz::max_lines(data);
-    let options = LoadOptions {
-        max_values: 100_000,
-        ..LoadOptions::default()
-    };
-    match load("input.json", data, &options) {
-        Ok(document) => ward_fuzz::check_document(&document, lines),
-        Err(error) => ward_fuzz::check_error(&error, lines),
-    }
+    ward_fuzz::load_and_check("input.json", data, &ward_fuzz::options(None));
 });

@@ -7,17 +7,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ward_model::{InputKind, LoadOptions, load};
+use ward_model::InputKind;
 
 fuzz_target!(|data: &[u8]| {
-    let lines = ward_fuzz::max_lines(data);
-    let options = LoadOptions {
-        kind: Some(InputKind::TerraformPlan),
-        max_values: 100_000,
-        ..LoadOptions::default()
-    };
-    match load("plan.json", data, &options) {
-        Ok(document) => ward_fuzz::check_document(&document, lines),
-        Err(error) => ward_fuzz::check_error(&error, lines),
-    }
+    ward_fuzz::load_and_check(
+        "plan.json",
+        data,
+        &ward_fuzz::options(Some(InputKind::TerraformPlan)),
+    );
 });

@@ -1,6 +1,6 @@
 //! What the fuzz targets check of every document a loader returns.
 
-use ward_model::{Document, LoadError, Node, Pos, Value};
+use ward_model::{Document, InputKind, LoadError, LoadOptions, Node, Pos, Value};
 
 /// The most lines a text of these bytes can have: every line feed and every
 /// carriage return may end a line. UTF-16 input has at most as many lines as
@@ -24,6 +24,30 @@ pub fn assert_pos(pos: Pos, lines: u32, what: &str) {
         pos.line,
         pos.column
     );
+}
+
+/// The most values a fuzzed input may hold: small enough that an input
+/// multiplying values (YAML aliases, parameters) stays fast.
+pub const MAX_VALUES: usize = 100_000;
+
+/// Load options for a fuzzed input: its kind (`None` to detect it), the
+/// bound on values and the parameters given.
+pub fn options(kind: Option<InputKind>) -> LoadOptions {
+    LoadOptions {
+        kind,
+        max_values: MAX_VALUES,
+        ..LoadOptions::default()
+    }
+}
+
+/// Loads `data` as the file `name` and checks what comes back: the
+/// document with [`check_document`], or the error with [`check_error`].
+pub fn load_and_check(name: &str, data: &[u8], options: &LoadOptions) {
+    let lines = max_lines(data);
+    match ward_model::load(name, data, options) {
+        Ok(document) => check_document(&document, lines),
+        Err(error) => check_error(&error, lines),
+    }
 }
 
 /// Panics unless an error's position lies in the text.
