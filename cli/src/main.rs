@@ -226,6 +226,14 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
+        /// Only the rules that name a control: `CIS:5.2`, a prefix such as
+        /// `WA:SEC05`, or a glob (`CIS:*`); repeatable, or comma-separated.
+        #[arg(long = "control", value_name = "CONTROL")]
+        controls: Vec<String>,
+        /// Only the rules written for an input format: `cloudformation`,
+        /// `terraform`, `config`; repeatable, or comma-separated.
+        #[arg(long = "input-format", value_name = "FORMAT")]
+        input_formats: Vec<String>,
     },
 }
 
@@ -578,7 +586,17 @@ fn main() -> ExitCode {
         Command::Test { paths, filter } => commands::test::run(&paths, filter),
         Command::Fmt { check, paths } => commands::fmt::run(&paths, check),
         Command::Lsp => commands::lsp::run(),
-        Command::Rules { policies, format } => commands::rules::run(&policies, format),
+        Command::Rules {
+            policies,
+            format,
+            controls,
+            input_formats,
+        } => commands::rules::run(
+            &policies,
+            format,
+            &selection::patterns(&controls),
+            &selection::patterns(&input_formats),
+        ),
     };
     ExitCode::from(code)
 }

@@ -3,7 +3,8 @@
 //! (`aws.network.no_open_ssh`, `no_open_ssh`), a package or a package
 //! prefix (`aws.network`, `aws`), or a glob over ids and qualified names
 //! (`WARD-NET-*`; `*` any text, `?` one character). `--control` runs only
-//! the rules that name a control (`CIS:5.2`, a glob such as `CIS:*`).
+//! the rules that name a control (`CIS:5.2`, a glob such as `CIS:*`, or a
+//! prefix: `WA:SEC05` for every best practice of `SEC05`).
 
 use ward_compiler::analysis::RuleInfo;
 use ward_compiler::ir::Program;
@@ -74,9 +75,16 @@ impl Selection<'_> {
     }
 }
 
-/// Whether a rule names a control a pattern (a control or a glob) matches.
-fn names_control(pattern: &str, rule: &RuleInfo) -> bool {
-    rule.controls.iter().any(|control| glob(pattern, control))
+/// Whether a rule names a control a pattern matches: the control itself, a
+/// glob, or a control's prefix up to a `-` or `.` (`WA:SEC05` names
+/// `WA:SEC05-BP02`, `CIS:5.2` names `CIS:5.2.1`).
+pub fn names_control(pattern: &str, rule: &RuleInfo) -> bool {
+    rule.controls.iter().any(|control| {
+        glob(pattern, control)
+            || control
+                .strip_prefix(pattern)
+                .is_some_and(|rest| rest.starts_with(['-', '.']))
+    })
 }
 
 /// Whether a pattern selects a rule.

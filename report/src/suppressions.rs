@@ -618,6 +618,10 @@ mod tests {
                     end_column: 1,
                 },
                 checks: Vec::new(),
+                level: ward_abi::Level::default(),
+                formats: Vec::new(),
+                checkov: Vec::new(),
+                guard: Vec::new(),
             })
             .collect();
         let mut report = RunReport {

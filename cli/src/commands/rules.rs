@@ -8,7 +8,16 @@ use ward_compiler::RuleInfo;
 use crate::sources::{fail, load_policies, report_diagnostics};
 use crate::{DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, RulesFormat};
 
-pub fn run(policies: &[PathBuf], format: RulesFormat) -> u8 {
+pub fn run(policies: &[PathBuf], format: RulesFormat, controls: &[String], formats: &[String]) -> u8 {
+    if let Some(unknown) = formats
+        .iter()
+        .find(|format| !ward_abi::layout::INPUT_FORMATS.contains(&format.as_str()))
+    {
+        return fail(&format!(
+            "`{unknown}` is not an input format: use {}",
+            ward_abi::layout::INPUT_FORMATS.join(", ")
+        ));
+    }
     let loaded = match load_policies(policies) {
         Ok(loaded) => loaded,
         Err(message) => return fail(&message),
@@ -23,6 +32,13 @@ pub fn run(policies: &[PathBuf], format: RulesFormat) -> u8 {
         .filter(|file| !*file.library(&loaded.compiler.db))
         .flat_map(|file| loaded.compiler.analyze(file).rules.clone())
         .collect();
+    rules.retain(|rule| {
+        (controls.is_empty()
+            || controls
+                .iter()
+                .any(|pattern| crate::selection::names_control(pattern, rule)))
+            && (formats.is_empty() || formats.iter().any(|format| rule.formats.contains(format)))
+    });
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let params: Vec<ParamMeta> =
         ward_compiler::ir::program(&loaded.compiler.db, loaded.compiler.workspace)
@@ -53,14 +69,29 @@ pub fn run(policies: &[PathBuf], format: RulesFormat) -> u8 {
     }
 }
 
+/// The formats a rule serves, short: `cfn, tf, config`.
+fn short_formats(rule: &RuleInfo) -> String {
+    rule.formats
+        .iter()
+        .map(|format| match format.as_str() {
+            "cloudformation" => "cfn",
+            "terraform" => "tf",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn table(rules: &[RuleInfo]) -> String {
-    let headers = ["ID", "SEVERITY", "RULE", "CONTROLS", "TITLE"];
-    let rows: Vec<[String; 5]> = rules
+    let headers = ["ID", "SEVERITY", "LEVEL", "FORMATS", "RULE", "CONTROLS", "TITLE"];
+    let rows: Vec<[String; 7]> = rules
         .iter()
         .map(|rule| {
             [
                 rule.id.clone(),
                 rule.severity.as_str().to_string(),
+                rule.level.as_str().to_string(),
+                short_formats(rule),
                 format!("{}.{}", rule.package, rule.name),
                 rule.controls.join(", "),
                 rule.title.clone(),
@@ -74,7 +105,7 @@ fn table(rules: &[RuleInfo]) -> String {
         }
     }
     let mut out = String::new();
-    let line = |cells: [&str; 5]| {
+    let line = |cells: [&str; 7]| {
         let mut text = String::new();
         for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
             if index + 1 == cells.len() {
@@ -87,7 +118,7 @@ fn table(rules: &[RuleInfo]) -> String {
     };
     out.push_str(&line(headers));
     for row in &rows {
-        out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+        out.push_str(&line(row.each_ref().map(String::as_str)));
     }
     out
 }
@@ -156,17 +187,21 @@ fn params_markdown(params: &[ParamMeta]) -> String {
 
 fn markdown(rules: &[RuleInfo]) -> String {
     let mut out = String::from(
-        "| ID | Severity | Rule | Controls | Title |\n| --- | --- | --- | --- | --- |\n",
+        "| ID | Severity | Level | Formats | Rule | Controls | Checkov | Guard | Title |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
+    let escape = |text: &str| text.replace('|', "\\|");
     for rule in rules {
-        let escape = |text: &str| text.replace('|', "\\|");
         out.push_str(&format!(
-            "| {} | {} | `{}.{}` | {} | {} |\n",
+            "| {} | {} | {} | {} | `{}.{}` | {} | {} | {} | {} |\n",
             escape(&rule.id),
             rule.severity.as_str(),
+            rule.level.as_str(),
+            short_formats(rule),
             rule.package,
             rule.name,
             escape(&rule.controls.join(", ")),
+            escape(&rule.checkov.join(", ")),
+            escape(&rule.guard.join(", ")),
             escape(&rule.title)
         ));
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use ward_abi::layout::{
     ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_ORDER, ENTRY_SIZE, ENTRY_VALUE, FINDING_NEXT,
-    HEADER_PARAMS_OFF, HEADER_RESOURCE_COUNT, ORDER_INDEX_SIZE, OUTCOME_FAIL, OUTCOME_PASS,
+    HEADER_INPUT_KIND, HEADER_PARAMS_OFF, HEADER_RESOURCE_COUNT, INPUT_FORMATS, ORDER_INDEX_SIZE, OUTCOME_FAIL, OUTCOME_PASS,
     OUTCOME_RESOURCE, OUTCOME_SIZE, OUTCOME_SKIP, OUTCOME_UNKNOWN, OUTCOME_VALUE, RESOURCE_ID_LEN,
     RESOURCE_ID_OFF, RESOURCE_METADATA, RESOURCE_PROPS, RESOURCE_SIZE, RESOURCE_TAGS,
     RESULTS_FINDING_COUNT, RESULTS_FIRST_FINDING, RESULTS_MESSAGE, RESULTS_MESSAGE_LEN,
@@ -19,7 +19,7 @@ use ward_abi::layout::{
 };
 use ward_abi::layout::{SLOT_KIND, UNKNOWN_KIND_NAMES, UNKNOWN_REFERENCE, UNKNOWN_TEXT};
 use ward_abi::{KEY_UNKNOWN, NONE};
-use ward_compiler::builtins::{ARN_FIELDS, Builtin};
+use ward_compiler::builtins::{ARN_FIELDS, Builtin, NO_REASON};
 use ward_compiler::ir::{
     ArithOp, Check, CompareOp, Const, Direction, Expr, FormatPart, Function, KeyId, LocalId,
     Program, Rule, Stmt, WhenScope,
@@ -28,7 +28,7 @@ use ward_syntax::ast::{CheckKind, QuantifierKind};
 use wasm_encoder::Instruction;
 
 use crate::asm::Func;
-use crate::layout::{FALSE, NULL, Pool, TRUE, global};
+use crate::layout::{FALSE, NULL, Pool, TAG_RESOURCE, TRUE, global};
 use crate::rt::builtins::{alloc_list, list_header, list_item, resource_item};
 use crate::rt::core::{head, truth_of};
 use crate::rt::{Rt, Texts};
@@ -373,6 +373,10 @@ impl<'c, 'p> Body<'c, 'p> {
     /// `base.key`: a resource's part in place, else `rt::Field`.
     fn field(&mut self, base: &Expr, key: KeyId) {
         let text = self.cx.program.key(key).to_string();
+        if text == "format" {
+            self.format_field(base);
+            return;
+        }
         let offset = match text.as_str() {
             "props" => Some(RESOURCE_PROPS),
             "tags" => Some(RESOURCE_TAGS),
@@ -396,6 +400,49 @@ impl<'c, 'p> Body<'c, 'p> {
             self.f.u32c(id).i32c(which);
             self.call(Rt::Field);
         }
+    }
+
+    /// `base.format`: on a resource, the name of the input's kind (the
+    /// header's input kind indexes `INPUT_FORMATS`); on anything else, what
+    /// `rt::Prop` gives for the key `format`.
+    fn format_field(&mut self, base: &Expr) {
+        let v = self.eval_into_local(base);
+        let names: Vec<u32> = INPUT_FORMATS
+            .iter()
+            .map(|name| self.cx.pool.string_slot(name))
+            .collect();
+        let kind = self.f.i32_local();
+        self.f
+            .gget(global::INPUT)
+            .load32(HEADER_INPUT_KIND)
+            .set(kind);
+        self.f
+            .get(v)
+            .load8(SLOT_TAG)
+            .i32c(i32::from(TAG_RESOURCE))
+            .eq()
+            .if_i32();
+        // The last name unless an earlier code matches.
+        let mut names = names.into_iter().enumerate().rev();
+        if let Some((_, last)) = names.next() {
+            self.f.u32c(last);
+        }
+        let so_far = self.f.i32_local();
+        for (code, name) in names {
+            self.f.set(so_far);
+            self.f
+                .u32c(name)
+                .get(so_far)
+                .get(kind)
+                .i32c(i32::try_from(code).unwrap_or(-1))
+                .eq()
+                .select();
+        }
+        self.f.else_();
+        let id = self.cx.key_id("format");
+        self.f.get(v).u32c(id);
+        self.call(Rt::Prop);
+        self.f.end();
     }
 
     /// The value of a boolean expression: its truth, made a value once.
@@ -969,6 +1016,54 @@ impl<'c, 'p> Body<'c, 'p> {
             Builtin::UnknownDetail => {
                 arg(self, 0);
                 self.call(Rt::UnknownDetail);
+            }
+            Builtin::Unknown => {
+                // A string becomes an unknown value of kind `other` whose
+                // reason is the string's bytes (its flag kept); an unknown
+                // value stays as it is; anything else gets a fixed reason.
+                let (v, p) = (self.f.i32_local(), self.f.i32_local());
+                let fallback = self.cx.pool.unknown_slot(NO_REASON);
+                arg(self, 0);
+                self.f.set(v);
+                self.f
+                    .get(v)
+                    .load8(SLOT_TAG)
+                    .i32c(i32::from(TAG_STRING))
+                    .eq()
+                    .if_i32();
+                self.f.u32c(SLOT_SIZE);
+                self.call(Rt::Alloc);
+                self.f
+                    .tee(p)
+                    .get(v)
+                    .load32(SLOT_TAG)
+                    .i32c(0xFF00)
+                    .and()
+                    .i32c(i32::from(TAG_UNKNOWN))
+                    .or()
+                    .store32(SLOT_TAG);
+                self.f.get(p).u32c(NONE).store32(SLOT_NODE);
+                self.f
+                    .get(p)
+                    .get(v)
+                    .load32(SLOT_PAYLOAD)
+                    .store32(SLOT_PAYLOAD);
+                self.f
+                    .get(p)
+                    .get(v)
+                    .load32(SLOT_PAYLOAD_LEN)
+                    .store32(SLOT_PAYLOAD_LEN);
+                self.f.get(p);
+                self.f.else_();
+                self.f
+                    .get(v)
+                    .u32c(fallback)
+                    .get(v)
+                    .load8(SLOT_TAG)
+                    .i32c(i32::from(TAG_UNKNOWN))
+                    .eq()
+                    .select();
+                self.f.end();
             }
             Builtin::UnknownKind => {
                 // The kind's name from a constant per kind; `null` for a

@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use ward_abi::layout::{
     ENTRY_KEY_ID, ENTRY_KEY_LEN, ENTRY_KEY_OFF, ENTRY_ORDER, ENTRY_SIZE, ENTRY_VALUE, SLOT_NODE,
     SLOT_PAYLOAD, SLOT_PAYLOAD_LEN, SLOT_SIZE, SLOT_TAG, TAG_BOOL, TAG_LIST, TAG_NULL, TAG_NUMBER,
-    TAG_OBJECT, TAG_STRING,
+    TAG_OBJECT, TAG_STRING, TAG_UNKNOWN,
 };
 use ward_abi::{KEY_UNKNOWN, NONE};
 
@@ -212,6 +212,14 @@ impl Pool {
         let at = self.new_slot();
         self.write_slot(at, TAG_STRING, NONE, address, len);
         self.string_slots.insert(text.as_bytes().to_vec(), at);
+        at
+    }
+
+    /// A constant unknown value of kind `other` with this reason.
+    pub(crate) fn unknown_slot(&mut self, reason: &str) -> u32 {
+        let (address, len) = self.string(reason);
+        let at = self.new_slot();
+        self.write_slot(at, TAG_UNKNOWN, NONE, address, len);
         at
     }
 

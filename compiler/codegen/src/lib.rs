@@ -467,6 +467,10 @@ pub fn rule_meta(rule: &Rule) -> RuleMeta {
         resource_types,
         source: span(&rule.info.file, rule.range),
         checks,
+        level: rule.info.level,
+        formats: rule.info.formats.clone(),
+        checkov: rule.info.checkov.clone(),
+        guard: rule.info.guard.clone(),
     }
 }
 

@@ -43,6 +43,14 @@ pub struct RuleInfo {
     pub description: String,
     /// `@tags(...)`.
     pub tags: Vec<String>,
+    /// `@level(...)` (soft-mandatory when not stated).
+    pub level: ward_abi::Level,
+    /// `@formats(...)`.
+    pub formats: Vec<String>,
+    /// `@checkov(...)`.
+    pub checkov: Vec<String>,
+    /// `@guard(...)`.
+    pub guard: Vec<String>,
     /// The file.
     pub file: String,
     /// The rule's span.
@@ -411,7 +419,7 @@ struct Checker<'a> {
     resource_uses: Vec<ResourceUse>,
 }
 
-const RESOURCE_FIELDS: &[&str] = &["id", "type", "props", "tags", "metadata"];
+const RESOURCE_FIELDS: &[&str] = &["id", "type", "format", "props", "tags", "metadata"];
 const OUTCOMES: &[&str] = &["pass", "fail", "skip", "unknown"];
 
 impl Checker<'_> {
@@ -635,6 +643,10 @@ impl Checker<'_> {
         let mut controls = Vec::new();
         let mut title = None;
         let mut tags = Vec::new();
+        let mut level = ward_abi::Level::default();
+        let mut formats: Vec<String> = Vec::new();
+        let mut checkov = Vec::new();
+        let mut guard = Vec::new();
         for attr in &rule.attrs {
             let strings: Vec<Option<String>> = attr
                 .args
@@ -659,6 +671,85 @@ impl Checker<'_> {
                         id = strings.into_iter().next();
                     } else {
                         title = strings.into_iter().next();
+                    }
+                }
+                "checkov" | "guard" => {
+                    if strings.is_empty() || !all_strings {
+                        self.error(
+                            Code::BadAttributeArguments,
+                            attr.span,
+                            format!("`@{}` takes one or more strings", attr.name.name),
+                        )
+                        .with_label_mut("here");
+                    } else if attr.name.name == "checkov" {
+                        checkov.extend(strings);
+                    } else {
+                        guard.extend(strings);
+                    }
+                }
+                "formats" | "level" => {
+                    let words: Vec<Option<(String, Span)>> = attr
+                        .args
+                        .iter()
+                        .map(|arg| match &arg.value {
+                            AttrValue::Word(word) | AttrValue::String(word) => {
+                                Some((word.clone(), arg.span))
+                            }
+                            AttrValue::Number(_) => None,
+                        })
+                        .collect();
+                    let is_level = attr.name.name == "level";
+                    let well_formed = words.iter().all(Option::is_some)
+                        && !words.is_empty()
+                        && (!is_level || words.len() == 1);
+                    if !well_formed {
+                        self.error(
+                            Code::BadAttributeArguments,
+                            attr.span,
+                            if is_level {
+                                "`@level` takes one level"
+                            } else {
+                                "`@formats` takes one or more input formats"
+                            },
+                        )
+                        .with_label_mut("here")
+                        .help = Some(if is_level {
+                            "write `@level(advisory)`, `@level(soft_mandatory)` or `@level(hard_mandatory)`".to_string()
+                        } else {
+                            "write `@formats(cloudformation, terraform, config)`".to_string()
+                        });
+                        continue;
+                    }
+                    for (word, span) in words.into_iter().flatten() {
+                        if is_level {
+                            match ward_abi::Level::parse(&word) {
+                                Some(found) => level = found,
+                                None => {
+                                    self.error(
+                                        Code::BadAttributeArguments,
+                                        span,
+                                        format!("`{word}` is not a level"),
+                                    )
+                                    .with_label_mut("unknown level")
+                                    .help = Some("use one of `advisory`, `soft_mandatory`, `hard_mandatory`".to_string());
+                                }
+                            }
+                        } else if ward_abi::layout::INPUT_FORMATS.contains(&word.as_str()) {
+                            if !formats.contains(&word) {
+                                formats.push(word);
+                            }
+                        } else {
+                            self.error(
+                                Code::BadAttributeArguments,
+                                span,
+                                format!("`{word}` is not an input format"),
+                            )
+                            .with_label_mut("unknown format")
+                            .help = Some(format!(
+                                "use {}",
+                                ward_abi::layout::INPUT_FORMATS.map(|f| format!("`{f}`")).join(", ")
+                            ));
+                        }
                     }
                 }
                 "controls" | "tags" => {
@@ -727,7 +818,7 @@ impl Checker<'_> {
                 }
                 other => {
                     let suggestion =
-                        did_you_mean(other, ["id", "severity", "controls", "title", "tags"]);
+                        did_you_mean(other, ["id", "severity", "controls", "title", "tags", "level", "formats", "checkov", "guard"]);
                     let diagnostic = self
                         .error(
                             Code::UnknownAttribute,
@@ -797,6 +888,10 @@ impl Checker<'_> {
             title,
             description,
             tags,
+            level,
+            formats,
+            checkov,
+            guard,
             file: self.path.clone(),
             span: rule.span,
         }
@@ -1202,7 +1297,7 @@ impl Checker<'_> {
                 self.record_member(base, member);
                 if base_ty == Ty::Resource {
                     return match member.name.as_str() {
-                        "id" | "type" => Ty::String,
+                        "id" | "type" | "format" => Ty::String,
                         "props" | "tags" | "metadata" => Ty::Any,
                         other => {
                             let suggestion = did_you_mean(other, RESOURCE_FIELDS.iter().copied());
@@ -1345,6 +1440,9 @@ impl Checker<'_> {
                 .map(|(_, local)| local.holds.clone())
                 .unwrap_or_default(),
             ExprKind::Call(callee, args) => {
+                if let Some(types) = self.selected_types(callee) {
+                    return Holds::Resources(types.into());
+                }
                 let ExprKind::Name(function) = &callee.kind else {
                     return Holds::Unknown;
                 };
@@ -1382,6 +1480,22 @@ impl Checker<'_> {
             },
             _ => Holds::Unknown,
         }
+    }
+
+    /// The types a call of a selector function selects (`buckets()`,
+    /// `s3.buckets()`), `None` for any other callee.
+    fn selected_types(&self, callee: &Expr) -> Option<Vec<String>> {
+        let (package, name) = match &callee.kind {
+            ExprKind::Name(name) => (self.package.clone(), name),
+            ExprKind::Field(base, member) => match &base.kind {
+                ExprKind::Name(alias) if self.lookup_local_peek(alias).is_none() => {
+                    (self.imports.get(alias)?.clone(), &member.name)
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.index.function(&package, name)?.selects.clone()
     }
 
     /// Records `base.member` when `base` is one resource of known types,
@@ -1613,8 +1727,9 @@ impl Checker<'_> {
                             name: name.clone(),
                         },
                     );
+                    let selector = entry.selects.is_some();
                     self.check_arity(call, name, arity, arity, args.len());
-                    return Ty::Any;
+                    return if selector { Ty::ResourceList } else { Ty::Any };
                 }
                 if let Some(info) = builtins::lookup(name) {
                     self.uses
@@ -1724,6 +1839,7 @@ impl Checker<'_> {
                 match self.index.function(&package, &member.name) {
                     Some(entry) => {
                         let arity = entry.arity;
+                        let selector = entry.selects.is_some();
                         self.uses.insert(
                             callee.span,
                             Definition::Function {
@@ -1732,6 +1848,9 @@ impl Checker<'_> {
                             },
                         );
                         self.check_arity(call, &member.name, arity, arity, args.len());
+                        if selector {
+                            return Ty::ResourceList;
+                        }
                     }
                     None => {
                         let known: Vec<String> = self

@@ -39,6 +39,8 @@ pub enum Builtin {
     Parameter,
     /// `unknown_detail(value)`.
     UnknownDetail,
+    /// `unknown(reason)`.
+    Unknown,
     /// `lower(string)`.
     Lower,
     /// `upper(string)`.
@@ -136,6 +138,9 @@ impl BuiltinInfo {
 }
 
 const RESOURCE_LIST: Ty = Ty::ResourceList;
+
+/// The reason `unknown(x)` gives when `x` is neither a string nor unknown.
+pub const NO_REASON: &str = "no reason given";
 
 /// Every builtin, in the order of the reference.
 pub const BUILTINS: &[BuiltinInfo] = &[
@@ -272,6 +277,15 @@ pub const BUILTINS: &[BuiltinInfo] = &[
         variadic: false,
         returns: Ty::String,
         doc: "What details an unknown value's kind: the service of a dynamic reference (`\"secretsmanager\"`, `\"ssm-secure\"`, `\"ssm\"`), the name of a parameter or pseudo parameter, the attribute of a `Fn::GetAtt` reference. `null` for a `Ref` of a resource, for unknown values of other kinds and for every known value. Never unknown itself.",
+    },
+    BuiltinInfo {
+        builtin: Builtin::Unknown,
+        name: "unknown",
+        params: &[("reason", Ty::String)],
+        optional: 0,
+        variadic: false,
+        returns: Ty::Any,
+        doc: "An unknown value with this reason, for a check the input cannot decide: where a format does not record a setting, `require unknown(\"AWS Config items do not record key rotation\")` makes the outcome *unknown* with that reason, never a silent pass or a false failure. An unknown argument is returned as it is; any other non-string gives the reason `no reason given`.",
     },
     BuiltinInfo {
         builtin: Builtin::Lower,

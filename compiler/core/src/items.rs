@@ -55,6 +55,10 @@ pub struct FunctionSummary {
     pub arity: usize,
     /// Callees as written: `name` or `alias.name`.
     pub calls: Vec<String>,
+    /// For a selector function, one without parameters whose body is
+    /// `resources(...)` of type names: those names. A selector can be a
+    /// rule's source.
+    pub selects: Option<Vec<String>>,
 }
 
 /// A rule's name and id.
@@ -97,6 +101,7 @@ pub fn file_summary(db: &dyn salsa::Database, file: SourceFile) -> FileSummary {
                     name: function.name.name.clone(),
                     arity: function.params.len(),
                     calls,
+                    selects: selected_types(function),
                 });
             }
             Item::Rule(rule) => rules.push(RuleSummary {
@@ -119,6 +124,26 @@ pub fn file_summary(db: &dyn salsa::Database, file: SourceFile) -> FileSummary {
         tests,
         params,
     }
+}
+
+/// The type names a selector function's body selects: a function without
+/// parameters whose body is `resources("A", "B", ...)` of string literals.
+fn selected_types(function: &ward_syntax::ast::FnDef) -> Option<Vec<String>> {
+    if !function.params.is_empty() {
+        return None;
+    }
+    let ExprKind::Call(callee, args) = &function.body.kind else {
+        return None;
+    };
+    if !matches!(&callee.kind, ExprKind::Name(name) if name == "resources") || args.is_empty() {
+        return None;
+    }
+    args.iter()
+        .map(|arg| match &arg.kind {
+            ExprKind::String(literal) => literal.as_plain(),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The callee of a call as written: `name` or `alias.name`.
@@ -241,6 +266,9 @@ pub struct FunctionEntry {
     pub arity: usize,
     /// Callees as written in its body.
     pub calls: Vec<String>,
+    /// The types it selects, for a selector function
+    /// ([`FunctionSummary::selects`]).
+    pub selects: Option<Vec<String>>,
 }
 
 /// Where a rule is defined.
@@ -317,6 +345,7 @@ pub fn package_index(db: &dyn salsa::Database, workspace: Workspace) -> PackageI
                     file: *file,
                     arity: function.arity,
                     calls: function.calls.clone(),
+                    selects: function.selects.clone(),
                 });
         }
         for rule in &summary.rules {

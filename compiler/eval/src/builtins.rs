@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ward_compiler::builtins::Builtin;
+use ward_compiler::builtins::{Builtin, NO_REASON};
 use ward_model::{Document, UnknownKind};
 
 use crate::ops::{self, Budget, Iteration, Res};
@@ -103,6 +103,11 @@ pub(crate) fn apply<'d>(
             .unknown_kind()
             .and_then(UnknownKind::detail)
             .map_or(Value::Null, Value::str),
+        Builtin::Unknown => match first.view() {
+            View::Str(text) => Value::Unknown(Arc::from(text)),
+            View::Unknown(_) => first.clone(),
+            _ => Value::Unknown(Arc::from(NO_REASON)),
+        },
         Builtin::Lower | Builtin::Upper => match first.view() {
             View::Str(text) => {
                 budget.charge_size(text.len())?;

@@ -70,6 +70,7 @@ fn resource_field<'d>(document: &'d Document, index: usize, key: &str) -> Value<
         "props" => Value::Input(&resource.props, root(Part::Props)),
         "tags" => Value::Input(&resource.tags, root(Part::Tags)),
         "metadata" => Value::Input(&resource.metadata, root(Part::Metadata)),
+        "format" => Value::str(document.kind.format()),
         _ => Value::Null,
     }
 }

@@ -57,6 +57,9 @@ pub(crate) enum Value<'d> {
     Resource(usize),
     /// A node of the input and the path to it.
     Input(&'d Node, Path),
+    /// An unknown value the policy made (`unknown("reason")`), with its
+    /// reason: it stands for nothing of the input.
+    Unknown(Arc<str>),
 }
 
 /// What a value is, with input nodes looked through.
@@ -144,6 +147,7 @@ impl<'d> Value<'d> {
             Value::List(items) => View::List(Items::Built(items)),
             Value::Object(entries) => View::Object(Fields::Built(entries)),
             Value::Resource(index) => View::Resource(*index),
+            Value::Unknown(reason) => View::Unknown(reason),
             Value::Input(node, path) => match &node.value {
                 ModelValue::Null => View::Null,
                 ModelValue::Bool(flag) => View::Bool(*flag),

@@ -47,7 +47,7 @@ pub use inspect::{
     MAX_DECODE_DEPTH, decode_input,
 };
 pub use keys::KeyTable;
-pub use meta::{CheckKind, CheckMeta, MetaError, Metadata, RuleMeta, Severity, SourceSpan};
+pub use meta::{CheckKind, CheckMeta, Level, MetaError, Metadata, RuleMeta, Severity, SourceSpan};
 pub use params::{ParamError, ParamMeta, ParamType, describe_value, find_param, resolve_params};
 pub use report::{Finding, Report, ResourceOutcome, RuleError, RuleErrorKind, Summary};
 pub use results::{
@@ -55,7 +55,7 @@ pub use results::{
 };
 
 /// The ABI version this crate implements.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// "No resource", "no node", "no check" in every layout.
 pub const NONE: u32 = 0xFFFF_FFFF;
@@ -142,6 +142,9 @@ pub mod layout {
     pub const INPUT_KIND_CONFIG_ITEMS: u32 = 2;
     /// Input kind: plain JSON or YAML data.
     pub const INPUT_KIND_JSON: u32 = 3;
+    /// What a resource's `format` field reads for each input kind, indexed
+    /// by the `INPUT_KIND_*` code.
+    pub const INPUT_FORMATS: [&str; 4] = ["cloudformation", "terraform", "config", "data"];
 
     /// Size of a value slot.
     pub const SLOT_SIZE: u32 = 16;

@@ -69,6 +69,64 @@ impl Severity {
     }
 }
 
+/// How a rule's failures are enforced, weakest first (the levels of
+/// policy-as-code enforcement: advisory, soft-mandatory, hard-mandatory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Level {
+    /// Reported, never fails a run.
+    Advisory,
+    /// Fails a run by `--fail-on`; a suppression or a baseline entry with
+    /// a reason overrides it. The default.
+    #[default]
+    SoftMandatory,
+    /// Fails a run by `--fail-on` whatever suppressions and baselines say:
+    /// no override.
+    HardMandatory,
+}
+
+impl Level {
+    /// All levels, weakest first.
+    pub const ALL: [Level; 3] = [Level::Advisory, Level::SoftMandatory, Level::HardMandatory];
+
+    /// The byte stored in the metadata (0 advisory, 1 soft-mandatory, 2
+    /// hard-mandatory).
+    pub fn code(self) -> u8 {
+        match self {
+            Level::Advisory => 0,
+            Level::SoftMandatory => 1,
+            Level::HardMandatory => 2,
+        }
+    }
+
+    /// The level of a metadata byte.
+    pub fn from_code(code: u8) -> Option<Level> {
+        Level::ALL.into_iter().find(|level| level.code() == code)
+    }
+
+    /// The word in reports and flags: `advisory`, `soft-mandatory`,
+    /// `hard-mandatory`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Advisory => "advisory",
+            Level::SoftMandatory => "soft-mandatory",
+            Level::HardMandatory => "hard-mandatory",
+        }
+    }
+
+    /// Parses the word, with `-` or `_` (`@level(hard_mandatory)` in a
+    /// policy, `--fail-on hard-mandatory` on the command line).
+    pub fn parse(word: &str) -> Option<Level> {
+        let word = word.replace('_', "-");
+        Level::ALL.into_iter().find(|level| level.as_str() == word)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -161,6 +219,16 @@ pub struct RuleMeta {
     pub source: SourceSpan,
     /// Its checks in source order; a finding's check index points here.
     pub checks: Vec<CheckMeta>,
+    /// `@level(...)`: how its failures are enforced.
+    pub level: Level,
+    /// `@formats(...)`: the input formats it is written for
+    /// (`cloudformation`, `terraform`, `config`, `data`); empty when not
+    /// stated.
+    pub formats: Vec<String>,
+    /// `@checkov(...)`: the equivalent Checkov check ids.
+    pub checkov: Vec<String>,
+    /// `@guard(...)`: the equivalent AWS Guard rules registry rule names.
+    pub guard: Vec<String>,
 }
 
 /// The content of the `ward.meta` section.
@@ -275,6 +343,10 @@ impl Metadata {
                 body.str(&check.message);
                 body.span(&check.source);
             }
+            body.u8(rule.level.code());
+            body.strs(&rule.formats);
+            body.strs(&rule.checkov);
+            body.strs(&rule.guard);
         }
         body.strs(&self.keys);
         body.u32(self.regex_count);
@@ -522,7 +594,18 @@ impl BodyReader<'_> {
                 source,
             });
         }
+        let level_code = self.u8(&what)?;
+        let level = Level::from_code(level_code).ok_or_else(|| {
+            malformed(format!("rule `{id}` has level {level_code}, not 0 to 2"))
+        })?;
+        let formats = self.strs(&what)?;
+        let checkov = self.strs(&what)?;
+        let guard = self.strs(&what)?;
         Ok(RuleMeta {
+            level,
+            formats,
+            checkov,
+            guard,
             id,
             name,
             package,
@@ -569,6 +652,10 @@ mod tests {
                     message: "{sg} allows SSH from {ingress.CidrIp}".to_string(),
                     source: span(8),
                 }],
+                level: Level::default(),
+                formats: Vec::new(),
+                checkov: Vec::new(),
+                guard: Vec::new(),
             }],
             keys: vec!["AWS::EC2::SecurityGroup".to_string(), "CidrIp".to_string()],
             regex_count: 2,
@@ -628,7 +715,7 @@ mod tests {
         assert_eq!(error, MetaError::UnsupportedVersion { found: 7 });
         assert_eq!(
             error.to_string(),
-            "the module was compiled for ward ABI version 7, this runtime supports version 3"
+            "the module was compiled for ward ABI version 7, this runtime supports version 4"
         );
     }
 

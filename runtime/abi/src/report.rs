@@ -185,6 +185,12 @@ impl Serialize for Severity {
     }
 }
 
+impl Serialize for crate::Level {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 fn shared_str<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(value)
 }

@@ -216,6 +216,10 @@ fn demo_module() -> Result<Vec<u8>, String> {
                 message: "SSH open to the world".to_string(),
                 source: SourceSpan::default(),
             }],
+            level: ward_abi::Level::default(),
+            formats: Vec::new(),
+            checkov: Vec::new(),
+            guard: Vec::new(),
         }],
         keys: vec![
             "AWS::EC2::SecurityGroup".to_string(),

@@ -65,6 +65,10 @@ fn rule(id: &str, title: &str) -> RuleMeta {
             message: "{sg} is open".to_string(),
             source: span(2),
         }],
+        level: ward_abi::Level::default(),
+        formats: Vec::new(),
+        checkov: Vec::new(),
+        guard: Vec::new(),
     }
 }
 
@@ -485,7 +489,7 @@ fn wrong_metadata_magic_or_version_is_refused_clearly() {
     let wasm = with_section(assemble(POLICY), "ward.meta", &bytes);
     assert_eq!(
         load_error(&wasm),
-        "the module was compiled for ward ABI version 9, this runtime supports version 3"
+        "the module was compiled for ward ABI version 9, this runtime supports version 4"
     );
 }
 

@@ -601,6 +601,17 @@ impl InputKind {
             InputKind::Json => "plain data",
         }
     }
+
+    /// What a resource's `format` field reads in a policy:
+    /// `cloudformation`, `terraform`, `config` or `data`.
+    pub fn format(self) -> &'static str {
+        match self {
+            InputKind::CloudFormation => "cloudformation",
+            InputKind::TerraformPlan => "terraform",
+            InputKind::ConfigItems => "config",
+            InputKind::Json => "data",
+        }
+    }
 }
 
 /// One resource of a document.

@@ -160,7 +160,33 @@ pub fn link(files: &[&Arc<FileIr>]) -> Program {
             next_function += 1;
         }
     }
+    inline_selectors(&mut program);
     program
+}
+
+/// A rule whose source calls a selector function (`fn buckets() =
+/// resources("AWS::S3::Bucket", "aws_s3_bucket")`) iterates the
+/// `resources(...)` of its body, so the engines and the metadata see the
+/// types the rule binds as if it had written them.
+fn inline_selectors(program: &mut Program) {
+    for index in 0..program.rules.len() {
+        let Some(Expr::Call { function, args }) = &program.rules[index].source else {
+            continue;
+        };
+        if !args.is_empty() {
+            continue;
+        }
+        let Some(function) = usize::try_from(function.0)
+            .ok()
+            .and_then(|at| program.functions.get(at))
+        else {
+            continue;
+        };
+        if let Expr::Resources(patterns) = &function.body {
+            let inlined = Expr::Resources(patterns.clone());
+            program.rules[index].source = Some(inlined);
+        }
+    }
 }
 
 /// File-local ids to program ids.

@@ -63,9 +63,12 @@ fn unknown_type(path: &str, span: Span, name: &str) -> Option<Diagnostic> {
 }
 
 /// W0601 for `x.props.Name` where every type `x` can have is known and
-/// none of them has the property.
+/// none of them has the property. CloudFormation property names start with
+/// an upper-case letter; a name that does not is an AWS Config key
+/// (`encrypted`, `supplementaryConfiguration`), which shares the type
+/// names, and is not checked.
 fn unknown_property(path: &str, span: Span, name: &str, types: &[String]) -> Option<Diagnostic> {
-    if types.is_empty() {
+    if types.is_empty() || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
     // The union of the types' properties; nothing can be said when one of
