@@ -3,6 +3,7 @@
 //! flags of `ward check`; a flag given on the command line overrides the
 //! key. Paths in the file are relative to the folder that holds it.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -62,6 +63,13 @@ pub struct Config {
     pub max_input_size: Option<toml::Spanned<toml::Value>>,
     /// `--max-values`.
     pub max_values: Option<usize>,
+    /// Enforcement levels by rule pattern (id, name, package or glob):
+    /// `"WARD-S3-*" = "advisory"`.
+    #[serde(default)]
+    pub levels: BTreeMap<String, toml::Spanned<String>>,
+    /// Severities by rule pattern: `"ward.aws.logging" = "low"`.
+    #[serde(default)]
+    pub severities: BTreeMap<String, toml::Spanned<String>>,
     /// The folder that holds the file: the paths in it are relative to it.
     #[serde(skip)]
     pub folder: PathBuf,
@@ -148,6 +156,32 @@ pub fn read(path: &Path) -> Result<Config, String> {
                 .map_err(|message| located(&name, &text, Some(formats.span()), &message))?;
         }
     }
+    for (pattern, level) in &config.levels {
+        if ward_abi::Level::parse(level.get_ref()).is_none() {
+            return Err(located(
+                &name,
+                &text,
+                Some(level.span()),
+                &format!(
+                    "`{}` (for `{pattern}`) is not a level: use advisory, soft-mandatory or hard-mandatory",
+                    level.get_ref()
+                ),
+            ));
+        }
+    }
+    for (pattern, severity) in &config.severities {
+        if ward_abi::Severity::parse(severity.get_ref()).is_none() {
+            return Err(located(
+                &name,
+                &text,
+                Some(severity.span()),
+                &format!(
+                    "`{}` (for `{pattern}`) is not a severity: use critical, high, medium, low or info",
+                    severity.get_ref()
+                ),
+            ));
+        }
+    }
     config.folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(config)
 }
@@ -202,6 +236,26 @@ impl Config {
     }
 
     /// The `[params]` table as parameter overrides.
+    /// The `[levels]` table (checked when read).
+    pub fn levels(&self) -> Vec<(String, ward_abi::Level)> {
+        self.levels
+            .iter()
+            .filter_map(|(pattern, level)| {
+                Some((pattern.clone(), ward_abi::Level::parse(level.get_ref())?))
+            })
+            .collect()
+    }
+
+    /// The `[severities]` table (checked when read).
+    pub fn severities(&self) -> Vec<(String, ward_abi::Severity)> {
+        self.severities
+            .iter()
+            .filter_map(|(pattern, severity)| {
+                Some((pattern.clone(), ward_abi::Severity::parse(severity.get_ref())?))
+            })
+            .collect()
+    }
+
     pub fn params(&self) -> Vec<(String, Value)> {
         self.params
             .iter()

@@ -383,21 +383,33 @@ pub enum SeverityArg {
     High,
     /// Critical only.
     Critical,
+    /// Every finding, advisory rules' included.
+    Advisory,
+    /// Findings of soft- and hard-mandatory rules, of any severity.
+    SoftMandatory,
+    /// Findings of hard-mandatory rules, of any severity.
+    HardMandatory,
     /// Never fail on findings.
     Never,
 }
 
 impl SeverityArg {
-    /// The lowest severity of a failing finding that makes the exit code 1,
-    /// or `None` for `never`.
-    pub fn threshold(self) -> Option<ward_abi::Severity> {
-        use ward_abi::Severity;
+    /// The lowest severity of a finding that makes the exit code 1, and
+    /// the lowest enforcement level of its rule, or `None` for `never`. A
+    /// severity counts the rules that are not advisory; a level counts
+    /// every severity.
+    pub fn threshold(self) -> Option<(ward_abi::Severity, ward_abi::Level)> {
+        use ward_abi::{Level, Severity};
+        let severity = |severity| Some((severity, Level::SoftMandatory));
         match self {
-            SeverityArg::Info => Some(Severity::Info),
-            SeverityArg::Low => Some(Severity::Low),
-            SeverityArg::Medium => Some(Severity::Medium),
-            SeverityArg::High => Some(Severity::High),
-            SeverityArg::Critical => Some(Severity::Critical),
+            SeverityArg::Info => severity(Severity::Info),
+            SeverityArg::Low => severity(Severity::Low),
+            SeverityArg::Medium => severity(Severity::Medium),
+            SeverityArg::High => severity(Severity::High),
+            SeverityArg::Critical => severity(Severity::Critical),
+            SeverityArg::Advisory => Some((Severity::Info, Level::Advisory)),
+            SeverityArg::SoftMandatory => Some((Severity::Info, Level::SoftMandatory)),
+            SeverityArg::HardMandatory => Some((Severity::Info, Level::HardMandatory)),
             SeverityArg::Never => None,
         }
     }
@@ -551,6 +563,8 @@ fn main() -> ExitCode {
                         rules: &pick(rules, &config.rules),
                         skip: &pick(skip_rules, &config.skip_rules),
                         controls: &pick(control, &config.controls),
+                        levels: &config.levels(),
+                        severities: &config.severities(),
                     },
                     exclude: &exclude,
                 },

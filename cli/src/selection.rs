@@ -29,7 +29,30 @@ pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), St
         rules,
         skip,
         controls,
+        levels,
+        severities,
     } = *selection;
+    for (table, patterns) in [
+        ("levels", levels.iter().map(|(p, _)| p).collect::<Vec<_>>()),
+        ("severities", severities.iter().map(|(p, _)| p).collect()),
+    ] {
+        if let Some(unmatched) = patterns
+            .iter()
+            .find(|pattern| !program.rules.iter().any(|rule| matches(pattern, &rule.info)))
+        {
+            return Err(format!(
+                "`{unmatched}` in the `[{table}]` table of the configuration matches no rule of the policies (see `ward rules`)"
+            ));
+        }
+    }
+    for rule in &mut program.rules {
+        if let Some(level) = most_specific(levels, &rule.info) {
+            rule.info.level = level;
+        }
+        if let Some(severity) = most_specific(severities, &rule.info) {
+            rule.info.severity = severity;
+        }
+    }
     for (flag, patterns, matches) in [
         ("--rules", rules, matches as fn(&str, &RuleInfo) -> bool),
         ("--skip-rules", skip, matches),
@@ -57,6 +80,22 @@ pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), St
     Ok(())
 }
 
+/// The value of the most specific pattern that selects a rule: its id or
+/// name beats a package, a longer package a shorter one, and any of them a
+/// glob.
+fn most_specific<T: Copy>(table: &[(String, T)], rule: &RuleInfo) -> Option<T> {
+    let qualified = format!("{}.{}", rule.package, rule.name);
+    table
+        .iter()
+        .filter(|(pattern, _)| matches(pattern, rule))
+        .max_by_key(|(pattern, _)| {
+            let exact = *pattern == rule.id || *pattern == rule.name || *pattern == qualified;
+            let glob = pattern.contains(['*', '?']);
+            (exact, !glob, pattern.len())
+        })
+        .map(|(_, value)| *value)
+}
+
 /// The patterns of `--rules`, `--skip-rules` and `--control`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Selection<'a> {
@@ -66,12 +105,20 @@ pub struct Selection<'a> {
     pub skip: &'a [String],
     /// `--control`.
     pub controls: &'a [String],
+    /// The configuration's `[levels]`: enforcement levels by rule pattern.
+    pub levels: &'a [(String, ward_abi::Level)],
+    /// The configuration's `[severities]`: severities by rule pattern.
+    pub severities: &'a [(String, ward_abi::Severity)],
 }
 
 impl Selection<'_> {
     /// Whether every rule runs.
     pub fn is_all(&self) -> bool {
-        self.rules.is_empty() && self.skip.is_empty() && self.controls.is_empty()
+        self.rules.is_empty()
+            && self.skip.is_empty()
+            && self.controls.is_empty()
+            && self.levels.is_empty()
+            && self.severities.is_empty()
     }
 }
 

@@ -4,11 +4,12 @@
 //! [`Run`] gathers the per-input [`Report`] every engine returns into one
 //! [`RunReport`]; the writers only present it.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
-use ward_abi::{Finding, Outcome, Report, RuleMeta, Severity};
+use ward_abi::{Finding, Level, Outcome, Report, RuleMeta, Severity};
 use ward_model::{Document, LoadError};
 
 use crate::suppressions::{StaleSuppression, Suppressed};
@@ -165,20 +166,58 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// Whether a failing finding (not an unknown one, not a suppressed one)
-    /// has at least the severity `threshold`: what `--fail-on` tests.
+    /// Whether a failing finding (not an unknown one) of a soft- or
+    /// hard-mandatory rule has at least the severity `threshold`: what
+    /// `--fail-on` tests. [`fails_at_level`](RunReport::fails_at_level)
+    /// with [`Level::SoftMandatory`].
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.findings
-            .iter()
-            .any(|finding| finding.outcome == Outcome::Fail && finding.severity >= threshold)
+        self.fails_at_level(threshold, Level::SoftMandatory)
+    }
+
+    /// Whether a failing finding has at least the severity `threshold` and
+    /// its rule at least the enforcement level `level`. Advisory rules'
+    /// findings count only for `level` advisory. A suppressed finding does
+    /// not count, unless its rule is hard-mandatory: no suppression or
+    /// baseline overrides those.
+    pub fn fails_at_level(&self, threshold: Severity, level: Level) -> bool {
+        let levels = self.levels();
+        let level_of = |rule: &str| levels.get(rule).copied().unwrap_or_default();
+        let counts = |finding: &Finding| {
+            finding.outcome == Outcome::Fail
+                && finding.severity >= threshold
+                && level_of(&finding.rule) >= level
+        };
+        self.findings.iter().any(counts)
+            || self.suppressed.iter().any(|suppressed| {
+                counts(&suppressed.finding) && level_of(&suppressed.finding.rule) == Level::HardMandatory
+            })
+    }
+
+    /// Whether an unknown outcome's finding (not a suppressed one) of a
+    /// rule that is not advisory has at least the severity `threshold`:
+    /// what `--fail-on-unknown` tests.
+    pub fn unknown_at(&self, threshold: Severity) -> bool {
+        self.unknown_at_level(threshold, Level::SoftMandatory)
     }
 
     /// Whether an unknown outcome's finding (not a suppressed one) has at
-    /// least the severity `threshold`: what `--fail-on-unknown` tests.
-    pub fn unknown_at(&self, threshold: Severity) -> bool {
-        self.findings
+    /// least the severity `threshold` and its rule at least the level
+    /// `level`.
+    pub fn unknown_at_level(&self, threshold: Severity, level: Level) -> bool {
+        let levels = self.levels();
+        self.findings.iter().any(|finding| {
+            finding.outcome == Outcome::Unknown
+                && finding.severity >= threshold
+                && levels.get(&*finding.rule).copied().unwrap_or_default() >= level
+        })
+    }
+
+    /// The enforcement level of each rule, by id.
+    pub fn levels(&self) -> HashMap<&str, Level> {
+        self.rules
             .iter()
-            .any(|finding| finding.outcome == Outcome::Unknown && finding.severity >= threshold)
+            .map(|rule| (rule.id.as_str(), rule.level))
+            .collect()
     }
 
     /// Whether something could not be judged: an input error, a rule

@@ -411,11 +411,11 @@ pub fn exit_code(run: &RunReport, thresholds: &Thresholds) -> u8 {
     let fails = thresholds
         .fail_on
         .threshold()
-        .is_some_and(|threshold| run.fails_at(threshold));
+        .is_some_and(|(severity, level)| run.fails_at_level(severity, level));
     let unknown = thresholds
         .fail_on_unknown
         .threshold()
-        .is_some_and(|threshold| run.unknown_at(threshold));
+        .is_some_and(|(severity, level)| run.unknown_at_level(severity, level));
     if fails || unknown {
         EXIT_FINDINGS
     } else {
