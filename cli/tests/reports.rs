@@ -196,7 +196,10 @@ fn load_failures_are_in_every_format() {
                 );
                 let summary = stdout.lines().last().expect("a summary");
                 assert!(summary.starts_with("1 input, 6 rules:"), "{summary}");
-                assert!(summary.ends_with("; 2 input errors"), "{summary}");
+                assert!(
+                    summary.ends_with("; 2 input errors; 1 resource no rule examined"),
+                    "{summary}"
+                );
                 // Nothing is said twice on standard error either.
                 assert!(!stderr.contains("error[input]"), "{stderr}");
             }
@@ -357,7 +360,9 @@ fn files_that_are_not_inputs_are_reported_not_judged() {
                     let word = if strict { "error" } else { "warning" };
                     let summary = stdout.lines().last().expect("a summary");
                     assert!(
-                        summary.ends_with("; 4 files are not recognised inputs"),
+                        summary.ends_with(
+                            "; 4 files are not recognised inputs; 1 resource no rule examined"
+                        ),
                         "{summary}"
                     );
                     stdout

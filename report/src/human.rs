@@ -12,7 +12,7 @@ use ward_syntax::snippet::{
 };
 use ward_syntax::{LineCol, LineIndex};
 
-use crate::{InputError, RunReport, Source, StaleSuppression};
+use crate::{InputError, RunReport, Source, StaleSuppression, Unexamined};
 
 /// The texts of a report's files, each prepared for snippets once when the
 /// report points into it.
@@ -103,6 +103,7 @@ pub fn render(
         }
     }
     out.push_str(&problems(report, original, color));
+    out.push_str(&unexamined_note(report));
     if verbose {
         for entry in &report.suppressed {
             let finding = &entry.finding;
@@ -131,7 +132,7 @@ pub fn render(
     }
     let summary = &report.summary;
     out.push_str(&format!(
-        "{} input{}, {} rule{}: {} failed, {} unknown, {} passed, {} skipped ({} finding{}{}){}\n",
+        "{} input{}, {} rule{}: {} failed, {} unknown, {} passed, {} skipped ({} finding{}{}){}{}\n",
         summary.inputs,
         plural(summary.inputs),
         summary.rules,
@@ -156,7 +157,16 @@ pub fn render(
         } else {
             String::new()
         },
-        not_judged(summary.input_errors, summary.not_inputs)
+        not_judged(summary.input_errors, summary.not_inputs),
+        if summary.unexamined > 0 {
+            format!(
+                "; {} resource{} no rule examined",
+                summary.unexamined,
+                plural(summary.unexamined)
+            )
+        } else {
+            String::new()
+        }
     ));
     out
 }
@@ -188,6 +198,54 @@ pub fn problems(report: &RunReport, texts: Option<&dyn SourceTexts>, color: bool
         out.push_str(&format!("warning: {}\n", stale_text(entry)));
     }
     out
+}
+
+/// The note on resources that no rule examined: for one input its list,
+/// for several the types most left alone.
+fn unexamined_note(report: &RunReport) -> String {
+    match report.unexamined.as_slice() {
+        [] => String::new(),
+        [entry] => format!("{}: note: {}\n", entry.file, unexamined_text(entry)),
+        entries => format!("note: {}\n", unexamined_overall(entries)),
+    }
+}
+
+/// What no rule examined over several inputs, in one line: the types most
+/// left alone (each input's own list is in the JSON and SARIF reports).
+fn unexamined_overall(entries: &[Unexamined]) -> String {
+    let mut types: HashMap<&str, usize> = HashMap::new();
+    for entry in entries {
+        for count in &entry.types {
+            *types.entry(count.resource_type.as_str()).or_default() += count.count;
+        }
+    }
+    let mut types: Vec<(&str, usize)> = types.into_iter().collect();
+    types.sort_by(|a, b| (b.1, a.0).cmp(&(a.1, b.0)));
+    let total: usize = types.iter().map(|(_, count)| count).sum();
+    const SHOWN: usize = 10;
+    let mut listed: Vec<String> = types
+        .iter()
+        .take(SHOWN)
+        .map(|(name, count)| format!("{name} ({count})"))
+        .collect();
+    if types.len() > SHOWN {
+        listed.push(format!("{} more types", types.len() - SHOWN));
+    }
+    format!(
+        "no rule examined {total} resources of {} inputs: {}",
+        entries.len(),
+        listed.join(", ")
+    )
+}
+
+/// What no rule examined in an input, in one line.
+pub fn unexamined_text(entry: &Unexamined) -> String {
+    let resources = if entry.resources == 1 {
+        "1 resource".to_string()
+    } else {
+        format!("{} resources", entry.resources)
+    };
+    format!("no rule examined {resources}: {}", entry.types_text())
 }
 
 /// What a stale suppression is, in one line.

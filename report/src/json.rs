@@ -17,7 +17,7 @@ use ward_abi::Finding;
 
 use crate::{
     InputError, NotAnInput, OutcomeEntry, RuleError, RunReport, StaleSuppression, Summary,
-    Suppressed,
+    Suppressed, Unexamined,
 };
 
 /// The document, serialised straight from the report.
@@ -28,6 +28,7 @@ struct Document<'a> {
     summary: &'a Summary,
     errors: Vec<Error<'a>>,
     not_inputs: &'a [NotAnInput],
+    unexamined: &'a [Unexamined],
     stale_suppressions: &'a [StaleSuppression],
     #[serde(skip_serializing_if = "Option::is_none")]
     outcomes: Option<&'a [OutcomeEntry]>,
@@ -55,6 +56,7 @@ pub fn render(report: &RunReport, verbose: bool) -> String {
         summary: &report.summary,
         errors,
         not_inputs: &report.not_inputs,
+        unexamined: &report.unexamined,
         stale_suppressions: &report.stale_suppressions,
         outcomes: verbose.then_some(report.outcomes.as_slice()),
     };

@@ -78,6 +78,7 @@ mod suppressions;
 
 pub use run::{
     InputError, NotAnInput, OutcomeEntry, PairOutcome, RuleError, Run, RunReport, Summary,
+    TypeCount, Unexamined,
 };
 pub use suppressions::{
     BaselineError, Justification, Source, StaleSuppression, Suppressed, Suppression, Suppressions,

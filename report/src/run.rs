@@ -88,6 +88,43 @@ pub struct Summary {
     pub input_errors: usize,
     /// Files that are not a recognised input (see [`NotAnInput`]).
     pub not_inputs: usize,
+    /// Resources of the judged inputs that no rule examined (see
+    /// [`Unexamined`]).
+    pub unexamined: usize,
+}
+
+/// The resources of one input that no rule examined: no rule selected
+/// them, so no outcome, not even a skip, says anything about them. "0
+/// findings" on such an input means nothing looked, not that all is well.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Unexamined {
+    /// The input file.
+    pub file: String,
+    /// How many of its resources no rule examined.
+    pub resources: usize,
+    /// How many of them of each type, most first, then by type.
+    pub types: Vec<TypeCount>,
+}
+
+/// A resource type and a count.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TypeCount {
+    /// The type, as the input writes it.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// How many.
+    pub count: usize,
+}
+
+impl Unexamined {
+    /// The types in one line: `aws_instance (3), aws_eip (1)`.
+    pub fn types_text(&self) -> String {
+        self.types
+            .iter()
+            .map(|entry| format!("{} ({})", entry.resource_type, entry.count))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A rule that could not finish on an input.
@@ -163,6 +200,9 @@ pub struct RunReport {
     pub strict: bool,
     /// Suppressions that suppress nothing, in the order given.
     pub stale_suppressions: Vec<StaleSuppression>,
+    /// Per judged input with resources that no rule examined, ordered by
+    /// file.
+    pub unexamined: Vec<Unexamined>,
 }
 
 impl RunReport {
@@ -246,6 +286,7 @@ impl RunReport {
         self.input_errors
             .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         self.not_inputs.sort_by(|a, b| a.file.cmp(&b.file));
+        self.unexamined.sort_by(|a, b| a.file.cmp(&b.file));
     }
 }
 
@@ -283,6 +324,36 @@ impl Run {
             .iter()
             .map(|resource| Arc::from(resource.id.as_str()))
             .collect();
+        let mut examined = vec![false; ids.len()];
+        for outcome in &report.outcomes {
+            if let Some(seen) = outcome.resource.and_then(|index| examined.get_mut(index)) {
+                *seen = true;
+            }
+        }
+        let mut types: HashMap<&str, usize> = HashMap::new();
+        for (resource, seen) in document.resources.iter().zip(&examined) {
+            if !seen {
+                *types.entry(resource.resource_type.as_str()).or_default() += 1;
+            }
+        }
+        if !types.is_empty() {
+            let mut types: Vec<TypeCount> = types
+                .into_iter()
+                .map(|(resource_type, count)| TypeCount {
+                    resource_type: resource_type.to_string(),
+                    count,
+                })
+                .collect();
+            types.sort_by(|a, b| {
+                (b.count, &a.resource_type).cmp(&(a.count, &b.resource_type))
+            });
+            let resources = types.iter().map(|entry| entry.count).sum();
+            run.unexamined.push(Unexamined {
+                file: document.file.clone(),
+                resources,
+                types,
+            });
+        }
         let no_resource: Arc<str> = Arc::from("");
         run.outcomes
             .extend(report.outcomes.into_iter().map(|outcome| {
@@ -331,6 +402,7 @@ impl Run {
         report.summary.errors = report.errors.len();
         report.summary.input_errors = report.input_errors.len();
         report.summary.not_inputs = report.not_inputs.len();
+        report.summary.unexamined = report.unexamined.iter().map(|entry| entry.resources).sum();
         report.sort();
         report
     }

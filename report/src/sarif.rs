@@ -147,6 +147,14 @@ pub fn render(report: &RunReport, paths: Option<&HashMap<String, String>>) -> St
             "descriptor": { "id": "not-an-input" },
         })
     });
+    let unexamined = report.unexamined.iter().map(|entry| {
+        json!({
+            "level": "note",
+            "message": { "text": crate::human::unexamined_text(entry) },
+            "locations": [file_location(artifact(&entry.file), 0, 0)],
+            "descriptor": { "id": "unexamined-resources" },
+        })
+    });
     let stale = report.stale_suppressions.iter().map(|entry| {
         let mut notification = json!({
             "level": "warning",
@@ -164,6 +172,7 @@ pub fn render(report: &RunReport, paths: Option<&HashMap<String, String>>) -> St
     let notifications: Vec<Value> = input_errors
         .chain(rule_errors)
         .chain(not_inputs)
+        .chain(unexamined)
         .chain(stale)
         .collect();
     let log = json!({

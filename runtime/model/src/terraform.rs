@@ -3,7 +3,10 @@
 //! Resources come from `planned_values` (the root module and every child
 //! module), or `values` for a state, falling back to `resource_changes` when
 //! a plan has neither. Attributes that `resource_changes[].change.after_unknown` marks
-//! as unknown become [`Value::Unknown`] ("known after apply"). Edges come
+//! as unknown become [`Value::Unknown`] ("known after apply"). A data
+//! source's type is `data.` followed by its Terraform type
+//! (`data.aws_iam_policy_document`), as its address writes it, so rules on
+//! managed resources do not judge it; references to it are edges as usual. Edges come
 //! from the `references` of the expressions in `configuration`, following
 //! module outputs and module input variables to the resources behind them.
 
@@ -115,6 +118,14 @@ fn resource_from(
 ) -> Option<Resource> {
     let address = item.get("address")?.as_str()?;
     let resource_type = item.get("type").and_then(Node::as_str).unwrap_or_default();
+    // A data source reads infrastructure that exists elsewhere: it is
+    // kept (resources refer to it) under the type `data.aws_...`, as its
+    // address writes it, so that rules on `aws_...` do not judge it.
+    let resource_type = if item.get("mode").and_then(Node::as_str) == Some("data") {
+        format!("data.{resource_type}")
+    } else {
+        resource_type.to_string()
+    };
     let mut props = match values {
         Some(node) if matches!(node.value, Value::Object(_)) => node.clone(),
         _ => Node::new(Value::Object(Vec::new()), item.pos),
@@ -135,7 +146,7 @@ fn resource_from(
     }
     Some(Resource {
         id: address.to_string(),
-        resource_type: resource_type.to_string(),
+        resource_type,
         props,
         tags,
         metadata: Node::new(Value::Object(metadata), item.pos),

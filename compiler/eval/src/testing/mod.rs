@@ -90,6 +90,11 @@ pub struct TestResult {
     pub explanation: String,
     /// The evaluation, when the input loaded.
     pub report: Option<Report>,
+    /// The format of the input (`cloudformation`, `terraform`, `config`,
+    /// `data`), when it loaded.
+    pub format: Option<String>,
+    /// The expectations as written, `(outcome, rule)`, in source order.
+    pub expects: Vec<(String, String)>,
 }
 
 /// Why no test could run.
@@ -154,6 +159,8 @@ pub fn run_tests(
                     failures: Vec::new(),
                     explanation: String::new(),
                     report: None,
+                    format: None,
+                    expects: Vec::new(),
                 };
                 results.push(error(result, test.span, problem.to_string()));
                 continue;
@@ -188,6 +195,17 @@ fn run_test(
         failures: Vec::new(),
         explanation: String::new(),
         report: None,
+        format: None,
+        expects: test
+            .body
+            .iter()
+            .filter_map(|stmt| match stmt {
+                TestStmt::Expect { outcome, rule, .. } => {
+                    Some((outcome.name.clone(), rule.name.clone()))
+                }
+                _ => None,
+            })
+            .collect(),
     };
     let input = test.body.iter().find_map(|stmt| match stmt {
         TestStmt::Input { value, .. } => Some(value),
@@ -210,6 +228,7 @@ fn run_test(
             );
         }
     };
+    result.format = Some(document.kind.format().to_string());
     let in_package = |rule: &Rule| rule.info.package == package;
     let report = evaluator.evaluate_rules(&document, limits, &in_package);
     let rules: Vec<RuleOutcomes<'_>> = program
