@@ -11,12 +11,20 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
     ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
     (
+        "std/aws/containers_runtime.ward",
+        include_str!("../aws/containers_runtime.ward"),
+    ),
+    (
         "std/aws/credentials.ward",
         include_str!("../aws/credentials.ward"),
     ),
     (
         "std/aws/database.ward",
         include_str!("../aws/database.ward"),
+    ),
+    (
+        "std/aws/detection.ward",
+        include_str!("../aws/detection.ward"),
     ),
     ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
     (
@@ -32,9 +40,14 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/logging.ward", include_str!("../aws/logging.ward")),
     ("std/aws/network.ward", include_str!("../aws/network.ward")),
     ("std/aws/rds.ward", include_str!("../aws/rds.ward")),
+    (
+        "std/aws/reliability.ward",
+        include_str!("../aws/reliability.ward"),
+    ),
     ("std/aws/s3.ward", include_str!("../aws/s3.ward")),
     ("std/aws/secrets.ward", include_str!("../aws/secrets.ward")),
     ("std/aws/storage.ward", include_str!("../aws/storage.ward")),
+    ("std/aws/tagging.ward", include_str!("../aws/tagging.ward")),
 ];
 
 #[cfg(test)]
