@@ -35,6 +35,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/s3.ward", include_str!("../aws/s3.ward")),
     ("std/aws/secrets.ward", include_str!("../aws/secrets.ward")),
     ("std/aws/storage.ward", include_str!("../aws/storage.ward")),
+    ("std/aws/vpc.ward", include_str!("../aws/vpc.ward")),
 ];
 
 #[cfg(test)]
