@@ -19,8 +19,14 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../aws/database.ward"),
     ),
     ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
-    ("std/aws/edge_api.ward", include_str!("../aws/edge_api.ward")),
-    ("std/aws/edge_cdn.ward", include_str!("../aws/edge_cdn.ward")),
+    (
+        "std/aws/edge_api.ward",
+        include_str!("../aws/edge_api.ward"),
+    ),
+    (
+        "std/aws/edge_cdn.ward",
+        include_str!("../aws/edge_cdn.ward"),
+    ),
     (
         "std/aws/encryption.ward",
         include_str!("../aws/encryption.ward"),
