@@ -28,6 +28,14 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
     (
+        "std/aws/edge_api.ward",
+        include_str!("../aws/edge_api.ward"),
+    ),
+    (
+        "std/aws/edge_cdn.ward",
+        include_str!("../aws/edge_cdn.ward"),
+    ),
+    (
         "std/aws/encryption.ward",
         include_str!("../aws/encryption.ward"),
     ),
@@ -48,6 +56,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/secrets.ward", include_str!("../aws/secrets.ward")),
     ("std/aws/storage.ward", include_str!("../aws/storage.ward")),
     ("std/aws/tagging.ward", include_str!("../aws/tagging.ward")),
+    ("std/aws/vpc.ward", include_str!("../aws/vpc.ward")),
 ];
 
 #[cfg(test)]
