@@ -22,6 +22,10 @@ pub const FILES: &[(&str, &str)] = &[
         "std/aws/database.ward",
         include_str!("../aws/database.ward"),
     ),
+    (
+        "std/aws/datastores.ward",
+        include_str!("../aws/datastores.ward"),
+    ),
     ("std/aws/edge.ward", include_str!("../aws/edge.ward")),
     (
         "std/aws/encryption.ward",
