@@ -8,6 +8,10 @@
 /// Every standard library file as (virtual path, text).
 pub const FILES: &[(&str, &str)] = &[
     ("std/aws/access.ward", include_str!("../aws/access.ward")),
+    (
+        "std/aws/analytics.ward",
+        include_str!("../aws/analytics.ward"),
+    ),
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
     ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
     (
@@ -21,6 +25,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "std/aws/database.ward",
         include_str!("../aws/database.ward"),
+    ),
+    (
+        "std/aws/datastores.ward",
+        include_str!("../aws/datastores.ward"),
     ),
     (
         "std/aws/detection.ward",
