@@ -11,6 +11,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
     ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
     (
+        "std/aws/containers.ward",
+        include_str!("../aws/containers.ward"),
+    ),
+    (
         "std/aws/credentials.ward",
         include_str!("../aws/credentials.ward"),
     ),
