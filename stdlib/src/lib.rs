@@ -34,6 +34,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/iam.ward", include_str!("../aws/iam.ward")),
     ("std/aws/keys.ward", include_str!("../aws/keys.ward")),
     ("std/aws/logging.ward", include_str!("../aws/logging.ward")),
+    (
+        "std/aws/messaging.ward",
+        include_str!("../aws/messaging.ward"),
+    ),
     ("std/aws/network.ward", include_str!("../aws/network.ward")),
     ("std/aws/rds.ward", include_str!("../aws/rds.ward")),
     ("std/aws/s3.ward", include_str!("../aws/s3.ward")),
