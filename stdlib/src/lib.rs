@@ -15,6 +15,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/common.ward", include_str!("../aws/common.ward")),
     ("std/aws/compute.ward", include_str!("../aws/compute.ward")),
     (
+        "std/aws/containers.ward",
+        include_str!("../aws/containers.ward"),
+    ),
+    (
         "std/aws/containers_runtime.ward",
         include_str!("../aws/containers_runtime.ward"),
     ),
@@ -54,6 +58,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/iam.ward", include_str!("../aws/iam.ward")),
     ("std/aws/keys.ward", include_str!("../aws/keys.ward")),
     ("std/aws/logging.ward", include_str!("../aws/logging.ward")),
+    (
+        "std/aws/messaging.ward",
+        include_str!("../aws/messaging.ward"),
+    ),
     ("std/aws/network.ward", include_str!("../aws/network.ward")),
     ("std/aws/rds.ward", include_str!("../aws/rds.ward")),
     (
