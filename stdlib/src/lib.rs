@@ -32,6 +32,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/aws/logging.ward", include_str!("../aws/logging.ward")),
     ("std/aws/network.ward", include_str!("../aws/network.ward")),
     ("std/aws/rds.ward", include_str!("../aws/rds.ward")),
+    (
+        "std/aws/resource_policies.ward",
+        include_str!("../aws/resource_policies.ward"),
+    ),
     ("std/aws/s3.ward", include_str!("../aws/s3.ward")),
     ("std/aws/secrets.ward", include_str!("../aws/secrets.ward")),
     ("std/aws/storage.ward", include_str!("../aws/storage.ward")),
