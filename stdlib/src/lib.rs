@@ -68,6 +68,10 @@ pub const FILES: &[(&str, &str)] = &[
         "std/aws/reliability.ward",
         include_str!("../aws/reliability.ward"),
     ),
+    (
+        "std/aws/resource_policies.ward",
+        include_str!("../aws/resource_policies.ward"),
+    ),
     ("std/aws/s3.ward", include_str!("../aws/s3.ward")),
     ("std/aws/secrets.ward", include_str!("../aws/secrets.ward")),
     ("std/aws/storage.ward", include_str!("../aws/storage.ward")),
