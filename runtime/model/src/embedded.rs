@@ -9,7 +9,10 @@
 //! `RedrivePolicy`...) holds a string that is a JSON object, the loader
 //! replaces the string by that object. Every value of the replacement is
 //! located at the string, since it has no place of its own in the file.
-//! A string that is not a JSON object is left as it is.
+//! AWS Config gives IAM documents URL-encoded (`%7B%22Version%22...`, in
+//! `policyVersionList[].document`, `assumeRolePolicyDocument` and the
+//! `policyDocument` of inline policy lists): those are decoded first. A
+//! string that is not a JSON object is left as it is.
 
 use crate::json;
 use crate::model::{Node, Value};
@@ -30,9 +33,15 @@ pub(crate) fn expand(node: &mut Node) {
                         Value::String(text) => {
                             // Cheapest test first: most strings are not
                             // objects, most keys not policies.
-                            if text.trim_start().starts_with('{')
+                            let start = text.trim_start();
+                            if start.starts_with('{')
                                 && is_policy_key(key)
                                 && let Some(document) = document_in(value)
+                            {
+                                *value = document;
+                            } else if starts_url_encoded_object(start)
+                                && (is_policy_key(key) || &**key == "document")
+                                && let Some(document) = url_encoded_document_in(value)
                             {
                                 *value = document;
                             }
@@ -48,13 +57,58 @@ pub(crate) fn expand(node: &mut Node) {
     }
 }
 
-/// Whether a property name says it holds a policy document.
+/// Whether a property name says it holds a policy document (or several:
+/// `AccessPolicies`).
 fn is_policy_key(key: &str) -> bool {
     key.len() <= 64
         && key
             .as_bytes()
-            .windows(6)
-            .any(|word| word.eq_ignore_ascii_case(b"policy"))
+            .windows(5)
+            .any(|word| word.eq_ignore_ascii_case(b"polic"))
+}
+
+/// Whether text is a URL-encoded JSON object (`%7B...`), as AWS Config
+/// gives IAM policy documents.
+fn starts_url_encoded_object(text: &str) -> bool {
+    text.get(..3).is_some_and(|start| start.eq_ignore_ascii_case("%7B"))
+}
+
+/// The JSON object that a URL-encoded string value holds, located at the
+/// string.
+fn url_encoded_document_in(value: &Node) -> Option<Node> {
+    let Value::String(text) = &value.value else {
+        return None;
+    };
+    if text.len() > MAX_TEXT {
+        return None;
+    }
+    let decoded = percent_decode(text)?;
+    let mut document = json::parse(&decoded).ok()?;
+    if !matches!(document.value, Value::Object(_)) {
+        return None;
+    }
+    relocate(&mut document, value.pos);
+    Some(document)
+}
+
+/// Decodes `%XX` escapes (RFC 3986, as IAM encodes documents; `+` stays
+/// itself); `None` for a malformed escape or bytes that are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'%' {
+            let high = (*bytes.get(at + 1)? as char).to_digit(16)?;
+            let low = (*bytes.get(at + 2)? as char).to_digit(16)?;
+            out.push(u8::try_from(high * 16 + low).ok()?);
+            at += 3;
+        } else {
+            out.push(byte);
+            at += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The JSON object that a string value holds, located at the string.
@@ -93,6 +147,35 @@ mod tests {
 
     fn parse(text: &str) -> Node {
         json::parse(text).expect("valid JSON")
+    }
+
+    #[test]
+    fn url_encoded_documents_of_config_items_become_documents() {
+        let mut node = parse(
+            r#"{"policyVersionList": [{"document": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D", "isDefaultVersion": true}],
+                "assumeRolePolicyDocument": "%7B%22Statement%22%3A%5B%5D%7D",
+                "description": "%7Bnot a policy key%7D",
+                "document": "%7Bbroken%ZZ"}"#,
+        );
+        expand(&mut node);
+        let action = node
+            .get("policyVersionList")
+            .and_then(|list| list.index(0))
+            .and_then(|version| version.get("document"))
+            .and_then(|document| document.get("Statement"))
+            .and_then(|statements| statements.index(0))
+            .and_then(|statement| statement.get("Action"))
+            .and_then(Node::as_str);
+        assert_eq!(action, Some("*"));
+        assert!(matches!(
+            node.get("assumeRolePolicyDocument").map(|n| &n.value),
+            Some(Value::Object(_))
+        ));
+        assert_eq!(
+            node.get("description").and_then(Node::as_str),
+            Some("%7Bnot a policy key%7D")
+        );
+        assert_eq!(node.get("document").and_then(Node::as_str), Some("%7Bbroken%ZZ"));
     }
 
     #[test]

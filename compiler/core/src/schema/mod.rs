@@ -61,9 +61,32 @@ pub fn is_checkable_type(text: &str) -> bool {
     well_formed && shape && segments.first() != Some(&"Custom")
 }
 
-/// Whether some resource type has this name, or, for a pattern ending in
-/// `*`, starts with its prefix.
+/// Resource types that AWS Config records under a name no CloudFormation
+/// resource has (Config otherwise uses the CloudFormation names). They have
+/// no schema, so properties on them are not checked.
+pub const CONFIG_ONLY_TYPES: &[&str] = &[
+    "AWS::ACM::Certificate",
+    "AWS::Config::ConformancePackCompliance",
+    "AWS::Config::ResourceCompliance",
+    "AWS::EC2::RegisteredHAInstance",
+    "AWS::S3::AccountPublicAccessBlock",
+    "AWS::SSM::AssociationCompliance",
+    "AWS::SSM::ManagedInstanceInventory",
+    "AWS::SSM::PatchCompliance",
+    "AWS::Shield::Protection",
+    "AWS::ShieldRegional::Protection",
+    "AWS::WAF::RateBasedRule",
+    "AWS::WAFRegional::RateBasedRule",
+    "AWS::XRay::EncryptionConfig",
+];
+
+/// Whether some resource type has this name (a CloudFormation type or one
+/// of [`CONFIG_ONLY_TYPES`]), or, for a pattern ending in `*`, starts with
+/// its prefix.
 pub fn knows_type(pattern: &str) -> bool {
+    if CONFIG_ONLY_TYPES.contains(&pattern) {
+        return true;
+    }
     let table = names();
     match pattern.strip_suffix('*') {
         Some(prefix) => {
