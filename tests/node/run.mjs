@@ -25,7 +25,7 @@ import { basename } from "node:path";
 const NONE = 0xffffffff;
 const OUTCOMES = ["pass", "fail", "skip", "unknown"];
 const META_MAGIC = [0x00, 0x77, 0x61, 0x72, 0x64, 0x6d, 0x65, 0x74]; // "\0wardmet"
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
 const MAX_FINDINGS = 1 << 20;
 
 function fail(message) {

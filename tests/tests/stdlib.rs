@@ -24,7 +24,9 @@ fn standard_library_tests_pass() {
 /// Every standard library rule states the formats it serves, a
 /// Well-Architected best practice and a description, and for every format
 /// it serves has a passing and a failing case: a test whose input is of
-/// that format expects `pass` of it, and one expects `fail`.
+/// that format expects `pass` of it, and one expects `fail`. (A rule may
+/// still run on a format it does not serve, to say *unknown* with the
+/// reason the format cannot show the setting.)
 #[test]
 fn every_rule_has_a_passing_and_a_failing_case_per_format() {
     let compiler = ward_tests::stdlib_compiler();

@@ -172,7 +172,7 @@ fn params_markdown(params: &[ParamMeta]) -> String {
     }
     let escape = |text: &str| text.replace('|', "\\|");
     let mut out =
-        String::from("\n| Parameter | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+        String::from("\n### Parameters\n\n| Parameter | Type | Default | Description |\n| --- | --- | --- | --- |\n");
     for param in params {
         out.push_str(&format!(
             "| `{}` | `{}` | `{}` | {} |\n",
@@ -185,25 +185,34 @@ fn params_markdown(params: &[ParamMeta]) -> String {
     out
 }
 
+/// A Markdown table per package, packages in name order.
 fn markdown(rules: &[RuleInfo]) -> String {
-    let mut out = String::from(
-        "| ID | Severity | Level | Formats | Rule | Controls | Checkov | Guard | Title |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-    );
+    let mut packages: Vec<&str> = rules.iter().map(|rule| rule.package.as_str()).collect();
+    packages.sort_unstable();
+    packages.dedup();
     let escape = |text: &str| text.replace('|', "\\|");
-    for rule in rules {
+    let mut out = String::new();
+    for (index, package) in packages.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
         out.push_str(&format!(
-            "| {} | {} | {} | {} | `{}.{}` | {} | {} | {} | {} |\n",
-            escape(&rule.id),
-            rule.severity.as_str(),
-            rule.level.as_str(),
-            short_formats(rule),
-            rule.package,
-            rule.name,
-            escape(&rule.controls.join(", ")),
-            escape(&rule.checkov.join(", ")),
-            escape(&rule.guard.join(", ")),
-            escape(&rule.title)
+            "### `{package}`\n\n| ID | Severity | Level | Formats | Rule | Controls | Checkov | Guard | Title |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
         ));
+        for rule in rules.iter().filter(|rule| rule.package == *package) {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | `{}` | {} | {} | {} | {} |\n",
+                escape(&rule.id),
+                rule.severity.as_str(),
+                rule.level.as_str(),
+                short_formats(rule),
+                rule.name,
+                escape(&rule.controls.join(", ")),
+                escape(&rule.checkov.join(", ")),
+                escape(&rule.guard.join(", ")),
+                escape(&rule.title)
+            ));
+        }
     }
     out
 }

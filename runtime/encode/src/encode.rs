@@ -1512,7 +1512,7 @@ Resources:
         let bytes = &encoded.bytes;
         assert_eq!(&bytes[0..4], b"WDIN");
         let field = |offset| header_field(bytes, offset).unwrap();
-        assert_eq!(field(HEADER_VERSION), 3);
+        assert_eq!(field(HEADER_VERSION), ward_abi::ABI_VERSION);
         assert_eq!(field(HEADER_TOTAL_LEN) as usize, bytes.len());
         assert_eq!(field(HEADER_FLAGS), 0);
         assert_eq!(field(HEADER_RESOURCE_COUNT), 2);

@@ -60,11 +60,14 @@ pub(crate) fn expand(node: &mut Node) {
 /// Whether a property name says it holds a policy document (or several:
 /// `AccessPolicies`).
 fn is_policy_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
     key.len() <= 64
-        && key
-            .as_bytes()
-            .windows(5)
-            .any(|word| word.eq_ignore_ascii_case(b"polic"))
+        && (bytes
+            .windows(6)
+            .any(|word| word.eq_ignore_ascii_case(b"policy"))
+            || bytes
+                .windows(8)
+                .any(|word| word.eq_ignore_ascii_case(b"policies")))
 }
 
 /// Whether text is a URL-encoded JSON object (`%7B...`), as AWS Config
@@ -230,6 +233,8 @@ mod tests {
             "PolicyDocument",
             "assume_role_policy",
             "policyText",
+            "AccessPolicies",
+            "access_policies",
         ] {
             assert!(is_policy_key(key), "{key}");
         }
