@@ -251,7 +251,10 @@ impl Config {
         self.severities
             .iter()
             .filter_map(|(pattern, severity)| {
-                Some((pattern.clone(), ward_abi::Severity::parse(severity.get_ref())?))
+                Some((
+                    pattern.clone(),
+                    ward_abi::Severity::parse(severity.get_ref())?,
+                ))
             })
             .collect()
     }

@@ -7,8 +7,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::ops::ControlFlow;
+
 use rayon::prelude::*;
-use ward_model::{Document, InputKind, LoadError, LoadOptions};
+use ward_model::{ConfigWindows, Document, InputKind, LoadError, LoadOptions, WINDOW_ITEMS};
 use ward_report::{Run, Suppressions};
 
 use crate::sources::{Exclude, display_name, gather_files_excluding};
@@ -33,6 +35,10 @@ pub struct Inputs {
     pub errors: Vec<LoadError>,
     /// Files read that are not inputs, with the reason.
     pub not_inputs: Vec<(String, String)>,
+    /// NDJSON files of AWS Config items (`.ndjson`, `.jsonl`), judged as
+    /// they are read, window by window ([`judge_streams`]), never held
+    /// whole: display name and path.
+    pub streams: Vec<(String, PathBuf)>,
 }
 
 impl Inputs {
@@ -253,7 +259,15 @@ pub fn load_inputs_excluding(
     if paths.iter().any(|path| path.as_path() == stdin) {
         files.insert(0, stdin.to_path_buf());
     }
-    if files.is_empty() && unreadable.is_empty() {
+    // NDJSON files of configuration items are read as they are judged.
+    let (streams, files): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|path| path.as_path() != stdin && is_config_stream(path));
+    let streams: Vec<(String, PathBuf)> = streams
+        .into_iter()
+        .map(|path| (display_name(&path), path))
+        .collect();
+    if files.is_empty() && streams.is_empty() && unreadable.is_empty() {
         return Err(
             "no input files found (looked for .json, .yaml, .yml, .template, .ndjson)".to_string(),
         );
@@ -300,6 +314,7 @@ pub fn load_inputs_excluding(
             })
             .collect(),
         not_inputs: Vec::new(),
+        streams,
     };
     for (name, text, result) in loaded {
         match (result, text) {
@@ -330,6 +345,89 @@ pub fn load_inputs_excluding(
         }
     }
     Ok(inputs)
+}
+
+/// Whether a file is NDJSON of AWS Config items to stream: its name ends
+/// in `.ndjson` or `.jsonl` and its first line that is not blank holds a
+/// configuration item.
+fn is_config_stream(path: &Path) -> bool {
+    let ndjson = path
+        .extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| ["ndjson", "jsonl"].contains(&ext.to_ascii_lowercase().as_str()));
+    if !ndjson {
+        return false;
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let first = ward_model::stream_config_items("", std::io::BufReader::new(file), |_| {
+        ControlFlow::Break(())
+    });
+    matches!(first, Ok(count) if count > 0)
+}
+
+/// Judges the streamed inputs ([`Inputs::streams`]) window by window (see
+/// [`ConfigWindows`]): `judge` evaluates a window and adds its report to
+/// the run ([`Run::add_part`]). Memory holds one window and the findings,
+/// whatever the size of the file. A line that is not JSON stops its file
+/// with a located input error; the windows before it keep their findings.
+pub fn judge_streams(
+    inputs: &Inputs,
+    bounds: &Bounds,
+    run: &mut Run,
+    mut judge: impl FnMut(Document, &mut Run),
+) {
+    for (name, path) in &inputs.streams {
+        if let Some(not_judged) = bounds.not_judged(name) {
+            run.add_error(not_judged);
+            continue;
+        }
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(error) => {
+                run.add_error(LoadError {
+                    file: name.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("cannot read: {error}"),
+                });
+                continue;
+            }
+        };
+        run.count_input();
+        let mut windows = ConfigWindows::new(name, WINDOW_ITEMS);
+        let mut stopped = None;
+        let read = ward_model::stream_config_items(
+            name,
+            std::io::BufReader::with_capacity(1 << 20, file),
+            |item| {
+                if let Some(window) = windows.push(item) {
+                    judge(window, run);
+                    crate::progress::tick();
+                    if let Some(not_judged) = bounds.not_judged(name) {
+                        stopped = Some(not_judged);
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            },
+        );
+        match (read, stopped) {
+            (_, Some(not_judged)) => run.add_error(not_judged),
+            (Err(error), None) => {
+                if let Some(window) = windows.finish() {
+                    judge(window, run);
+                }
+                run.add_error(error);
+            }
+            (Ok(_), None) => {
+                if let Some(window) = windows.finish() {
+                    judge(window, run);
+                }
+            }
+        }
+    }
 }
 
 /// Whether a file that failed to load is a text template (Helm, Go

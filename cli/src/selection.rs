@@ -36,10 +36,12 @@ pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), St
         ("levels", levels.iter().map(|(p, _)| p).collect::<Vec<_>>()),
         ("severities", severities.iter().map(|(p, _)| p).collect()),
     ] {
-        if let Some(unmatched) = patterns
-            .iter()
-            .find(|pattern| !program.rules.iter().any(|rule| matches(pattern, &rule.info)))
-        {
+        if let Some(unmatched) = patterns.iter().find(|pattern| {
+            !program
+                .rules
+                .iter()
+                .any(|rule| matches(pattern, &rule.info))
+        }) {
             return Err(format!(
                 "`{unmatched}` in the `[{table}]` table of the configuration matches no rule of the policies (see `ward rules`)"
             ));

@@ -87,6 +87,25 @@ impl Stdout {
     }
 }
 
+/// Writing bytes goes through [`Stdout::write`]'s rules: a reader gone
+/// away drops the rest quietly, another failure is kept for
+/// [`Stdout::finish`].
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if !self.closed
+            && self.failed.is_none()
+            && let Err(error) = self.lock.write_all(bytes)
+        {
+            self.fail(error);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Writes `text` to standard output as [`Stdout`] does.
 pub fn print(text: &str) -> Result<(), String> {
     let mut out = Stdout::new();

@@ -31,7 +31,12 @@ pub fn load_policy(engine: &Engine, wasm: &[u8], name: &str) -> Result<Policy, S
 /// report, with the inputs that could not be judged (those left when the
 /// run's deadline passes among them). The documents are handed to the
 /// runtime, not copied.
-pub fn evaluate(policy: &Policy, inputs: &mut Inputs, bounds: &Bounds) -> RunReport {
+pub fn evaluate(
+    policy: &Policy,
+    inputs: &mut Inputs,
+    bounds: &Bounds,
+    keep_passes: bool,
+) -> RunReport {
     let documents = std::mem::take(&mut inputs.documents);
     let evaluated: Vec<Result<(Input, Report), _>> = documents
         .into_par_iter()
@@ -47,6 +52,7 @@ pub fn evaluate(policy: &Policy, inputs: &mut Inputs, bounds: &Bounds) -> RunRep
         })
         .collect();
     let mut run = Run::new(policy.rules());
+    run.keep_passes(keep_passes);
     for evaluated in evaluated {
         match evaluated {
             Ok((input, report)) => {
@@ -58,6 +64,11 @@ pub fn evaluate(policy: &Policy, inputs: &mut Inputs, bounds: &Bounds) -> RunRep
             Err(not_judged) => run.add_error(not_judged),
         }
     }
+    crate::inputs::judge_streams(inputs, bounds, &mut run, |document, run| {
+        let input = Input::new(document);
+        let report = policy.evaluate(&input);
+        run.add_part(input.document(), report);
+    });
     inputs.add_unjudged(&mut run);
     run.finish()
 }

@@ -16,7 +16,11 @@ fn the_rules_page_lists_the_standard_library() {
         .current_dir(&root)
         .output()
         .expect("ward runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let listed = String::from_utf8(output.stdout).expect("UTF-8");
     let path = root.join("docs/rules.md");
     let page = std::fs::read_to_string(&path).expect("docs/rules.md");

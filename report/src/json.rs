@@ -11,6 +11,8 @@
 //! under `"stale_suppressions"`, `stale` being `no such rule` or `matches
 //! no finding`.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use ward_abi::Finding;
@@ -44,6 +46,18 @@ enum Error<'a> {
 
 /// Renders the report; `verbose` adds every outcome.
 pub fn render(report: &RunReport, verbose: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and the report serialises.
+    let _ = write(report, verbose, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] renders it.
+pub fn write(
+    report: &RunReport,
+    verbose: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let errors = report
         .input_errors
         .iter()
@@ -60,5 +74,8 @@ pub fn render(report: &RunReport, verbose: bool) -> String {
         stale_suppressions: &report.stale_suppressions,
         outcomes: verbose.then_some(report.outcomes.as_slice()),
     };
-    serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &document)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }

@@ -145,6 +145,25 @@ pub fn render_problems(report: &RunReport, options: &RenderOptions<'_>) -> Strin
     human::problems(report, options.sources, options.color)
 }
 
+/// Writes a report in one format to `out`, as [`render`] renders it: the
+/// JSON report is written as it is serialised, without the whole text in
+/// memory first (a report of millions of findings is gigabytes of text).
+///
+/// # Errors
+///
+/// The writer's.
+pub fn write_report(
+    report: &RunReport,
+    format: Format,
+    options: &RenderOptions<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, options.verbose, out),
+        _ => out.write_all(render(report, format, options).as_bytes()),
+    }
+}
+
 /// Writes the report in `format`, ending with a line break.
 pub fn render(report: &RunReport, format: Format, options: &RenderOptions<'_>) -> String {
     match format {

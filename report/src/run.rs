@@ -229,7 +229,8 @@ impl RunReport {
         };
         self.findings.iter().any(counts)
             || self.suppressed.iter().any(|suppressed| {
-                counts(&suppressed.finding) && level_of(&suppressed.finding.rule) == Level::HardMandatory
+                counts(&suppressed.finding)
+                    && level_of(&suppressed.finding.rule) == Level::HardMandatory
             })
     }
 
@@ -295,6 +296,9 @@ impl RunReport {
 #[derive(Clone, Debug)]
 pub struct Run {
     report: RunReport,
+    /// Whether passes and skips are kept as outcome entries (for
+    /// `--verbose` and JUnit), not only counted.
+    keep_passes: bool,
 }
 
 impl Run {
@@ -306,14 +310,38 @@ impl Run {
             ..RunReport::default()
         };
         report.summary.rules = rules.len();
-        Run { report }
+        Run {
+            report,
+            keep_passes: true,
+        }
+    }
+
+    /// Whether passes and skips are kept as [`OutcomeEntry`]s (the
+    /// default) or only counted: what `--verbose` and JUnit list, and what
+    /// a run of millions of resources need not hold.
+    pub fn keep_passes(&mut self, keep: bool) {
+        self.keep_passes = keep;
     }
 
     /// Adds the report of one input: `report` is what an engine returned on
     /// `document`, whose resources its outcomes name by index.
     pub fn add(&mut self, document: &Document, report: Report) {
+        self.report.summary.inputs += 1;
+        self.add_part(document, report);
+    }
+
+    /// Counts an input judged in parts ([`add_part`](Run::add_part)).
+    pub fn count_input(&mut self) {
+        self.report.summary.inputs += 1;
+    }
+
+    /// Adds the report of one part of an input judged in parts (a window of
+    /// a stream of AWS Config items): as [`add`](Run::add), but the input is
+    /// counted once, by [`count_input`](Run::count_input), and the
+    /// resources no rule examined are summed over its parts.
+    pub fn add_part(&mut self, document: &Document, report: Report) {
+        let keep_passes = self.keep_passes;
         let run = &mut self.report;
-        run.summary.inputs += 1;
         run.summary.pass += report.summary.pass;
         run.summary.fail += report.summary.fail;
         run.summary.skip += report.summary.skip;
@@ -337,27 +365,44 @@ impl Run {
             }
         }
         if !types.is_empty() {
-            let mut types: Vec<TypeCount> = types
-                .into_iter()
-                .map(|(resource_type, count)| TypeCount {
-                    resource_type: resource_type.to_string(),
-                    count,
-                })
-                .collect();
-            types.sort_by(|a, b| {
-                (b.count, &a.resource_type).cmp(&(a.count, &b.resource_type))
-            });
-            let resources = types.iter().map(|entry| entry.count).sum();
-            run.unexamined.push(Unexamined {
-                file: document.file.clone(),
-                resources,
-                types,
-            });
+            let entry = match run.unexamined.last_mut() {
+                Some(entry) if entry.file == document.file => entry,
+                _ => {
+                    run.unexamined.push(Unexamined {
+                        file: document.file.clone(),
+                        resources: 0,
+                        types: Vec::new(),
+                    });
+                    run.unexamined.last_mut().expect("just pushed")
+                }
+            };
+            for (resource_type, count) in types {
+                match entry
+                    .types
+                    .iter_mut()
+                    .find(|known| known.resource_type == resource_type)
+                {
+                    Some(known) => known.count += count,
+                    None => entry.types.push(TypeCount {
+                        resource_type: resource_type.to_string(),
+                        count,
+                    }),
+                }
+            }
+            entry
+                .types
+                .sort_by(|a, b| (b.count, &a.resource_type).cmp(&(a.count, &b.resource_type)));
+            entry.resources = entry.types.iter().map(|known| known.count).sum();
         }
         let no_resource: Arc<str> = Arc::from("");
-        run.outcomes
-            .extend(report.outcomes.into_iter().map(|outcome| {
-                OutcomeEntry {
+        run.outcomes.extend(
+            report
+                .outcomes
+                .into_iter()
+                .filter(|outcome| {
+                    keep_passes || matches!(outcome.outcome, Outcome::Fail | Outcome::Unknown)
+                })
+                .map(|outcome| OutcomeEntry {
                     rule: outcome.rule,
                     file: file.clone(),
                     resource: outcome
@@ -365,8 +410,8 @@ impl Run {
                         .and_then(|index| ids.get(index).cloned())
                         .unwrap_or_else(|| no_resource.clone()),
                     outcome: PairOutcome::Evaluated(outcome.outcome),
-                }
-            }));
+                }),
+        );
         run.errors
             .extend(report.errors.into_iter().map(|error| RuleError {
                 rule: error.rule,

@@ -41,7 +41,11 @@ fn every_rule_has_a_passing_and_a_failing_case_per_format() {
             if rule.formats.is_empty() {
                 problems.push(format!("{id}: no @formats"));
             }
-            if !rule.controls.iter().any(|control| control.starts_with("WA:")) {
+            if !rule
+                .controls
+                .iter()
+                .any(|control| control.starts_with("WA:"))
+            {
                 problems.push(format!("{id}: no Well-Architected control (WA:...)"));
             }
             if rule.description.trim().is_empty() {
@@ -67,6 +71,9 @@ fn every_rule_has_a_passing_and_a_failing_case_per_format() {
             }
         }
     }
-    assert!(rules >= 50, "expected the standard library's rules, found {rules}");
+    assert!(
+        rules >= 50,
+        "expected the standard library's rules, found {rules}"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

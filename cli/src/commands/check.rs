@@ -156,6 +156,13 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             .any(|output| output.file.is_none() && output.format == ReportFormat::Human);
     let progress = crate::progress::Progress::start(inputs.documents.len(), shown);
 
+    // Passes and skips are listed only by `--verbose` and JUnit; other
+    // reports count them, so a run of millions of resources holds only
+    // what failed or was unknown.
+    let keep_passes = verbose
+        || outputs
+            .iter()
+            .any(|output| output.format == ReportFormat::Junit);
     let mut run = match engine {
         EngineArg::Wasm => {
             let wasm = match ward_codegen::compile(&program) {
@@ -174,9 +181,11 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             if let Err(error) = policy.set_params(&overrides) {
                 return fail(&error.to_string());
             }
-            crate::wasm::evaluate(&policy, &mut inputs, &bounds)
+            crate::wasm::evaluate(&policy, &mut inputs, &bounds, keep_passes)
         }
-        EngineArg::Reference => reference_report(&program, &evaluator, &inputs, &bounds),
+        EngineArg::Reference => {
+            reference_report(&program, &evaluator, &inputs, &bounds, keep_passes)
+        }
     };
     drop(progress);
     run.strict = strict;
@@ -278,6 +287,7 @@ fn reference_report(
     evaluator: &Evaluator<'_>,
     inputs: &Inputs,
     bounds: &Bounds,
+    keep_passes: bool,
 ) -> RunReport {
     let limits = Limits::default();
     let reports: Vec<Result<Report, _>> = inputs
@@ -294,12 +304,17 @@ fn reference_report(
         .collect();
     let rules: Vec<_> = program.rules.iter().map(ward_codegen::rule_meta).collect();
     let mut run = Run::new(&rules);
+    run.keep_passes(keep_passes);
     for (document, report) in inputs.documents.iter().zip(reports) {
         match report {
             Ok(report) => run.add(document, report),
             Err(not_judged) => run.add_error(not_judged),
         }
     }
+    crate::inputs::judge_streams(inputs, bounds, &mut run, |document, run| {
+        let report = evaluator.evaluate(&document, &limits);
+        run.add_part(&document, report);
+    });
     inputs.add_unjudged(&mut run);
     run.finish()
 }
@@ -369,20 +384,28 @@ pub fn write_reports(
     for output in outputs {
         match &output.file {
             Some(file) => {
-                let text = ward_report::render(report.run, output.format.into(), &options);
-                std::fs::write(file, text)
-                    .map_err(|error| format!("{}: {error}", file.display()))?;
+                let written = std::fs::File::create(file).and_then(|created| {
+                    let mut out = std::io::BufWriter::new(created);
+                    ward_report::write_report(
+                        report.run,
+                        output.format.into(),
+                        &options,
+                        &mut out,
+                    )?;
+                    std::io::Write::flush(&mut out)
+                });
+                written.map_err(|error| format!("{}: {error}", file.display()))?;
             }
             None if quiet => {}
             None => {
                 let color =
                     crate::stdout::color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
                 let options = RenderOptions { color, ..options };
-                crate::stdout::print(&ward_report::render(
-                    report.run,
-                    output.format.into(),
-                    &options,
-                ))?;
+                let mut out = crate::stdout::Stdout::new();
+                // The writer records its own failures for `finish`.
+                let _ =
+                    ward_report::write_report(report.run, output.format.into(), &options, &mut out);
+                out.finish()?;
             }
         }
     }

@@ -44,7 +44,7 @@ pub fn run(
         Err(message) => return fail(&message),
     };
     let suppressions = inputs.suppressions();
-    let mut run = crate::wasm::evaluate(&policy, &mut inputs, &bounds);
+    let mut run = crate::wasm::evaluate(&policy, &mut inputs, &bounds, true);
     run.strict = thresholds.strict;
     let paths = crate::repository::repository_paths(report_files(&run));
     run.apply(&suppressions);

@@ -8,7 +8,12 @@ use ward_compiler::RuleInfo;
 use crate::sources::{fail, load_policies, report_diagnostics};
 use crate::{DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, RulesFormat};
 
-pub fn run(policies: &[PathBuf], format: RulesFormat, controls: &[String], formats: &[String]) -> u8 {
+pub fn run(
+    policies: &[PathBuf],
+    format: RulesFormat,
+    controls: &[String],
+    formats: &[String],
+) -> u8 {
     if let Some(unknown) = formats
         .iter()
         .find(|format| !ward_abi::layout::INPUT_FORMATS.contains(&format.as_str()))
@@ -83,7 +88,9 @@ fn short_formats(rule: &RuleInfo) -> String {
 }
 
 fn table(rules: &[RuleInfo]) -> String {
-    let headers = ["ID", "SEVERITY", "LEVEL", "FORMATS", "RULE", "CONTROLS", "TITLE"];
+    let headers = [
+        "ID", "SEVERITY", "LEVEL", "FORMATS", "RULE", "CONTROLS", "TITLE",
+    ];
     let rows: Vec<[String; 7]> = rules
         .iter()
         .map(|rule| {
@@ -171,8 +178,9 @@ fn params_markdown(params: &[ParamMeta]) -> String {
         return String::new();
     }
     let escape = |text: &str| text.replace('|', "\\|");
-    let mut out =
-        String::from("\n### Parameters\n\n| Parameter | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+    let mut out = String::from(
+        "\n### Parameters\n\n| Parameter | Type | Default | Description |\n| --- | --- | --- | --- |\n",
+    );
     for param in params {
         out.push_str(&format!(
             "| `{}` | `{}` | `{}` | {} |\n",

@@ -731,7 +731,10 @@ impl Checker<'_> {
                                         format!("`{word}` is not a level"),
                                     )
                                     .with_label_mut("unknown level")
-                                    .help = Some("use one of `advisory`, `soft_mandatory`, `hard_mandatory`".to_string());
+                                    .help = Some(
+                                        "use one of `advisory`, `soft_mandatory`, `hard_mandatory`"
+                                            .to_string(),
+                                    );
                                 }
                             }
                         } else if ward_abi::layout::INPUT_FORMATS.contains(&word.as_str()) {
@@ -747,7 +750,9 @@ impl Checker<'_> {
                             .with_label_mut("unknown format")
                             .help = Some(format!(
                                 "use {}",
-                                ward_abi::layout::INPUT_FORMATS.map(|f| format!("`{f}`")).join(", ")
+                                ward_abi::layout::INPUT_FORMATS
+                                    .map(|f| format!("`{f}`"))
+                                    .join(", ")
                             ));
                         }
                     }
@@ -817,8 +822,13 @@ impl Checker<'_> {
                     }
                 }
                 other => {
-                    let suggestion =
-                        did_you_mean(other, ["id", "severity", "controls", "title", "tags", "level", "formats", "checkov", "guard"]);
+                    let suggestion = did_you_mean(
+                        other,
+                        [
+                            "id", "severity", "controls", "title", "tags", "level", "formats",
+                            "checkov", "guard",
+                        ],
+                    );
                     let diagnostic = self
                         .error(
                             Code::UnknownAttribute,

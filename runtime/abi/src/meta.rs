@@ -595,9 +595,8 @@ impl BodyReader<'_> {
             });
         }
         let level_code = self.u8(&what)?;
-        let level = Level::from_code(level_code).ok_or_else(|| {
-            malformed(format!("rule `{id}` has level {level_code}, not 0 to 2"))
-        })?;
+        let level = Level::from_code(level_code)
+            .ok_or_else(|| malformed(format!("rule `{id}` has level {level_code}, not 0 to 2")))?;
         let formats = self.strs(&what)?;
         let checkov = self.strs(&what)?;
         let guard = self.strs(&what)?;

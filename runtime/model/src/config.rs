@@ -123,10 +123,84 @@ pub(crate) fn load(file: &str, root: Node) -> Document {
         let mut items = Vec::new();
         collect_items(&root, &mut items);
         let resources: Vec<Resource> = items.iter().map(|item| resource_from_item(item)).collect();
-        let edges = relationship_edges(&items, &resources);
+        let nodes: Vec<&Node> = items.iter().map(|item| item.as_ref()).collect();
+        let edges = relationship_edges(&nodes, resources.len());
         (resources, edges)
     };
     Document::new(file, InputKind::ConfigItems, resources, edges, root)
+}
+
+/// The most items a [`ConfigWindows`] window holds.
+pub const WINDOW_ITEMS: usize = 20_000;
+
+/// Groups the items that [`stream_config_items`] reads into windows, each
+/// judged as one document: the consecutive items of one account (an AWS
+/// Config snapshot holds one account; its global resources, such as IAM
+/// roles, say the region `global`), at most [`WINDOW_ITEMS`] of them. Relationships between the items of a window
+/// are edges, as [`crate::load`] makes them for a whole file; rules that
+/// join resources (a key looked up by ARN, a bucket's account-level public
+/// access block) see the other items of the window.
+pub struct ConfigWindows {
+    file: String,
+    items: Vec<Resource>,
+    scope: Option<String>,
+    limit: usize,
+}
+
+impl ConfigWindows {
+    /// Windows of the items of `file`, of at most `limit` items (at least
+    /// one).
+    pub fn new(file: &str, limit: usize) -> ConfigWindows {
+        ConfigWindows {
+            file: file.to_string(),
+            items: Vec::new(),
+            scope: None,
+            limit: limit.max(1),
+        }
+    }
+
+    /// Adds an item; returns the window it closes, if it closes one (the
+    /// item is of another account, or the window is full).
+    pub fn push(&mut self, item: Resource) -> Option<Document> {
+        let scope = text_field(&item.metadata, &["awsAccountId", "accountId"])
+            .unwrap_or_default()
+            .to_string();
+        let closed = if self.items.len() >= self.limit
+            || self.scope.as_ref().is_some_and(|current| *current != scope)
+        {
+            self.take()
+        } else {
+            None
+        };
+        self.scope = Some(scope);
+        self.items.push(item);
+        closed
+    }
+
+    /// The last window, when items are left.
+    pub fn finish(&mut self) -> Option<Document> {
+        self.take()
+    }
+
+    fn take(&mut self) -> Option<Document> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let resources = std::mem::take(&mut self.items);
+        let nodes: Vec<&Node> = resources
+            .iter()
+            .map(|resource| &resource.metadata)
+            .collect();
+        let edges = relationship_edges(&nodes, resources.len());
+        let root = Node::new(Value::Object(Vec::new()), Pos::new(1, 1));
+        Some(Document::new(
+            &self.file,
+            InputKind::ConfigItems,
+            resources,
+            edges,
+            root,
+        ))
+    }
 }
 
 fn text_field<'n>(item: &'n Node, keys: &[&str]) -> Option<&'n str> {
@@ -220,7 +294,9 @@ fn tags_of(tags: &Node) -> Node {
     }
 }
 
-fn relationship_edges(items: &[Cow<'_, Node>], resources: &[Resource]) -> Vec<Edge> {
+/// The edges of the relationships among items (or the `metadata` of the
+/// resources made from them, which keeps the ids and relationships).
+fn relationship_edges(items: &[&Node], resources: usize) -> Vec<Edge> {
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut by_type_and_id: HashMap<(&str, &str), usize> = HashMap::new();
     for (index, item) in items.iter().enumerate() {
@@ -261,7 +337,7 @@ fn relationship_edges(items: &[Cow<'_, Node>], resources: &[Resource]) -> Vec<Ed
             });
             if let Some(to) = target
                 && to != from
-                && to < resources.len()
+                && to < resources
             {
                 edges.push(Edge {
                     from,
@@ -340,7 +416,10 @@ pub fn stream_config_items<R: BufRead>(
         collect_items(&node, &mut items);
         for item in &items {
             count += 1;
-            if on_item(resource_from_item(item)).is_break() {
+            // As `crate::load` gives it: policy documents held as text read.
+            let mut resource = resource_from_item(item);
+            crate::embedded::expand(&mut resource.props);
+            if on_item(resource).is_break() {
                 return Ok(count);
             }
         }

@@ -73,7 +73,8 @@ fn is_policy_key(key: &str) -> bool {
 /// Whether text is a URL-encoded JSON object (`%7B...`), as AWS Config
 /// gives IAM policy documents.
 fn starts_url_encoded_object(text: &str) -> bool {
-    text.get(..3).is_some_and(|start| start.eq_ignore_ascii_case("%7B"))
+    text.get(..3)
+        .is_some_and(|start| start.eq_ignore_ascii_case("%7B"))
 }
 
 /// The JSON object that a URL-encoded string value holds, located at the
@@ -178,7 +179,10 @@ mod tests {
             node.get("description").and_then(Node::as_str),
             Some("%7Bnot a policy key%7D")
         );
-        assert_eq!(node.get("document").and_then(Node::as_str), Some("%7Bbroken%ZZ"));
+        assert_eq!(
+            node.get("document").and_then(Node::as_str),
+            Some("%7Bbroken%ZZ")
+        );
     }
 
     #[test]

@@ -118,7 +118,7 @@ mod terraform;
 mod text;
 mod yaml;
 
-pub use config::{MAX_LINE_BYTES, stream_config_items};
+pub use config::{ConfigWindows, MAX_LINE_BYTES, WINDOW_ITEMS, stream_config_items};
 pub use json::MAX_DEPTH;
 pub use model::{
     Assumption, Document, Edge, EdgeKind, InputKind, LoadError, LoadOptions, Node, Part,

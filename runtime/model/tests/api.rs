@@ -254,6 +254,58 @@ fn streaming_config_items() {
     assert_eq!((error.line, error.column), (2, 18));
 }
 
+/// A window of streamed items is the document `load` makes of the same
+/// lines: the same resources (policy text read as documents, URL-encoded
+/// or not) and the same relationship edges.
+#[test]
+fn windows_of_streamed_items_are_what_load_gives() {
+    let lines = [
+        r#"{"resourceType": "AWS::IAM::Role", "resourceId": "r1", "ARN": "arn:aws:iam::111111111111:role/r1", "awsAccountId": "111111111111", "configuration": {"assumeRolePolicyDocument": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%7D%5D%7D"}}"#,
+        r#"{"resourceType": "AWS::EC2::Volume", "resourceId": "vol-1", "awsAccountId": "111111111111", "configuration": {"encrypted": true}, "relationships": [{"resourceType": "AWS::EC2::Instance", "resourceId": "i-1"}]}"#,
+        r#"{"resourceType": "AWS::EC2::Instance", "resourceId": "i-1", "awsAccountId": "111111111111", "configuration": {}}"#,
+        r#"{"resourceType": "AWS::S3::Bucket", "resourceId": "b", "awsAccountId": "222222222222", "configuration": {"policy": "{\"Statement\": []}"}}"#,
+    ];
+    let text = lines.join(
+        "
+",
+    ) + "
+";
+    let mut windows = ward_model::ConfigWindows::new("items.ndjson", 100);
+    let mut documents = Vec::new();
+    stream_config_items("items.ndjson", Cursor::new(text.as_bytes()), |item| {
+        documents.extend(windows.push(item));
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    documents.extend(windows.finish());
+    // One window per account.
+    assert_eq!(documents.len(), 2);
+    let first = load(
+        "items.ndjson",
+        (lines[..3].join(
+            "
+",
+        ) + "
+")
+        .as_bytes(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(documents[0].resources, first.resources);
+    assert_eq!(documents[0].edges, first.edges);
+    assert_eq!(documents[0].edges.len(), 1);
+    let trust = &documents[0].resources[0].props;
+    assert!(
+        trust
+            .get("assumeRolePolicyDocument")
+            .and_then(|document| document.get("Statement"))
+            .is_some(),
+        "{trust:?}"
+    );
+    assert_eq!(documents[1].resources.len(), 1);
+    assert_eq!(documents[1].resources[0].pos.line, 4);
+}
+
 #[test]
 fn parameter_files_feed_the_loader() {
     let parameters = parse_parameters_file(
