@@ -478,6 +478,20 @@ fn stdlib_agrees_with_checkov_on_its_test_templates() {
                 "{} maps to `{rule}`, which the standard library does not define",
                 mapping.check
             );
+            // What `ward rules` tells a team that migrates is what is
+            // measured here.
+            let info = &program
+                .rules
+                .iter()
+                .find(|candidate| candidate.info.id == *rule)
+                .expect("defined")
+                .info;
+            assert!(
+                info.checkov.iter().any(|check| check == mapping.check),
+                "`{rule}` is compared with {} but its `@checkov` says {:?}",
+                mapping.check,
+                info.checkov
+            );
         }
         let entry = expected
             .get(mapping.check)

@@ -82,8 +82,30 @@ const KEY: &[&str] = &["AWS::KMS::Key"];
 const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
 const SECRET: &[&str] = &["AWS::SecretsManager::Secret"];
 
+const ALB: &[&str] = &["AWS::ElasticLoadBalancingV2::LoadBalancer"];
+const CLASSIC_ELB: &[&str] = &["AWS::ElasticLoadBalancing::LoadBalancer"];
+const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
+
 /// Guard registry rule to Ward rule ids.
 const MAPPINGS: &[Mapping] = &[
+    map("ALB_HTTP_DROP_INVALID_HEADER_ENABLED", &["WARD-ELB-006"], ALB),
+    map(
+        "API_GW_EXECUTION_LOGGING_ENABLED",
+        &["WARD-APIGW-005"],
+        &["AWS::ApiGateway::Stage"],
+    ),
+    map("CLOUDFRONT_DEFAULT_ROOT_OBJECT_CONFIGURED", &["WARD-CF-007"], DISTRIBUTION),
+    map("CLOUDFRONT_ORIGIN_ACCESS_IDENTITY_ENABLED", &["WARD-CF-006"], DISTRIBUTION),
+    map("CLOUDTRAIL_S3_DATAEVENTS_ENABLED", &["WARD-CT-003"], TRAIL),
+    map("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED", &["WARD-CT-002"], TRAIL),
+    map("CLOUD_TRAIL_ENABLED", &["WARD-CT-001"], TRAIL),
+    map("EBS_OPTIMIZED_INSTANCE", &["WARD-EC2-005"], INSTANCE),
+    map("EC2_INSTANCE_DETAILED_MONITORING_ENABLED", &["WARD-EC2-004"], INSTANCE),
+    map("EC2_INSTANCE_PROFILE_ATTACHED", &["WARD-EC2-007"], INSTANCE),
+    map("ELB_CROSS_ZONE_LOAD_BALANCING_ENABLED", &["WARD-ELB-008"], CLASSIC_ELB),
+    map("ELB_DELETION_PROTECTION_ENABLED", &["WARD-ELB-005"], ALB),
+    map("ELB_TLS_HTTPS_LISTENERS_ONLY", &["WARD-ELB-007"], CLASSIC_ELB),
+    map("LAMBDA_CONCURRENCY_CHECK", &["WARD-LAMBDA-005"], FUNCTION),
     map(
         "API_GWV2_ACCESS_LOGS_ENABLED",
         &["WARD-APIGW-001"],
