@@ -20,7 +20,8 @@
 //! `Fn::GetAtt`, `Fn::Sub` and `DependsOn` between resources (edges for
 //! `refs` and `referrers`), tags, and parameters without defaults and an
 //! undecidable condition (unknown values), whose declarations `parameter`
-//! and details `unknown_detail` read.
+//! and details `unknown_detail` read; a resource's `format` and unknown
+//! values made by `unknown(reason)`.
 //!
 //! Policies and templates are built from streams of choices that proptest
 //! generates and shrinks. Choice 0 is always the simplest option and a
@@ -335,7 +336,15 @@ impl PolicyGen<'_> {
             },
             6 => self
                 .c
-                .pick(&["r.metadata.DependsOn", "r.props", "r.tags", "r.metadata"])
+                .pick(&[
+                    "r.metadata.DependsOn",
+                    "r.props",
+                    "r.tags",
+                    "r.metadata",
+                    "r.format",
+                    "unknown(\"not recorded\")",
+                    "unknown(r.props.Text)",
+                ])
                 .to_string(),
             _ => match self.var_of(scope, &[Sort::Any]) {
                 Some(var) => var,
