@@ -272,18 +272,21 @@ impl RunReport {
 
     /// Sorts findings and outcomes into their stable order.
     fn sort(&mut self) {
-        self.findings.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.rule, &a.resource, &a.message).cmp(&(
-                &b.file,
-                b.line,
-                b.column,
-                &b.rule,
-                &b.resource,
-                &b.message,
-            ))
+        // Unstable sorts, which need no buffer beside millions of findings:
+        // the findings' key takes every field a report shows, so only
+        // findings that are the same in every way can trade places; the
+        // order in which the engines hand over equal outcomes is fixed.
+        self.findings.sort_unstable_by(|a, b| {
+            (
+                &a.file, a.line, a.column, &a.rule, &a.resource, &a.message, &a.path, a.outcome,
+            )
+                .cmp(&(
+                    &b.file, b.line, b.column, &b.rule, &b.resource, &b.message, &b.path, b.outcome,
+                ))
         });
-        self.outcomes
-            .sort_by(|a, b| (&a.file, &a.rule, &a.resource).cmp(&(&b.file, &b.rule, &b.resource)));
+        self.outcomes.sort_unstable_by(|a, b| {
+            (&a.file, &a.rule, &a.resource).cmp(&(&b.file, &b.rule, &b.resource))
+        });
         self.input_errors
             .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         self.not_inputs.sort_by(|a, b| a.file.cmp(&b.file));
@@ -347,11 +350,22 @@ impl Run {
         run.summary.skip += report.summary.skip;
         run.summary.unknown += report.summary.unknown;
         let file: Arc<str> = Arc::from(document.file.as_str());
+        // The outcomes name their resource with the string its findings
+        // hold, so a run of millions of resources holds each id once.
+        let named: HashMap<&str, &Arc<str>> = report
+            .findings
+            .iter()
+            .map(|finding| (&*finding.resource, &finding.resource))
+            .collect();
         let ids: Vec<Arc<str>> = document
             .resources
             .iter()
-            .map(|resource| Arc::from(resource.id.as_str()))
+            .map(|resource| match named.get(resource.id.as_str()) {
+                Some(shared) => Arc::clone(shared),
+                None => Arc::from(resource.id.as_str()),
+            })
             .collect();
+        drop(named);
         let mut examined = vec![false; ids.len()];
         for outcome in &report.outcomes {
             if let Some(seen) = outcome.resource.and_then(|index| examined.get_mut(index)) {

@@ -408,6 +408,10 @@ impl RunReport {
     /// suppression that covers no finding joins
     /// [`stale_suppressions`](RunReport::stale_suppressions).
     pub fn apply(&mut self, suppressions: &Suppressions) {
+        // Nothing to move: a run of millions of findings is not copied.
+        if suppressions.is_empty() {
+            return;
+        }
         self.stale_suppressions.extend(stale(self, suppressions));
         apply(self, suppressions);
     }

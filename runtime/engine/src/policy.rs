@@ -744,6 +744,8 @@ fn locate(
         (Some(info), _) => {
             let mut path = String::with_capacity(64);
             encoded.write_path(document, record.node, &mut path);
+            // Findings are many; the path is kept at its length.
+            path.shrink_to_fit();
             (info.pos, path)
         }
         (None, Some(resource)) => (
