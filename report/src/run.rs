@@ -278,10 +278,24 @@ impl RunReport {
         // order in which the engines hand over equal outcomes is fixed.
         self.findings.sort_unstable_by(|a, b| {
             (
-                &a.file, a.line, a.column, &a.rule, &a.resource, &a.message, &a.path, a.outcome,
+                &a.file,
+                a.line,
+                a.column,
+                &a.rule,
+                &a.resource,
+                &a.message,
+                &a.path,
+                a.outcome,
             )
                 .cmp(&(
-                    &b.file, b.line, b.column, &b.rule, &b.resource, &b.message, &b.path, b.outcome,
+                    &b.file,
+                    b.line,
+                    b.column,
+                    &b.rule,
+                    &b.resource,
+                    &b.message,
+                    &b.path,
+                    b.outcome,
                 ))
         });
         self.outcomes.sort_unstable_by(|a, b| {
