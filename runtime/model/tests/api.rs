@@ -306,6 +306,67 @@ fn windows_of_streamed_items_are_what_load_gives() {
     assert_eq!(documents[1].resources[0].pos.line, 4);
 }
 
+/// A SAM template's `Globals` give its serverless resources the
+/// properties they do not set, located in `Globals`.
+#[test]
+fn sam_globals_give_serverless_resources_their_defaults() {
+    let template = "Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Layers: [base]
+    Environment:
+      Variables:
+        STAGE: prod
+        TABLE: global
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Layers: [own]
+      Environment:
+        Variables:
+          TABLE: own
+  Bare:
+    Type: AWS::Serverless::Function
+  Bucket:
+    Type: AWS::S3::Bucket
+";
+    let document = load("sam.yaml", template.as_bytes(), &Default::default()).unwrap();
+    let props = |id: &str| {
+        &document
+            .resources
+            .iter()
+            .find(|resource| resource.id == id)
+            .expect("the resource")
+            .props
+    };
+    let function = props("Fn");
+    let runtime = function.get("Runtime").expect("from Globals");
+    assert_eq!(runtime.as_str(), Some("python3.12"));
+    assert_eq!(runtime.pos.line, 4, "located in Globals");
+    let variables = function
+        .get("Environment")
+        .and_then(|environment| environment.get("Variables"))
+        .expect("merged");
+    assert_eq!(variables.get("TABLE").and_then(Node::as_str), Some("own"));
+    assert_eq!(variables.get("STAGE").and_then(Node::as_str), Some("prod"));
+    let layers: Vec<&str> = function
+        .get("Layers")
+        .and_then(Node::as_list)
+        .expect("layers")
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
+    assert_eq!(layers, ["base", "own"]);
+    assert_eq!(
+        props("Bare").get("Runtime").and_then(Node::as_str),
+        Some("python3.12")
+    );
+    assert!(props("Bucket").get("Runtime").is_none());
+}
+
 #[test]
 fn parameter_files_feed_the_loader() {
     let parameters = parse_parameters_file(

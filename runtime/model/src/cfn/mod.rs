@@ -115,7 +115,10 @@ pub(crate) fn load(file: &str, root: Node, options: &LoadOptions) -> Result<Docu
     // can leave choices open keeps a parsed copy, to resolve its variants
     // from, until they are made.
     let mut root = root;
-    let resources = take_resources(&mut root);
+    let mut resources = take_resources(&mut root);
+    if let (Some(globals), Some(resources)) = (root.get("Globals"), resources.as_mut()) {
+        apply_sam_globals(globals, resources);
+    }
     let may_vary = root.get("Conditions").is_some() || root.get("Mappings").is_some();
     let kept = if may_vary { resources.clone() } else { None };
     let root = Arc::new(root);
@@ -181,6 +184,71 @@ fn resolve_under(
         Arc::clone(root),
     );
     Ok((document, open))
+}
+
+/// The section of a SAM template's `Globals` that gives defaults to a
+/// resource type.
+fn globals_section(resource_type: &str) -> Option<&'static str> {
+    match resource_type {
+        "AWS::Serverless::Function" => Some("Function"),
+        "AWS::Serverless::Api" => Some("Api"),
+        "AWS::Serverless::HttpApi" => Some("HttpApi"),
+        "AWS::Serverless::SimpleTable" => Some("SimpleTable"),
+        "AWS::Serverless::LayerVersion" => Some("LayerVersion"),
+        _ => None,
+    }
+}
+
+/// Gives the serverless resources of a SAM template the properties of its
+/// `Globals`, as the SAM transform does before deployment: a property the
+/// resource does not set is taken from `Globals` (located there), maps
+/// are merged key by key with the resource's own values first, and lists
+/// are the `Globals` items followed by the resource's.
+fn apply_sam_globals(globals: &Node, resources: &mut Node) {
+    let Value::Object(entries) = &mut resources.value else {
+        return;
+    };
+    for (_, resource) in entries.iter_mut() {
+        let Some(section) = resource
+            .get("Type")
+            .and_then(Node::as_str)
+            .and_then(globals_section)
+            .and_then(|section| globals.get(section))
+        else {
+            continue;
+        };
+        if !matches!(section.value, Value::Object(_)) {
+            continue;
+        }
+        let Value::Object(fields) = &mut resource.value else {
+            continue;
+        };
+        match fields.iter_mut().find(|(key, _)| &**key == "Properties") {
+            Some((_, properties)) => merge_global(properties, section),
+            None => fields.push((Arc::from("Properties"), section.clone())),
+        }
+    }
+}
+
+/// Merges a `Globals` value into a resource's value (see
+/// [`apply_sam_globals`]).
+fn merge_global(own: &mut Node, global: &Node) {
+    match (&mut own.value, &global.value) {
+        (Value::Object(fields), Value::Object(defaults)) => {
+            for (key, default) in defaults {
+                match fields.iter_mut().find(|(own_key, _)| own_key == key) {
+                    Some((_, value)) => merge_global(value, default),
+                    None => fields.push((key.clone(), default.clone())),
+                }
+            }
+        }
+        (Value::List(items), Value::List(defaults)) => {
+            let mut merged = defaults.clone();
+            merged.append(items);
+            *items = merged;
+        }
+        _ => {}
+    }
 }
 
 /// Takes the `Resources` section out of a parsed template.
