@@ -194,6 +194,142 @@ const CASES: &[Case] = &[
             "arn:aws:lambda:eu-west-1:111111111111:function:fn",
         ),
     },
+    Case {
+        name: "a DynamoDB table without point-in-time recovery, on the key AWS owns",
+        cloudformation: (
+            r#"{"Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
+                "BillingMode": "PAY_PER_REQUEST", "DeletionProtectionEnabled": false,
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}}}}"#,
+            "Table",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_dynamodb_table.table", "mode": "managed", "type": "aws_dynamodb_table",
+                 "name": "table", "values": {"name": "table", "billing_mode": "PAY_PER_REQUEST",
+                   "hash_key": "id", "attribute": [{"name": "id", "type": "S"}],
+                   "deletion_protection_enabled": false,
+                   "point_in_time_recovery": [{"enabled": false}],
+                   "server_side_encryption": []}}]}}}"#,
+            "aws_dynamodb_table.table",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::DynamoDB::Table", "resourceId": "table",
+                "ARN": "arn:aws:dynamodb:eu-west-1:111111111111:table/table",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"tableName": "table", "tableStatus": "ACTIVE",
+                  "deletionProtectionEnabled": false,
+                  "billingModeSummary": {"billingMode": "PAY_PER_REQUEST"}},
+                "supplementaryConfiguration": {"ContinuousBackupsDescription": {
+                  "continuousBackupsStatus": "ENABLED",
+                  "pointInTimeRecoveryDescription": {"pointInTimeRecoveryStatus": "DISABLED"}}}}"#,
+            "arn:aws:dynamodb:eu-west-1:111111111111:table/table",
+        ),
+    },
+    Case {
+        name: "an ECR repository with mutable tags and no scanning",
+        cloudformation: (
+            r#"{"Resources": {"Repo": {"Type": "AWS::ECR::Repository", "Properties": {
+                "RepositoryName": "repo", "ImageTagMutability": "MUTABLE",
+                "ImageScanningConfiguration": {"ScanOnPush": false}}}}}"#,
+            "Repo",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_ecr_repository.repo", "mode": "managed", "type": "aws_ecr_repository",
+                 "name": "repo", "values": {"name": "repo", "image_tag_mutability": "MUTABLE",
+                   "image_scanning_configuration": [{"scan_on_push": false}],
+                   "encryption_configuration": []}}]}}}"#,
+            "aws_ecr_repository.repo",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::ECR::Repository", "resourceId": "repo",
+                "ARN": "arn:aws:ecr:eu-west-1:111111111111:repository/repo",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"RepositoryName": "repo", "ImageTagMutability": "MUTABLE",
+                  "ImageScanningConfiguration": {"ScanOnPush": false},
+                  "EncryptionConfiguration": {"EncryptionType": "AES256"}}}"#,
+            "arn:aws:ecr:eu-west-1:111111111111:repository/repo",
+        ),
+    },
+    Case {
+        name: "an EC2 instance with IMDSv1 and a public address",
+        cloudformation: (
+            r#"{"Resources": {"Vm": {"Type": "AWS::EC2::Instance", "Properties": {
+                "ImageId": "ami-12345678", "InstanceType": "t3.micro", "Monitoring": false,
+                "EbsOptimized": true,
+                "NetworkInterfaces": [{"DeviceIndex": "0", "AssociatePublicIpAddress": true,
+                  "SubnetId": "subnet-1"}]}}}}"#,
+            "Vm",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_instance.vm", "mode": "managed", "type": "aws_instance", "name": "vm",
+                 "values": {"ami": "ami-12345678", "instance_type": "t3.micro", "monitoring": false,
+                   "ebs_optimized": true, "associate_public_ip_address": true,
+                   "metadata_options": [{"http_tokens": "optional", "http_endpoint": "enabled"}]}}]}}}"#,
+            "aws_instance.vm",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::EC2::Instance", "resourceId": "i-1",
+                "ARN": "arn:aws:ec2:eu-west-1:111111111111:instance/i-1",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"instanceId": "i-1", "imageId": "ami-12345678",
+                  "instanceType": "t3.micro", "monitoring": {"state": "disabled"},
+                  "ebsOptimized": true, "publicIpAddress": "203.0.113.10",
+                  "metadataOptions": {"httpTokens": "optional", "httpEndpoint": "enabled"}}}"#,
+            "arn:aws:ec2:eu-west-1:111111111111:instance/i-1",
+        ),
+    },
+    Case {
+        name: "an SNS topic without a key",
+        cloudformation: (
+            r#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "topic"}}}}"#,
+            "Topic",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_sns_topic.topic", "mode": "managed", "type": "aws_sns_topic", "name": "topic",
+                 "values": {"name": "topic", "kms_master_key_id": null}}]}}}"#,
+            "aws_sns_topic.topic",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::SNS::Topic", "resourceId": "topic",
+                "ARN": "arn:aws:sns:eu-west-1:111111111111:topic",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"TopicArn": "arn:aws:sns:eu-west-1:111111111111:topic"}}"#,
+            "arn:aws:sns:eu-west-1:111111111111:topic",
+        ),
+    },
+    Case {
+        name: "a role another account may assume without an external id",
+        cloudformation: (
+            r#"{"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                  "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "sts:AssumeRole"}]}}}}}"#,
+            "Role",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_iam_role.role", "mode": "managed", "type": "aws_iam_role", "name": "role",
+                 "values": {"name": "role", "inline_policy": [], "managed_policy_arns": [],
+                   "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::222222222222:root\"},\"Action\":\"sts:AssumeRole\"}]}"}}]}}}"#,
+            "aws_iam_role.role",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::IAM::Role", "resourceId": "AROA1", "resourceName": "role",
+                "ARN": "arn:aws:iam::111111111111:role/role", "awsAccountId": "111111111111",
+                "awsRegion": "global",
+                "configuration": {"roleName": "role", "rolePolicyList": [], "attachedManagedPolicies": [],
+                  "assumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A222222222222%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D"}}"#,
+            "arn:aws:iam::111111111111:role/role",
+        ),
+    },
 ];
 
 /// The outcome of every rule on the resource `id` of an input.
