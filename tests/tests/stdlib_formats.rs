@@ -330,6 +330,82 @@ const CASES: &[Case] = &[
             "arn:aws:iam::111111111111:role/role",
         ),
     },
+    Case {
+        name: "a log group kept 30 days, without a key",
+        cloudformation: (
+            r#"{"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {
+                "LogGroupName": "app", "RetentionInDays": 30}}}}"#,
+            "Logs",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_cloudwatch_log_group.logs", "mode": "managed",
+                 "type": "aws_cloudwatch_log_group", "name": "logs",
+                 "values": {"name": "app", "retention_in_days": 30, "kms_key_id": null}}]}}}"#,
+            "aws_cloudwatch_log_group.logs",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::Logs::LogGroup", "resourceId": "app",
+                "ARN": "arn:aws:logs:eu-west-1:111111111111:log-group:app",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"logGroupName": "app", "retentionInDays": 30}}"#,
+            "arn:aws:logs:eu-west-1:111111111111:log-group:app",
+        ),
+    },
+    Case {
+        name: "an unencrypted SQS queue",
+        cloudformation: (
+            r#"{"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {
+                "QueueName": "queue", "SqsManagedSseEnabled": false}}}}"#,
+            "Queue",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_sqs_queue.queue", "mode": "managed", "type": "aws_sqs_queue", "name": "queue",
+                 "values": {"name": "queue", "sqs_managed_sse_enabled": false, "kms_master_key_id": null,
+                   "policy": ""}}]}}}"#,
+            "aws_sqs_queue.queue",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::SQS::Queue", "resourceId": "queue",
+                "ARN": "arn:aws:sqs:eu-west-1:111111111111:queue",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"QueueName": "queue", "SqsManagedSseEnabled": false}}"#,
+            "arn:aws:sqs:eu-west-1:111111111111:queue",
+        ),
+    },
+    Case {
+        name: "an EKS cluster with a public endpoint and no secrets encryption",
+        cloudformation: (
+            r#"{"Resources": {"Cluster": {"Type": "AWS::EKS::Cluster", "Properties": {
+                "RoleArn": "arn:aws:iam::111111111111:role/eks",
+                "ResourcesVpcConfig": {"SubnetIds": ["subnet-1"], "EndpointPublicAccess": true}}}}}"#,
+            "Cluster",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_eks_cluster.cluster", "mode": "managed", "type": "aws_eks_cluster",
+                 "name": "cluster", "values": {"name": "cluster",
+                   "role_arn": "arn:aws:iam::111111111111:role/eks", "encryption_config": [],
+                   "enabled_cluster_log_types": [],
+                   "vpc_config": [{"subnet_ids": ["subnet-1"], "endpoint_public_access": true,
+                     "endpoint_private_access": false, "public_access_cidrs": ["0.0.0.0/0"]}]}}]}}}"#,
+            "aws_eks_cluster.cluster",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::EKS::Cluster", "resourceId": "cluster",
+                "ARN": "arn:aws:eks:eu-west-1:111111111111:cluster/cluster",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"Name": "cluster", "RoleArn": "arn:aws:iam::111111111111:role/eks",
+                  "ResourcesVpcConfig": {"SubnetIds": ["subnet-1"], "EndpointPublicAccess": true,
+                    "EndpointPrivateAccess": false},
+                  "Logging": {"ClusterLogging": {"EnabledTypes": []}}}}"#,
+            "arn:aws:eks:eu-west-1:111111111111:cluster/cluster",
+        ),
+    },
 ];
 
 /// The outcome of every rule on the resource `id` of an input.
