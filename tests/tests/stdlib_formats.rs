@@ -406,6 +406,80 @@ const CASES: &[Case] = &[
             "arn:aws:eks:eu-west-1:111111111111:cluster/cluster",
         ),
     },
+    Case {
+        name: "an unencrypted, public Redshift cluster",
+        cloudformation: (
+            r#"{"Resources": {"Warehouse": {"Type": "AWS::Redshift::Cluster", "Properties": {
+                "ClusterType": "single-node", "NodeType": "ra3.xlplus", "DBName": "dev",
+                "MasterUsername": "admin", "ManageMasterPassword": true,
+                "Encrypted": false, "PubliclyAccessible": true}}}}"#,
+            "Warehouse",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_redshift_cluster.warehouse", "mode": "managed",
+                 "type": "aws_redshift_cluster", "name": "warehouse",
+                 "values": {"cluster_identifier": "warehouse", "cluster_type": "single-node",
+                   "node_type": "ra3.xlplus", "database_name": "dev", "master_username": "admin",
+                   "manage_master_password": true, "encrypted": false, "publicly_accessible": true}}]}}}"#,
+            "aws_redshift_cluster.warehouse",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::Redshift::Cluster", "resourceId": "warehouse",
+                "ARN": "arn:aws:redshift:eu-west-1:111111111111:cluster:warehouse",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"clusterIdentifier": "warehouse", "nodeType": "ra3.xlplus",
+                  "dBName": "dev", "masterUsername": "admin", "encrypted": false,
+                  "publiclyAccessible": true, "enhancedVpcRouting": false}}"#,
+            "arn:aws:redshift:eu-west-1:111111111111:cluster:warehouse",
+        ),
+    },
+    Case {
+        name: "an unencrypted EFS file system",
+        cloudformation: (
+            r#"{"Resources": {"Files": {"Type": "AWS::EFS::FileSystem", "Properties": {
+                "Encrypted": false}}}}"#,
+            "Files",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_efs_file_system.files", "mode": "managed", "type": "aws_efs_file_system",
+                 "name": "files", "values": {"encrypted": false, "kms_key_id": null}}]}}}"#,
+            "aws_efs_file_system.files",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::EFS::FileSystem", "resourceId": "fs-1",
+                "ARN": "arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-1",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"FileSystemId": "fs-1", "Encrypted": false}}"#,
+            "arn:aws:elasticfilesystem:eu-west-1:111111111111:file-system/fs-1",
+        ),
+    },
+    Case {
+        name: "an unencrypted Kinesis stream",
+        cloudformation: (
+            r#"{"Resources": {"Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {
+                "Name": "stream", "ShardCount": 1}}}}"#,
+            "Stream",
+        ),
+        terraform: (
+            r#"{"format_version": "1.2", "terraform_version": "1.6.0",
+              "planned_values": {"root_module": {"resources": [
+                {"address": "aws_kinesis_stream.stream", "mode": "managed", "type": "aws_kinesis_stream",
+                 "name": "stream", "values": {"name": "stream", "shard_count": 1,
+                   "encryption_type": "NONE", "kms_key_id": null}}]}}}"#,
+            "aws_kinesis_stream.stream",
+        ),
+        config: (
+            r#"{"resourceType": "AWS::Kinesis::Stream", "resourceId": "stream",
+                "ARN": "arn:aws:kinesis:eu-west-1:111111111111:stream/stream",
+                "awsAccountId": "111111111111", "awsRegion": "eu-west-1",
+                "configuration": {"Name": "stream", "ShardCount": 1}}"#,
+            "arn:aws:kinesis:eu-west-1:111111111111:stream/stream",
+        ),
+    },
 ];
 
 /// The outcome of every rule on the resource `id` of an input.
