@@ -404,7 +404,6 @@ pub fn judge_streams(
             |item| {
                 if let Some(window) = windows.push(item) {
                     judge(window, run);
-                    crate::progress::tick();
                     if let Some(not_judged) = bounds.not_judged(name) {
                         stopped = Some(not_judged);
                         return ControlFlow::Break(());
@@ -427,6 +426,8 @@ pub fn judge_streams(
                 }
             }
         }
+        // The progress line counts inputs: a stream is one.
+        crate::progress::tick();
     }
 }
 

@@ -154,7 +154,8 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         && outputs
             .iter()
             .any(|output| output.file.is_none() && output.format == ReportFormat::Human);
-    let progress = crate::progress::Progress::start(inputs.documents.len(), shown);
+    let progress =
+        crate::progress::Progress::start(inputs.documents.len() + inputs.streams.len(), shown);
 
     // Passes and skips are listed only by `--verbose` and JUnit; other
     // reports count them, so a run of millions of resources holds only
