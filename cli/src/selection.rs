@@ -22,8 +22,10 @@ pub fn patterns(flags: &[String]) -> Vec<String> {
 
 /// Keeps the rules of `program` that `selection` selects: those that
 /// `rules` selects (all when empty) and that name a control of `controls`
-/// (all when empty), but not those `skip` selects. A pattern that names no
-/// rule of the policies is an error naming it.
+/// (all when empty), but not those `skip` selects, after giving the rules
+/// the levels and severities of the configuration (`levels`,
+/// `severities`). A pattern that names no rule of the policies is an error
+/// naming it.
 pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), String> {
     let Selection {
         rules,
@@ -36,12 +38,7 @@ pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), St
         ("levels", levels.iter().map(|(p, _)| p).collect::<Vec<_>>()),
         ("severities", severities.iter().map(|(p, _)| p).collect()),
     ] {
-        if let Some(unmatched) = patterns.iter().find(|pattern| {
-            !program
-                .rules
-                .iter()
-                .any(|rule| matches(pattern, &rule.info))
-        }) {
+        if let Some(unmatched) = unmatched(program, patterns, matches) {
             return Err(format!(
                 "`{unmatched}` in the `[{table}]` table of the configuration matches no rule of the policies (see `ward rules`)"
             ));
@@ -60,12 +57,7 @@ pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), St
         ("--skip-rules", skip, matches),
         ("--control", controls, names_control),
     ] {
-        if let Some(unmatched) = patterns.iter().find(|pattern| {
-            !program
-                .rules
-                .iter()
-                .any(|rule| matches(pattern, &rule.info))
-        }) {
+        if let Some(unmatched) = unmatched(program, patterns, matches) {
             return Err(format!(
                 "`{flag} {unmatched}` matches no rule of the policies (see `ward rules`)"
             ));
@@ -80,6 +72,20 @@ pub fn select(program: &mut Program, selection: &Selection<'_>) -> Result<(), St
             && !skip.iter().any(|pattern| matches(pattern, &rule.info))
     });
     Ok(())
+}
+
+/// The first pattern that `matches` finds in no rule of the program.
+fn unmatched<'p, P: AsRef<str> + 'p>(
+    program: &Program,
+    patterns: impl IntoIterator<Item = &'p P>,
+    matches: fn(&str, &RuleInfo) -> bool,
+) -> Option<&'p str> {
+    patterns.into_iter().map(AsRef::as_ref).find(|pattern| {
+        !program
+            .rules
+            .iter()
+            .any(|rule| matches(pattern, &rule.info))
+    })
 }
 
 /// The value of the most specific pattern that selects a rule: its id or

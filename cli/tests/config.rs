@@ -13,11 +13,7 @@ use serde_json::Value;
 /// A fresh folder under the tests' scratch space, the root of a repository
 /// of its own, holding the example template in `templates/`.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("config_{name}"));
-    if dir.symlink_metadata().is_ok() {
-        std::fs::remove_dir_all(&dir).expect("remove the old folder");
-    }
-    std::fs::create_dir_all(dir.join(".git")).expect("create the folder");
+    let dir = common::scratch_repository("config", name);
     std::fs::create_dir_all(dir.join("templates")).expect("create the folder");
     std::fs::copy(
         repository_root().join("examples/templates/app.yaml"),

@@ -21,12 +21,7 @@ fn args(text: &str) -> Vec<String> {
 /// of its own (it holds a `.git` folder): reports name its files from
 /// there.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reports_{name}"));
-    if dir.symlink_metadata().is_ok() {
-        std::fs::remove_dir_all(&dir).expect("remove the old folder");
-    }
-    std::fs::create_dir_all(dir.join(".git")).expect("create the folder");
-    dir
+    common::scratch_repository("reports", name)
 }
 
 fn example_policies() -> String {

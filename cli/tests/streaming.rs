@@ -5,19 +5,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::run_ward_in;
 use serde_json::{Value, json};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("streaming_{name}"));
-    if dir.symlink_metadata().is_ok() {
-        std::fs::remove_dir_all(&dir).expect("remove the old folder");
-    }
-    std::fs::create_dir_all(dir.join(".git")).expect("create the folder");
-    dir
-}
 
 /// Items of three accounts: volumes (some encrypted), the instances they
 /// are attached to, buckets and roles whose trust document is URL-encoded.
@@ -88,7 +77,7 @@ fn findings(report: &Value) -> Vec<(String, String, u64, String)> {
 
 #[test]
 fn a_stream_is_judged_as_the_whole_file_is() {
-    let dir = scratch("same");
+    let dir = common::scratch_repository("streaming", "same");
     let text = items().join("\n") + "\n";
     std::fs::write(dir.join("inventory.ndjson"), &text).expect("write");
     std::fs::write(dir.join("inventory.json"), &text).expect("write");
@@ -114,7 +103,7 @@ fn a_stream_is_judged_as_the_whole_file_is() {
 
 #[test]
 fn a_broken_line_stops_its_file_and_keeps_what_came_before() {
-    let dir = scratch("broken");
+    let dir = common::scratch_repository("streaming", "broken");
     let mut lines = items();
     let broken_at = 200;
     lines.insert(broken_at, "{\"resourceType\": oops}".to_string());

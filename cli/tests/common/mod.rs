@@ -62,3 +62,15 @@ pub fn run_ward_in<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> (i32, String, Str
         String::from_utf8_lossy(&output.stderr).to_string(),
     )
 }
+
+/// A fresh folder `<group>_<name>` under the tests' scratch space, the
+/// root of a repository of its own (it holds a `.git` folder), so reports
+/// name its files from there.
+pub fn scratch_repository(group: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{group}_{name}"));
+    if dir.symlink_metadata().is_ok() {
+        std::fs::remove_dir_all(&dir).expect("remove the old folder");
+    }
+    std::fs::create_dir_all(dir.join(".git")).expect("create the folder");
+    dir
+}

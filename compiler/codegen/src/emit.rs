@@ -422,27 +422,34 @@ impl<'c, 'p> Body<'c, 'p> {
             .i32c(i32::from(TAG_RESOURCE))
             .eq()
             .if_i32();
-        // The last name unless an earlier code matches.
-        let mut names = names.into_iter().enumerate().rev();
-        if let Some((_, last)) = names.next() {
-            self.f.u32c(last);
-        }
-        let so_far = self.f.i32_local();
-        for (code, name) in names {
-            self.f.set(so_far);
-            self.f
-                .u32c(name)
-                .get(so_far)
-                .get(kind)
-                .i32c(i32::try_from(code).unwrap_or(-1))
-                .eq()
-                .select();
-        }
+        self.name_of_code(&names, kind);
         self.f.else_();
         let id = self.cx.key_id("format");
         self.f.get(v).u32c(id);
         self.call(Rt::Prop);
         self.f.end();
+    }
+
+    /// Pushes the constant `names[code]` for the code in local `code`: the
+    /// first name unless a later one's index matches (`select` takes the
+    /// name of the matching code).
+    fn name_of_code(&mut self, names: &[u32], code: u32) {
+        let Some((first, rest)) = names.split_first() else {
+            self.f.u32c(NULL);
+            return;
+        };
+        self.f.u32c(*first);
+        let so_far = self.f.i32_local();
+        for (index, name) in rest.iter().enumerate() {
+            self.f.set(so_far);
+            self.f
+                .u32c(*name)
+                .get(so_far)
+                .get(code)
+                .i32c(i32::try_from(index + 1).unwrap_or(-1))
+                .eq()
+                .select();
+        }
     }
 
     /// The value of a boolean expression: its truth, made a value once.
@@ -1076,22 +1083,7 @@ impl<'c, 'p> Body<'c, 'p> {
                     .iter()
                     .map(|name| self.cx.pool.string_slot(name))
                     .collect();
-                let mut names = names.into_iter().enumerate();
-                if let Some((_, other)) = names.next() {
-                    self.f.u32c(other);
-                }
-                // `select` takes the kind's name when the code matches.
-                let so_far = self.f.i32_local();
-                for (code, name) in names {
-                    self.f.set(so_far);
-                    self.f
-                        .u32c(name)
-                        .get(so_far)
-                        .get(kind)
-                        .i32c(i32::try_from(code).unwrap_or(-1))
-                        .eq()
-                        .select();
-                }
+                self.name_of_code(&names, kind);
                 self.f
                     .u32c(NULL)
                     .get(v)

@@ -673,20 +673,6 @@ impl Checker<'_> {
                         title = strings.into_iter().next();
                     }
                 }
-                "checkov" | "guard" => {
-                    if strings.is_empty() || !all_strings {
-                        self.error(
-                            Code::BadAttributeArguments,
-                            attr.span,
-                            format!("`@{}` takes one or more strings", attr.name.name),
-                        )
-                        .with_label_mut("here");
-                    } else if attr.name.name == "checkov" {
-                        checkov.extend(strings);
-                    } else {
-                        guard.extend(strings);
-                    }
-                }
                 "formats" | "level" => {
                     let words: Vec<Option<(String, Span)>> = attr
                         .args
@@ -757,7 +743,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                "controls" | "tags" => {
+                "controls" | "tags" | "checkov" | "guard" => {
                     if strings.is_empty() || !all_strings {
                         self.error(
                             Code::BadAttributeArguments,
@@ -765,10 +751,14 @@ impl Checker<'_> {
                             format!("`@{}` takes one or more strings", attr.name.name),
                         )
                         .with_label_mut("here");
-                    } else if attr.name.name == "controls" {
-                        controls.extend(strings);
                     } else {
-                        tags.extend(strings);
+                        match attr.name.name.as_str() {
+                            "controls" => &mut controls,
+                            "tags" => &mut tags,
+                            "checkov" => &mut checkov,
+                            _ => &mut guard,
+                        }
+                        .extend(strings);
                     }
                 }
                 "severity" => {
