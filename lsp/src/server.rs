@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
@@ -18,7 +19,10 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
-use crate::ide::{AnalysisHost, FilePosition, FormatOutcome, SampleTemplate, Snapshot};
+use crate::ide::{
+    AnalysisHost, FilePosition, FormatOutcome, InputDiagnosticKind, Judgement, Policies,
+    SampleTemplate, Snapshot,
+};
 use crate::to_proto::{self, RUN_RULE_COMMAND, Ranges};
 
 /// Serves the protocol on `input` and `output` until `exit` or the end of
@@ -53,11 +57,28 @@ struct Document {
     text: String,
 }
 
+/// An open input (a template, a plan, Config items): judged by the
+/// policies, never part of the compiler's workspace.
+#[derive(Debug)]
+struct InputDocument {
+    version: i32,
+    text: String,
+    /// Counts the judgements asked for; one that is no longer the newest
+    /// is abandoned.
+    generation: Arc<AtomicU64>,
+    /// The newest judgement published, for hover and quick fixes.
+    judgement: Option<Arc<Judgement>>,
+}
+
 #[derive(Debug, Default)]
 struct State {
     host: AnalysisHost,
     /// Open buffers by URI; they override the files on disk.
     documents: HashMap<String, Document>,
+    /// Open inputs by URI.
+    inputs: HashMap<String, InputDocument>,
+    /// The judging policies compiled at a revision.
+    policies: Option<(u64, Policies)>,
     /// The workspace folders.
     roots: Vec<PathBuf>,
     client: ClientFlags,
@@ -83,6 +104,14 @@ struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
     published: Arc<tokio::sync::Mutex<Published>>,
+    /// Held while an input's diagnostics are checked for staleness and
+    /// published, so that an older judgement never overwrites a newer one.
+    publishing_inputs: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Whether an opened document is a policy (the rest are inputs to judge).
+fn is_policy(key: &str, language_id: &str) -> bool {
+    language_id == "ward" || key.ends_with(".ward")
 }
 
 /// The key of a document: its URI, with `file:` URIs normalized through the
@@ -177,6 +206,7 @@ impl Backend {
             client,
             state: Arc::default(),
             published: Arc::default(),
+            publishing_inputs: Arc::default(),
         }
     }
 
@@ -218,18 +248,113 @@ impl Backend {
 
     /// Applies an edit to the host and recomputes the diagnostics.
     fn edit(&self, apply: impl FnOnce(&mut State)) {
-        let (revision, snapshot, versions) = {
+        let (revision, snapshot, versions, inputs) = {
             let mut state = self.state();
             apply(&mut state);
+            state.host.sync_judging();
             state.revision += 1;
             let versions: HashMap<String, i32> = state
                 .documents
                 .iter()
                 .map(|(key, document)| (key.clone(), document.version))
                 .collect();
-            (state.revision, state.host.snapshot(), versions)
+            let inputs: Vec<String> = state.inputs.keys().cloned().collect();
+            (state.revision, state.host.snapshot(), versions, inputs)
         };
         self.publish_diagnostics(revision, snapshot, versions);
+        // The policies changed: every open input is judged again.
+        for key in inputs {
+            self.judge_input(key);
+        }
+    }
+
+    /// Judges an open input on the blocking pool and publishes its
+    /// diagnostics, unless a newer edit of the input or of the policies
+    /// asked for another judgement meanwhile (then this one stops between
+    /// rules).
+    fn judge_input(&self, key: String) {
+        let prepared = {
+            let state = self.state();
+            let Some(input) = state.inputs.get(&key) else {
+                return;
+            };
+            let mine = input.generation.fetch_add(1, Ordering::SeqCst) + 1;
+            let policies = match &state.policies {
+                Some((revision, policies)) if *revision == state.revision => Ok(policies.clone()),
+                _ => Err((state.revision, state.host.snapshot())),
+            };
+            (
+                input.text.clone(),
+                input.version,
+                input.generation.clone(),
+                mine,
+                policies,
+            )
+        };
+        let (text, version, generation, mine, policies) = prepared;
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let publishing = self.publishing_inputs.clone();
+        let name = key.clone();
+        let computing = tokio::task::spawn_blocking(move || {
+            let policies = match policies {
+                Ok(policies) => policies,
+                Err((revision, snapshot)) => {
+                    let compiled = guarded(snapshot, Snapshot::judging_policies)?;
+                    let policies = compiled.ok_or(Failure::Cancelled)?;
+                    let mut state = state
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    if state.revision == revision {
+                        state.policies = Some((revision, policies.clone()));
+                    }
+                    policies
+                }
+            };
+            let stale = || generation.load(Ordering::SeqCst) != mine;
+            catch_unwind(AssertUnwindSafe(|| {
+                crate::ide::judge(&policies, &name, &text, &stale)
+                    .map(|judgement| (judgement, text))
+            }))
+            .map_err(|payload| Failure::Panicked(panic_message(payload.as_ref())))
+        });
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let (judgement, text) = match computing.await {
+                Ok(Ok(Some(judged))) => judged,
+                Ok(Ok(None) | Err(Failure::Cancelled)) | Err(_) => return,
+                Ok(Err(Failure::Panicked(message))) => {
+                    let message = format!("internal error while judging {key}: {message}");
+                    client.log_message(lsp::MessageType::ERROR, message).await;
+                    return;
+                }
+            };
+            let Some(uri) = to_proto::uri(&key) else {
+                return;
+            };
+            let index = ward_syntax::LineIndex::new(&text);
+            let diagnostics: Vec<lsp::Diagnostic> = judgement
+                .diagnostics
+                .iter()
+                .map(|diagnostic| to_proto::input_diagnostic(&index, &text, diagnostic))
+                .collect();
+            let _publishing = publishing.lock().await;
+            {
+                let mut state = state
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let Some(input) = state.inputs.get_mut(&key) else {
+                    return;
+                };
+                if input.generation.load(Ordering::SeqCst) != mine {
+                    return;
+                }
+                input.judgement = Some(Arc::new(judgement));
+            }
+            client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
+        });
     }
 
     /// Computes the diagnostics of every file on a snapshot and publishes
@@ -483,6 +608,102 @@ impl Backend {
             .await;
     }
 
+    /// Hover in an open input: on a resource's logical id, the rules that
+    /// judged it and their outcomes; on a finding, its rule's description
+    /// and remediation. `None` when the document is not an open input.
+    fn input_hover(&self, key: &str, position: lsp::Position) -> Option<Option<lsp::Hover>> {
+        let state = self.state();
+        let input = state.inputs.get(key)?;
+        let Some(judgement) = input.judgement.clone() else {
+            return Some(None);
+        };
+        let text = &input.text;
+        let index = ward_syntax::LineIndex::new(text);
+        let mut sections = Vec::new();
+        let line = position.line + 1;
+        if let Some(resource) = Snapshot::judged_resource(&judgement, text, line) {
+            sections.push(to_proto::resource_verdicts_markdown(resource));
+        }
+        for diagnostic in &judgement.diagnostics {
+            let range = to_proto::input_range(&index, text, diagnostic.line, diagnostic.column);
+            let inside = range.start <= position && position <= range.end;
+            if inside && let Some(rule) = &diagnostic.rule {
+                sections.push(to_proto::finding_markdown(diagnostic, rule));
+            }
+        }
+        if sections.is_empty() {
+            return Some(None);
+        }
+        Some(Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: sections.join("\n\n---\n\n"),
+            }),
+            range: None,
+        }))
+    }
+
+    /// Quick fixes in an open input: suppress a finding (or an *unknown*)
+    /// on its resource, in the template's `Metadata`, with a reason to
+    /// write. `None` when the document is not an open input.
+    fn input_code_actions(
+        &self,
+        params: &lsp::CodeActionParams,
+    ) -> Option<lsp::CodeActionResponse> {
+        let key = document_key(&params.text_document.uri);
+        let state = self.state();
+        let input = state.inputs.get(&key)?;
+        let Some(judgement) = input.judgement.clone() else {
+            return Some(Vec::new());
+        };
+        let text = &input.text;
+        let index = ward_syntax::LineIndex::new(text);
+        let mut actions = Vec::new();
+        let mut offered: Vec<(&str, &str)> = Vec::new();
+        for diagnostic in &judgement.diagnostics {
+            if !matches!(
+                diagnostic.kind,
+                InputDiagnosticKind::Fail(_) | InputDiagnosticKind::Unknown(_)
+            ) {
+                continue;
+            }
+            let (Some(rule), Some(resource)) = (&diagnostic.code, &diagnostic.resource) else {
+                continue;
+            };
+            let range = to_proto::input_range(&index, text, diagnostic.line, diagnostic.column);
+            let wanted = params.range;
+            let touches =
+                range.start.line <= wanted.end.line && wanted.start.line <= range.end.line;
+            if !touches || offered.contains(&(rule.as_str(), resource.as_str())) {
+                continue;
+            }
+            offered.push((rule, resource));
+            let Some(edit) = Snapshot::suppression_edit(&key, text, rule, resource) else {
+                continue;
+            };
+            let lsp_diagnostic = to_proto::input_diagnostic(&index, text, diagnostic);
+            let edit = lsp::TextEdit {
+                range: to_proto::range(&index, text, edit.span),
+                new_text: edit.new_text,
+            };
+            actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: format!("Suppress {rule} on `{resource}` (give the reason)"),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp_diagnostic]),
+                edit: Some(lsp::WorkspaceEdit {
+                    changes: Some(
+                        [(params.text_document.uri.clone(), vec![edit])]
+                            .into_iter()
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }));
+        }
+        Some(actions)
+    }
+
     /// The text of a file on disk under a workspace folder, if any.
     fn disk_text(state: &State, key: &str) -> Option<String> {
         let uri: lsp::Uri = key.parse().ok()?;
@@ -655,6 +876,19 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
         let key = document_key(&params.text_document.uri);
         let document = params.text_document;
+        if !is_policy(&key, &document.language_id) {
+            self.state().inputs.insert(
+                key.clone(),
+                InputDocument {
+                    version: document.version,
+                    text: document.text,
+                    generation: Arc::default(),
+                    judgement: None,
+                },
+            );
+            self.judge_input(key);
+            return;
+        }
         self.edit(|state| {
             state.host.set_file(&key, document.text.clone());
             state.documents.insert(
@@ -670,6 +904,23 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
         let key = document_key(&params.text_document.uri);
         let version = params.text_document.version;
+        let changed_input = {
+            let mut state = self.state();
+            match state.inputs.get_mut(&key) {
+                Some(input) => {
+                    for change in params.content_changes.iter().cloned() {
+                        apply_change(&mut input.text, change);
+                    }
+                    input.version = version;
+                    true
+                }
+                None => false,
+            }
+        };
+        if changed_input {
+            self.judge_input(key);
+            return;
+        }
         self.edit(|state| {
             let Some(document) = state.documents.get_mut(&key) else {
                 return;
@@ -685,6 +936,16 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let key = document_key(&params.text_document.uri);
+        let closed_input = self.state().inputs.remove(&key);
+        if let Some(input) = closed_input {
+            // Stops a judgement under way; what it showed goes away.
+            input.generation.fetch_add(1, Ordering::SeqCst);
+            let _publishing = self.publishing_inputs.lock().await;
+            self.client
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
+            return;
+        }
         self.edit(|state| {
             state.documents.remove(&key);
             match Self::disk_text(state, &key) {
@@ -717,6 +978,9 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let (file, position) = position_params(&params.text_document_position_params);
+        if let Some(hover) = self.input_hover(&file, position) {
+            return Ok(hover);
+        }
         self.with_snapshot(move |snapshot| {
             let offset = offset_in(snapshot, &file, position)?;
             let result = snapshot.hover(FilePosition {
@@ -928,6 +1192,9 @@ impl LanguageServer for Backend {
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let file = document_key(&params.text_document.uri);
+        if let Some(actions) = self.input_code_actions(&params) {
+            return Ok(Some(actions));
+        }
         let range = params.range;
         let related_information = self.flags().related_information;
         self.with_snapshot(move |snapshot| {

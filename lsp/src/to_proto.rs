@@ -13,8 +13,8 @@ use ward_syntax::ast::Span;
 
 use crate::ide::{
     Assist, CompletionItem, CompletionKind, FileRange, HighlightKind, HighlightModifier,
-    HighlightedRange, HoverResult, NavigationTarget, RuleLens, SignatureInfo, Snapshot,
-    SourceChange, Symbol, SymbolKind, TextEdit,
+    HighlightedRange, HoverResult, InputDiagnostic, InputDiagnosticKind, NavigationTarget,
+    RuleLens, SignatureInfo, Snapshot, SourceChange, Symbol, SymbolKind, TextEdit,
 };
 
 /// The command that runs a rule on the sample template.
@@ -473,4 +473,131 @@ pub(crate) fn semantic_tokens(
         result_id: None,
         data,
     }
+}
+
+/// The range a diagnostic in an input covers: from its position to the end
+/// of the value's first line, leaving out a trailing comma and a YAML
+/// comment, or the position alone when the rest of the line is empty.
+pub(crate) fn input_range(index: &LineIndex, text: &str, line: u32, column: u32) -> lsp::Range {
+    let start = index.offset_of(text, ward_syntax::LineCol { line, column });
+    let rest = text.get(start as usize..).unwrap_or("");
+    let rest = rest.split('\n').next().unwrap_or("");
+    let content = match rest.find(" #") {
+        Some(comment) => &rest[..comment],
+        None => rest,
+    };
+    let content = content.trim_end().trim_end_matches(',').trim_end();
+    let end = start + u32::try_from(content.len()).unwrap_or(0);
+    range(index, text, Span::new(start as usize, end as usize))
+}
+
+/// An input's diagnostic: findings by severity (critical and high are
+/// errors, medium warnings, low and info information), *unknown* outcomes
+/// as information with their reason, load errors as errors. The rule id is
+/// the code, linked to where the rule is written.
+pub(crate) fn input_diagnostic(
+    index: &LineIndex,
+    text: &str,
+    diagnostic: &InputDiagnostic,
+) -> lsp::Diagnostic {
+    use ward_abi::Severity;
+    let by_severity = |severity: Severity| match severity {
+        Severity::Critical | Severity::High => lsp::DiagnosticSeverity::ERROR,
+        Severity::Medium => lsp::DiagnosticSeverity::WARNING,
+        Severity::Low | Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+    };
+    let (severity, message) = match diagnostic.kind {
+        InputDiagnosticKind::Fail(severity) => (by_severity(severity), diagnostic.message.clone()),
+        InputDiagnosticKind::Unknown(_) => (
+            lsp::DiagnosticSeverity::INFORMATION,
+            format!("unknown: {}", diagnostic.message),
+        ),
+        InputDiagnosticKind::LoadError => {
+            (lsp::DiagnosticSeverity::ERROR, diagnostic.message.clone())
+        }
+        InputDiagnosticKind::Suppression | InputDiagnosticKind::Policy => {
+            (lsp::DiagnosticSeverity::WARNING, diagnostic.message.clone())
+        }
+    };
+    let code_description = diagnostic
+        .rule
+        .as_ref()
+        .and_then(|rule| rule_link(&rule.source))
+        .map(|href| lsp::CodeDescription { href });
+    lsp::Diagnostic {
+        range: match diagnostic.kind {
+            InputDiagnosticKind::LoadError | InputDiagnosticKind::Policy => {
+                let start = index.offset_of(
+                    text,
+                    ward_syntax::LineCol {
+                        line: diagnostic.line,
+                        column: diagnostic.column,
+                    },
+                );
+                range(index, text, Span::new(start as usize, start as usize))
+            }
+            _ => input_range(index, text, diagnostic.line, diagnostic.column),
+        },
+        severity: Some(severity),
+        code: diagnostic.code.clone().map(lsp::NumberOrString::String),
+        code_description,
+        source: Some("ward".to_string()),
+        message,
+        related_information: None,
+        tags: None,
+        data: diagnostic
+            .resource
+            .as_ref()
+            .map(|resource| serde_json::json!({ "resource": resource })),
+    }
+}
+
+/// Where a rule is written, as a link: the file's URI with the line as
+/// `#L<line>` (the standard library's files are written out for the
+/// editor, so they have one too); `None` for a path that is no URI.
+pub(crate) fn rule_link(source: &ward_abi::SourceSpan) -> Option<lsp::Uri> {
+    let base = if source.file.contains("://") {
+        source.file.clone()
+    } else {
+        uri(&source.file)?.as_str().to_string()
+    };
+    format!("{base}#L{}", source.start_line).parse().ok()
+}
+
+/// Hover text for a resource of an input: its rules and their outcomes.
+pub(crate) fn resource_verdicts_markdown(resource: &crate::ide::ResourceVerdicts) -> String {
+    let mut text = format!("**`{}`** `{}`\n\n", resource.id, resource.resource_type);
+    if resource.outcomes.is_empty() {
+        text.push_str("No rule of the policies judged this resource.");
+        return text;
+    }
+    text.push_str("| Rule | Outcome | |\n| --- | --- | --- |\n");
+    for verdict in &resource.outcomes {
+        text.push_str(&format!(
+            "| {} | {} | {} |\n",
+            verdict.rule,
+            verdict.outcome,
+            verdict.title.replace('|', "\\|")
+        ));
+    }
+    text
+}
+
+/// Hover text for a finding: the rule, the message and the rule's doc
+/// comment (its rationale and its "Fix:").
+pub(crate) fn finding_markdown(diagnostic: &InputDiagnostic, rule: &ward_abi::RuleMeta) -> String {
+    let outcome = match diagnostic.kind {
+        InputDiagnosticKind::Unknown(_) => "unknown",
+        _ => "fail",
+    };
+    format!(
+        "**{}** `{}.{}` ({}, {})\n\n{}\n\n{}",
+        rule.id,
+        rule.package,
+        rule.name,
+        rule.severity.as_str(),
+        outcome,
+        diagnostic.message,
+        rule.description
+    )
 }

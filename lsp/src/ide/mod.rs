@@ -14,6 +14,7 @@ mod completion;
 mod format;
 mod highlight;
 mod hover;
+mod judge;
 mod navigation;
 mod run_rule;
 mod signature_help;
@@ -22,7 +23,8 @@ mod text;
 
 use std::sync::Arc;
 
-use ward_compiler::{Compiler, SourceFile};
+use salsa::Setter;
+use ward_compiler::{Compiler, SourceFile, Workspace};
 use ward_syntax::LineIndex;
 use ward_syntax::ast::Span;
 
@@ -31,6 +33,10 @@ pub use completion::{CompletionItem, CompletionKind};
 pub use format::FormatOutcome;
 pub use highlight::{HighlightKind, HighlightModifier, HighlightedRange};
 pub use hover::HoverResult;
+pub use judge::{
+    InputDiagnostic, InputDiagnosticKind, Judgement, Policies, REASON_PLACEHOLDER,
+    ResourceVerdicts, Verdict, judge,
+};
 pub use navigation::{NavigationTarget, RenameError};
 pub use run_rule::{RuleRunInput, SampleTemplate};
 pub use signature_help::SignatureInfo;
@@ -85,6 +91,18 @@ impl SourceChange {
 #[derive(Debug, Default)]
 pub struct AnalysisHost {
     compiler: Compiler,
+    judging: Judging,
+}
+
+/// The policies that judge inputs: a second workspace of the same
+/// database holding the workspace's policy files and, as policies, copies
+/// of its library files (the standard library), so that a policy edit is
+/// recompiled incrementally for both.
+#[derive(Debug, Default)]
+struct Judging {
+    workspace: Option<Workspace>,
+    /// The policy copies of library files, by path.
+    copies: std::collections::HashMap<String, SourceFile>,
 }
 
 impl AnalysisHost {
@@ -99,6 +117,7 @@ impl AnalysisHost {
     pub fn with_query_log() -> AnalysisHost {
         AnalysisHost {
             compiler: Compiler::new(ward_compiler::Database::with_query_log()),
+            judging: Judging::default(),
         }
     }
 
@@ -133,6 +152,44 @@ impl AnalysisHost {
         self.compiler.file(path).is_some()
     }
 
+    /// Brings the judging workspace (see [`Snapshot::judge`]) up to date
+    /// with the files: every policy file, and a policy copy of every
+    /// library file. Sets nothing when nothing changed.
+    pub fn sync_judging(&mut self) {
+        let mut files = Vec::new();
+        for file in self.compiler.files() {
+            if !*file.library(&self.compiler.db) {
+                files.push(file);
+                continue;
+            }
+            let path = file.path(&self.compiler.db).clone();
+            let text = file.text(&self.compiler.db).clone();
+            let copy = match self.judging.copies.get(&path) {
+                Some(copy) => {
+                    if copy.text(&self.compiler.db) != &text {
+                        copy.set_text(&mut self.compiler.db).to(text);
+                    }
+                    *copy
+                }
+                None => {
+                    let copy = SourceFile::new(&self.compiler.db, path.clone(), text);
+                    self.judging.copies.insert(path, copy);
+                    copy
+                }
+            };
+            files.push(copy);
+        }
+        match self.judging.workspace {
+            Some(workspace) if workspace.files(&self.compiler.db) == &files => {}
+            Some(workspace) => {
+                workspace.set_files(&mut self.compiler.db).to(files);
+            }
+            None => {
+                self.judging.workspace = Some(Workspace::new(&self.compiler.db, files));
+            }
+        }
+    }
+
     /// A read-only view for answering requests, possibly on another thread.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -140,6 +197,7 @@ impl AnalysisHost {
                 db: self.compiler.db.clone(),
                 workspace: self.compiler.workspace,
             },
+            judging: self.judging.workspace,
         }
     }
 }
@@ -148,6 +206,8 @@ impl AnalysisHost {
 #[derive(Debug)]
 pub struct Snapshot {
     compiler: Compiler,
+    /// The judging workspace, once [`AnalysisHost::sync_judging`] made it.
+    judging: Option<Workspace>,
 }
 
 /// The line index of a file, computed once per text.
@@ -308,6 +368,36 @@ impl Snapshot {
             .source(path)
             .ok_or_else(|| format!("`{path}` is not part of the workspace"))?;
         run_rule::prepare(self, file, rule)
+    }
+
+    /// The policies that judge inputs (see [`judge`]), compiled from the
+    /// judging workspace; `None` before [`AnalysisHost::sync_judging`].
+    pub fn judging_policies(&self) -> Option<Policies> {
+        let compiler = Compiler {
+            db: self.compiler.db.clone(),
+            workspace: self.judging?,
+        };
+        Some(judge::policies(&compiler))
+    }
+
+    /// The resource defined at a 1-based line of a judged input.
+    pub fn judged_resource<'a>(
+        judgement: &'a Judgement,
+        text: &str,
+        line: u32,
+    ) -> Option<&'a ResourceVerdicts> {
+        judge::resource_at_line(judgement, text, line)
+    }
+
+    /// The edit that suppresses `rule` on `resource` in a CloudFormation
+    /// template (`Metadata.ward.suppress`, with a reason placeholder).
+    pub fn suppression_edit(
+        name: &str,
+        text: &str,
+        rule: &str,
+        resource: &str,
+    ) -> Option<TextEdit> {
+        judge::suppression_edit(name, text, rule, resource)
     }
 
     /// Runs a rule on a sample template and describes the outcome for

@@ -1,0 +1,560 @@
+//! Judging the inputs being edited: CloudFormation templates, Terraform
+//! plans and AWS Config items opened in the editor are loaded from the
+//! unsaved text and judged by the workspace's policies, as `ward check`
+//! judges them.
+//!
+//! The policies are the workspace's own `.ward` files with the standard
+//! library beside them as policies (unless the workspace is the standard
+//! library's own sources): the [`AnalysisHost`](super::AnalysisHost) keeps
+//! that set as a second workspace of the same database, so a policy edit
+//! recompiles only what changed, and a keystroke in a template recompiles
+//! nothing. The reference evaluator judges the input; the report library
+//! gathers its report, applies the template's suppressions
+//! (`Metadata.ward.suppress`) and lists every rule's outcome on every
+//! resource for hover.
+//!
+//! An evaluation can be abandoned: `stale` is asked between rules, and a
+//! newer edit of the same input makes it true.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ward_abi::{Outcome, RuleMeta, Severity};
+use ward_compiler::Compiler;
+use ward_compiler::ir::Program;
+use ward_eval::{Evaluator, Limits};
+use ward_model::{Document, InputKind, LoadOptions, Node, Value};
+use ward_report::{PairOutcome, Run, Suppressions};
+
+use super::TextEdit;
+use ward_syntax::ast::Span;
+use ward_syntax::{LineCol, LineIndex};
+
+/// What judging an input's text gave.
+#[derive(Clone, Debug, Default)]
+pub struct Judgement {
+    /// Whether the text is an input Ward judges. A file that is none (a
+    /// YAML file of another tool, plain JSON data) gets no diagnostics.
+    pub is_input: bool,
+    /// The format, as `r.format` names it (`cloudformation`, `terraform`,
+    /// `config`), when the text loaded.
+    pub format: Option<&'static str>,
+    /// What to show in the input, in text order.
+    pub diagnostics: Vec<InputDiagnostic>,
+    /// Every resource with the rules that judged it.
+    pub resources: Vec<ResourceVerdicts>,
+}
+
+/// One thing to show in an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputDiagnostic {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// What it is.
+    pub kind: InputDiagnosticKind,
+    /// The rule's id, for findings.
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+    /// The resource (logical id, address or ARN), for findings.
+    pub resource: Option<String>,
+    /// The rule, for findings: where it is written and its documentation.
+    pub rule: Option<Arc<RuleMeta>>,
+}
+
+/// What an [`InputDiagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputDiagnosticKind {
+    /// A rule failed on the value.
+    Fail(Severity),
+    /// A rule could not tell from the input; the message says why.
+    Unknown(Severity),
+    /// The text does not load (syntax, or not the shape of its format).
+    LoadError,
+    /// A malformed suppression in the template.
+    Suppression,
+    /// The policies cannot judge: they have errors, or a rule stopped.
+    Policy,
+}
+
+/// The rules that judged one resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceVerdicts {
+    /// The logical id, address or ARN.
+    pub id: String,
+    /// The resource type.
+    pub resource_type: String,
+    /// Where the resource is defined (1-based line and column).
+    pub line: u32,
+    /// Its column.
+    pub column: u32,
+    /// Each rule's outcome on it, in the policies' order.
+    pub outcomes: Vec<Verdict>,
+}
+
+/// One rule's outcome on one resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's title.
+    pub title: String,
+    /// `pass`, `fail`, `skip`, `unknown` or `suppressed`.
+    pub outcome: String,
+}
+
+/// How many files with errors the policy diagnostic names.
+const SHOWN_FILES: usize = 3;
+
+/// Whether a text that does not load is still meant as an input: it names
+/// a key only templates, plans or Config items have. Files of other tools
+/// that happen to be broken stay quiet.
+fn mentions_input(text: &str) -> bool {
+    [
+        "AWSTemplateFormatVersion",
+        "Resources",
+        "planned_values",
+        "resource_changes",
+        "configurationItemCaptureTime",
+        "resourceType",
+    ]
+    .iter()
+    .any(|key| text.contains(key))
+}
+
+/// The format of a loaded document, as `r.format` names it; `None` for
+/// plain data, which is not an input.
+fn format_of(document: &Document) -> Option<&'static str> {
+    match document.kind {
+        InputKind::Json => None,
+        kind => Some(kind.format()),
+    }
+}
+
+/// Loads an input's text.
+///
+/// # Errors
+///
+/// The located load error.
+pub(crate) fn load(name: &str, text: &str) -> Result<Document, ward_model::LoadError> {
+    ward_model::load(name, text.as_bytes(), &LoadOptions::default())
+}
+
+/// The policies that judge inputs, compiled: taken from a snapshot once
+/// per policy revision, then used without the database, so that a long
+/// judgement never holds up a policy edit.
+#[derive(Clone, Debug)]
+pub struct Policies {
+    /// The program, or why there is none (the files with errors).
+    program: Result<Arc<Program>, String>,
+    /// Each rule's metadata, in program order.
+    rules: Arc<Vec<RuleMeta>>,
+}
+
+impl Policies {
+    /// How many rules judge.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+}
+
+/// Compiles the policies of `compiler` (the judging workspace).
+pub(crate) fn policies(compiler: &Compiler) -> Policies {
+    let db = &compiler.db;
+    let Some(program) = ward_compiler::ir::program(db, compiler.workspace).clone() else {
+        let with_errors: Vec<String> = compiler
+            .files()
+            .into_iter()
+            .filter(|file| compiler.analyze(*file).has_errors())
+            .map(|file| file.path(db).clone())
+            .collect();
+        let mut message = format!(
+            "the policies have errors in {} file{}, so this input is not judged until they compile",
+            with_errors.len(),
+            if with_errors.len() == 1 { "" } else { "s" }
+        );
+        for path in with_errors.iter().take(SHOWN_FILES) {
+            message.push_str(&format!("\n  {path}"));
+        }
+        return Policies {
+            program: Err(message),
+            rules: Arc::default(),
+        };
+    };
+    let rules = program.rules.iter().map(ward_codegen::rule_meta).collect();
+    Policies {
+        program: Ok(program),
+        rules: Arc::new(rules),
+    }
+}
+
+/// Judges an input's text with `policies`. `stale` is asked between
+/// rules; when it turns true the judgement is abandoned and `None`
+/// returned.
+pub fn judge(
+    policies: &Policies,
+    name: &str,
+    text: &str,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Judgement> {
+    let document = match load(name, text) {
+        Ok(document) => document,
+        Err(error) => {
+            if !mentions_input(text) {
+                return Some(Judgement::default());
+            }
+            return Some(Judgement {
+                is_input: true,
+                format: None,
+                diagnostics: vec![InputDiagnostic {
+                    line: error.line.max(1),
+                    column: error.column.max(1),
+                    kind: InputDiagnosticKind::LoadError,
+                    code: None,
+                    message: error.message.clone(),
+                    resource: None,
+                    rule: None,
+                }],
+                resources: Vec::new(),
+            });
+        }
+    };
+    let Some(format) = format_of(&document) else {
+        return Some(Judgement::default());
+    };
+    let mut judgement = Judgement {
+        is_input: true,
+        format: Some(format),
+        ..Judgement::default()
+    };
+    let program = match &policies.program {
+        Ok(program) => program,
+        Err(message) => {
+            judgement.diagnostics.push(InputDiagnostic {
+                line: 1,
+                column: 1,
+                kind: InputDiagnosticKind::Policy,
+                code: None,
+                message: message.clone(),
+                resource: None,
+                rule: None,
+            });
+            return Some(judgement);
+        }
+    };
+    let rules = &policies.rules;
+    let evaluator = Evaluator::new(program);
+    let report = evaluate(&evaluator, program, &document, stale)?;
+    let (suppressions, malformed) = Suppressions::from_documents([&document]);
+    let mut run = Run::new(rules);
+    run.keep_passes(true);
+    run.add(&document, report);
+    let mut run = run.finish();
+    run.apply(&suppressions);
+
+    let by_id: HashMap<&str, Arc<RuleMeta>> = rules
+        .iter()
+        .map(|rule| (rule.id.as_str(), Arc::new(rule.clone())))
+        .collect();
+    for finding in &run.findings {
+        let kind = match finding.outcome {
+            Outcome::Unknown => InputDiagnosticKind::Unknown(finding.severity),
+            _ => InputDiagnosticKind::Fail(finding.severity),
+        };
+        judgement.diagnostics.push(InputDiagnostic {
+            line: finding.line.max(1),
+            column: finding.column.max(1),
+            kind,
+            code: Some(finding.rule.to_string()),
+            message: finding.message.clone(),
+            resource: (!finding.resource.is_empty()).then(|| finding.resource.to_string()),
+            rule: by_id.get(&*finding.rule).cloned(),
+        });
+    }
+    for error in malformed {
+        judgement.diagnostics.push(InputDiagnostic {
+            line: error.line.max(1),
+            column: error.column.max(1),
+            kind: InputDiagnosticKind::Suppression,
+            code: None,
+            message: error.message,
+            resource: None,
+            rule: None,
+        });
+    }
+    for error in &run.errors {
+        judgement.diagnostics.push(InputDiagnostic {
+            line: 1,
+            column: 1,
+            kind: InputDiagnosticKind::Policy,
+            code: Some(error.rule.clone()),
+            message: format!(
+                "rule `{}` could not judge this input: {}",
+                error.rule, error.message
+            ),
+            resource: None,
+            rule: by_id.get(error.rule.as_str()).cloned(),
+        });
+    }
+    judgement
+        .diagnostics
+        .sort_by_key(|diagnostic| (diagnostic.line, diagnostic.column));
+
+    let mut outcomes: HashMap<&str, Vec<Verdict>> = HashMap::new();
+    for entry in &run.outcomes {
+        let title = by_id
+            .get(&*entry.rule)
+            .map(|rule| rule.title.clone())
+            .unwrap_or_default();
+        let outcome = match entry.outcome {
+            PairOutcome::Evaluated(outcome) => outcome.as_str(),
+            PairOutcome::Suppressed => "suppressed",
+        };
+        outcomes.entry(&entry.resource).or_default().push(Verdict {
+            rule: entry.rule.to_string(),
+            title,
+            outcome: outcome.to_string(),
+        });
+    }
+    judgement.resources = document
+        .resources
+        .iter()
+        .map(|resource| ResourceVerdicts {
+            id: resource.id.clone(),
+            resource_type: resource.resource_type.clone(),
+            line: resource.pos.line,
+            column: resource.pos.column,
+            outcomes: outcomes.remove(resource.id.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    Some(judgement)
+}
+
+/// Evaluates every rule on two threads (half of the rules each), asking
+/// `stale` before each rule; `None` when it turned true.
+fn evaluate(
+    evaluator: &Evaluator<'_>,
+    program: &ward_compiler::ir::Program,
+    document: &Document,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<ward_abi::Report> {
+    let limits = Limits::default();
+    let index_of = |rule: &ward_compiler::ir::Rule| -> usize {
+        program
+            .rules
+            .iter()
+            .position(|candidate| std::ptr::eq(candidate, rule))
+            .unwrap_or(0)
+    };
+    let half = |parity: usize| {
+        move |rule: &ward_compiler::ir::Rule| index_of(rule) % 2 == parity && !stale()
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| evaluator.evaluate_rules(document, &limits, &half(1)));
+        let mine = evaluator.evaluate_rules(document, &limits, &half(0));
+        (mine, other.join())
+    });
+    let mut report = first;
+    report.merge(second.ok()?);
+    if stale() {
+        return None;
+    }
+    Some(report)
+}
+
+/// The resource whose logical id, address or ARN is written on `line`
+/// (1-based): its definition starts there, or on the line below a key line
+/// that names it (YAML's `Id:` above the resource's first key).
+pub(crate) fn resource_at_line<'a>(
+    judgement: &'a Judgement,
+    text: &str,
+    line: u32,
+) -> Option<&'a ResourceVerdicts> {
+    let line_text = text.lines().nth(line.checked_sub(1)? as usize)?;
+    judgement.resources.iter().find(|resource| {
+        (resource.line == line || resource.line == line + 1) && names_key(line_text, &resource.id)
+    })
+}
+
+/// Whether a line holds `id` as a mapping key (`Id:`, `"Id":`, `'Id':`).
+fn names_key(line: &str, id: &str) -> bool {
+    let trimmed = line.trim_start().trim_start_matches("- ");
+    let unquoted = trimmed
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_prefix(id))
+        .and_then(|rest| rest.strip_prefix('"'))
+        .or_else(|| {
+            trimmed
+                .strip_prefix('\'')
+                .and_then(|rest| rest.strip_prefix(id))
+                .and_then(|rest| rest.strip_prefix('\''))
+        })
+        .or_else(|| trimmed.strip_prefix(id));
+    unquoted.is_some_and(|rest| rest.trim_start().starts_with(':'))
+}
+
+/// The text of a new suppression entry's reason: a placeholder that says
+/// what to write.
+pub const REASON_PLACEHOLDER: &str = "TODO: say why this finding is accepted";
+
+/// The edit that adds a suppression of `rule` on `resource` to the
+/// resource's `Metadata.ward.suppress` in a CloudFormation template, with a
+/// reason placeholder: the entry `ward check` reads. `None` for other
+/// inputs, or when the template does not load.
+pub(crate) fn suppression_edit(
+    name: &str,
+    text: &str,
+    rule: &str,
+    resource: &str,
+) -> Option<TextEdit> {
+    let document = load(name, text).ok()?;
+    if document.kind != InputKind::CloudFormation {
+        return None;
+    }
+    let definition = document
+        .resources
+        .iter()
+        .find(|candidate| candidate.id == resource)?;
+    let index = LineIndex::new(text);
+    let offset_of = |line: u32, column: u32| -> Option<usize> {
+        ((line as usize) <= index.line_count())
+            .then(|| index.offset_of(text, LineCol { line, column }) as usize)
+    };
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    let entry_json = format!(
+        "{{\"rule\": {}, \"reason\": {}}}",
+        serde_json::Value::from(rule),
+        serde_json::Value::from(REASON_PLACEHOLDER)
+    );
+    let metadata = definition.metadata.get("Metadata");
+    let ward = metadata.and_then(|node| node.get("ward"));
+    let suppress = ward.and_then(|node| node.get("suppress"));
+    if json {
+        // Insert after the opening brace or bracket of the deepest part
+        // that exists.
+        let (node, insert) = match (suppress, ward, metadata) {
+            (Some(list), _, _) if list.as_list().is_some() => {
+                let comma = if list.as_list().is_some_and(|items| !items.is_empty()) {
+                    ", "
+                } else {
+                    ""
+                };
+                (list, format!("{entry_json}{comma}"))
+            }
+            (None, Some(ward), _) if ward.as_object().is_some() => (
+                ward,
+                format!("\"suppress\": [{entry_json}]{}", comma_after(ward)),
+            ),
+            (_, None, Some(metadata)) if metadata.as_object().is_some() => (
+                metadata,
+                format!(
+                    "\"ward\": {{\"suppress\": [{entry_json}]}}{}",
+                    comma_after(metadata)
+                ),
+            ),
+            (_, _, None) => {
+                let start = offset_of(definition.pos.line, definition.pos.column)?;
+                if text.as_bytes().get(start) != Some(&b'{') {
+                    return None;
+                }
+                let at = start + 1;
+                return Some(TextEdit {
+                    span: Span::new(at, at),
+                    new_text: format!(
+                        "\"Metadata\": {{\"ward\": {{\"suppress\": [{entry_json}]}}}}, "
+                    ),
+                });
+            }
+            _ => return None,
+        };
+        let start = offset_of(node.pos.line, node.pos.column)?;
+        if !matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
+            return None;
+        }
+        let at = start + 1;
+        return Some(TextEdit {
+            span: Span::new(at, at),
+            new_text: insert,
+        });
+    }
+    // YAML, block style: lines inserted at the start of the line of the
+    // deepest part that exists, at its indentation.
+    let quoted_rule = serde_json::Value::from(rule).to_string();
+    let quoted_reason = serde_json::Value::from(REASON_PLACEHOLDER).to_string();
+    let entry = |indent: &str| {
+        format!("{indent}- rule: {quoted_rule}\n{indent}  reason: {quoted_reason}\n")
+    };
+    let (node, lines) = match (suppress, ward, metadata) {
+        (Some(list), _, _) => {
+            let first = list.as_list()?.first()?;
+            let column = first.pos.column.checked_sub(3)?;
+            (first, entry(&" ".repeat(column as usize)))
+        }
+        (None, Some(ward), _) => {
+            let indent = " ".repeat(ward.pos.column.checked_sub(1)? as usize);
+            (
+                ward,
+                format!("{indent}suppress:\n{}", entry(&format!("{indent}  "))),
+            )
+        }
+        (_, None, Some(metadata)) => {
+            let indent = " ".repeat(metadata.pos.column.checked_sub(1)? as usize);
+            (
+                metadata,
+                format!(
+                    "{indent}ward:\n{indent}  suppress:\n{}",
+                    entry(&format!("{indent}    "))
+                ),
+            )
+        }
+        (_, _, None) => {
+            let indent = " ".repeat(definition.pos.column.checked_sub(1)? as usize);
+            (
+                &definition.metadata,
+                format!(
+                    "{indent}Metadata:\n{indent}  ward:\n{indent}    suppress:\n{}",
+                    entry(&format!("{indent}      "))
+                ),
+            )
+        }
+    };
+    let line = if std::ptr::eq(node, &definition.metadata) {
+        definition.pos.line
+    } else {
+        node.pos.line
+    };
+    // The node must start its line (block style); a flow mapping on one
+    // line is left alone.
+    let start = offset_of(line, 1)?;
+    let line_text = text.get(start..)?.lines().next().unwrap_or("");
+    let at_column = if std::ptr::eq(node, &definition.metadata) {
+        definition.pos.column
+    } else {
+        node.pos.column
+    };
+    let leading = line_text.chars().take_while(|c| *c == ' ').count() as u32 + 1;
+    let dash = line_text.trim_start().starts_with("- ") && leading + 2 == at_column;
+    if leading != at_column && !dash {
+        return None;
+    }
+    Some(TextEdit {
+        span: Span::new(start, start),
+        new_text: lines,
+    })
+}
+
+/// `, ` when a JSON object or list has entries (the inserted one goes
+/// first).
+fn comma_after(node: &Node) -> &'static str {
+    let empty = match &node.value {
+        Value::Object(entries) => entries.is_empty(),
+        Value::List(items) => items.is_empty(),
+        _ => true,
+    };
+    if empty { "" } else { ", " }
+}
