@@ -109,6 +109,56 @@ struct Backend {
     publishing_inputs: Arc<tokio::sync::Mutex<()>>,
 }
 
+/// How long the policies must stay unedited before they are compiled to
+/// WebAssembly: compiling after every keystroke in a policy would only
+/// take the processor from the evaluations.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// The engine that runs the compiled policies, started on first use; `None`
+/// when it cannot start (the reference evaluator then judges).
+fn engine() -> Option<&'static ward_runtime::Engine> {
+    static ENGINE: std::sync::OnceLock<Option<ward_runtime::Engine>> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| ward_runtime::Engine::new(ward_runtime::EngineConfig::default()).ok())
+        .as_ref()
+}
+
+/// Compiles the judging policies of `revision` in the background once the
+/// policies have stayed unedited for [`SETTLE`]; the judgements after it
+/// run the compiled module. Until then (and if compiling fails) the
+/// reference evaluator judges, with the same results.
+fn compile_when_settled(
+    state: Arc<Mutex<State>>,
+    client: Client,
+    revision: u64,
+    policies: Policies,
+) {
+    let runtime = tokio::runtime::Handle::try_current().ok();
+    std::thread::spawn(move || {
+        std::thread::sleep(SETTLE);
+        let current = state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .revision;
+        if current == revision
+            && let Some(engine) = engine()
+        {
+            policies.compile(engine);
+            if policies.is_compiled()
+                && let Some(runtime) = runtime
+            {
+                let message = format!(
+                    "ward: {} rules compiled for judging inputs",
+                    policies.rule_count()
+                );
+                runtime.spawn(async move {
+                    client.log_message(lsp::MessageType::INFO, message).await;
+                });
+            }
+        }
+    });
+}
+
 /// Whether an opened document is a policy (the rest are inputs to judge).
 fn is_policy(key: &str, language_id: &str) -> bool {
     language_id == "ward" || key.ends_with(".ward")
@@ -296,17 +346,25 @@ impl Backend {
         let client = self.client.clone();
         let publishing = self.publishing_inputs.clone();
         let name = key.clone();
+        let compiling_client = self.client.clone();
         let computing = tokio::task::spawn_blocking(move || {
             let policies = match policies {
                 Ok(policies) => policies,
                 Err((revision, snapshot)) => {
                     let compiled = guarded(snapshot, Snapshot::judging_policies)?;
                     let policies = compiled.ok_or(Failure::Cancelled)?;
-                    let mut state = state
+                    let mut locked = state
                         .lock()
                         .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    if state.revision == revision {
-                        state.policies = Some((revision, policies.clone()));
+                    if locked.revision == revision {
+                        locked.policies = Some((revision, policies.clone()));
+                        drop(locked);
+                        compile_when_settled(
+                            state.clone(),
+                            compiling_client.clone(),
+                            revision,
+                            policies.clone(),
+                        );
                     }
                     policies
                 }

@@ -150,6 +150,27 @@ async fn a_template_is_judged_as_it_is_edited() {
         "the workspace's rule passes: {found:?}"
     );
 
+    // ----- once the policies are compiled, the module judges: same diagnostics -----
+    client
+        .wait_for("the policies are compiled", |message| {
+            message["method"] == "window/logMessage"
+                && message["params"]["message"]
+                    .as_str()
+                    .is_some_and(|text| text.contains("rules compiled for judging inputs"))
+        })
+        .await;
+    client
+        .notify(
+            "textDocument/didChange",
+            replace_all(&template, 2, TEMPLATE),
+        )
+        .await;
+    let by_module = client.diagnostics(&template, |_| true).await;
+    assert_eq!(
+        by_module, found,
+        "the compiled module and the reference evaluator agree"
+    );
+
     // ----- hover: the rules that judged the resource, and the finding's rule -----
     let on_id = client
         .request(
@@ -213,7 +234,7 @@ async fn a_template_is_judged_as_it_is_edited() {
     client
         .notify(
             "textDocument/didChange",
-            replace_all(&template, 2, &suppressed),
+            replace_all(&template, 12, &suppressed),
         )
         .await;
     let after = client
@@ -226,14 +247,14 @@ async fn a_template_is_judged_as_it_is_edited() {
     client
         .notify(
             "textDocument/didChange",
-            replace_all(&template, 3, TEMPLATE),
+            replace_all(&template, 13, TEMPLATE),
         )
         .await;
     client
         .diagnostics(&template, |list| has_code(list, "WARD-NET-001"))
         .await;
     client
-        .notify("textDocument/didChange", replace_all(&template, 4, &fixed))
+        .notify("textDocument/didChange", replace_all(&template, 14, &fixed))
         .await;
     let clean = client
         .diagnostics(&template, |list| !has_code(list, "WARD-NET-001"))
@@ -243,7 +264,7 @@ async fn a_template_is_judged_as_it_is_edited() {
     // ----- a buffer that does not parse: one located error, nothing else -----
     let broken = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Sg: [unclosed\n";
     client
-        .notify("textDocument/didChange", replace_all(&template, 5, broken))
+        .notify("textDocument/didChange", replace_all(&template, 15, broken))
         .await;
     let errors = client
         .diagnostics(&template, |list| {
@@ -258,7 +279,7 @@ async fn a_template_is_judged_as_it_is_edited() {
 
     // ----- a policy edit judges the open template again -----
     client
-        .notify("textDocument/didChange", replace_all(&template, 6, &fixed))
+        .notify("textDocument/didChange", replace_all(&template, 16, &fixed))
         .await;
     client
         .diagnostics(&template, |list| !list.iter().any(|d| d["code"].is_null()))

@@ -17,7 +17,7 @@
 //! newer edit of the same input makes it true.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ward_abi::{Outcome, RuleMeta, Severity};
 use ward_compiler::Compiler;
@@ -151,12 +151,37 @@ pub struct Policies {
     program: Result<Arc<Program>, String>,
     /// Each rule's metadata, in program order.
     rules: Arc<Vec<RuleMeta>>,
+    /// The program compiled to WebAssembly and loaded, once
+    /// [`Policies::compile`] has run; until then the reference evaluator
+    /// judges (both give the same reports: the differential test holds
+    /// them to it).
+    module: Arc<OnceLock<Option<Arc<ward_runtime::Policy>>>>,
 }
 
 impl Policies {
     /// How many rules judge.
     pub fn rule_count(&self) -> usize {
         self.rules.len()
+    }
+
+    /// Compiles the program to WebAssembly and loads it in `engine` (from
+    /// the engine's module cache when it was compiled before), so that
+    /// later judgements run the compiled rules, several times faster than
+    /// the reference evaluator. Does nothing when already done; a failure
+    /// leaves the reference evaluator in charge.
+    pub fn compile(&self, engine: &ward_runtime::Engine) {
+        let Ok(program) = &self.program else {
+            return;
+        };
+        self.module.get_or_init(|| {
+            let wasm = ward_codegen::compile(program).ok()?;
+            ward_runtime::Policy::load(engine, &wasm).ok().map(Arc::new)
+        });
+    }
+
+    /// Whether the compiled module judges.
+    pub fn is_compiled(&self) -> bool {
+        self.module.get().is_some_and(Option::is_some)
     }
 }
 
@@ -181,12 +206,14 @@ pub(crate) fn policies(compiler: &Compiler) -> Policies {
         return Policies {
             program: Err(message),
             rules: Arc::default(),
+            module: Arc::default(),
         };
     };
     let rules = program.rules.iter().map(ward_codegen::rule_meta).collect();
     Policies {
         program: Ok(program),
         rules: Arc::new(rules),
+        module: Arc::default(),
     }
 }
 
@@ -245,9 +272,19 @@ pub fn judge(
         }
     };
     let rules = &policies.rules;
-    let evaluator = Evaluator::new(program);
-    let report = evaluate(&evaluator, program, &document, stale)?;
     let (suppressions, malformed) = Suppressions::from_documents([&document]);
+    let (report, document) = match policies.module.get().and_then(Option::as_ref) {
+        Some(module) => {
+            let input = ward_runtime::Input::new(document);
+            let report = evaluate_compiled(module, &input, stale)?;
+            (report, input.into_document())
+        }
+        None => {
+            let evaluator = Evaluator::new(program);
+            let report = evaluate(&evaluator, program, &document, stale)?;
+            (report, document)
+        }
+    };
     let mut run = Run::new(rules);
     run.keep_passes(true);
     run.add(&document, report);
@@ -330,6 +367,46 @@ pub fn judge(
         })
         .collect();
     Some(judgement)
+}
+
+/// How many rules the compiled module evaluates between two questions to
+/// `stale`.
+const CHUNK: usize = 16;
+
+/// Evaluates every rule of the compiled module on two threads, a chunk of
+/// rules at a time, asking `stale` before each chunk; `None` when it
+/// turned true.
+fn evaluate_compiled(
+    module: &ward_runtime::Policy,
+    input: &ward_runtime::Input,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<ward_abi::Report> {
+    let indexes: Vec<usize> = (0..module.rules().len()).collect();
+    let chunks: Vec<&[usize]> = indexes.chunks(CHUNK).collect();
+    let run = |parity: usize| -> Option<ward_abi::Report> {
+        let mut report: Option<ward_abi::Report> = None;
+        for chunk in chunks.iter().skip(parity).step_by(2) {
+            if stale() {
+                return None;
+            }
+            let part = module.evaluate_rules(input, chunk);
+            match &mut report {
+                Some(report) => report.merge(part),
+                None => report = Some(part),
+            }
+        }
+        Some(report.unwrap_or_default())
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| run(1));
+        (run(0), other.join())
+    });
+    let mut report = first?;
+    report.merge(second.ok()??);
+    if stale() {
+        return None;
+    }
+    Some(report)
 }
 
 /// Evaluates every rule on two threads (half of the rules each), asking
