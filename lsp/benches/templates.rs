@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ward_lsp::ide::{AnalysisHost, Policies, judge};
+use ward_lsp::ide::{AnalysisHost, JudgingSet, Policies, judge};
 
 /// A template of `size` resources that mixes compliant and failing ones:
 /// buckets, security groups with ingress, volumes, queues, roles with an
@@ -83,7 +83,7 @@ fn stdlib_policies() -> Policies {
     for (path, text) in ward_stdlib::FILES {
         host.set_library_file(path, (*text).to_string());
     }
-    host.sync_judging();
+    host.sync_judging(&JudgingSet::default());
     host.snapshot()
         .judging_policies()
         .expect("the judging workspace exists")

@@ -20,8 +20,8 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use crate::ide::{
-    AnalysisHost, FilePosition, FormatOutcome, InputDiagnosticKind, Judgement, Policies,
-    SampleTemplate, Snapshot,
+    AnalysisHost, FilePosition, FormatOutcome, InputDiagnosticKind, Judgement, JudgingSet,
+    Policies, SampleTemplate, Snapshot,
 };
 use crate::to_proto::{self, RUN_RULE_COMMAND, Ranges};
 
@@ -79,6 +79,8 @@ struct State {
     inputs: HashMap<String, InputDocument>,
     /// The judging policies compiled at a revision.
     policies: Option<(u64, Policies)>,
+    /// Which policies judge inputs (from `ward.toml`, else all).
+    judging: JudgingSet,
     /// The workspace folders.
     roots: Vec<PathBuf>,
     client: ClientFlags,
@@ -301,7 +303,8 @@ impl Backend {
         let (revision, snapshot, versions, inputs) = {
             let mut state = self.state();
             apply(&mut state);
-            state.host.sync_judging();
+            let set = state.judging.clone();
+            state.host.sync_judging(&set);
             state.revision += 1;
             let versions: HashMap<String, i32> = state
                 .documents

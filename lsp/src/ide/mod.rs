@@ -94,6 +94,41 @@ pub struct AnalysisHost {
     judging: Judging,
 }
 
+/// Which policies judge inputs: by default every policy file of the
+/// workspace and the standard library; a configuration file (`ward.toml`)
+/// names folders or files of policies, and whether the standard library
+/// joins them, as `ward check` reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JudgingSet {
+    /// Path prefixes (as the files are named: URIs in the server) of the
+    /// policy files that judge; `None` for every policy file.
+    pub policies: Option<Vec<String>>,
+    /// Whether the standard library (the library files) judges too.
+    pub stdlib: bool,
+}
+
+impl Default for JudgingSet {
+    fn default() -> Self {
+        JudgingSet {
+            policies: None,
+            stdlib: true,
+        }
+    }
+}
+
+impl JudgingSet {
+    fn takes(&self, path: &str) -> bool {
+        self.policies.as_ref().is_none_or(|prefixes| {
+            prefixes.iter().any(|prefix| {
+                path == prefix
+                    || path
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| rest.starts_with('/') || prefix.ends_with('/'))
+            })
+        })
+    }
+}
+
 /// The policies that judge inputs: a second workspace of the same
 /// database holding the workspace's policy files and, as policies, copies
 /// of its library files (the standard library), so that a policy edit is
@@ -152,14 +187,20 @@ impl AnalysisHost {
         self.compiler.file(path).is_some()
     }
 
-    /// Brings the judging workspace (see [`Snapshot::judge`]) up to date
-    /// with the files: every policy file, and a policy copy of every
-    /// library file. Sets nothing when nothing changed.
-    pub fn sync_judging(&mut self) {
+    /// Brings the judging workspace (see [`Snapshot::judging_policies`])
+    /// up to date with the files: the policy files `set` selects, and a
+    /// policy copy of every library file when it takes the standard
+    /// library. Sets nothing when nothing changed.
+    pub fn sync_judging(&mut self, set: &JudgingSet) {
         let mut files = Vec::new();
         for file in self.compiler.files() {
             if !*file.library(&self.compiler.db) {
-                files.push(file);
+                if set.takes(file.path(&self.compiler.db)) {
+                    files.push(file);
+                }
+                continue;
+            }
+            if !set.stdlib {
                 continue;
             }
             let path = file.path(&self.compiler.db).clone();
