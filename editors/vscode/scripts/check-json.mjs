@@ -80,6 +80,7 @@ test("package.json declares the commands and settings the code uses", () => {
   // `ward.sampleTemplate` is read by the language server through
   // workspace/configuration, not by the extension's code.
   assert.deepEqual(settings, [
+    "ward.judgeInputs",
     "ward.sampleTemplate",
     "ward.server.extraArgs",
     "ward.server.path",
@@ -89,3 +90,4 @@ test("package.json declares the commands and settings the code uses", () => {
   assert.equal(manifest.contributes.languages[0].id, "ward");
   assert.deepEqual(manifest.contributes.languages[0].extensions, [".ward"]);
 });
+
