@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Validates the GitHub Action (action.yml) and every workflow file against
 # the JSON schemas of GitHub Actions (SchemaStore's, through
-# action-validator), and checks on broken copies that the validator does
-# reject what it should. Needs Node 20+ and npm.
+# action-validator), checks that CI keeps the VS Code extension as an
+# artifact and the release attaches it, and checks on broken copies that
+# the validator does reject what it should. Needs Node 20+ and npm.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -17,6 +18,19 @@ for workflow in "$repo"/.github/workflows/*.yml; do
     validate "$workflow"
     echo "${workflow#"$repo"/}: valid"
 done
+
+# The VS Code extension reaches people two ways: every CI run keeps the
+# .vsix as an artifact, and the release attaches it to the GitHub release
+# beside the archives. The schemas cannot tell, so check that the workflows
+# still say so.
+expect() {
+    grep -qE "$2" "$repo/.github/workflows/$1" || { echo ".github/workflows/$1: $3" >&2; exit 1; }
+}
+expect ci.yml '^        run: ward/\.ci/run$' "does not run .ci/run"
+expect ci.yml '^          path: editors/vscode/ward\.vsix$' "does not keep editors/vscode/ward.vsix as an artifact"
+expect release.yml '^          path: ward-\*\.vsix$' "does not pass the .vsix to the release job"
+expect release.yml 'gh release create .* dist/\*' "does not attach the downloaded files to the release"
+echo "the .vsix: a CI artifact and a release asset"
 
 # Negative controls: an action without `runs` and a workflow whose job has
 # no steps must be rejected.

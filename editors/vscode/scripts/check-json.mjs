@@ -80,6 +80,7 @@ test("package.json declares the commands and settings the code uses", () => {
   // `ward.sampleTemplate` is read by the language server through
   // workspace/configuration, not by the extension's code.
   assert.deepEqual(settings, [
+    "ward.judgeInputs",
     "ward.sampleTemplate",
     "ward.server.extraArgs",
     "ward.server.path",
@@ -88,4 +89,51 @@ test("package.json declares the commands and settings the code uses", () => {
   assert.equal(manifest.contributes.configuration.properties["ward.server.path"].default, "ward");
   assert.equal(manifest.contributes.languages[0].id, "ward");
   assert.deepEqual(manifest.contributes.languages[0].extensions, [".ward"]);
+});
+
+/**
+ * The shape of the node a `!Tag` at `column` of `lines[index]` applies to:
+ * a flow sequence or mapping on the same line, a block sequence or mapping
+ * on the lines below (indented further), else a scalar.
+ */
+function taggedShape(lines, index, column) {
+  const rest = lines[index].slice(column).trimStart();
+  if (rest.startsWith("[")) return "sequence";
+  if (rest.startsWith("{")) return "mapping";
+  if (rest !== "") return "scalar";
+  const indent = (line) => line.length - line.trimStart().length;
+  const next = lines.slice(index + 1).find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+  if (next === undefined || indent(next) <= indent(lines[index])) return "scalar";
+  if (next.trimStart().startsWith("- ")) return "sequence";
+  return /^\s*("[^"]*"|'[^']*'|[^\s#'"-]\S*):(\s|$)/.test(next) ? "mapping" : "scalar";
+}
+
+test("the CloudFormation short forms are registered for the YAML extension, in every documented shape", () => {
+  const manifest = read("package.json");
+  const registered = manifest.contributes.configurationDefaults["yaml.customTags"];
+  assert.equal(new Set(registered).size, registered.length, "a tag is registered twice");
+  for (const entry of registered) {
+    assert.match(entry, /^![A-Za-z0-9]+ (scalar|sequence|mapping)$/, `yaml.customTags entry ${entry}`);
+  }
+  // The short forms in the AWS CloudFormation template reference. Fn::ForEach
+  // is written as a key (`Fn::ForEach::Name:`), and Fn::Length and
+  // Fn::ToJsonString are documented in their long form only.
+  const functions = [
+    "And", "Base64", "Cidr", "Condition", "Equals", "FindInMap", "GetAtt", "GetAZs", "GetStackOutput",
+    "If", "ImportValue", "Join", "Not", "Or", "Ref", "Select", "Split", "Sub", "Transform",
+  ];
+  assert.deepEqual([...new Set(registered.map((entry) => entry.split(" ")[0].slice(1)))].sort(), functions.sort());
+
+  // Every tag of the fixture template is registered in the shape it is
+  // written in, and every registered tag and shape is written there.
+  const lines = readFileSync(new URL("../test/fixtures/short-forms.yaml", import.meta.url), "utf8").split("\n");
+  const written = new Set();
+  lines.forEach((line, index) => {
+    const code = line.replace(/(^|\s)#.*$/, "");
+    for (const match of code.matchAll(/(?<=^|[\s\[,{:-])!([A-Za-z0-9]+)/g)) {
+      written.add(`!${match[1]} ${taggedShape(lines, index, match.index + match[0].length)}`);
+    }
+  });
+  assert.deepEqual([...written].filter((entry) => !registered.includes(entry)), [], "written but not registered");
+  assert.deepEqual(registered.filter((entry) => !written.has(entry)), [], "registered but not written in the fixture");
 });

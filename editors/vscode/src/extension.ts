@@ -13,10 +13,15 @@ import {
 import { foldingRanges } from "./folding";
 import { findRules, RuleDeclaration, ruleAt } from "./rules";
 import { formatRunRuleResult, RUN_RULE_COMMAND, runRuleArguments } from "./runRule";
+import { documentSelector, judgeInputsSetting, POLICY_LANGUAGE } from "./selector";
 import { describeCommand, findExecutable, serverCommand, ServerCommand } from "./server";
 
-const LANGUAGE_ID = "ward";
-const SERVER_SETTINGS = ["ward.server.path", "ward.server.extraArgs"];
+const LANGUAGE_ID = POLICY_LANGUAGE;
+/**
+ * Settings read when the client starts: a change restarts it. The document
+ * selector cannot change on a running client, so `ward.judgeInputs` is one.
+ */
+const SERVER_SETTINGS = ["ward.server.path", "ward.server.extraArgs", "ward.judgeInputs"];
 
 let client: LanguageClient | undefined;
 let serverOutput: vscode.OutputChannel;
@@ -102,11 +107,9 @@ async function startServer(): Promise<void> {
     options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
+  const judgeInputs = judgeInputsSetting(vscode.workspace.getConfiguration("ward").get<unknown>("judgeInputs"));
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: "file", language: LANGUAGE_ID },
-      { scheme: "untitled", language: LANGUAGE_ID },
-    ],
+    documentSelector: documentSelector(judgeInputs),
     synchronize: {
       fileEvents: wardFileWatcher,
     },

@@ -1,7 +1,8 @@
 // Activates the bundled extension (dist/extension.js) against a fake `vscode`
 // module and a fake `ward` server, and checks the command line it starts,
-// the `ward.runRule` request it sends, restarts, and the error on a missing
-// server. Run `node esbuild.mjs` first.
+// the documents it sends (with `ward.judgeInputs` on and off), the
+// `ward.runRule` request, restarts, and the error on a missing server. Run
+// `node esbuild.mjs` first.
 "use strict";
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
@@ -27,6 +28,41 @@ const serverLog = () =>
     ? fs.readFileSync(logFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line))
     : [];
 
+/** The log split by server process: each starts with its command line. */
+const sessions = () =>
+  serverLog().reduce((all, entry) => {
+    if (entry.argv) all.push([]);
+    all[all.length - 1].push(entry);
+    return all;
+  }, []);
+
+/** The URIs a server process was sent with `textDocument/didOpen`, in order. */
+const opened = (session) =>
+  session.filter((entry) => entry.method === "textDocument/didOpen").map((entry) => entry.params.textDocument.uri);
+
+/**
+ * The editors open when the extension starts. The client sends the ones its
+ * selector matches in this order, so by the time the last one (a policy,
+ * always sent) arrives, any document sent by mistake has arrived too.
+ */
+const openDocuments = [
+  ["file", "/project/templates/network.yaml", "yaml"],
+  ["untitled", "Untitled-1", "yaml"],
+  ["file", "/project/plans/plan.json", "json"],
+  ["git", "/project/templates/network.yaml", "yaml"],
+  ["file", "/project/.vscode/settings.json", "jsonc"],
+  ["file", "/project/README.md", "markdown"],
+  ["untitled", "Untitled-2", "ward"],
+  ["file", "/project/policies/net.ward", "ward"],
+].map(([scheme, documentPath, languageId]) => ({
+  uri: new vscode.Uri(scheme, documentPath),
+  languageId,
+  version: 1,
+  isClosed: false,
+  getText: () => "",
+}));
+const lastPolicy = "file:///project/policies/net.ward";
+
 async function waitFor(description, condition, timeout = 15000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
@@ -44,6 +80,7 @@ before(() => {
   process.env.FAKE_WARD_LOG = logFile;
   recorded.settings.set("ward.server.path", server);
   recorded.settings.set("ward.server.extraArgs", ["--log", "debug"]);
+  vscode.workspace.textDocuments.push(...openDocuments);
   extension.activate(context);
 });
 
@@ -59,6 +96,19 @@ test("starts `ward lsp` with the extra arguments over stdio", async () => {
   assert.deepEqual(first, { argv: ["lsp", "--log", "debug"] });
   assert.equal(initialize.method, "initialize");
   assert.equal(initialize.params.clientInfo.name, "Visual Studio Code");
+});
+
+test("sends policies, and YAML and JSON files to judge, but no other document", async () => {
+  await waitFor("the open documents", () => opened(sessions()[0]).includes(lastPolicy));
+  assert.deepEqual(opened(sessions()[0]), [
+    "file:///project/templates/network.yaml",
+    "file:///project/plans/plan.json",
+    "file:///project/.vscode/settings.json",
+    "untitled://Untitled-2",
+    "file:///project/policies/net.ward",
+  ]);
+  const [{ params }] = sessions()[0].filter((entry) => entry.method === "textDocument/didOpen");
+  assert.equal(params.textDocument.languageId, "yaml");
 });
 
 test("registers the commands and the folding provider", () => {
@@ -92,8 +142,30 @@ test("Run Rule on Sample Input without a Ward file asks for one", async () => {
 test("Restart Language Server stops the server and starts a new one", async () => {
   await vscode.commands.executeCommand("ward.restartServer");
   await waitFor("the second server to be initialized", () => serverLog().filter((entry) => entry.method === "initialized").length === 2);
-  const methods = serverLog().map((entry) => entry.method ?? "start");
+  const methods = serverLog()
+    .map((entry) => entry.method ?? "start")
+    .filter((method) => !method.startsWith("textDocument/"));
   assert.deepEqual(methods.slice(methods.indexOf("shutdown")), ["shutdown", "exit", "start", "initialize", "initialized"]);
+  await waitFor("the open documents", () => opened(sessions()[1]).includes(lastPolicy));
+  assert.deepEqual(opened(sessions()[1]), opened(sessions()[0]));
+});
+
+test("turning ward.judgeInputs off restarts the server, which is then sent policies only", async () => {
+  recorded.settings.set("ward.judgeInputs", false);
+  for (const listener of recorded.configurationListeners) {
+    listener({ affectsConfiguration: (section) => section === "ward.judgeInputs" });
+  }
+  await waitFor("a third server", () => sessions().length === 3 && opened(sessions()[2]).includes(lastPolicy));
+  assert.ok(sessions()[1].some((entry) => entry.method === "exit"), "the second server was not stopped");
+  assert.deepEqual(opened(sessions()[2]), ["untitled://Untitled-2", "file:///project/policies/net.ward"]);
+});
+
+test("other settings do not restart the server", async () => {
+  for (const listener of recorded.configurationListeners) {
+    listener({ affectsConfiguration: (section) => section === "ward.sampleTemplate"});
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(sessions().length, 3);
 });
 
 test("a server that cannot be started is reported with a way to fix it", async () => {

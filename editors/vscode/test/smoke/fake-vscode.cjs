@@ -197,8 +197,20 @@ const languages = withStubs({
     recorded.foldingProviders.push({ selector, provider });
     return new Disposable(() => {});
   },
-  match() {
-    return 0;
+  /**
+   * Scores a document against a selector as VS Code does, for the parts the
+   * client uses: a language id or `*`, a scheme; 0 is no match. Patterns and
+   * notebooks are not needed here and match nothing.
+   */
+  match(selector, document) {
+    const score = (filter) => {
+      if (typeof filter === "string") filter = { language: filter };
+      if (filter.pattern !== undefined || filter.notebookType !== undefined) return 0;
+      if (filter.scheme !== undefined && filter.scheme !== document.uri.scheme) return 0;
+      if (filter.language === undefined || filter.language === "*") return 5;
+      return filter.language === document.languageId ? 10 : 0;
+    };
+    return Math.max(0, ...[selector].flat().map(score));
   },
 });
 
