@@ -114,42 +114,6 @@ impl Deadline {
     }
 }
 
-/// Parses a `--timeout`: a positive number of seconds.
-pub fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds > 0.0 => Ok(seconds),
-        _ => Err(format!(
-            "`{text}` is not a positive number of seconds (for example 30 or 0.5)"
-        )),
-    }
-}
-
-/// Parses a size in bytes: a whole number with an optional unit, `KB`,
-/// `MB`, `GB` (powers of 1000) or `KiB`, `MiB`, `GiB` (powers of 1024),
-/// in any case (`64MiB`, `1GB`, `1000`).
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let trimmed = text.trim();
-    let split = trimmed
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(trimmed.len());
-    let (digits, unit) = trimmed.split_at(split);
-    let unit = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => Some(1),
-        "kb" => Some(1000),
-        "mb" => Some(1000 * 1000),
-        "gb" => Some(1000 * 1000 * 1000),
-        "kib" => Some(1 << 10),
-        "mib" => Some(1 << 20),
-        "gib" => Some(1 << 30),
-        _ => None,
-    };
-    unit.zip(digits.parse::<u64>().ok())
-        .and_then(|(unit, count)| count.checked_mul(unit))
-        .ok_or_else(|| {
-            format!("`{text}` is not a size in bytes (for example 1000000, 64MiB or 1GB)")
-        })
-}
-
 /// A size for messages: `300 MiB`, `1.5 GiB`, `900 bytes`.
 fn size_text(bytes: u64) -> String {
     for (unit, name) in [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] {
@@ -164,7 +128,7 @@ fn size_text(bytes: u64) -> String {
 }
 
 /// The input path that is standard input.
-pub const STDIN: &str = "-";
+pub const STDIN: &str = ward_config::STDIN;
 
 /// The name reports give standard input.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -457,18 +421,7 @@ pub fn load_parameters(path: Option<&Path>) -> Result<Vec<(String, String)>, Str
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_seconds, parse_size, size_text};
-
-    #[test]
-    fn sizes_take_units() {
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
-        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
-        assert_eq!(parse_size("2 kib"), Ok(2048));
-        for bad in ["", "MiB", "1.5MiB", "-1", "3XB", "99999999999999GiB"] {
-            assert!(parse_size(bad).is_err(), "{bad}");
-        }
-    }
+    use super::size_text;
 
     #[test]
     fn sizes_are_said_in_the_largest_unit() {
@@ -476,14 +429,5 @@ mod tests {
         assert_eq!(size_text(256 << 20), "256 MiB");
         assert_eq!(size_text(3 << 29), "1.5 GiB");
         assert_eq!(size_text(900), "900 bytes");
-    }
-
-    #[test]
-    fn timeouts_are_positive_seconds() {
-        assert_eq!(parse_seconds("30"), Ok(30.0));
-        assert_eq!(parse_seconds("0.5"), Ok(0.5));
-        for bad in ["0", "-1", "inf", "NaN", "soon"] {
-            assert!(parse_seconds(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use ward_config::{Output, ReportFormat, Threshold, parse_output};
 
 /// Exit code: nothing at or above the threshold was found.
 pub const EXIT_CLEAN: u8 = 0;
@@ -73,7 +74,7 @@ enum Command {
         /// several reports of one run (at most one without a file, written
         /// to standard output or `--output`).
         #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_output)]
-        format: Vec<OutputArg>,
+        format: Vec<Output>,
         /// Write the report that names no file to this file instead of
         /// standard output.
         #[arg(long, value_name = "FILE")]
@@ -89,12 +90,12 @@ enum Command {
         /// Exit with 1 when a finding has at least this severity
         /// [default: low].
         #[arg(long, value_enum)]
-        fail_on: Option<SeverityArg>,
+        fail_on: Option<Threshold>,
         /// Exit with 1 when an unknown outcome (a value the input does not
         /// determine) has a finding of at least this severity
         /// [default: never].
         #[arg(long, value_enum)]
-        fail_on_unknown: Option<SeverityArg>,
+        fail_on_unknown: Option<Threshold>,
         /// Exit with 2 when a file is not a recognised input (by default it
         /// is reported and counted, and the run goes on).
         #[arg(long)]
@@ -184,12 +185,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
         format: ReportFormat,
         /// Exit with 1 when a finding has at least this severity.
-        #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
-        fail_on: SeverityArg,
+        #[arg(long, value_enum, default_value_t = Threshold::Low)]
+        fail_on: Threshold,
         /// Exit with 1 when an unknown outcome (a value the input does not
         /// determine) has a finding of at least this severity.
-        #[arg(long, value_enum, default_value_t = SeverityArg::Never)]
-        fail_on_unknown: SeverityArg,
+        #[arg(long, value_enum, default_value_t = Threshold::Never)]
+        fail_on_unknown: Threshold,
         /// Exit with 2 when a file is not a recognised input (by default it
         /// is reported and counted, and the run goes on).
         #[arg(long)]
@@ -243,12 +244,12 @@ pub struct BoundsArgs {
     /// Stop judging inputs this many seconds after the start of the run:
     /// the inputs not judged by then are reported as input errors (exit
     /// code 2), the findings made are kept.
-    #[arg(long, value_name = "SECONDS", value_parser = inputs::parse_seconds)]
+    #[arg(long, value_name = "SECONDS", value_parser = ward_config::parse_seconds)]
     timeout: Option<f64>,
     /// The largest input read, in bytes, with an optional unit (`64MiB`,
     /// `1GB`); a bigger input is an input error and is not read.
     /// [default: 256MiB]
-    #[arg(long, value_name = "BYTES", value_parser = inputs::parse_size)]
+    #[arg(long, value_name = "BYTES", value_parser = ward_config::parse_size)]
     max_input_size: Option<u64>,
     /// The most values (scalars, lists, objects) one input may hold; an
     /// input with more is an input error [default: 10000000].
@@ -292,27 +293,6 @@ pub enum DiagnosticFormat {
     Json,
 }
 
-/// A report to write: its format and, for `FORMAT=FILE`, its file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutputArg {
-    /// The format.
-    pub format: ReportFormat,
-    /// The file, or `None` for standard output.
-    pub file: Option<PathBuf>,
-}
-
-/// Parses `FORMAT` or `FORMAT=FILE` (`--format sarif=out.sarif`).
-pub fn parse_output(text: &str) -> Result<OutputArg, String> {
-    let (name, file) = match text.split_once('=') {
-        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
-        Some(_) => return Err(format!("`{text}`: write FORMAT=FILE")),
-        None => (text, None),
-    };
-    let format = ReportFormat::from_str(name.trim(), true)
-        .map_err(|_| format!("`{name}` is not a report format (human, json, sarif, junit)"))?;
-    Ok(OutputArg { format, file })
-}
-
 /// When reports and diagnostics are coloured.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, Default)]
 pub enum ColorArg {
@@ -325,27 +305,13 @@ pub enum ColorArg {
     Never,
 }
 
-/// How findings are reported.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// Source snippets for people.
-    Human,
-    /// JSON.
-    Json,
-    /// SARIF 2.1.0.
-    Sarif,
-    /// JUnit XML.
-    Junit,
-}
-
-impl From<ReportFormat> for ward_report::Format {
-    fn from(format: ReportFormat) -> ward_report::Format {
-        match format {
-            ReportFormat::Human => ward_report::Format::Human,
-            ReportFormat::Json => ward_report::Format::Json,
-            ReportFormat::Sarif => ward_report::Format::Sarif,
-            ReportFormat::Junit => ward_report::Format::Junit,
-        }
+/// The report library's name of a format.
+pub fn report_format(format: ReportFormat) -> ward_report::Format {
+    match format {
+        ReportFormat::Human => ward_report::Format::Human,
+        ReportFormat::Json => ward_report::Format::Json,
+        ReportFormat::Sarif => ward_report::Format::Sarif,
+        ReportFormat::Junit => ward_report::Format::Junit,
     }
 }
 
@@ -369,55 +335,9 @@ pub enum EngineArg {
     Reference,
 }
 
-/// A severity threshold.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SeverityArg {
-    /// Informational and above.
-    Info,
-    /// Low and above.
-    Low,
-    /// Medium and above.
-    Medium,
-    /// High and above.
-    High,
-    /// Critical only.
-    Critical,
-    /// Every finding, advisory rules' included.
-    Advisory,
-    /// Findings of soft- and hard-mandatory rules, of any severity.
-    SoftMandatory,
-    /// Findings of hard-mandatory rules, of any severity.
-    HardMandatory,
-    /// Never fail on findings.
-    Never,
-}
-
-impl SeverityArg {
-    /// The lowest severity of a finding that makes the exit code 1, and
-    /// the lowest enforcement level of its rule, or `None` for `never`. A
-    /// severity counts the rules that are not advisory; a level counts
-    /// every severity.
-    pub fn threshold(self) -> Option<(ward_abi::Severity, ward_abi::Level)> {
-        use ward_abi::{Level, Severity};
-        let severity = |severity| Some((severity, Level::SoftMandatory));
-        match self {
-            SeverityArg::Info => severity(Severity::Info),
-            SeverityArg::Low => severity(Severity::Low),
-            SeverityArg::Medium => severity(Severity::Medium),
-            SeverityArg::High => severity(Severity::High),
-            SeverityArg::Critical => severity(Severity::Critical),
-            SeverityArg::Advisory => Some((Severity::Info, Level::Advisory)),
-            SeverityArg::SoftMandatory => Some((Severity::Info, Level::SoftMandatory)),
-            SeverityArg::HardMandatory => Some((Severity::Info, Level::HardMandatory)),
-            SeverityArg::Never => None,
-        }
-    }
-}
-
 /// Checks that at most one report goes to standard output, and sends it to
 /// `--output` when given.
-fn direct_outputs(outputs: &mut [OutputArg], output: Option<PathBuf>) -> Result<(), String> {
+fn direct_outputs(outputs: &mut [Output], output: Option<PathBuf>) -> Result<(), String> {
     let mut to_stdout = outputs.iter_mut().filter(|output| output.file.is_none());
     let first = to_stdout.next();
     if to_stdout.next().is_some() {
@@ -503,9 +423,7 @@ fn main() -> ExitCode {
             let parameters =
                 parameters.or_else(|| config.parameters.as_ref().map(|p| config.path(p)));
             let bounds = BoundsArgs {
-                timeout: bounds
-                    .timeout
-                    .or_else(|| config.timeout.as_ref().map(|t| *t.get_ref())),
+                timeout: bounds.timeout.or_else(|| config.timeout()),
                 max_input_size: bounds.max_input_size.or_else(|| config.max_input_size()),
                 max_values: bounds.max_values.or(config.max_values),
             };
@@ -526,7 +444,7 @@ fn main() -> ExitCode {
                 format
             };
             if outputs.is_empty() {
-                outputs.push(OutputArg {
+                outputs.push(Output {
                     format: ReportFormat::Human,
                     file: None,
                 });
@@ -543,10 +461,10 @@ fn main() -> ExitCode {
                 &commands::check::Options {
                     outputs: &outputs,
                     quiet,
-                    fail_on: fail_on.or(config.fail_on).unwrap_or(SeverityArg::Low),
+                    fail_on: fail_on.or(config.fail_on).unwrap_or(Threshold::Low),
                     fail_on_unknown: fail_on_unknown
                         .or(config.fail_on_unknown)
-                        .unwrap_or(SeverityArg::Never),
+                        .unwrap_or(Threshold::Never),
                     strict: strict || config.strict,
                     parameters: parameters.as_deref(),
                     verbose,

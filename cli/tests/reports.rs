@@ -497,6 +497,191 @@ fn sarif_of_a_run_with_errors_and_suppressions_keeps_to_sarif_2_1_0() {
     }
 }
 
+/// The official SARIF 2.1.0 schema of OASIS (draft-07), as the
+/// `serde-sarif` crate ships it (`src/schema.json`): found through `cargo
+/// metadata`, so the repository keeps no copy of it.
+fn sarif_schema() -> Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let run = |offline: bool| {
+        let mut command = Command::new(&cargo);
+        command
+            .args(["metadata", "--format-version", "1", "--manifest-path"])
+            .arg(repository_root().join("Cargo.toml"));
+        if offline {
+            command.arg("--offline");
+        }
+        command.output().expect("cargo metadata runs")
+    };
+    // The dev-dependency is downloaded before the tests run; go to the
+    // registry only if it is missing.
+    let mut output = run(true);
+    if !output.status.success() {
+        output = run(false);
+    }
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata's JSON");
+    let manifest = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|package| package["name"] == "serde-sarif" && package["version"] == "0.8.0")
+        .and_then(|package| package["manifest_path"].as_str())
+        .expect("serde-sarif 0.8.0, a dev-dependency of ward");
+    let schema = Path::new(manifest)
+        .parent()
+        .expect("the package's folder")
+        .join("src/schema.json");
+    let mut schema = json(&std::fs::read_to_string(&schema).expect("the SARIF schema"));
+    assert_eq!(
+        schema["$id"],
+        "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+    );
+    // The pattern of the `language` properties (of a run and of a tool
+    // component, neither written by Ward) has a stray `]` that only the
+    // lenient web dialect of ECMA-262 regular expressions reads, as a
+    // literal; `jsonschema` checks patterns strictly and refuses the
+    // schema. Escaped, it means the same.
+    let escaped = escape_stray_brackets(&mut schema);
+    assert_eq!(escaped, 2, "the schema's language patterns changed");
+    schema
+}
+
+/// Replaces the `language` pattern of the SARIF schema, wherever it is,
+/// by the same pattern with its stray `]` escaped; the number replaced.
+fn escape_stray_brackets(schema: &mut Value) -> usize {
+    const LENIENT: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    const STRICT: &str = r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\]?$";
+    match schema {
+        Value::Object(object) => object
+            .iter_mut()
+            .map(|(key, value)| {
+                if key == "pattern" && value == LENIENT {
+                    *value = Value::from(STRICT);
+                    1
+                } else {
+                    escape_stray_brackets(value)
+                }
+            })
+            .sum(),
+        Value::Array(array) => array.iter_mut().map(escape_stray_brackets).sum(),
+        _ => 0,
+    }
+}
+
+/// Every reason why `log` breaks the schema, one line each.
+fn schema_errors(validator: &jsonschema::Validator, log: &Value) -> Vec<String> {
+    validator
+        .iter_errors(log)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect()
+}
+
+/// The SARIF of a run with everything a report can hold validates against
+/// the official SARIF 2.1.0 schema: findings kept, suppressed in the
+/// template and by a baseline, an unknown outcome, a template that does
+/// not parse, a missing path, a file that is not an input and resources no
+/// rule examined, in a repository (URIs from its root) and for a file
+/// whose name needs escaping in a URI. Broken copies of the same log do
+/// not validate, so the test can fail.
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let dir = scratch("sarif_schema");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).expect("create the folder");
+    let inputs = repository_root().join("cli/tests/inputs");
+    for (from, to) in [
+        ("suppressed.yaml", "app.yaml"),
+        ("unknown.yaml", "bastion.yaml"),
+        ("malformed.json", "broken.json"),
+    ] {
+        std::fs::copy(inputs.join(from), templates.join(to)).expect("copy an input");
+    }
+    std::fs::write(
+        templates.join("queue and topic.yaml"),
+        "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("package.json"), r#"{"name": "site"}"#).expect("write");
+    std::fs::write(
+        dir.join("baseline.json"),
+        r#"{"suppressions": [{"rule": "S3-001", "file": "templates/app.yaml", "resource": "Archive", "reason": "accepted in review"}]}"#,
+    )
+    .expect("write");
+    let policies = example_policies();
+    let (code, stdout, stderr) = run_ward_in(
+        &dir,
+        &args(&format!(
+            "check --policy {policies} --format sarif --baseline baseline.json \
+             templates absent.yaml package.json"
+        )),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let log = json(&stdout);
+
+    // The run holds what it is meant to.
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let mut kinds: Vec<&str> = results
+        .iter()
+        .map(|result| match result["suppressions"][0]["kind"].as_str() {
+            Some(suppression) => suppression,
+            None => result["kind"].as_str().expect("a kind"),
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        ["external", "fail", "inSource", "review"],
+        "{stdout}"
+    );
+    let mut notifications: Vec<(String, String)> = sarif_notifications(&stdout)
+        .iter()
+        .map(|n| {
+            (
+                n["descriptor"]["id"].as_str().expect("an id").to_string(),
+                notification_uri(n).to_string(),
+            )
+        })
+        .collect();
+    notifications.sort();
+    assert_eq!(
+        notifications,
+        [
+            ("input".to_string(), "absent.yaml".to_string()),
+            ("input".to_string(), "templates/broken.json".to_string()),
+            ("not-an-input".to_string(), "package.json".to_string()),
+            (
+                "unexamined-resources".to_string(),
+                "templates/queue%20and%20topic.yaml".to_string()
+            ),
+        ],
+        "{stdout}"
+    );
+
+    let schema = sarif_schema();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let errors = schema_errors(&validator, &log);
+    assert!(errors.is_empty(), "{}\n{stdout}", errors.join("\n"));
+
+    // Negative controls: a level SARIF does not know, a line 0, and a file
+    // name with a space that is not percent-encoded.
+    let mut bad_level = log.clone();
+    bad_level["runs"][0]["results"][0]["level"] = Value::from("bogus");
+    assert!(!schema_errors(&validator, &bad_level).is_empty());
+    let mut line_zero = log.clone();
+    line_zero["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        Value::from(0);
+    assert!(!schema_errors(&validator, &line_zero).is_empty());
+    let mut space = log.clone();
+    space["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+        Value::from("templates/queue and topic.yaml");
+    assert!(!schema_errors(&validator, &space).is_empty());
+}
+
 fn is_one_of(value: &Value, words: &[&str]) -> bool {
     value.as_str().is_some_and(|word| words.contains(&word))
 }

@@ -198,12 +198,36 @@ pub fn render(report: &RunReport, paths: Option<&HashMap<String, String>>) -> St
 }
 
 /// A file's artifact location: its path in the repository relative to
-/// `%SRCROOT%` when known, else the name as given, with `/` separators.
+/// `%SRCROOT%` when known, else the name as given, with `/` separators; a
+/// URI reference either way, as SARIF requires.
 fn artifact_location(file: &str, paths: Option<&HashMap<String, String>>) -> Value {
     match paths.and_then(|paths| paths.get(file)) {
-        Some(path) => json!({ "uri": path, "uriBaseId": SRCROOT }),
-        None => json!({ "uri": file.replace('\\', "/") }),
+        Some(path) => json!({ "uri": uri_reference(path), "uriBaseId": SRCROOT }),
+        None => json!({ "uri": uri_reference(&file.replace('\\', "/")) }),
     }
+}
+
+/// A path with `/` separators as a URI reference: every byte that may not
+/// stand for itself in a path segment (a space, `%`, `#`, `?`, non-ASCII
+/// text, and `:`, which would start a scheme) is percent-encoded. A Windows
+/// path with a drive letter becomes a `file:` URI.
+fn uri_reference(path: &str) -> String {
+    let (mut uri, rest) = match path.as_bytes() {
+        [drive, b':', b'/', ..] if drive.is_ascii_alphabetic() => (
+            format!("file:///{}:", char::from(*drive)),
+            path.get(2..).unwrap_or_default(),
+        ),
+        _ => (String::with_capacity(path.len()), path),
+    };
+    for byte in rest.bytes() {
+        let plain = byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte);
+        if plain {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
 }
 
 /// A location in a file, at a line and column when `line` is not 0.
@@ -228,5 +252,26 @@ fn security_severity(severity: Severity) -> &'static str {
         Severity::Medium => "5.5",
         Severity::Low => "3.0",
         Severity::Info => "1.0",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri_reference;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri_reference("templates/app.yaml"), "templates/app.yaml");
+        assert_eq!(
+            uri_reference("my templates/app #1.yaml"),
+            "my%20templates/app%20%231.yaml"
+        );
+        assert_eq!(uri_reference("a:b/100%.json"), "a%3Ab/100%25.json");
+        assert_eq!(uri_reference("caf\u{e9}.yaml"), "caf%C3%A9.yaml");
+        assert_eq!(uri_reference("/tmp/x y.yaml"), "/tmp/x%20y.yaml");
+        assert_eq!(
+            uri_reference("C:/work/app.yaml"),
+            "file:///C:/work/app.yaml"
+        );
     }
 }

@@ -12,6 +12,8 @@
 //!   compiled modules, the runtime and the report library only;
 //! - the compiler does not depend on a WebAssembly engine or on LSP crates;
 //! - only `ward-lsp` depends on LSP types;
+//! - the configuration file's reader (`ward-config`) depends on no
+//!   workspace crate but `ward-abi`;
 //! - the command (`ward`) takes reports and suppressions from `ward-report`
 //!   and holds no report or suppression logic of its own.
 //!
@@ -136,6 +138,23 @@ const BORDERS: &[Border] = &[
         forbidden: Forbidden::Packages(&["ward-compiler", "ward-codegen", "ward-eval"]),
         reach: Reach::Transitive,
         why: "an embedder renders reports without the compiler",
+    },
+    Border {
+        package: "ward-config",
+        forbidden: Forbidden::Packages(&[
+            "ward-syntax",
+            "ward-compiler",
+            "ward-codegen",
+            "ward-eval",
+            "ward-model",
+            "ward-encode",
+            "ward-runtime",
+            "ward-report",
+            "ward-lsp",
+            "ward-stdlib",
+        ]),
+        reach: Reach::Transitive,
+        why: "the configuration file is read without the compiler, the loaders, the engine or the reports, so its fuzz target builds alone",
     },
     Border {
         package: "ward-report",
@@ -362,6 +381,8 @@ fn graph_has_the_known_edges() {
     assert!(graph.closure("ward-runtime").contains("wasmtime"));
     assert!(graph.closure("ward-encode").contains("ward-model"));
     assert!(graph.direct("ward").contains("ward-report"));
+    assert!(graph.direct("ward").contains("ward-config"));
+    assert!(graph.closure("ward-config").contains("ward-abi"));
     assert!(!graph.closure("ward-syntax").contains("ward-syntax"));
 }
 

@@ -15,20 +15,20 @@ use crate::repository::repository_paths;
 use crate::selection::Selection;
 use crate::sources::{Exclude, fail, load_policies, load_policies_with_stdlib, report_diagnostics};
 use crate::{
-    DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, OutputArg, ReportFormat,
-    SeverityArg,
+    DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, Output, ReportFormat,
+    Threshold,
 };
 
 /// The options of `ward check` besides policies and inputs.
 pub struct Options<'a> {
     /// The reports to write (`--format`, `--output`).
-    pub outputs: &'a [OutputArg],
+    pub outputs: &'a [Output],
     /// `--quiet`: no report on standard output.
     pub quiet: bool,
     /// The lowest severity that makes the exit code 1.
-    pub fail_on: SeverityArg,
+    pub fail_on: Threshold,
     /// The lowest severity of an unknown outcome that makes the exit code 1.
-    pub fail_on_unknown: SeverityArg,
+    pub fail_on_unknown: Threshold,
     /// Files that are not inputs make the exit code 2.
     pub strict: bool,
     /// A CloudFormation parameters file.
@@ -343,7 +343,11 @@ pub fn print_report(
         let options = RenderOptions { color, ..options };
         eprint!("{}", ward_report::render_problems(run, &options));
     }
-    crate::stdout::print(&ward_report::render(run, format.into(), &options))
+    crate::stdout::print(&ward_report::render(
+        run,
+        crate::report_format(format),
+        &options,
+    ))
 }
 
 /// A run's report and what rendering it needs.
@@ -362,11 +366,7 @@ pub struct Rendered<'a> {
 /// once): each to its file, uncoloured, and the one without a file to
 /// standard output unless `--quiet`. When no human report goes to standard
 /// output, what could not be judged is told on standard error.
-pub fn write_reports(
-    report: &Rendered<'_>,
-    outputs: &[OutputArg],
-    quiet: bool,
-) -> Result<(), String> {
+pub fn write_reports(report: &Rendered<'_>, outputs: &[Output], quiet: bool) -> Result<(), String> {
     let human_on_stdout = !quiet
         && outputs
             .iter()
@@ -389,7 +389,7 @@ pub fn write_reports(
                     let mut out = std::io::BufWriter::new(created);
                     ward_report::write_report(
                         report.run,
-                        output.format.into(),
+                        crate::report_format(output.format),
                         &options,
                         &mut out,
                     )?;
@@ -404,8 +404,12 @@ pub fn write_reports(
                 let options = RenderOptions { color, ..options };
                 let mut out = crate::stdout::Stdout::new();
                 // The writer records its own failures for `finish`.
-                let _ =
-                    ward_report::write_report(report.run, output.format.into(), &options, &mut out);
+                let _ = ward_report::write_report(
+                    report.run,
+                    crate::report_format(output.format),
+                    &options,
+                    &mut out,
+                );
                 out.finish()?;
             }
         }
@@ -417,9 +421,9 @@ pub fn write_reports(
 #[derive(Clone, Copy, Debug)]
 pub struct Thresholds {
     /// The lowest severity of a failing finding that makes the exit code 1.
-    pub fail_on: SeverityArg,
+    pub fail_on: Threshold,
     /// The lowest severity of an unknown finding that makes the exit code 1.
-    pub fail_on_unknown: SeverityArg,
+    pub fail_on_unknown: Threshold,
     /// Files that are not inputs make the exit code 2.
     pub strict: bool,
 }
