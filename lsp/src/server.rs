@@ -161,6 +161,52 @@ fn compile_when_settled(
     });
 }
 
+/// Which policies judge inputs: those the first workspace folder's
+/// `ward.toml` names (`policies`, with the standard library when it names
+/// none or sets `stdlib`), as `ward check` run there reads them; every
+/// policy file and the standard library without one. A configuration file
+/// that does not parse is said (the second value) and left aside.
+fn judging_set(roots: &[PathBuf]) -> (JudgingSet, Option<String>) {
+    let Some(root) = roots.first() else {
+        return (JudgingSet::default(), None);
+    };
+    let path = root.join(ward_config::FILE_NAME);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (JudgingSet::default(), None);
+    };
+    match ward_config::parse(&text) {
+        Ok(config) if config.policies.is_empty() => (
+            JudgingSet {
+                policies: Some(Vec::new()),
+                stdlib: true,
+            },
+            None,
+        ),
+        Ok(config) => {
+            let policies = config
+                .policies
+                .iter()
+                .filter_map(|policy| key_of_path(&root.join(policy)))
+                .collect();
+            (
+                JudgingSet {
+                    policies: Some(policies),
+                    stdlib: config.stdlib,
+                },
+                None,
+            )
+        }
+        Err(error) => (
+            JudgingSet::default(),
+            Some(format!(
+                "ward: {} is not read for judging inputs: {}",
+                path.display(),
+                error.message
+            )),
+        ),
+    }
+}
+
 /// Whether an opened document is a policy (the rest are inputs to judge).
 fn is_policy(key: &str, language_id: &str) -> bool {
     language_id == "ward" || key.ends_with(".ward")
@@ -600,6 +646,7 @@ impl Backend {
     /// Loads every `.ward` file of the workspace folders that is not open.
     async fn load_workspace(&self) {
         let roots = self.state().roots.clone();
+        let (judging, config_note) = judging_set(&roots);
         let found = tokio::task::spawn_blocking(move || {
             let mut paths = Vec::new();
             for root in &roots {
@@ -618,6 +665,11 @@ impl Backend {
         .await
         .unwrap_or_default();
         let count = found.len();
+        if let Some(note) = config_note {
+            self.client
+                .log_message(lsp::MessageType::WARNING, note)
+                .await;
+        }
         let edits_stdlib = found
             .iter()
             .any(|(_, text)| crate::stdlib::declares_stdlib_package(text));
@@ -647,6 +699,7 @@ impl Backend {
             }
         };
         self.edit(|state| {
+            state.judging = judging;
             for (key, text) in found {
                 if !state.documents.contains_key(&key) {
                     state.host.set_file(&key, text);

@@ -330,3 +330,55 @@ async fn a_template_is_judged_as_it_is_edited() {
     client.diagnostics(&template, <[Value]>::is_empty).await;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// With a `ward.toml`, the policies it names judge, as `ward check` run
+/// there would: here the team's folder without the standard library.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configuration_file_chooses_the_policies() {
+    let root = workspace("configured");
+    std::fs::write(
+        root.join("policies/team.ward"),
+        POLICY.replace("== \"admin\"", "== \"approved\""),
+    )
+    .expect("writable");
+    std::fs::write(root.join("ward.toml"), "policies = [\"policies\"]\n").expect("writable");
+    let (mut client, _server) = start();
+    initialize(&mut client, &root).await;
+    let template = uri_of(&root.join("template.yaml"));
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": template, "languageId": "yaml", "version": 1, "text": TEMPLATE } }),
+        )
+        .await;
+    let found = client
+        .diagnostics(&template, |list| has_code(list, "TEAM-1"))
+        .await;
+    assert_eq!(
+        codes(&found),
+        vec!["TEAM-1".to_string()],
+        "only the team's rule judges: {found:?}"
+    );
+
+    // `stdlib = true` adds the standard library to them.
+    std::fs::write(
+        root.join("ward.toml"),
+        "policies = [\"policies\"]\nstdlib = true\n",
+    )
+    .expect("writable");
+    let (mut client, _server) = start();
+    initialize(&mut client, &root).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": template, "languageId": "yaml", "version": 1, "text": TEMPLATE } }),
+        )
+        .await;
+    let both = client
+        .diagnostics(&template, |list| {
+            has_code(list, "TEAM-1") && has_code(list, "WARD-NET-001")
+        })
+        .await;
+    assert!(both.len() >= 2);
+    let _ = std::fs::remove_dir_all(&root);
+}
