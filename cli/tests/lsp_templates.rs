@@ -245,8 +245,7 @@ fn the_quick_fix_writes_the_suppression_ward_check_reads() {
     drop(server);
 
     // After: `ward check` reads the suppression and the run passes.
-    let (code, after, stderr) =
-        run_ward_in(&dir, &["check", "--format", "json", "template.yaml"]);
+    let (code, after, stderr) = run_ward_in(&dir, &["check", "--format", "json", "template.yaml"]);
     let report: Value = serde_json::from_str(&after).expect("a JSON report");
     let suppressed = report["suppressed"].as_array().cloned().unwrap_or_default();
     assert!(
@@ -260,5 +259,8 @@ fn the_quick_fix_writes_the_suppression_ward_check_reads() {
             .is_some_and(|list| list.iter().any(|f| f["rule"] == "WARD-NET-001")),
         "{after}"
     );
-    assert_eq!(code, 1, "WARD-NET-001 is hard-mandatory: suppressed, it still fails the run");
+    assert_eq!(
+        code, 1,
+        "WARD-NET-001 is hard-mandatory: suppressed, it still fails the run"
+    );
 }
