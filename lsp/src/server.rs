@@ -792,10 +792,37 @@ impl Backend {
                 continue;
             }
             offered.push((rule, resource));
+            let lsp_diagnostic = to_proto::input_diagnostic(&index, text, diagnostic);
+            if let Some(fix) = &diagnostic.fix
+                && let Some(edit) = Snapshot::property_fix_edit(&key, text, resource, fix)
+            {
+                let edit = lsp::TextEdit {
+                    range: to_proto::range(&index, text, edit.span),
+                    new_text: edit.new_text,
+                };
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: format!(
+                        "Set `{}` to {} on `{resource}` ({rule})",
+                        fix.path.join("."),
+                        fix.value
+                    ),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![lsp_diagnostic.clone()]),
+                    is_preferred: Some(true),
+                    edit: Some(lsp::WorkspaceEdit {
+                        changes: Some(
+                            [(params.text_document.uri.clone(), vec![edit])]
+                                .into_iter()
+                                .collect(),
+                        ),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }));
+            }
             let Some(edit) = Snapshot::suppression_edit(&key, text, rule, resource) else {
                 continue;
             };
-            let lsp_diagnostic = to_proto::input_diagnostic(&index, text, diagnostic);
             let edit = lsp::TextEdit {
                 range: to_proto::range(&index, text, edit.span),
                 new_text: edit.new_text,

@@ -382,3 +382,63 @@ async fn the_configuration_file_chooses_the_policies() {
     assert!(both.len() >= 2);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A rule that declares its fix (`@fix("Encrypted", true)` on WARD-EBS-001)
+/// is offered as the preferred quick fix; applied, the finding goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_fix_is_a_quick_fix() {
+    let root = workspace("declared-fix");
+    let (mut client, _server) = start();
+    initialize(&mut client, &root).await;
+    let template = uri_of(&root.join("volume.yaml"));
+    let text = "Resources:\n  Data:\n    Type: AWS::EC2::Volume\n    Properties:\n      AvailabilityZone: eu-west-1a\n      Size: 20\n";
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": template, "languageId": "yaml", "version": 1, "text": text } }),
+        )
+        .await;
+    let found = client
+        .diagnostics(&template, |list| has_code(list, "WARD-EBS-001"))
+        .await;
+    let finding = found
+        .iter()
+        .find(|d| d["code"] == "WARD-EBS-001")
+        .expect("the finding")
+        .clone();
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": template },
+                "range": finding["range"].clone(),
+                "context": { "diagnostics": [finding] }
+            }),
+        )
+        .await;
+    let set = actions
+        .as_array()
+        .and_then(|list| list.iter().find(|a| a["isPreferred"] == true))
+        .expect("a preferred quick fix")
+        .clone();
+    assert_eq!(
+        set["title"], "Set `Encrypted` to true on `Data` (WARD-EBS-001)",
+        "{actions}"
+    );
+    let edits = set["edit"]["changes"][&template]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let encrypted = apply_edits(text, &edits);
+    assert!(encrypted.contains("      Encrypted: true\n"), "{encrypted}");
+    client
+        .notify(
+            "textDocument/didChange",
+            replace_all(&template, 2, &encrypted),
+        )
+        .await;
+    client
+        .diagnostics(&template, |list| !has_code(list, "WARD-EBS-001"))
+        .await;
+    let _ = std::fs::remove_dir_all(&root);
+}

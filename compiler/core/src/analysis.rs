@@ -51,10 +51,25 @@ pub struct RuleInfo {
     pub checkov: Vec<String>,
     /// `@guard(...)`.
     pub guard: Vec<String>,
+    /// `@fix(...)`: the property a CloudFormation template sets to pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<PropertyFix>,
     /// The file.
     pub file: String,
     /// The rule's span.
     pub span: Span,
+}
+
+/// A simple fix a rule declares with `@fix("Path.To.Property", value)`:
+/// set a property of the resource (under `Properties` in CloudFormation) to
+/// a value. Editors offer it as a quick fix on the rule's findings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct PropertyFix {
+    /// The property's path under `Properties`, one name per step.
+    pub path: Vec<String>,
+    /// The value as a JSON literal (`true`, `3`, `"aws:kms"`), which YAML
+    /// reads the same way.
+    pub value: String,
 }
 
 /// What kind of local a name is bound by.
@@ -647,6 +662,7 @@ impl Checker<'_> {
         let mut formats: Vec<String> = Vec::new();
         let mut checkov = Vec::new();
         let mut guard = Vec::new();
+        let mut fix = None;
         for attr in &rule.attrs {
             let strings: Vec<Option<String>> = attr
                 .args
@@ -761,6 +777,49 @@ impl Checker<'_> {
                         .extend(strings);
                     }
                 }
+                "fix" => {
+                    let parsed = match attr.args.as_slice() {
+                        [path, value] => match (&path.value, &value.value) {
+                            (AttrValue::String(path), value) if !path.is_empty() => {
+                                let value = match value {
+                                    AttrValue::String(text) => {
+                                        Some(serde_json::Value::from(text.as_str()).to_string())
+                                    }
+                                    AttrValue::Word(word) if word == "true" || word == "false" => {
+                                        Some(word.clone())
+                                    }
+                                    AttrValue::Number(number) => {
+                                        serde_json::Number::from_f64(*number)
+                                            .map(|number| number.to_string())
+                                    }
+                                    AttrValue::Word(_) => None,
+                                };
+                                value.map(|value| PropertyFix {
+                                    path: path.split('.').map(str::to_string).collect(),
+                                    value,
+                                })
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    match parsed {
+                        Some(found) if found.path.iter().all(|step| !step.is_empty()) => {
+                            fix = Some(found);
+                        }
+                        _ => {
+                            self.error(
+                                Code::BadAttributeArguments,
+                                attr.span,
+                                "`@fix` takes a property path and a value",
+                            )
+                            .with_label_mut("here")
+                            .help = Some(
+                                "write `@fix(\"Encrypted\", true)`: the path under `Properties`, dotted, and a string, number, `true` or `false`".to_string(),
+                            );
+                        }
+                    }
+                }
                 "severity" => {
                     let word = match attr.args.as_slice() {
                         [arg] => match &arg.value {
@@ -816,7 +875,7 @@ impl Checker<'_> {
                         other,
                         [
                             "id", "severity", "controls", "title", "tags", "level", "formats",
-                            "checkov", "guard",
+                            "checkov", "guard", "fix",
                         ],
                     );
                     let diagnostic = self
@@ -892,6 +951,7 @@ impl Checker<'_> {
             formats,
             checkov,
             guard,
+            fix,
             file: self.path.clone(),
             span: rule.span,
         }

@@ -21,7 +21,7 @@ pub mod types;
 
 use salsa::Setter;
 
-pub use analysis::{Analysis, Definition, LocalKind, RuleInfo, analyze};
+pub use analysis::{Analysis, Definition, LocalKind, PropertyFix, RuleInfo, analyze};
 pub use analysis::{Binding, Holds, ResourceTypes, ResourceUse};
 pub use db::{Database, SourceFile, Workspace, parse};
 pub use diagnostics::{Code, Diagnostic, Level};

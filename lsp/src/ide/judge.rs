@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use ward_abi::{Outcome, RuleMeta, Severity};
-use ward_compiler::Compiler;
 use ward_compiler::ir::Program;
+use ward_compiler::{Compiler, PropertyFix};
 use ward_eval::{Evaluator, Limits};
 use ward_model::{Document, InputKind, LoadOptions, Node, Value};
 use ward_report::{PairOutcome, Run, Suppressions};
@@ -62,6 +62,8 @@ pub struct InputDiagnostic {
     pub resource: Option<String>,
     /// The rule, for findings: where it is written and its documentation.
     pub rule: Option<Arc<RuleMeta>>,
+    /// The fix the rule declares (`@fix`), for its failing findings.
+    pub fix: Option<PropertyFix>,
 }
 
 /// What an [`InputDiagnostic`] is.
@@ -151,6 +153,8 @@ pub struct Policies {
     program: Result<Arc<Program>, String>,
     /// Each rule's metadata, in program order.
     rules: Arc<Vec<RuleMeta>>,
+    /// The fixes rules declare (`@fix`), by rule id.
+    fixes: Arc<HashMap<String, PropertyFix>>,
     /// The program compiled to WebAssembly and loaded, once
     /// [`Policies::compile`] has run; until then the reference evaluator
     /// judges (both give the same reports: the differential test holds
@@ -206,13 +210,20 @@ pub(crate) fn policies(compiler: &Compiler) -> Policies {
         return Policies {
             program: Err(message),
             rules: Arc::default(),
+            fixes: Arc::default(),
             module: Arc::default(),
         };
     };
     let rules = program.rules.iter().map(ward_codegen::rule_meta).collect();
+    let fixes = program
+        .rules
+        .iter()
+        .filter_map(|rule| Some((rule.info.id.clone(), rule.info.fix.clone()?)))
+        .collect();
     Policies {
         program: Ok(program),
         rules: Arc::new(rules),
+        fixes: Arc::new(fixes),
         module: Arc::default(),
     }
 }
@@ -243,6 +254,7 @@ pub fn judge(
                     message: error.message.clone(),
                     resource: None,
                     rule: None,
+                    fix: None,
                 }],
                 resources: Vec::new(),
             });
@@ -267,6 +279,7 @@ pub fn judge(
                 message: message.clone(),
                 resource: None,
                 rule: None,
+                fix: None,
             });
             return Some(judgement);
         }
@@ -308,6 +321,10 @@ pub fn judge(
             message: finding.message.clone(),
             resource: (!finding.resource.is_empty()).then(|| finding.resource.to_string()),
             rule: by_id.get(&*finding.rule).cloned(),
+            fix: match finding.outcome {
+                Outcome::Fail => policies.fixes.get(&*finding.rule).cloned(),
+                _ => None,
+            },
         });
     }
     for error in malformed {
@@ -319,6 +336,7 @@ pub fn judge(
             message: error.message,
             resource: None,
             rule: None,
+            fix: None,
         });
     }
     for error in &run.errors {
@@ -333,6 +351,7 @@ pub fn judge(
             ),
             resource: None,
             rule: by_id.get(error.rule.as_str()).cloned(),
+            fix: None,
         });
     }
     judgement
@@ -634,4 +653,232 @@ fn comma_after(node: &Node) -> &'static str {
         _ => true,
     };
     if empty { "" } else { ", " }
+}
+
+/// The edit that applies a rule's declared fix to a resource of a
+/// CloudFormation template: the property's value replaced when it is
+/// written as a scalar, else the property added under its nearest parent
+/// that exists (`Properties` included). `None` for other inputs, values
+/// written as blocks, and templates that do not load.
+pub(crate) fn property_fix_edit(
+    name: &str,
+    text: &str,
+    resource: &str,
+    fix: &PropertyFix,
+) -> Option<TextEdit> {
+    let document = load(name, text).ok()?;
+    if document.kind != InputKind::CloudFormation {
+        return None;
+    }
+    let definition = document
+        .resources
+        .iter()
+        .find(|candidate| candidate.id == resource)?;
+    let index = LineIndex::new(text);
+    let offset_of = |line: u32, column: u32| -> Option<usize> {
+        ((line as usize) <= index.line_count())
+            .then(|| index.offset_of(text, LineCol { line, column }) as usize)
+    };
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    // The deepest part of the path that is written, and what is left.
+    let has_properties = definition
+        .props
+        .as_object()
+        .is_some_and(|entries| !entries.is_empty());
+    let mut node = &definition.props;
+    let mut depth = 0;
+    if has_properties {
+        while let Some(next) = fix.path.get(depth).and_then(|step| node.get(step)) {
+            node = next;
+            depth += 1;
+        }
+    }
+    if depth == fix.path.len() {
+        // The property is written: replace a scalar value.
+        if matches!(node.value, Value::Object(_) | Value::List(_)) {
+            return None;
+        }
+        let start = offset_of(node.pos.line, node.pos.column)?;
+        // In YAML the value must follow its key on the key's line; a value
+        // written on the lines below (a block) is left alone.
+        let line_start = offset_of(node.pos.line, 1)?;
+        if !json && !text.get(line_start..start)?.trim_end().ends_with(':') {
+            return None;
+        }
+        let end = start + scalar_length(text.get(start..)?, json)?;
+        return Some(TextEdit {
+            span: Span::new(start, end),
+            new_text: fix.value.clone(),
+        });
+    }
+    let missing = &fix.path[depth..];
+    if json {
+        let mut inserted = fix.value.clone();
+        for step in missing.iter().rev() {
+            inserted = format!("{}: {inserted}", serde_json::Value::from(step.as_str()));
+            if !std::ptr::eq(step, &missing[0]) {
+                inserted = format!("{{{inserted}}}");
+            }
+        }
+        let (anchor, insert) = if has_properties {
+            (node, format!("{inserted}{}", comma_after(node)))
+        } else {
+            (
+                &definition.metadata,
+                format!("\"Properties\": {{{inserted}}}, "),
+            )
+        };
+        let (line, column) = if has_properties {
+            (anchor.pos.line, anchor.pos.column)
+        } else {
+            (definition.pos.line, definition.pos.column)
+        };
+        let start = offset_of(line, column)?;
+        if text.as_bytes().get(start) != Some(&b'{') {
+            return None;
+        }
+        return Some(TextEdit {
+            span: Span::new(start + 1, start + 1),
+            new_text: insert,
+        });
+    }
+    // YAML, block style: lines before the first key of the deepest
+    // written mapping, at its indentation.
+    let (line, column, steps): (u32, u32, Vec<&str>) = if has_properties {
+        if !matches!(node.value, Value::Object(_)) {
+            return None;
+        }
+        (
+            node.pos.line,
+            node.pos.column,
+            missing.iter().map(String::as_str).collect(),
+        )
+    } else {
+        (
+            definition.pos.line,
+            definition.pos.column,
+            std::iter::once("Properties")
+                .chain(missing.iter().map(String::as_str))
+                .collect(),
+        )
+    };
+    let start = offset_of(line, 1)?;
+    let line_text = text.get(start..)?.lines().next().unwrap_or("");
+    let leading = line_text.chars().take_while(|c| *c == ' ').count() as u32 + 1;
+    if leading != column {
+        return None;
+    }
+    let mut lines = String::new();
+    for (level, step) in steps.iter().enumerate() {
+        let indent = " ".repeat(column as usize - 1 + 2 * level);
+        if level + 1 == steps.len() {
+            lines.push_str(&format!("{indent}{step}: {}\n", fix.value));
+        } else {
+            lines.push_str(&format!("{indent}{step}:\n"));
+        }
+    }
+    Some(TextEdit {
+        span: Span::new(start, start),
+        new_text: lines,
+    })
+}
+
+/// The length in bytes of the scalar at the start of `text`: a quoted
+/// string to its closing quote, else a plain value to the end of the line
+/// (without a YAML comment or trailing spaces), or in JSON to the next `,`,
+/// `}` or `]`. `None` for an empty one.
+fn scalar_length(text: &str, json: bool) -> Option<usize> {
+    let line = text.split('\n').next().unwrap_or("");
+    let length = match line.chars().next()? {
+        quote @ ('"' | '\'') => {
+            let mut escaped = false;
+            let mut end = None;
+            for (at, c) in line.char_indices().skip(1) {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && quote == '"' {
+                    escaped = true;
+                } else if c == quote {
+                    end = Some(at + 1);
+                    break;
+                }
+            }
+            end?
+        }
+        _ if json => line.find([',', '}', ']']).unwrap_or(line.len()),
+        _ => line.find(" #").unwrap_or(line.len()),
+    };
+    let trimmed = line.get(..length)?.trim_end().len();
+    (trimmed > 0).then_some(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(path: &str, value: &str) -> PropertyFix {
+        PropertyFix {
+            path: path.split('.').map(str::to_string).collect(),
+            value: value.to_string(),
+        }
+    }
+
+    fn fixed(text: &str, resource: &str, property: &PropertyFix) -> Option<String> {
+        let edit = property_fix_edit("t.yaml", text, resource, property)?;
+        let mut out = text.to_string();
+        out.replace_range(edit.span.range(), &edit.new_text);
+        Some(out)
+    }
+
+    #[test]
+    fn a_declared_fix_replaces_a_written_value_or_adds_the_property() {
+        let yaml = "Resources:\n  V:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 8\n      Encrypted: false # no\n";
+        assert_eq!(
+            fixed(yaml, "V", &fix("Encrypted", "true")).as_deref(),
+            Some(
+                "Resources:\n  V:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 8\n      Encrypted: true # no\n"
+            )
+        );
+        let unset =
+            "Resources:\n  V:\n    Type: AWS::EC2::Volume\n    Properties:\n      Size: 8\n";
+        assert_eq!(
+            fixed(unset, "V", &fix("Encrypted", "true")).as_deref(),
+            Some(
+                "Resources:\n  V:\n    Type: AWS::EC2::Volume\n    Properties:\n      Encrypted: true\n      Size: 8\n"
+            )
+        );
+        let bare = "Resources:\n  R:\n    Type: AWS::ECR::Repository\n";
+        assert_eq!(
+            fixed(
+                bare,
+                "R",
+                &fix("ImageScanningConfiguration.ScanOnPush", "true")
+            )
+            .as_deref(),
+            Some(
+                "Resources:\n  R:\n    Properties:\n      ImageScanningConfiguration:\n        ScanOnPush: true\n    Type: AWS::ECR::Repository\n"
+            )
+        );
+        let json = r#"{"Resources": {"V": {"Type": "AWS::EC2::Volume", "Properties": {"Encrypted": "false", "Size": 8}}}}"#;
+        assert_eq!(
+            fixed(json, "V", &fix("Encrypted", "true")).as_deref(),
+            Some(
+                r#"{"Resources": {"V": {"Type": "AWS::EC2::Volume", "Properties": {"Encrypted": true, "Size": 8}}}}"#
+            )
+        );
+        let json_unset =
+            r#"{"Resources": {"V": {"Type": "AWS::EC2::Volume", "Properties": {"Size": 8}}}}"#;
+        assert_eq!(
+            fixed(json_unset, "V", &fix("Encrypted", "true")).as_deref(),
+            Some(
+                r#"{"Resources": {"V": {"Type": "AWS::EC2::Volume", "Properties": {"Encrypted": true, "Size": 8}}}}"#
+            )
+        );
+        // A value written as a block is not replaced.
+        let block = "Resources:\n  V:\n    Type: AWS::EC2::Volume\n    Properties:\n      Encrypted:\n        Ref: Flag\n";
+        assert_eq!(fixed(block, "V", &fix("Encrypted", "true")), None);
+    }
 }

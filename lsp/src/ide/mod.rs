@@ -430,6 +430,17 @@ impl Snapshot {
         judge::resource_at_line(judgement, text, line)
     }
 
+    /// The edit that applies a rule's declared fix (`@fix`) to `resource`
+    /// in a CloudFormation template.
+    pub fn property_fix_edit(
+        name: &str,
+        text: &str,
+        resource: &str,
+        fix: &ward_compiler::PropertyFix,
+    ) -> Option<TextEdit> {
+        judge::property_fix_edit(name, text, resource, fix)
+    }
+
     /// The edit that suppresses `rule` on `resource` in a CloudFormation
     /// template (`Metadata.ward.suppress`, with a reason placeholder).
     pub fn suppression_edit(
