@@ -10,14 +10,13 @@
 
 mod commands;
 mod config;
-mod inputs;
 mod params;
 mod progress;
-mod repository;
-mod selection;
 mod sources;
 mod stdout;
 mod wasm;
+
+use ward_embed::{inputs, repository, selection};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,12 +26,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use ward_config::{Output, ReportFormat, Threshold, parse_output};
 
-/// Exit code: nothing at or above the threshold was found.
-pub const EXIT_CLEAN: u8 = 0;
-/// Exit code: findings at or above the threshold.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: usage, policy or input error.
-pub const EXIT_ERROR: u8 = 2;
+pub use ward_embed::run::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Parser, Debug)]
 #[command(

@@ -198,3 +198,65 @@ fn an_embedder_sets_parameters_on_one_module() {
     policy.set_params(&[]).expect("the defaults");
     assert_eq!(rules_failing(&policy), ["ACME-TAG-1"]);
 }
+
+/// The embedding surface (`ward-embed`) gives byte for byte the JSON, SARIF
+/// and exit code of `ward check` on the same paths, and the report of one
+/// input held in memory is the one of that input read from disk.
+#[test]
+fn the_embedding_surface_answers_as_ward_check() {
+    let policy = ward_embed::Policy::from_stdlib().expect("the standard library compiles");
+    let root = repository_root();
+    let cases: [&[&str]; 3] = [
+        &["examples/templates"],
+        &[
+            "cli/tests/inputs/suppressed.yaml",
+            "examples/templates/app.yaml",
+        ],
+        &["cli/tests/inputs"],
+    ];
+    for case in cases {
+        let paths: Vec<std::path::PathBuf> = case.iter().map(|path| root.join(path)).collect();
+        let checked = policy
+            .check(&paths, &ward_embed::CheckOptions::default())
+            .expect("judged");
+        for (flag, format) in [
+            ("json", ward_embed::Format::Json),
+            ("sarif", ward_embed::Format::Sarif),
+        ] {
+            let mut args = vec![
+                "check".to_string(),
+                "--format".to_string(),
+                flag.to_string(),
+            ];
+            args.extend(paths.iter().map(|path| path.display().to_string()));
+            let (code, stdout, stderr) = run_ward(&args);
+            assert_eq!(
+                checked.render(format),
+                stdout,
+                "{case:?} as {flag}: {stderr}"
+            );
+            assert_eq!(
+                i32::from(
+                    checked.exit_code(ward_embed::Threshold::Low, ward_embed::Threshold::Never)
+                ),
+                code,
+                "{case:?}"
+            );
+        }
+    }
+    let name = root.join("examples/templates/app.yaml");
+    let from_disk = policy
+        .check(
+            std::slice::from_ref(&name),
+            &ward_embed::CheckOptions::default(),
+        )
+        .expect("judged");
+    let in_memory = policy.check_bytes(
+        &name.display().to_string(),
+        &std::fs::read(&name).expect("readable"),
+    );
+    assert_eq!(
+        in_memory.render(ward_embed::Format::Json),
+        from_disk.render(ward_embed::Format::Json)
+    );
+}

@@ -15,7 +15,9 @@
 //! - the configuration file's reader (`ward-config`) depends on no
 //!   workspace crate but `ward-abi`;
 //! - the command (`ward`) takes reports and suppressions from `ward-report`
-//!   and holds no report or suppression logic of its own.
+//!   and holds no report or suppression logic of its own;
+//! - the embedding surface (`ward-embed`) reaches neither the language
+//!   server nor the command.
 //!
 //! Dependencies are followed transitively through normal dependencies;
 //! dev-dependencies (tests may run generated modules) and build
@@ -155,6 +157,12 @@ const BORDERS: &[Border] = &[
         ]),
         reach: Reach::Transitive,
         why: "the configuration file is read without the compiler, the loaders, the engine or the reports, so its fuzz target builds alone",
+    },
+    Border {
+        package: "ward-embed",
+        forbidden: Forbidden::Packages(&["ward-lsp", "ward"]),
+        reach: Reach::Transitive,
+        why: "the embedding surface is what hosts link: no language server, not the command",
     },
     Border {
         package: "ward-report",

@@ -4,20 +4,15 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-use ward_abi::Report;
-use ward_eval::{Evaluator, Limits};
+use ward_eval::Evaluator;
 use ward_model::LoadOptions;
-use ward_report::{RenderOptions, Run, RunReport, Suppressions};
+use ward_report::{RenderOptions, RunReport, Suppressions};
 
-use crate::inputs::{Bounds, Inputs, load_inputs_excluding, load_parameters};
-use crate::repository::repository_paths;
+use crate::inputs::{Bounds, load_inputs_excluding, load_parameters};
 use crate::selection::Selection;
 use crate::sources::{Exclude, fail, load_policies, load_policies_with_stdlib, report_diagnostics};
-use crate::{
-    DiagnosticFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EngineArg, Output, ReportFormat,
-    Threshold,
-};
+use crate::{DiagnosticFormat, EXIT_ERROR, EngineArg, Output, ReportFormat, Threshold};
+pub use ward_embed::run::{Thresholds, exit_code, read_baseline, report_files};
 
 /// The options of `ward check` besides policies and inputs.
 pub struct Options<'a> {
@@ -99,7 +94,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
         }
         Err(message) => return fail(&message),
     };
-    let mut baseline = match baseline.map(read_baseline).transpose() {
+    let baseline = match baseline.map(read_baseline).transpose() {
         Ok(found) => found.unwrap_or_default(),
         Err(message) => return fail(&message),
     };
@@ -182,32 +177,34 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             if let Err(error) = policy.set_params(&overrides) {
                 return fail(&error.to_string());
             }
-            crate::wasm::evaluate(&policy, &mut inputs, &bounds, keep_passes)
+            ward_embed::run::evaluate(
+                &policy,
+                &mut inputs,
+                &bounds,
+                keep_passes,
+                &crate::progress::tick,
+            )
         }
-        EngineArg::Reference => {
-            reference_report(&program, &evaluator, &inputs, &bounds, keep_passes)
-        }
+        EngineArg::Reference => ward_embed::run::reference_report(
+            &program,
+            &evaluator,
+            &inputs,
+            &bounds,
+            keep_passes,
+            &crate::progress::tick,
+        ),
     };
     drop(progress);
     run.strict = strict;
-    let paths = repository_paths(report_files(&run));
-    let names: HashMap<&str, &str> = paths
-        .iter()
-        .map(|(name, path)| (path.as_str(), name.as_str()))
-        .collect();
-    // Baselines name files from the repository root; a run names them as
-    // given, from wherever it runs.
-    baseline.map_files(|file| run_name(file, &paths, &names));
-    let mut suppressions = baseline;
-    suppressions.extend(in_templates);
-    run.apply(&suppressions);
+    let names = ward_embed::run::apply_suppressions(&mut run, in_templates, baseline);
+    let paths = &names.paths;
     if let Some((path, reason)) = write_baseline {
         let mut written = Suppressions::covering(&run, reason);
         // Writing over a baseline keeps the reasons written in it.
         if path.exists() {
             match read_baseline(path) {
                 Ok(mut previous) => {
-                    previous.map_files(|file| run_name(file, &paths, &names));
+                    previous.map_files(|file| names.run_name(file));
                     written.keep_reasons(&previous);
                 }
                 Err(message) => return fail(&message),
@@ -229,7 +226,7 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
     let report = Rendered {
         run: &run,
         texts: &inputs.texts,
-        paths: &paths,
+        paths,
         verbose,
     };
     if let Err(message) = write_reports(&report, outputs, quiet) {
@@ -243,81 +240,6 @@ pub fn run(policies: &[PathBuf], inputs: &[PathBuf], options: &Options<'_>) -> u
             strict,
         },
     )
-}
-
-/// Every file a report names: inputs judged and not.
-pub fn report_files(run: &RunReport) -> impl Iterator<Item = &str> {
-    run.outcomes
-        .iter()
-        .map(|entry| &*entry.file)
-        .chain(run.findings.iter().map(|finding| &*finding.file))
-        .chain(run.input_errors.iter().map(|error| error.file.as_str()))
-        .chain(run.not_inputs.iter().map(|entry| entry.file.as_str()))
-}
-
-/// The name this run gives the file a baseline names: the input whose path
-/// from the repository root it is, else the input it names as this run
-/// does, else (an absolute path) the input at that path; any other name is
-/// kept.
-fn run_name(file: &str, paths: &HashMap<String, String>, names: &HashMap<&str, &str>) -> String {
-    if let Some(name) = names.get(file) {
-        return (*name).to_string();
-    }
-    if paths.contains_key(file) || !Path::new(file).is_absolute() {
-        return file.to_string();
-    }
-    repository_paths([file])
-        .remove(file)
-        .and_then(|path| names.get(path.as_str()).map(|name| (*name).to_string()))
-        .unwrap_or_else(|| file.to_string())
-}
-
-/// Reads a `--baseline` file.
-fn read_baseline(path: &Path) -> Result<Suppressions, String> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| format!("{name}: {error}"))?;
-    Suppressions::parse_baseline(&name, &bytes).map_err(|error| error.to_string())
-}
-
-/// Evaluates with the reference evaluator (the interpreter of the IR that
-/// `ward test` uses), for comparison with the compiled module. It returns
-/// the runtime's report, so both engines go through the same conversion;
-/// the rules are described by the same metadata the code generator writes.
-fn reference_report(
-    program: &ward_compiler::ir::Program,
-    evaluator: &Evaluator<'_>,
-    inputs: &Inputs,
-    bounds: &Bounds,
-    keep_passes: bool,
-) -> RunReport {
-    let limits = Limits::default();
-    let reports: Vec<Result<Report, _>> = inputs
-        .documents
-        .par_iter()
-        .map(|document| match bounds.not_judged(&document.file) {
-            Some(not_judged) => Err(not_judged),
-            None => {
-                let report = evaluator.evaluate(document, &limits);
-                crate::progress::tick();
-                Ok(report)
-            }
-        })
-        .collect();
-    let rules: Vec<_> = program.rules.iter().map(ward_codegen::rule_meta).collect();
-    let mut run = Run::new(&rules);
-    run.keep_passes(keep_passes);
-    for (document, report) in inputs.documents.iter().zip(reports) {
-        match report {
-            Ok(report) => run.add(document, report),
-            Err(not_judged) => run.add_error(not_judged),
-        }
-    }
-    crate::inputs::judge_streams(inputs, bounds, &mut run, |document, run| {
-        let report = evaluator.evaluate(&document, &limits);
-        run.add_part(&document, report);
-    });
-    inputs.add_unjudged(&mut run);
-    run.finish()
 }
 
 /// Prints a report in the chosen format to stdout (see [`crate::stdout`]).
@@ -415,38 +337,4 @@ pub fn write_reports(report: &Rendered<'_>, outputs: &[Output], quiet: bool) -> 
         }
     }
     Ok(())
-}
-
-/// What makes a run fail: `--fail-on`, `--fail-on-unknown`, `--strict`.
-#[derive(Clone, Copy, Debug)]
-pub struct Thresholds {
-    /// The lowest severity of a failing finding that makes the exit code 1.
-    pub fail_on: Threshold,
-    /// The lowest severity of an unknown finding that makes the exit code 1.
-    pub fail_on_unknown: Threshold,
-    /// Files that are not inputs make the exit code 2.
-    pub strict: bool,
-}
-
-/// The exit code of a run: 2 when an input or a rule could not be judged
-/// (or, with `--strict`, a file is not an input), 1 when a failing finding
-/// reaches the `--fail-on` threshold or an unknown one the
-/// `--fail-on-unknown` threshold, 0 otherwise.
-pub fn exit_code(run: &RunReport, thresholds: &Thresholds) -> u8 {
-    if run.has_errors() {
-        return EXIT_ERROR;
-    }
-    let fails = thresholds
-        .fail_on
-        .threshold()
-        .is_some_and(|(severity, level)| run.fails_at_level(severity, level));
-    let unknown = thresholds
-        .fail_on_unknown
-        .threshold()
-        .is_some_and(|(severity, level)| run.unknown_at_level(severity, level));
-    if fails || unknown {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
 }

@@ -44,7 +44,8 @@ pub fn run(
         Err(message) => return fail(&message),
     };
     let suppressions = inputs.suppressions();
-    let mut run = crate::wasm::evaluate(&policy, &mut inputs, &bounds, true);
+    let mut run =
+        ward_embed::run::evaluate(&policy, &mut inputs, &bounds, true, &crate::progress::tick);
     run.strict = thresholds.strict;
     let paths = crate::repository::repository_paths(report_files(&run));
     run.apply(&suppressions);

@@ -333,13 +333,14 @@ fn is_config_stream(path: &Path) -> bool {
 
 /// Judges the streamed inputs ([`Inputs::streams`]) window by window (see
 /// [`ConfigWindows`]): `judge` evaluates a window and adds its report to
-/// the run ([`Run::add_part`]). Memory holds one window and the findings,
+/// the run ([`Run::add_part`]); `tick` is called once per stream judged. Memory holds one window and the findings,
 /// whatever the size of the file. A line that is not JSON stops its file
 /// with a located input error; the windows before it keep their findings.
 pub fn judge_streams(
     inputs: &Inputs,
     bounds: &Bounds,
     run: &mut Run,
+    tick: &(dyn Fn() + Sync),
     mut judge: impl FnMut(Document, &mut Run),
 ) {
     for (name, path) in &inputs.streams {
@@ -390,8 +391,8 @@ pub fn judge_streams(
                 }
             }
         }
-        // The progress line counts inputs: a stream is one.
-        crate::progress::tick();
+        // Progress counts inputs: a stream is one.
+        tick();
     }
 }
 
