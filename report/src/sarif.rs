@@ -268,10 +268,10 @@ mod tests {
         );
         assert_eq!(uri_reference("a:b/100%.json"), "a%3Ab/100%25.json");
         assert_eq!(uri_reference("caf\u{e9}.yaml"), "caf%C3%A9.yaml");
-        assert_eq!(uri_reference("/tmp/x y.yaml"), "/tmp/x%20y.yaml");
+        assert_eq!(uri_reference("/srv/x y.yaml"), "/srv/x%20y.yaml");
         assert_eq!(
-            uri_reference("C:/work/app.yaml"),
-            "file:///C:/work/app.yaml"
+            uri_reference("C:/repo/app.yaml"),
+            "file:///C:/repo/app.yaml"
         );
     }
 }
