@@ -401,8 +401,9 @@ fn unknown_outcomes_fail_at_their_threshold() {
 /// run with input errors, a file that is not an input and suppressions
 /// from the template and from a baseline: the constraints of the OASIS
 /// SARIF 2.1.0 schema on each property Ward writes (required properties,
-/// enumerations, minimum values), stated here rather than read from the
-/// schema file.
+/// enumerations, minimum values), stated here as a readable list beside
+/// the validation against the schema file itself
+/// (`sarif_validates_against_the_sarif_2_1_0_schema`).
 #[test]
 fn sarif_of_a_run_with_errors_and_suppressions_keeps_to_sarif_2_1_0() {
     let dir = scratch("sarif_shape");

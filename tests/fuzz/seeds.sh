@@ -78,6 +78,43 @@ printf '{\n  "suppressions": [\n    {\n      "rule": "s3_encrypted",\n      "fil
 printf '{"suppressions":[{"rule":"r","reason":"why"},{"rule":"q","file":"a.json","reason":" x "}]}' > "$out/seed-two"
 printf '{"suppressions":[]}' > "$out/seed-empty"
 
+# Configuration files: every TOML block of the documentation (the
+# `ward.toml` examples), the repository's own TOML files for the shapes of
+# the format, and files written here: every key, the values each takes and
+# the mistakes the command's tests make.
+out="$out_root/ward_toml"
+mkdir -p "$out"
+for doc in "$repo/README.md" "$repo"/docs/*.md; do
+  awk -v out="$out/seed-doc-$(basename "$doc" .md)" '
+    /^```toml/ { block++; file = out "-" block; inside = 1; next }
+    /^```/ { inside = 0; next }
+    inside { print > file }' "$doc"
+done
+for file in Cargo.toml pyproject.toml config/Cargo.toml cli/Cargo.toml; do
+  cp "$repo/$file" "$out/seed-repo-$(printf '%s' "$file" | tr '/' '_')"
+done
+printf 'policies = ["policies"]\npaths = ["templates"]\nformat = "json"\nfail-on = "never"\n' > "$out/seed-paths"
+printf 'paths = ["templates"]\n\n  fail_on = "high"\n' > "$out/seed-unknown-key"
+printf 'fail-on = "sometimes"\n' > "$out/seed-unknown-threshold"
+printf 'format = 3\n' > "$out/seed-format-number"
+printf 'timeout = 0\n' > "$out/seed-timeout-zero"
+printf '[params]\nmax_noncurrent_days = "soon"\n' > "$out/seed-param-text"
+printf 'rules = ["NET-*", "IAM-001"]\nskip-rules = ["IAM-001"]\ncontrols = ["CIS:*"]\n' > "$out/seed-rules"
+printf 'exclude = ["/templates/legacy", "**/*.tmp"]\nstdlib = true\nstrict = true\n' > "$out/seed-exclude"
+printf 'format = ["sarif=reports/ward.sarif", "json", "HUMAN"]\n' > "$out/seed-formats"
+printf 'baseline = "baseline.json"\nparameters = "params/prod.json"\nfail-on-unknown = "high"\n' > "$out/seed-baseline"
+printf 'timeout = 0.5\nmax-input-size = "64MiB"\nmax-values = 1000\n' > "$out/seed-bounds"
+printf 'max-input-size = 1000000\n' > "$out/seed-size-number"
+printf 'max-input-size = -1\n' > "$out/seed-size-negative"
+printf '[levels]\n"WARD-S3-*" = "advisory"\n"ward.aws.iam" = "hard-mandatory"\n[severities]\n"WARD-LOG-*" = "low"\n' > "$out/seed-levels"
+printf '[params]\ndate = 2026-12-07T10:00:00Z\nnan = nan\nnested = { a = [1, 2.5, "x"], b = { c = true } }\n[[params.list]]\nname = "one"\n' > "$out/seed-params-shapes"
+cat > "$out/seed-strings" <<'TOML'
+policies = ['''multi
+line''', "\u00e9t\u00e9", 'lit\eral']
+[levels]
+"caf\u00e9" = "advisory"
+TOML
+
 for dir in "$out_root"/*/; do
   printf '%s %s\n' "$(basename "$dir")" "$(find "$dir" -type f | wc -l)"
 done
