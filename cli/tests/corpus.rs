@@ -93,3 +93,31 @@ fn the_whole_cloudformation_corpus_is_judged_or_refused_with_a_location() {
         assert!(finding["line"].as_u64().unwrap_or(0) >= 1, "{finding}");
     }
 }
+
+/// The embedding surface answers as `ward check` on a sample of the corpus:
+/// 100 templates, 20 plans and 20 files of Config items, JSON byte for byte
+/// and the exit code.
+#[test]
+fn the_embedding_surface_answers_as_ward_check_on_a_corpus_sample() {
+    let policy = ward_embed::Policy::from_stdlib().expect("the standard library compiles");
+    for (folder, count) in [("cfn", 100), ("tfplan", 20), ("inventory", 20)] {
+        let paths = ward_tests::corpus_sample(folder, count);
+        let checked = policy
+            .check(&paths, &ward_embed::CheckOptions::default())
+            .expect("judged");
+        let mut args = vec![
+            "check".to_string(),
+            "--format".to_string(),
+            "json".to_string(),
+        ];
+        args.extend(paths.iter().map(|path| path.display().to_string()));
+        let (code, stdout, stderr) = run_ward(&args);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(checked.render(ward_embed::Format::Json), stdout, "{folder}");
+        assert_eq!(
+            i32::from(checked.exit_code(ward_embed::Threshold::Low, ward_embed::Threshold::Never)),
+            code,
+            "{folder}"
+        );
+    }
+}

@@ -72,3 +72,41 @@ pub fn stdlib_program() -> std::sync::Arc<ward_compiler::ir::Program> {
     ward_compiler::ir::program(&compiler.db, compiler.workspace)
         .expect("the standard library lowers to a program")
 }
+
+/// `count` inputs of one folder of the corpus (`cfn`, `tfplan`,
+/// `inventory`), the same on every machine: the files with an input's
+/// extension, sorted by path, taken evenly (file `i * total / count`). The
+/// bindings' tests compare their reports with `ward check` on these.
+pub fn corpus_sample(folder: &str, count: usize) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path
+                .extension()
+                .and_then(|ext| ext.to_str())
+                .is_some_and(|ext| {
+                    ["json", "yaml", "yml", "template", "ndjson", "jsonl"]
+                        .contains(&ext.to_ascii_lowercase().as_str())
+                })
+            {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&corpus_root().join(folder), &mut files);
+    files.sort();
+    let total = files.len();
+    assert!(
+        total >= count,
+        "the corpus holds only {total} files in {folder}"
+    );
+    (0..count)
+        .map(|i| files[i * total / count].clone())
+        .collect()
+}

@@ -4,20 +4,11 @@
 //! to the shared library prints byte for byte the JSON of the embedding
 //! surface, which is `ward check`'s.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn repository_root() -> PathBuf {
-    crate_dir()
-        .parent()
-        .and_then(Path::parent)
-        .expect("bindings/c is two folders down")
-        .to_path_buf()
-}
+use common::{crate_dir, repository_root};
 
 fn generated_header() -> String {
     let config = cbindgen::Config {
@@ -67,36 +58,9 @@ fn the_header_is_generated_from_the_crate() {
     );
 }
 
-/// The folder of the shared library this build made: `target/<profile>/deps`,
-/// where the test itself runs from.
-fn library_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's path");
-    exe.parent().expect("target/<profile>/deps").to_path_buf()
-}
-
 #[test]
 fn a_c_program_gets_the_report_of_ward_check() {
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ward-c-check");
-    let libs = library_dir();
-    let compiled = Command::new("cc")
-        .arg(crate_dir().join("tests/check.c"))
-        .arg("-I")
-        .arg(crate_dir().join("include"))
-        .arg("-L")
-        .arg(&libs)
-        .arg("-lward_c")
-        .arg(format!("-Wl,-rpath,{}", libs.display()))
-        .arg("-Wall")
-        .arg("-Werror")
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("the C compiler runs");
-    assert!(
-        compiled.status.success(),
-        "cc: {}",
-        String::from_utf8_lossy(&compiled.stderr)
-    );
+    let out = common::compile_check_program();
     let root = repository_root();
     let inputs = [
         root.join("examples/templates"),
