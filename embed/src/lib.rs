@@ -102,6 +102,10 @@ pub struct CheckOptions {
     pub max_values: usize,
     /// `--strict`: files that are not inputs are errors.
     pub strict: bool,
+    /// Keep passes and skips in the report without `verbose`: what
+    /// `ward check` does when it writes a JUnit report, which lists every
+    /// test case. The other formats count them either way.
+    pub keep_passes: bool,
 }
 
 impl Default for CheckOptions {
@@ -115,6 +119,7 @@ impl Default for CheckOptions {
             timeout: None,
             max_values: ward_model::LoadOptions::default().max_values,
             strict: false,
+            keep_passes: false,
         }
     }
 }
@@ -278,7 +283,8 @@ impl Policy {
             .map_err(Error::Usage)?;
         let in_templates = inputs.suppressions();
         let texts = std::mem::take(&mut inputs.texts);
-        let mut report = run::evaluate(&self.module, &mut inputs, &bounds, options.verbose, &|| {});
+        let keep_passes = options.verbose || options.keep_passes;
+        let mut report = run::evaluate(&self.module, &mut inputs, &bounds, keep_passes, &|| {});
         report.strict = options.strict;
         let names = run::apply_suppressions(&mut report, in_templates, baseline);
         Ok(Checked {

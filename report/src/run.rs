@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
-use ward_abi::{Finding, Level, Outcome, Report, RuleMeta, Severity};
+use ward_abi::{Finding, Level, Outcome, Report, RuleErrorKind, RuleMeta, Severity};
 use ward_model::{Document, LoadError};
 
 use crate::suppressions::{StaleSuppression, Suppressed};
@@ -136,6 +136,10 @@ pub struct RuleError {
     pub file: String,
     /// What happened.
     pub message: String,
+    /// What kind of failure it was: a budget used up, a trap, a module
+    /// error. Not part of the JSON report, whose entries name no kind.
+    #[serde(skip)]
+    pub kind: RuleErrorKind,
 }
 
 /// An input that could not be judged: a path that cannot be read, a file
@@ -445,6 +449,7 @@ impl Run {
                 rule: error.rule,
                 file: document.file.clone(),
                 message: error.message,
+                kind: error.kind,
             }));
         run.findings.extend(report.findings);
     }
