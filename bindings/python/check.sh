@@ -46,5 +46,8 @@ if [[ "$suite" == corpus ]]; then
     "$scratch/venv/bin/python" -B -m unittest -v corpus_parity
 else
     "$scratch/venv/bin/python" -B -m unittest discover -v -s . -p 'test_*.py'
+    # The distributed recipe on a local Dask cluster (examples/dask_inventory.py).
+    "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check "dask[distributed]==2024.8.0"
+    "$scratch/venv/bin/python" -B -m unittest -v distributed_recipe
 fi
 echo "python tests ($suite) in $((SECONDS - start)) s"
