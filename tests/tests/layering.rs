@@ -17,7 +17,9 @@
 //! - the command (`ward`) takes reports and suppressions from `ward-report`
 //!   and holds no report or suppression logic of its own;
 //! - the embedding surface (`ward-embed`) reaches neither the language
-//!   server nor the command.
+//!   server nor the command;
+//! - the Python module (`ward-python`) uses no workspace crate but
+//!   `ward-embed`: it converts at its edge and adds no behaviour.
 //!
 //! Dependencies are followed transitively through normal dependencies;
 //! dev-dependencies (tests may run generated modules) and build
@@ -163,6 +165,26 @@ const BORDERS: &[Border] = &[
         forbidden: Forbidden::Packages(&["ward-lsp", "ward"]),
         reach: Reach::Transitive,
         why: "the embedding surface is what hosts link: no language server, not the command",
+    },
+    Border {
+        package: "ward-python",
+        forbidden: Forbidden::Packages(&[
+            "ward-syntax",
+            "ward-compiler",
+            "ward-codegen",
+            "ward-eval",
+            "ward-abi",
+            "ward-model",
+            "ward-encode",
+            "ward-runtime",
+            "ward-report",
+            "ward-config",
+            "ward-lsp",
+            "ward-stdlib",
+            "ward",
+        ]),
+        reach: Reach::Direct,
+        why: "the Python module is a thin edge over the embedding surface",
     },
     Border {
         package: "ward-report",
