@@ -8,7 +8,7 @@ const fs = require("fs");
 const path = require("path");
 const { test } = require("node:test");
 const { Policy } = require("@ward-policy/ward");
-const { wardCheck } = require("./helpers");
+const { wardCheck } = require("./common");
 
 const corpus = process.env.WARD_CORPUS;
 if (!corpus) throw new Error("set WARD_CORPUS to the corpus folder");

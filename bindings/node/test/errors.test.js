@@ -7,7 +7,7 @@ const os = require("os");
 const path = require("path");
 const { test } = require("node:test");
 const { Policy } = require("@ward-policy/ward");
-const { inRepository } = require("./helpers");
+const { inRepository } = require("./common");
 
 function throwsWithCode(call, code) {
   assert.throws(call, (error) => {

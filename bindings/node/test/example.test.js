@@ -7,7 +7,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { test } = require("node:test");
-const { inRepository } = require("./helpers");
+const { inRepository } = require("./common");
 
 test("the example of docs/embedding.md runs", () => {
   const text = fs.readFileSync(inRepository("docs/embedding.md"), "utf8");

@@ -5,7 +5,7 @@ const fs = require("fs");
 const path = require("path");
 const { test } = require("node:test");
 const { Policy } = require("@ward-policy/ward");
-const { inRepository, wardCheck } = require("./helpers");
+const { inRepository, wardCheck } = require("./common");
 
 const policy = Policy.fromStdlib();
 
