@@ -5,6 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
+export WARD_REPOSITORY="$(cd ../.. && pwd)"
 
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 step() { printf '== %s\n' "$*"; }
@@ -26,4 +27,4 @@ npm install --silent --no-package-lock "$scratch/$ward" "$scratch/$plugin" aws-c
 cp "$here"/test/*.js .
 
 step "synthesize the app"
-node --test app.test.js
+node --test app.test.js example.test.js
