@@ -85,7 +85,7 @@ def judge_inventory(client, module, files):
         import cloudpickle
 
         cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    shipped = client.scatter(module, broadcast=True)
+    shipped = client.scatter(module, broadcast=True, hash=False)
     futures = client.map(judge_file, [shipped] * len(files), files, pure=False)
     findings, errors, items = [], [], 0
     for file_findings, file_errors, file_items in client.gather(futures):
