@@ -27,6 +27,8 @@ export interface CheckOptions {
   timeout?: number;
   maxValues?: number;
   strict?: boolean;
+  /** Keep passes and skips (as `ward check` does for JUnit). */
+  keepPasses?: boolean;
 }
 
 export interface ExitCodeOptions {

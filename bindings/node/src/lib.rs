@@ -104,6 +104,9 @@ pub struct CheckOptions {
     pub max_values: Option<u32>,
     /// `--strict`: files that are not inputs are errors.
     pub strict: Option<bool>,
+    /// Keep passes and skips in the report (as `ward check` does when it
+    /// writes JUnit) without listing them in the human format.
+    pub keep_passes: Option<bool>,
 }
 
 impl CheckOptions {
@@ -141,6 +144,7 @@ impl CheckOptions {
                 .max_values
                 .map_or(defaults.max_values, |values| values as usize),
             strict: self.strict.unwrap_or(defaults.strict),
+            keep_passes: self.keep_passes.unwrap_or(defaults.keep_passes),
         })
     }
 }
