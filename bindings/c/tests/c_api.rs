@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::{crate_dir, repository_root};
 
 fn generated_header() -> String {
@@ -66,27 +64,8 @@ fn a_c_program_gets_the_report_of_ward_check() {
         root.join("examples/templates"),
         root.join("cli/tests/inputs/suppressed.yaml"),
     ];
-    let from_c = Command::new(&out)
-        .args(&inputs)
-        .output()
-        .expect("the C program runs");
     // The embedding surface is held to `ward check`'s bytes by the
     // command's own tests (cli/tests/embedding.rs).
     let policy = ward_embed::Policy::from_stdlib().expect("the standard library compiles");
-    let checked = policy
-        .check(&inputs, &ward_embed::CheckOptions::default())
-        .expect("judged");
-    assert_eq!(
-        String::from_utf8_lossy(&from_c.stdout),
-        checked.render(ward_embed::Format::Json),
-        "{}",
-        String::from_utf8_lossy(&from_c.stderr)
-    );
-    assert_eq!(
-        from_c.status.code(),
-        Some(i32::from(checked.exit_code(
-            ward_embed::Threshold::Low,
-            ward_embed::Threshold::Never
-        )))
-    );
+    common::assert_c_answers_as_the_surface(&out, &policy, &inputs, "examples");
 }

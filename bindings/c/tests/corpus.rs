@@ -6,34 +6,12 @@
 
 mod common;
 
-use std::process::Command;
-
 #[test]
 fn the_c_host_answers_as_ward_check_on_a_corpus_sample() {
     let program = common::compile_check_program();
     let policy = ward_embed::Policy::from_stdlib().expect("the standard library compiles");
     for (folder, count) in [("cfn", 100), ("tfplan", 20), ("inventory", 20)] {
         let paths = ward_tests::corpus_sample(folder, count);
-        let from_c = Command::new(&program)
-            .args(&paths)
-            .output()
-            .expect("the C program runs");
-        let checked = policy
-            .check(&paths, &ward_embed::CheckOptions::default())
-            .expect("judged");
-        assert_eq!(
-            String::from_utf8_lossy(&from_c.stdout),
-            checked.render(ward_embed::Format::Json),
-            "{folder}: {}",
-            String::from_utf8_lossy(&from_c.stderr)
-        );
-        assert_eq!(
-            from_c.status.code(),
-            Some(i32::from(checked.exit_code(
-                ward_embed::Threshold::Low,
-                ward_embed::Threshold::Never
-            ))),
-            "{folder}"
-        );
+        common::assert_c_answers_as_the_surface(&program, &policy, &paths, folder);
     }
 }

@@ -495,6 +495,50 @@ fn names_key(line: &str, id: &str) -> bool {
 /// what to write.
 pub const REASON_PLACEHOLDER: &str = "TODO: say why this finding is accepted";
 
+/// A CloudFormation template being edited: its loaded form, the index of
+/// its lines, and whether it is written in JSON.
+struct Template<'t> {
+    text: &'t str,
+    document: Document,
+    index: LineIndex,
+    json: bool,
+}
+
+impl<'t> Template<'t> {
+    /// The template in `text`; `None` for other inputs and texts that do
+    /// not load.
+    fn open(name: &str, text: &'t str) -> Option<Template<'t>> {
+        let document = load(name, text).ok()?;
+        if document.kind != InputKind::CloudFormation {
+            return None;
+        }
+        Some(Template {
+            text,
+            document,
+            index: LineIndex::new(text),
+            json: text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('{'),
+        })
+    }
+
+    /// The resource with this logical id.
+    fn resource(&self, id: &str) -> Option<&ward_model::Resource> {
+        self.document
+            .resources
+            .iter()
+            .find(|candidate| candidate.id == id)
+    }
+
+    /// The byte offset of a 1-based line and column of a position the
+    /// loader gave.
+    fn offset_of(&self, line: u32, column: u32) -> Option<usize> {
+        ((line as usize) <= self.index.line_count())
+            .then(|| self.index.offset_of(self.text, LineCol { line, column }) as usize)
+    }
+}
+
 /// The edit that adds a suppression of `rule` on `resource` to the
 /// resource's `Metadata.ward.suppress` in a CloudFormation template, with a
 /// reason placeholder: the entry `ward check` reads. `None` for other
@@ -505,23 +549,10 @@ pub(crate) fn suppression_edit(
     rule: &str,
     resource: &str,
 ) -> Option<TextEdit> {
-    let document = load(name, text).ok()?;
-    if document.kind != InputKind::CloudFormation {
-        return None;
-    }
-    let definition = document
-        .resources
-        .iter()
-        .find(|candidate| candidate.id == resource)?;
-    let index = LineIndex::new(text);
-    let offset_of = |line: u32, column: u32| -> Option<usize> {
-        ((line as usize) <= index.line_count())
-            .then(|| index.offset_of(text, LineCol { line, column }) as usize)
-    };
-    let json = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{');
+    let template = Template::open(name, text)?;
+    let definition = template.resource(resource)?;
+    let offset_of = |line: u32, column: u32| template.offset_of(line, column);
+    let json = template.json;
     let entry_json = format!(
         "{{\"rule\": {}, \"reason\": {}}}",
         serde_json::Value::from(rule),
@@ -666,23 +697,10 @@ pub(crate) fn property_fix_edit(
     resource: &str,
     fix: &PropertyFix,
 ) -> Option<TextEdit> {
-    let document = load(name, text).ok()?;
-    if document.kind != InputKind::CloudFormation {
-        return None;
-    }
-    let definition = document
-        .resources
-        .iter()
-        .find(|candidate| candidate.id == resource)?;
-    let index = LineIndex::new(text);
-    let offset_of = |line: u32, column: u32| -> Option<usize> {
-        ((line as usize) <= index.line_count())
-            .then(|| index.offset_of(text, LineCol { line, column }) as usize)
-    };
-    let json = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{');
+    let template = Template::open(name, text)?;
+    let definition = template.resource(resource)?;
+    let offset_of = |line: u32, column: u32| template.offset_of(line, column);
+    let json = template.json;
     // The deepest part of the path that is written, and what is left.
     let has_properties = definition
         .props

@@ -52,3 +52,34 @@ pub fn compile_check_program() -> PathBuf {
     );
     out
 }
+
+/// Runs the C program on `paths` and asserts that it prints the JSON report
+/// of the embedding surface byte for byte and ends with its exit code.
+pub fn assert_c_answers_as_the_surface(
+    program: &Path,
+    policy: &ward_embed::Policy,
+    paths: &[PathBuf],
+    what: &str,
+) {
+    let from_c = Command::new(program)
+        .args(paths)
+        .output()
+        .expect("the C program runs");
+    let checked = policy
+        .check(paths, &ward_embed::CheckOptions::default())
+        .expect("judged");
+    assert_eq!(
+        String::from_utf8_lossy(&from_c.stdout),
+        checked.render(ward_embed::Format::Json),
+        "{what}: {}",
+        String::from_utf8_lossy(&from_c.stderr)
+    );
+    assert_eq!(
+        from_c.status.code(),
+        Some(i32::from(checked.exit_code(
+            ward_embed::Threshold::Low,
+            ward_embed::Threshold::Never
+        ))),
+        "{what}"
+    );
+}
